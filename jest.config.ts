@@ -1,0 +1,20 @@
+import type { Config } from 'jest';
+
+// Tests import the TypeScript sources. execa is ESM-only and Jest 30 on Node 20 cannot require()
+// an ESM package from CommonJS, so tests get the same CommonJS bundle of it that dist/ ships
+// (built by scripts/build.mjs). Consumer projects under __tests__/consumers prove the packed
+// package itself works from CommonJS, ts-jest and ESM suites.
+const config: Config = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/__tests__'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node10', isolatedModules: true } }],
+  },
+  moduleNameMapper: {
+    '^execa$': '<rootDir>/dist/vendor/execa.cjs',
+  },
+  testTimeout: 30_000,
+};
+
+export default config;

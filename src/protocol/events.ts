@@ -1,0 +1,92 @@
+// The event channel, protocol version 1: every message between the harness and a peer, in one file.
+//
+// A peer writes one JSON object per line to the descriptor in UDS_FIXTURE_EVENTS_FD (always 3).
+// The harness merges the lines of all peers into one timeline, ordered by `t`, the system
+// monotonic clock in nanoseconds (process.hrtime.bigint() / clock_gettime(CLOCK_MONOTONIC)), so
+// events of different processes compare directly. External programs may write events too.
+//
+// The channel is a socket, so it is two-way: the harness relays every event it receives to every
+// scripted peer (that is how `waitFor` learns what another peer did). External programs may
+// ignore what they read on it.
+
+export const EVENTS_PROTOCOL_VERSION = 1;
+export const EVENTS_FD = 3;
+
+/** Environment variables every peer receives. */
+export const ENV = {
+  eventsFd: 'UDS_FIXTURE_EVENTS_FD',
+  protocol: 'UDS_FIXTURE_PROTOCOL',
+  peer: 'UDS_FIXTURE_PEER',
+  socket: 'UDS_FIXTURE_SOCKET', // the path, `@name` for an abstract address, or empty for a pair
+  socketFd: 'UDS_FIXTURE_SOCKET_FD', // the inherited socketpair end, for address: pair
+  socketType: 'UDS_FIXTURE_SOCKET_TYPE',
+  dir: 'UDS_FIXTURE_DIR',
+} as const;
+
+/** Any event. `t` monotonic ns, `peer` the sender's id, `ev` the event name. */
+export interface PeerEvent {
+  t: number;
+  peer: string;
+  ev: string;
+  /** index of the step that produced it (scripted peers) */
+  step?: number;
+  [detail: string]: unknown;
+}
+
+/**
+ * Event names the scripted peer writes besides one per completed step (named after the step:
+ * `listen`, `accept`, `send`, ...):
+ * - `start`  {pid, fds: number}  the peer is running; fds is its open-descriptor count
+ * - `ready`  the peer is ready (readiness `{ event: ready }`)
+ * - `fail`   {code, message, expected?, got?}  a step did not meet its declaration; the peer exits 1
+ * - `error`  {code, syscall?, message}  a step failed with the error it declared (expectError)
+ * - `traffic` {role: 'sender'|'receiver', ...summary}  bulk traffic summary (sequence pattern)
+ * - `fds`    {before, after, leaked: number[]}  descriptor accounting at the end of the peer
+ * - `done`   all steps completed
+ */
+export type ScriptedEventName = 'start' | 'ready' | 'fail' | 'error' | 'traffic' | 'fds' | 'done';
+
+/** Stable codes a scripted peer puts in `fail` events; the judge turns them into failures. */
+export const FAIL_CODES = [
+  'STEP_TIMEOUT', // a step did not complete within its timeout
+  'UNEXPECTED_ERROR', // a syscall failed and the step did not declare that error
+  'EXPECTED_ERROR_MISSING', // the step declared expectError but succeeded
+  'WRONG_ERROR', // the step failed, but with another code than declared
+  'RECV_MISMATCH', // received bytes differ from the expected ones
+  'PEER_CRED_MISMATCH',
+  'FD_MISMATCH', // a received descriptor is not what recvFds expected
+  'TRUNCATION_MISMATCH',
+  'TRAFFIC_ANOMALY', // loss, duplication, reordering or corruption in sequence traffic
+  'FD_LEAK',
+] as const;
+export type FailCode = (typeof FAIL_CODES)[number];
+
+/**
+ * What the harness hands a scripted peer: `node dist/peer.cjs <path of this JSON>`.
+ * Everything is resolved already: paths absolute, `${...}` substituted.
+ */
+export interface PeerLaunch {
+  protocol: typeof EVENTS_PROTOCOL_VERSION;
+  /** `server`, `client`, or `client-N` */
+  id: string;
+  role: 'server' | 'client';
+  socket: {
+    type: import('../scenario/types').SocketType;
+    address: import('../scenario/types').AddressKind;
+    /** absolute path for `path`, the name (no leading NUL) for `abstract` */
+    path?: string;
+    /** inherited descriptor for `pair` */
+    fd?: number;
+  };
+  /** the run directory */
+  dir: string;
+  /** declared files: name → absolute path */
+  files: Record<string, string>;
+  /** for a dgram client that binds: the default path of its own socket */
+  ownPath: string;
+  /** other peers' own paths (for dgram `send: { to: client-2 }`) */
+  peerPaths: Record<string, string>;
+  steps: import('../scenario/types').Step[];
+  /** measure open descriptors before/after and report leaks */
+  fdAccounting: boolean;
+}

@@ -1,0 +1,298 @@
+// The scenario format, v1, in two shapes:
+// - `ScenarioInput`: what a user writes (YAML, JSON, or `defineScenario()`); it mirrors the JSON
+//   Schema in ./schema.ts key for key, so keep the two in step.
+// - `Scenario`: what the loader returns after validation: every default filled in, durations in
+//   milliseconds, sizes as ranges, steps as tagged objects that remember their line in the file.
+// Names are the contract that scenario files rely on (see the README's scenario reference).
+
+/** Where something was written: the file, 1-based line and column. */
+export interface SourcePos {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export type Platform = 'linux' | 'darwin';
+export type SocketType = 'stream' | 'dgram' | 'seqpacket';
+export type AddressKind = 'path' | 'abstract' | 'pair';
+export type LeftoverPolicy = 'fail' | 'warn' | 'ignore';
+export type Ordering = 'strict' | 'per-sender' | 'none';
+export type FdType = 'file' | 'pipe' | 'socket' | 'dir';
+export type ShutdownHow = 'read' | 'write' | 'both';
+
+/** A duration as written: `500ms`, `2s`, `1m`, or a number of milliseconds. */
+export type DurationInput = string | number;
+/** A size as written: `64`, `"64"`, or a range `"64..65536"`. */
+export type SizeInput = number | string;
+
+// ---------------------------------------------------------------------------------------------
+// Input shape (what users write)
+// ---------------------------------------------------------------------------------------------
+
+/** Bytes given literally. Exactly one of these keys. `file` is a path relative to the scenario file. */
+export type LiteralPayloadInput = { text: string } | { hex: string } | { base64: string } | { file: string };
+
+/** Generated traffic, verified by the receiver in native code. */
+export interface StreamPayloadInput {
+  count: number;
+  size: SizeInput;
+  pattern?: 'sequence';
+}
+
+export type PayloadInput = LiteralPayloadInput | StreamPayloadInput;
+
+/** Options every step accepts. */
+export interface CommonStepOptions {
+  timeout?: DurationInput;
+  /** The errno code this step must fail with, e.g. `ECONNREFUSED`. */
+  expectError?: string;
+}
+
+export interface PeerCredExpect {
+  uid?: number | 'self';
+  gid?: number | 'self';
+  /** a number, or the name of a peer of this scenario */
+  pid?: number | string;
+}
+
+export type StepInput =
+  | string // a bare step name: `- listen`
+  | { listen: null | (CommonStepOptions & { backlog?: number }) }
+  | { accept: null | (CommonStepOptions & { expectPeer?: PeerCredExpect }) }
+  | { connect: null | (CommonStepOptions & { to?: string; expectPeer?: PeerCredExpect }) }
+  | { bind: null | (CommonStepOptions & { path?: string }) }
+  | { send: CommonStepOptions & PayloadInput & { to?: string } }
+  | { recv: null | (CommonStepOptions & Partial<PayloadInput> & { eof?: boolean; from?: string }) }
+  | { sendFds: CommonStepOptions & SendFdsInput }
+  | { recvFds: CommonStepOptions & RecvFdsInput }
+  | { shutdown: null | ShutdownHow | (CommonStepOptions & { how?: ShutdownHow }) }
+  | { close: null | (CommonStepOptions & { unlink?: boolean }) }
+  | { sleep: DurationInput | { for: DurationInput } }
+  | { waitFor: CommonStepOptions & { peer: string; event: string; count?: number } }
+  | { exit: null | number | { code?: number } }
+  | { crash: null | string | { signal?: string } }
+  | { ready: null };
+
+export interface SendFdsInput {
+  /** names of entries under `files:` */
+  files?: string[];
+  /** a pipe whose read end is sent; the sender writes `content` into the write end and closes it */
+  pipe?: true | { content?: string };
+  /** one end of a fresh socketpair; the sender writes `content` into the other end */
+  socket?: true | { content?: string };
+  /** a directory, relative to the run directory (`.` is the run directory) */
+  dir?: string;
+  /** the data bytes that carry the descriptors (at least one byte is always sent) */
+  data?: string;
+}
+
+export interface FdExpectInput {
+  /** name of a `files:` entry: the received descriptor must be the same open file (dev + inode) */
+  sameFileAs?: string;
+  /** what reading the descriptor yields (from its current offset, or from 0 for regular files) */
+  content?: string;
+  /** permission bits, e.g. `0644` or `"0644"` */
+  mode?: number | string;
+  type?: FdType;
+}
+
+export interface RecvFdsInput {
+  count?: number;
+  /** control-buffer room in descriptors; smaller than what is sent provokes MSG_CTRUNC */
+  room?: number;
+  expect?: FdExpectInput[];
+  truncated?: boolean;
+  /** expected data bytes */
+  data?: string;
+}
+
+export interface ReadyInputObject {
+  stdout?: string;
+  event?: string;
+}
+export type ReadyInput = 'socket' | 'none' | ReadyInputObject;
+
+export interface PeerInput {
+  steps?: StepInput[];
+  run?: string[];
+  module?: string;
+  env?: Record<string, string>;
+  cwd?: string;
+  ready?: ReadyInput;
+}
+
+export interface ClientsInput extends PeerInput {
+  count: number;
+}
+
+export interface FileInput {
+  content?: string;
+  hex?: string;
+  base64?: string;
+  /** copy of a file, relative to the scenario file */
+  from?: string;
+  mode?: number | string;
+}
+
+export interface ExitExpectInput {
+  [peer: string]: number | string | { code?: number; signal?: string };
+}
+
+export interface ExpectInput {
+  exit?: ExitExpectInput;
+  stdout?: Record<string, string>;
+  stderr?: Record<string, string>;
+  ordering?: Ordering;
+  loss?: number;
+  duplicates?: number;
+  boundaries?: 'preserved';
+  leftoverSockets?: LeftoverPolicy;
+  fdLeaks?: LeftoverPolicy;
+  within?: DurationInput;
+}
+
+export interface ScenarioInput {
+  name: string;
+  description?: string;
+  tags?: string[];
+  platforms?: Platform[];
+  timeout?: DurationInput;
+  socket?: SocketType | { type?: SocketType; address?: AddressKind };
+  files?: Record<string, FileInput>;
+  server?: PeerInput;
+  client?: PeerInput;
+  clients?: ClientsInput;
+  expect?: ExpectInput;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Normalized shape (what the loader returns)
+// ---------------------------------------------------------------------------------------------
+
+export interface SizeRange {
+  min: number;
+  max: number;
+}
+
+export type Payload =
+  /** `base64` holds the bytes, so a normalized scenario stays JSON (it travels to peer processes) */
+  | { kind: 'bytes'; base64: string; source: 'text' | 'hex' | 'base64' | 'file' }
+  | { kind: 'sequence'; count: number; size: SizeRange };
+
+interface StepBase {
+  /** position of the step in the file, for failure messages */
+  pos?: SourcePos;
+  /** 0-based index in the peer's step list */
+  index: number;
+  timeoutMs?: number;
+  expectError?: string;
+}
+
+export interface PeerCredExpectation {
+  uid?: number | 'self';
+  gid?: number | 'self';
+  pid?: number | string;
+}
+
+export interface FdExpectation {
+  sameFileAs?: string;
+  content?: string;
+  mode?: number;
+  type?: FdType;
+}
+
+export type Step =
+  | (StepBase & { step: 'listen'; backlog: number })
+  | (StepBase & { step: 'accept'; expectPeer?: PeerCredExpectation })
+  | (StepBase & { step: 'connect'; to?: string; expectPeer?: PeerCredExpectation })
+  | (StepBase & { step: 'bind'; path?: string })
+  | (StepBase & { step: 'send'; payload: Payload; to?: string })
+  | (StepBase & { step: 'recv'; payload?: Payload; eof?: boolean; from?: string })
+  | (StepBase & {
+      step: 'sendFds';
+      files: string[];
+      pipe?: { content: string };
+      socket?: { content: string };
+      dir?: string;
+      data: string;
+    })
+  | (StepBase & {
+      step: 'recvFds';
+      count: number;
+      room?: number;
+      expect: FdExpectation[];
+      truncated?: boolean;
+      data?: string;
+    })
+  | (StepBase & { step: 'shutdown'; how: ShutdownHow })
+  | (StepBase & { step: 'close'; unlink: boolean })
+  | (StepBase & { step: 'sleep'; ms: number })
+  | (StepBase & { step: 'waitFor'; peer: string; event: string; count: number })
+  | (StepBase & { step: 'exit'; code: number })
+  | (StepBase & { step: 'crash'; signal: string })
+  | (StepBase & { step: 'ready' });
+
+export type StepName = Step['step'];
+
+export type Ready = { kind: 'socket' } | { kind: 'none' } | { kind: 'stdout'; pattern: string } | { kind: 'event'; event: string };
+
+interface PeerCommon {
+  env: Record<string, string>;
+  /** absolute; defaults to the scenario file's directory */
+  cwd?: string;
+  ready: Ready;
+  pos?: SourcePos;
+}
+
+export type PeerProgram =
+  | { kind: 'steps'; steps: Step[] }
+  | { kind: 'run'; argv: string[] }
+  /** absolute path of a module whose default export receives the typed socket API */
+  | { kind: 'module'; module: string };
+
+export type PeerSpec = PeerCommon & PeerProgram;
+
+export interface FileSpec {
+  bytes: Buffer;
+  mode?: number;
+}
+
+export interface ExitExpectation {
+  code?: number;
+  signal?: string;
+}
+
+export interface Expectations {
+  /** per peer id or role (`server`, `client`, `clients` = every client); default: every peer exits 0 */
+  exit: Record<string, ExitExpectation>;
+  stdout: Record<string, string>;
+  stderr: Record<string, string>;
+  ordering?: Ordering;
+  loss?: number;
+  duplicates?: number;
+  boundaries?: 'preserved';
+  leftoverSockets: LeftoverPolicy;
+  fdLeaks: LeftoverPolicy;
+  withinMs?: number;
+}
+
+export interface Scenario {
+  name: string;
+  description?: string;
+  tags: string[];
+  platforms: Platform[];
+  timeoutMs: number;
+  socket: { type: SocketType; address: AddressKind };
+  files: Record<string, FileSpec>;
+  server?: PeerSpec;
+  /** `client:` is a group of one; `clients: { count: N }` a group of N, ids client-1..client-N */
+  clients?: PeerSpec & { count: number; single: boolean };
+  expect: Expectations;
+  /** absolute path of the file it came from; undefined for inline scenarios */
+  file?: string;
+  /** directory that relative paths resolve against */
+  baseDir: string;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_STEP_TIMEOUT_MS = 10_000;
