@@ -1,0 +1,100 @@
+// Command-line parsing for every command (node:util parseArgs, strict: unknown options are
+// usage errors that name the option).
+
+import { parseArgs } from 'node:util';
+import { parseDuration } from '../scenario';
+import type { RunCommandOptions, Reporter } from './commands/run';
+import { parseGrep, parseShard, type Selection } from './select';
+import { UsageError } from './usage-error';
+
+export type Command =
+  | { name: 'help'; topic: string }
+  | { name: 'run'; options: RunCommandOptions }
+  | { name: 'validate'; operands: string[] }
+  | { name: 'list'; operands: string[]; selection: Selection }
+  | { name: 'schema' };
+
+const REPORTERS: Reporter[] = ['pretty', 'json', 'junit'];
+const COMMANDS = ['run', 'validate', 'list', 'schema'];
+
+function selectionOf(values: { grep?: string; tag?: string[]; shard?: string }): Selection {
+  return {
+    grep: values.grep !== undefined ? parseGrep(values.grep) : undefined,
+    tags: values.tag ?? [],
+    shard: values.shard !== undefined ? parseShard(values.shard) : undefined,
+  };
+}
+
+function parseJobs(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--jobs must be a whole number from 1 to 256; got '${text}'`, 'run');
+  return n;
+}
+
+function parseTimeout(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseDuration(text);
+  } catch {
+    throw new UsageError(`--timeout must be a duration like 500ms, 30s or 2m; got '${text}'`, 'run');
+  }
+}
+
+export function parseCommandLine(argv: string[], defaultOperands: () => string[]): Command {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') return { name: 'help', topic: rest[0] ?? 'main' };
+  if (!COMMANDS.includes(name)) {
+    throw new UsageError(`unknown command '${name}'; the commands are ${COMMANDS.join(', ')}`);
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        reporter: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        jobs: { type: 'string' },
+        shard: { type: 'string' },
+        grep: { type: 'string' },
+        tag: { type: 'string', multiple: true },
+        timeout: { type: 'string' },
+        timelines: { type: 'boolean' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message, name);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { name: 'help', topic: name };
+  const operands = positionals.length ? positionals : defaultOperands();
+  switch (name) {
+    case 'schema':
+      return { name: 'schema' };
+    case 'validate':
+      return { name: 'validate', operands };
+    case 'list':
+      return { name: 'list', operands, selection: selectionOf(values) };
+    default: {
+      const reporters = (values.reporter ?? ['pretty']).flatMap((r) => r.split(',')) as Reporter[];
+      for (const r of reporters) {
+        if (!REPORTERS.includes(r)) throw new UsageError(`--reporter must be one of ${REPORTERS.join(', ')}; got '${r}'`, 'run');
+      }
+      return {
+        name: 'run',
+        options: {
+          operands,
+          selection: selectionOf(values),
+          reporters: [...new Set(reporters)],
+          outDir: values.out,
+          jobs: parseJobs(values.jobs),
+          timeoutMs: parseTimeout(values.timeout),
+          allTimelines: Boolean(values.timelines),
+        },
+      };
+    }
+  }
+}

@@ -1,0 +1,73 @@
+// `uds-fixture run`: load, select, run with a bounded number of scenarios at once, report.
+// SIGINT/SIGTERM abort the runs in flight; their teardown completes before the exit.
+
+import { availableParallelism } from 'node:os';
+import { runScenario } from '../../api';
+import type { ScenarioResult } from '../../judge/result';
+import { appendGithubSummary, palette, toJsonReport, toJUnit, toPretty, wantsColor, writeReports, type RunSummary } from '../../report';
+import { discoverScenarioFiles } from '../discover';
+import { loadAll } from '../load-all';
+import { mapPool } from '../pool';
+import { createProgress } from '../progress';
+import { selectScenarios, type Selection } from '../select';
+import { EXIT, UsageError } from '../usage-error';
+
+export type Reporter = 'pretty' | 'json' | 'junit';
+
+export interface RunCommandOptions {
+  operands: string[];
+  selection: Selection;
+  reporters: Reporter[];
+  outDir?: string;
+  jobs?: number;
+  timeoutMs?: number;
+  allTimelines: boolean;
+}
+
+export async function runCommand(opts: RunCommandOptions, signal: AbortSignal): Promise<number> {
+  const started = performance.now();
+  const files = await discoverScenarioFiles(opts.operands);
+  const { scenarios, invalid } = await loadAll(files);
+  const selected = selectScenarios(scenarios, opts.selection);
+  if (files.length && !selected.length && !invalid.length) {
+    throw new UsageError('no scenario matches the selection (--grep, --tag, --shard)', 'run');
+  }
+  const machineToStdout = opts.reporters.filter((r) => r !== 'pretty' && !opts.outDir);
+  if (machineToStdout.length > 1 || (machineToStdout.length === 1 && opts.reporters.includes('pretty'))) {
+    throw new UsageError('only one report can go to standard output: give --out DIR to write json/junit files', 'run');
+  }
+
+  const progress = createProgress();
+  let done = 0;
+  let failed = 0;
+  const results = await mapPool(selected, opts.jobs ?? availableParallelism(), async (scenario) => {
+    const result: ScenarioResult = await runScenario(scenario, { timeout: opts.timeoutMs, signal });
+    done++;
+    if (!result.passed) failed++;
+    progress.update(done, selected.length, failed, result.name);
+    return result;
+  });
+  progress.clear();
+
+  const summary: RunSummary = { results, invalid, durationMs: performance.now() - started };
+  const reportFiles = opts.outDir
+    ? await writeReports(summary, {
+        outDir: opts.outDir,
+        reporters: opts.reporters.filter((r): r is 'json' | 'junit' => r !== 'pretty'),
+        allTimelines: opts.allTimelines,
+      })
+    : [];
+  await appendGithubSummary(summary);
+
+  if (opts.reporters.includes('pretty')) {
+    process.stdout.write(toPretty(summary, palette(wantsColor(process.stdout)), { reportFiles }));
+  } else if (machineToStdout[0] === 'json') {
+    process.stdout.write(toJsonReport(summary));
+  } else if (machineToStdout[0] === 'junit') {
+    process.stdout.write(toJUnit(summary));
+  }
+
+  if (signal.aborted) return EXIT.interrupted;
+  if (invalid.length) return EXIT.badInput;
+  return results.every((r) => r.passed) ? EXIT.passed : EXIT.failed;
+}

@@ -1,0 +1,12 @@
+import { EXIT } from '../usage-error';
+import { discoverScenarioFiles } from '../discover';
+import { loadAll } from '../load-all';
+
+export async function validateCommand(operands: string[]): Promise<number> {
+  const files = await discoverScenarioFiles(operands.length ? operands : ['.']);
+  const { scenarios, invalid } = await loadAll(files);
+  for (const s of scenarios) process.stdout.write(`ok  ${s.file}  (${s.name})\n`);
+  for (const bad of invalid) process.stderr.write(bad.message.trimEnd() + '\n\n');
+  process.stdout.write(`${scenarios.length} valid, ${invalid.length} invalid\n`);
+  return invalid.length ? EXIT.badInput : EXIT.passed;
+}

@@ -1,0 +1,60 @@
+// --help text for every command, with examples.
+
+export const HELP: Record<string, string> = {
+  main: `uds-fixture — run UNIX domain socket scenarios between real processes
+
+Usage: uds-fixture <command> [options]
+
+Commands:
+  run [files|dirs|globs]   run scenario files (a directory means its *.scenario.yaml|yml|json)
+  validate [files...]      check scenario files; print every problem as file:line:col
+  list [files|dirs|globs]  list the scenarios that run would select
+  schema                   print the JSON Schema of the scenario format
+
+Run 'uds-fixture <command> --help' for a command's options.
+Exit status: 0 all passed, 1 a scenario failed, 2 bad input or usage.`,
+  run: `Usage: uds-fixture run [files|dirs|globs] [options]
+
+Runs each scenario: spawns its peers, judges what crossed the socket, cleans up.
+With no argument, runs ./fixtures if it exists, else the current directory.
+
+Options:
+  --reporter R     pretty (default), json, junit; repeat for several
+  --out DIR        write reports (results.json, junit.xml, timelines/*.html|.mmd) into DIR
+  --jobs N         scenarios run at once (default: number of cores)
+  --shard i/n      run only the i-th of n equal parts (for CI machines)
+  --grep RE        only scenarios whose name matches RE
+  --tag T          only scenarios tagged T (repeat: any of them)
+  --timeout D      override every scenario's timeout, e.g. 30s
+  --timelines      write timelines of passed scenarios too (with --out)
+  -h, --help       this text
+
+Examples:
+  uds-fixture run fixtures
+  uds-fixture run 'tests/**/*.scenario.yaml' --jobs 4 --grep echo
+  uds-fixture run fixtures --reporter pretty --reporter junit --out reports
+  uds-fixture run fixtures --shard 2/4 --tag smoke
+
+JSON and JUnit without --out go to standard output (one of them at most).`,
+  validate: `Usage: uds-fixture validate [files|dirs|globs]
+
+Loads and checks scenario files without running them. Every problem is printed as
+file:line:col with the source line and a hint. Exit 0 when all are valid, 2 otherwise.
+
+Examples:
+  uds-fixture validate fixtures
+  uds-fixture validate my.scenario.yaml`,
+  list: `Usage: uds-fixture list [files|dirs|globs] [--grep RE] [--tag T] [--shard i/n]
+
+Prints the scenarios that 'run' would select, one per line: file, name and tags.
+
+Examples:
+  uds-fixture list fixtures --tag smoke`,
+  schema: `Usage: uds-fixture schema
+
+Prints the JSON Schema of the scenario format. Point your editor at it:
+  # yaml-language-server: $schema=./node_modules/uds-fixture/dist/scenario.schema.json
+
+Examples:
+  uds-fixture schema > scenario.schema.json`,
+};

@@ -1,0 +1,49 @@
+// Which of the loaded scenarios a run takes: --grep, --tag, then --shard over what remains, so
+// every shard of the same selection gets a stable, disjoint part.
+
+import { UsageError } from './usage-error';
+
+export interface Shard {
+  index: number; // 1-based
+  total: number;
+}
+
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const index = m ? Number(m[1]) : NaN;
+  const total = m ? Number(m[2]) : NaN;
+  if (!m || total < 1 || index < 1 || index > total) {
+    throw new UsageError(`--shard must be i/n with 1 <= i <= n, like 1/4; got '${text}'`, 'run');
+  }
+  return { index, total };
+}
+
+export function parseGrep(text: string): RegExp {
+  try {
+    return new RegExp(text);
+  } catch (err) {
+    throw new UsageError(`--grep '${text}' is not a valid regular expression: ${(err as Error).message}`, 'run');
+  }
+}
+
+export interface Selectable {
+  name: string;
+  tags: string[];
+}
+
+export interface Selection {
+  grep?: RegExp;
+  tags: string[];
+  shard?: Shard;
+}
+
+export function selectScenarios<T extends Selectable>(items: T[], selection: Selection): T[] {
+  let out = items;
+  if (selection.grep) out = out.filter((s) => selection.grep!.test(s.name));
+  if (selection.tags.length) out = out.filter((s) => s.tags.some((t) => selection.tags.includes(t)));
+  if (selection.shard) {
+    const { index, total } = selection.shard;
+    out = out.filter((_, i) => i % total === index - 1);
+  }
+  return out;
+}

@@ -1,0 +1,13 @@
+/** Bad command-line input: printed with the command's usage, exit status 2. */
+export class UsageError extends Error {
+  readonly code = 'ERR_USAGE';
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const EXIT = { passed: 0, failed: 1, badInput: 2, interrupted: 130 } as const;

@@ -1,0 +1,31 @@
+// The timeline as Mermaid `sequenceDiagram` text, which GitHub renders in Markdown.
+
+import type { ScenarioResult } from '../judge/result';
+import { buildTimelineModel, relativeTime } from './timeline-model';
+
+/** Mermaid breaks on some characters inside messages; keep labels to a safe alphabet. */
+function safe(label: string): string {
+  return label.replace(/[;#\n\r]/g, ' ').replace(/[<>]/g, (c) => (c === '<' ? '‹' : '›')).slice(0, 120);
+}
+
+function participant(id: string): string {
+  return id.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+export function timelineToMermaid(result: ScenarioResult): string {
+  const model = buildTimelineModel(result);
+  const lines = ['sequenceDiagram'];
+  for (const lane of model.lanes) lines.push(`  participant ${participant(lane)} as ${lane}`);
+  for (const item of model.items) {
+    const at = relativeTime(item.t, model.t0);
+    if (item.kind === 'arrow') {
+      const arrow = item.bulk ? '-)' : '->>';
+      lines.push(`  ${participant(item.from)}${arrow}${participant(item.to)}: ${safe(item.label)} (${at})`);
+    } else if (item.kind === 'note') {
+      lines.push(`  Note over ${participant(item.peer)}: ${safe(item.label)} (${at})`);
+    } else {
+      lines.push(`  Note over ${participant(item.peer)}: ❌ ${safe(item.label)}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

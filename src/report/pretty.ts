@@ -1,0 +1,61 @@
+// Human-readable text: one line per scenario, then for each failed one its reasons, where in the
+// file to look, and the tail of each peer's stderr; then a summary with counts and time.
+
+import type { ScenarioResult } from '../judge/result';
+import type { Palette } from './color';
+import { countResults, type RunSummary } from './summary';
+
+const STDERR_TAIL_LINES = 12;
+
+function stderrTail(text: string): string[] {
+  const lines = text.replace(/\s+$/, '').split('\n');
+  return lines.slice(-STDERR_TAIL_LINES);
+}
+
+export function formatResultLine(result: ScenarioResult, c: Palette): string {
+  const time = c.dim(`(${result.durationMs.toFixed(0)} ms)`);
+  if (result.skipped) return `${c.yellow('○ skip')} ${result.name} ${c.dim(`— ${result.skipped}`)}`;
+  return `${result.passed ? c.green('✓ pass') : c.red('✗ fail')} ${result.name} ${time}`;
+}
+
+export function formatFailureDetails(result: ScenarioResult, c: Palette): string[] {
+  const out: string[] = [c.bold(c.red(`✗ ${result.name}`)) + (result.file ? c.dim(`  ${result.file}`) : '')];
+  for (const f of result.failures) {
+    const where = f.pos ? c.dim(` at ${f.pos.file}:${f.pos.line}:${f.pos.col}`) : '';
+    out.push(`  ${c.red(f.code)}${f.peer ? ` ${c.bold(f.peer)}` : ''}: ${f.message}${where}`);
+  }
+  for (const p of result.peers) {
+    if (!p.stderr.trim()) continue;
+    out.push(c.dim(`  ${p.id} stderr (last lines):`));
+    for (const line of stderrTail(p.stderr)) out.push(c.dim(`    | ${line}`));
+  }
+  return out;
+}
+
+export interface PrettyOptions {
+  /** where report files were written, to point the reader at them */
+  reportFiles?: string[];
+}
+
+export function toPretty(summary: RunSummary, c: Palette, options: PrettyOptions = {}): string {
+  const lines: string[] = [];
+  for (const r of summary.results) lines.push(formatResultLine(r, c));
+  for (const bad of summary.invalid) lines.push(`${c.red('✗ invalid')} ${bad.file}`);
+  const failed = summary.results.filter((r) => !r.passed);
+  if (failed.length || summary.invalid.length) lines.push('');
+  for (const r of failed) lines.push(...formatFailureDetails(r, c), '');
+  for (const bad of summary.invalid) lines.push(bad.message, '');
+  const n = countResults(summary);
+  const parts = [
+    n.passed ? c.green(`${n.passed} passed`) : `${n.passed} passed`,
+    n.failed ? c.red(`${n.failed} failed`) : `${n.failed} failed`,
+  ];
+  if (n.skipped) parts.push(c.yellow(`${n.skipped} skipped`));
+  if (n.invalid) parts.push(c.red(`${n.invalid} invalid`));
+  lines.push(`${parts.join(', ')} ${c.dim(`(${n.total} scenarios in ${(summary.durationMs / 1000).toFixed(2)} s)`)}`);
+  if (options.reportFiles?.length) {
+    lines.push(c.dim('reports:'));
+    for (const f of options.reportFiles) lines.push(c.dim(`  ${f}`));
+  }
+  return lines.join('\n') + '\n';
+}
