@@ -10,11 +10,13 @@ import { timelineToMermaid } from './mermaid';
 const LANE_WIDTH = 220;
 const ROW_HEIGHT = 34;
 const TOP = 60;
+const NOTE_ROOM = 420;
 
 function svgTimeline(result: ScenarioResult): string {
   const model = buildTimelineModel(result);
   const laneX = new Map(model.lanes.map((lane, i) => [lane, 140 + i * LANE_WIDTH]));
-  const width = 140 + Math.max(1, model.lanes.length) * LANE_WIDTH;
+  // notes are written to the right of their lane: leave room for them after the last lane
+  const width = 140 + Math.max(1, model.lanes.length) * LANE_WIDTH + NOTE_ROOM;
   const height = TOP + (model.items.length + 1) * ROW_HEIGHT;
   const parts: string[] = [];
   for (const lane of model.lanes) {
@@ -40,7 +42,7 @@ function svgTimeline(result: ScenarioResult): string {
     }
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="timeline of ${escapeXml(result.name)}">
-<defs><marker id="head" markerWidth="10" markerHeight="8" refX="9" refY="4" orient="auto"><path d="M0,0 L10,4 L0,8 z" fill="#333"/></marker></defs>
+<defs><marker id="head" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="8" refX="9" refY="4" orient="auto"><path d="M0,0 L10,4 L0,8 z" fill="#333"/></marker></defs>
 ${parts.join('\n')}
 </svg>`;
 }
