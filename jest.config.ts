@@ -8,6 +8,8 @@ const config: Config = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
+  // the consumer projects are run by consumers.integration.test.ts in their own Jest, not here
+  testPathIgnorePatterns: ['/node_modules/', '/__tests__/consumers/[^/]+/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node10', isolatedModules: true } }],
   },

@@ -1,0 +1,76 @@
+// The packed package, installed into three small consumer projects — plain CommonJS, ts-jest, and
+// native ESM — each running its own Jest with scenarioSuite(), an inline runScenario() and the
+// matchers. This is the proof that nothing ESM-only reaches Jest's CommonJS registry and that the
+// exports map serves both module systems.
+//
+// Jest, ts-jest and TypeScript are linked from this repository's node_modules instead of being
+// downloaded again; uds-fixture itself comes from `npm pack`, installed with npm as a user would.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, symlinkSync, mkdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { repoRoot } from '../helpers/child-script';
+
+const SHARED = ['jest', 'ts-jest', 'typescript', '@types/jest', '@types/node'];
+let work: string;
+let tarball: string;
+
+function run(cmd: string, args: string[], cwd: string): string {
+  try {
+    return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000, env: { ...process.env, CI: 'true' } });
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${e.stdout ?? ''}\n${e.stderr ?? ''}\n${e.message}`);
+  }
+}
+
+beforeAll(() => {
+  work = mkdtempSync(path.join(tmpdir(), 'uds-fixture-consumers-'));
+  // --ignore-scripts: dist/ is already built by `npm test`; rebuilding it now would race the other
+  // test files that run peers from it.
+  const out = run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], repoRoot).trim().split('\n');
+  tarball = path.join(work, out[out.length - 1]!);
+}, 200_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+function install(name: string): string {
+  const dir = path.join(work, name);
+  cpSync(path.join(__dirname, name), dir, { recursive: true });
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--no-save', tarball], dir);
+  for (const pkg of SHARED) {
+    const target = path.join(dir, 'node_modules', pkg);
+    if (existsSync(target)) continue;
+    mkdirSync(path.dirname(target), { recursive: true });
+    symlinkSync(path.join(repoRoot, 'node_modules', pkg), target, 'dir');
+  }
+  return dir;
+}
+
+interface JestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+}
+
+/** Runs the consumer's Jest; a failing run throws with Jest's whole output. */
+function jestReport(dir: string, nodeArgs: string[] = []): JestReport {
+  const bin = path.join(repoRoot, 'node_modules', 'jest', 'bin', 'jest.js');
+  return JSON.parse(run(process.execPath, [...nodeArgs, bin, '--rootDir', dir, '--ci', '--json'], dir)) as JestReport;
+}
+
+test('a plain CommonJS project requires uds-fixture and uds-fixture/jest', () => {
+  const report = jestReport(install('cjs'));
+  expect(report).toMatchObject({ numFailedTests: 0, numPassedTests: 2 });
+}, 200_000);
+
+test('a ts-jest project type-checks against the shipped declarations and passes', () => {
+  const report = jestReport(install('ts-jest'));
+  expect(report).toMatchObject({ numFailedTests: 0, numPassedTests: 2 });
+}, 200_000);
+
+test('a native ESM project imports uds-fixture under --experimental-vm-modules', () => {
+  const report = jestReport(install('esm'), ['--experimental-vm-modules']);
+  expect(report).toMatchObject({ numFailedTests: 0, numPassedTests: 2 });
+}, 200_000);
