@@ -1,0 +1,11 @@
+import type { UnixAddress } from '../socket';
+
+/** An address as events and messages show it: the path, or `@name` for an abstract one. */
+export function showAddress(address: UnixAddress | undefined): string | undefined {
+  if (address === undefined) return undefined;
+  return typeof address === 'string' ? address : `@${address.abstract}`;
+}
+
+export function sameAddress(a: UnixAddress | undefined, b: UnixAddress | undefined): boolean {
+  return showAddress(a) === showAddress(b);
+}

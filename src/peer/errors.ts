@@ -1,0 +1,47 @@
+// Two kinds of failure inside a scripted peer:
+// - `StepFailure`: the step did not meet its declaration; it becomes a `fail` event with a stable
+//   FailCode and the peer exits 1.
+// - `PeerError`: the step could not run the way a real program would fail (no connection yet,
+//   nothing bound...). It carries an errno-style code and syscall, exactly like a SocketError, so
+//   `expectError` can declare it (a real `send` before `connect` fails with ENOTCONN too).
+import type { FailCode } from '../protocol/events';
+
+export class StepFailure extends Error {
+  override readonly name = 'StepFailure';
+  constructor(
+    readonly code: FailCode,
+    message: string,
+    readonly expected?: unknown,
+    readonly got?: unknown,
+    /** the syscall failure behind it, for UNEXPECTED_ERROR and WRONG_ERROR */
+    readonly failedCall?: { errno?: string; syscall?: string },
+  ) {
+    super(message);
+  }
+}
+
+export class PeerError extends Error {
+  override readonly name = 'PeerError';
+  constructor(
+    readonly code: string,
+    readonly syscall: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The errno-style code of a failed syscall (SocketError, Node fs errors, PeerError), if any. */
+export function errnoCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) ? code : undefined;
+}
+
+export function syscallOf(err: unknown): string | undefined {
+  const syscall = (err as { syscall?: unknown } | null)?.syscall;
+  return typeof syscall === 'string' ? syscall : undefined;
+}
+
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,98 @@
+// The scripted peer from start to end: announce itself, run the steps in order, then account for
+// descriptors and report `done`; or, on the first failure, report `fail`, close and exit 1.
+import type { PeerLaunch } from '../protocol/events';
+import { openDescriptorCount, UnixSocket } from '../socket';
+import { ChannelError, EventChannel } from './channel';
+import { messageOf, StepFailure } from './errors';
+import { PEER_EXIT } from './exit-codes';
+import { compareFdSnapshots, takeFdSnapshot } from './fd-accounting';
+import { runStep } from './runner';
+import { PeerRuntime } from './runtime';
+
+export async function runPeerProgram(launch: PeerLaunch): Promise<never> {
+  const peer = new PeerRuntime(launch);
+  let stepIndex: number | undefined;
+
+  const failAndExit = async (failure: StepFailure): Promise<never> => {
+    if (peer.isExiting) return new Promise<never>(() => undefined);
+    const closeError = closeQuietly(peer);
+    peer.emit(
+      'fail',
+      {
+        code: failure.code,
+        message: failure.message,
+        expected: failure.expected,
+        got: failure.got,
+        errno: failure.failedCall?.errno,
+        syscall: failure.failedCall?.syscall,
+        closeError,
+      },
+      stepIndex,
+    );
+    return peer.exit(PEER_EXIT.failed);
+  };
+  const unexpected = (err: unknown): void => {
+    void failAndExit(
+      err instanceof StepFailure ? err : new StepFailure('UNEXPECTED_ERROR', `the peer program failed: ${messageOf(err)}`, undefined, undefined, { errno: (err as { code?: string }).code }),
+    );
+  };
+  process.on('uncaughtException', unexpected);
+  process.on('unhandledRejection', unexpected);
+
+  let channel: EventChannel;
+  try {
+    channel = EventChannel.open({
+      event: (event) => peer.log.add(event),
+      lost: () => {
+        if (peer.isExiting) return;
+        // Nobody is left to read events: close what this peer made, and go.
+        closeQuietly(peer);
+        process.exit(PEER_EXIT.channelLost);
+      },
+      malformed: (line) =>
+        void failAndExit(new StepFailure('UNEXPECTED_ERROR', `the event channel delivered a line that is not an event: ${line.slice(0, 200)}`)),
+    });
+  } catch (err) {
+    if (!(err instanceof ChannelError)) throw err;
+    process.stderr.write(`uds-fixture peer "${launch.id}": ${err.message}\n`);
+    process.exit(PEER_EXIT.channelLost);
+  }
+  peer.attach(channel);
+
+  const before = launch.fdAccounting ? takeFdSnapshot() : undefined;
+  if (launch.socket.address === 'pair') {
+    if (launch.socket.fd === undefined) {
+      return failAndExit(new StepFailure('UNEXPECTED_ERROR', 'socket address is `pair`, but the launch file gives no inherited descriptor (socket.fd)'));
+    }
+    peer.current = { sock: peer.own(UnixSocket.fromFd(launch.socket.fd, launch.socket.type)), connected: true };
+  }
+  peer.emit('start', { pid: process.pid, fds: openDescriptorCount() });
+
+  for (const step of launch.steps) {
+    stepIndex = step.index;
+    try {
+      await runStep(step, peer);
+    } catch (err) {
+      return failAndExit(err instanceof StepFailure ? err : new StepFailure('UNEXPECTED_ERROR', `${step.step} failed: ${messageOf(err)}`));
+    }
+  }
+  stepIndex = undefined;
+
+  try {
+    peer.closeAll(true);
+  } catch (err) {
+    return failAndExit(new StepFailure('UNEXPECTED_ERROR', `closing at the end of the steps failed: ${messageOf(err)}`));
+  }
+  if (before) peer.emit('fds', { ...compareFdSnapshots(before, takeFdSnapshot()) });
+  peer.emit('done');
+  return peer.exit(PEER_EXIT.done);
+}
+
+function closeQuietly(peer: PeerRuntime): string | undefined {
+  try {
+    peer.closeAll(true);
+    return undefined;
+  } catch (err) {
+    return messageOf(err);
+  }
+}

@@ -1,0 +1,62 @@
+// Runs one step: its timeout, and what `expectError` turns a failure (or a success) into.
+import { DEFAULT_STEP_TIMEOUT_MS, type Step } from '../scenario/types';
+import { errnoCode, messageOf, StepFailure, syscallOf } from './errors';
+import { StepProgress } from './progress';
+import type { PeerRuntime } from './runtime';
+import { STEPS, type StepDetails } from './steps';
+
+type AnyStepImpl = { run(step: Step, peer: PeerRuntime, progress: StepProgress): Promise<StepDetails>; untimed?: boolean };
+
+/** Resolves when the step completed as declared; rejects with the StepFailure otherwise. */
+export async function runStep(step: Step, peer: PeerRuntime): Promise<void> {
+  const impl = STEPS[step.step] as unknown as AnyStepImpl;
+  const timeoutMs = step.timeoutMs ?? (impl.untimed ? undefined : DEFAULT_STEP_TIMEOUT_MS);
+  const progress = new StepProgress(step, timeoutMs ?? Number.POSITIVE_INFINITY);
+  const work = impl.run(step, peer, progress);
+  // Once the timeout won, the step's late outcome changes nothing: the peer is already failing.
+  work.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    if (timeoutMs !== undefined) timer = setTimeout(() => reject(progress.timeoutFailure()), timeoutMs);
+  });
+  let details: StepDetails;
+  try {
+    details = await Promise.race([work, timeout]);
+  } catch (err) {
+    if (err instanceof StepFailure) throw err;
+    const code = errnoCode(err);
+    const syscall = syscallOf(err);
+    if (step.expectError !== undefined && code === step.expectError) {
+      peer.emit('error', { code, syscall, message: messageOf(err) }, step.index);
+      return;
+    }
+    if (step.expectError !== undefined && code !== undefined) {
+      throw new StepFailure(
+        'WRONG_ERROR',
+        `${step.step} failed with ${code}${syscall ? ` (${syscall})` : ''}, but it declared expectError: ${step.expectError}; ${messageOf(err)}`,
+        step.expectError,
+        code,
+        { errno: code, syscall },
+      );
+    }
+    throw new StepFailure(
+      'UNEXPECTED_ERROR',
+      `${step.step} failed${code ? ` with ${code}` : ''}${syscall ? ` (${syscall})` : ''}: ${messageOf(err)}` +
+        (code ? `; if this failure is the point of the test, declare it: \`expectError: ${code}\`` : ''),
+      undefined,
+      code,
+      { errno: code, syscall },
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+  if (step.expectError !== undefined) {
+    throw new StepFailure(
+      'EXPECTED_ERROR_MISSING',
+      `${step.step} succeeded, but it declared expectError: ${step.expectError}`,
+      step.expectError,
+      'success',
+    );
+  }
+  peer.emit(step.step, details, step.index);
+}

@@ -1,0 +1,43 @@
+// Which socket a send uses and where an unconnected datagram goes: `to` (a peer id or a path),
+// else back to the sender of the last datagram received, else the scenario socket.
+import { UnixSocket, type UnixAddress } from '../../socket';
+import { PeerError } from '../errors';
+import type { PeerRuntime } from '../runtime';
+
+export interface SendTarget {
+  sock: UnixSocket;
+  /** set for an unconnected datagram socket */
+  to?: UnixAddress;
+}
+
+export function sendTarget(peer: PeerRuntime, to: string | undefined, syscall: string): SendTarget {
+  const current = peer.current;
+  if (peer.launch.socket.type !== 'dgram') {
+    if (!current?.connected) {
+      throw new PeerError('ENOTCONN', syscall, `${syscall} needs a connection: add a \`connect\` or \`accept\` step before it`);
+    }
+    if (to !== undefined) {
+      throw new PeerError('EISCONN', syscall, `\`to: ${to}\` is for datagram sockets; a ${peer.launch.socket.type} socket sends to the peer it is connected to`);
+    }
+    return { sock: current.sock };
+  }
+  if (to !== undefined) return { sock: datagramSocket(peer), to: peer.resolveAddress(to) };
+  if (current?.connected) return { sock: current.sock };
+  return { sock: datagramSocket(peer), to: peer.lastFrom ?? peer.scenarioAddress() };
+}
+
+/** The current datagram socket, or an unbound one for a client that only sends. */
+function datagramSocket(peer: PeerRuntime): UnixSocket {
+  if (peer.current) return peer.current.sock;
+  const sock = peer.own(UnixSocket.create('dgram'));
+  peer.current = { sock, connected: false };
+  return sock;
+}
+
+/** The socket a receive uses: a connection, or a bound datagram socket. */
+export function receiveSocket(peer: PeerRuntime, syscall: string): UnixSocket {
+  const current = peer.current;
+  if (current && (current.connected || peer.launch.socket.type === 'dgram')) return current.sock;
+  const fix = peer.launch.socket.type === 'dgram' ? '`listen`, `bind` or `connect`' : '`connect` or `accept`';
+  throw new PeerError('ENOTCONN', syscall, `${syscall} needs a socket to receive on: add a ${fix} step before it`);
+}

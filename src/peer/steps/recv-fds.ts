@@ -1,0 +1,143 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import type { FdExpectation } from '../../scenario/types';
+import { describeBytes, plural } from '../describe';
+import { StepFailure } from '../errors';
+import { fdInfo, pathInfo, type FdInfo } from '../fd-info';
+import type { StepProgress } from '../progress';
+import type { PeerRuntime } from '../runtime';
+import { receiveSocket } from './destination';
+import type { StepImpl } from './types';
+
+const MAX_CONTENT_BYTES = 1024 * 1024;
+
+export const recvFds: StepImpl<'recvFds'> = {
+  async run(step, peer, progress) {
+    const sock = receiveSocket(peer, 'recvmsg');
+    progress.waitingFor(() => `a message with ${plural(step.count, 'descriptor')} from ${peer.remoteName()}`);
+    const r = await sock.recv({ maxFds: step.room ?? step.count });
+    // Every descriptor received is closed before the step ends, whatever the checks find.
+    const open = new Set(r.fds);
+    try {
+      const roomy = step.room === undefined || step.room >= step.count;
+      const expectTruncated = step.truncated ?? !roomy;
+      if (r.controlTruncated !== expectTruncated) {
+        throw new StepFailure(
+          'TRUNCATION_MISMATCH',
+          r.controlTruncated
+            ? `recvFds: the descriptors did not fit in room for ${step.room ?? step.count} (MSG_CTRUNC); declare \`truncated: true\` if that is the point, or give more room`
+            : `recvFds expected the control data to be truncated (MSG_CTRUNC), but all ${r.fds.length} descriptors fitted`,
+          expectTruncated,
+          r.controlTruncated,
+        );
+      }
+      const expectedCount = roomy ? step.count : Math.min(step.count, step.room!);
+      if (r.fds.length !== expectedCount) {
+        throw new StepFailure('FD_MISMATCH', `recvFds expected ${plural(expectedCount, 'descriptor')}, got ${r.fds.length}`, expectedCount, r.fds.length);
+      }
+      if (step.data !== undefined && r.data.toString('utf8') !== step.data) {
+        throw new StepFailure(
+          'RECV_MISMATCH',
+          `recvFds: the data bytes that carried the descriptors differ; expected ${describeBytes(Buffer.from(step.data))}, got ${describeBytes(r.data)}`,
+          step.data,
+          describeBytes(r.data),
+        );
+      }
+      const infos = r.fds.map(fdInfo);
+      for (const [i, expect] of step.expect.entries()) {
+        if (i >= r.fds.length) break;
+        await checkDescriptor(i, r.fds[i]!, infos[i]!, expect, peer, progress, open);
+      }
+      return { count: r.fds.length, truncated: r.controlTruncated, data: r.data.toString('utf8'), fds: infos };
+    } finally {
+      for (const fd of open) fs.closeSync(fd);
+    }
+  },
+};
+
+async function checkDescriptor(
+  index: number,
+  fd: number,
+  info: FdInfo,
+  expect: FdExpectation,
+  peer: PeerRuntime,
+  progress: StepProgress,
+  open: Set<number>,
+): Promise<void> {
+  const which = `received descriptor #${index + 1}`;
+  const fail = (message: string, expected: unknown, got: unknown): never => {
+    throw new StepFailure('FD_MISMATCH', `recvFds: ${which} ${message}`, expected, got);
+  };
+  if (expect.type !== undefined && info.type !== expect.type) fail(`is a ${info.type}, expected a ${expect.type}`, expect.type, info.type);
+  if (expect.mode !== undefined && info.mode !== expect.mode) {
+    fail(`has mode ${octal(info.mode)}, expected ${octal(expect.mode)}`, octal(expect.mode), octal(info.mode));
+  }
+  if (expect.sameFileAs !== undefined) {
+    const file = peer.launch.files[expect.sameFileAs];
+    if (file === undefined) fail(`is compared with file "${expect.sameFileAs}", which is not declared under \`files:\``, expect.sameFileAs, undefined);
+    const want = pathInfo(file!);
+    if (want.dev !== info.dev || want.ino !== info.ino) {
+      fail(
+        `is not the file "${expect.sameFileAs}" (${file}): it is dev ${info.dev} inode ${info.ino}, the file is dev ${want.dev} inode ${want.ino}`,
+        { dev: want.dev, ino: want.ino },
+        { dev: info.dev, ino: info.ino },
+      );
+    }
+  }
+  if (expect.content !== undefined) {
+    const want = Buffer.from(expect.content);
+    let got: Buffer;
+    if (info.type === 'file') got = readFileFromStart(fd);
+    else if (info.type === 'pipe' || info.type === 'socket') {
+      progress.waitingFor(() => `the content of ${which} (${want.length} bytes, until end-of-file)`);
+      open.delete(fd); // the stream reader owns and closes it from here
+      got = await readStream(fd, want.length);
+    } else {
+      return fail(`is a ${info.type}; \`content\` applies to files, pipes and sockets`, expect.content, info.type);
+    }
+    if (!got.equals(want)) fail(`reads ${describeBytes(got)}, expected ${describeBytes(want)}`, expect.content, describeBytes(got));
+  }
+}
+
+function readFileFromStart(fd: number): Buffer {
+  const chunks: Buffer[] = [];
+  let position = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(64 * 1024);
+    const n = fs.readSync(fd, chunk, 0, chunk.length, position);
+    if (n === 0 || position >= MAX_CONTENT_BYTES) break;
+    chunks.push(chunk.subarray(0, n));
+    position += n;
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Received descriptors are non-blocking, so a pipe or socket is read through the event loop: until
+ * end-of-file, or until the expected number of bytes arrived (a writer may keep its end open).
+ * The step timeout bounds the wait. The descriptor is closed when reading ends.
+ */
+function readStream(fd: number, expected: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const stream = new net.Socket({ fd, readable: true, writable: false });
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const finish = (err?: Error): void => {
+      stream.removeAllListeners();
+      stream.destroy();
+      if (err) reject(err);
+      else resolve(Buffer.concat(chunks));
+    };
+    stream.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      length += chunk.length;
+      if (expected > 0 && length >= expected) finish();
+    });
+    stream.on('end', () => finish());
+    stream.on('error', (err) => finish(err));
+  });
+}
+
+function octal(mode: number): string {
+  return '0' + mode.toString(8).padStart(3, '0');
+}

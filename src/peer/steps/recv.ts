@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import type { Received, UnixAddress, UnixSocket } from '../../socket';
+import { sameAddress, showAddress } from '../address';
+import { describeBytes, plural } from '../describe';
+import { StepFailure } from '../errors';
+import type { StepProgress } from '../progress';
+import type { PeerRuntime } from '../runtime';
+import { receiveSequence } from '../traffic';
+import { receiveSocket } from './destination';
+import type { StepDetails, StepImpl, StepOf } from './types';
+
+const ANY_MESSAGE_MAX = 65536;
+
+export const recv: StepImpl<'recv'> = {
+  async run(step, peer, progress) {
+    const sock = receiveSocket(peer, 'recv');
+    const payload = step.payload;
+    if (payload?.kind === 'sequence') {
+      const summary = await receiveSequence(sock, { ...payload, socketType: peer.launch.socket.type }, progress, (partial) =>
+        peer.emit('traffic', { ...partial }, step.index),
+      );
+      peer.emit('traffic', { ...summary }, step.index);
+      return { messages: summary.received, bytes: summary.bytes };
+    }
+    let details: StepDetails = {};
+    if (payload) {
+      const expected = Buffer.from(payload.base64, 'base64');
+      details =
+        peer.launch.socket.type === 'stream'
+          ? await receiveExactly(sock, expected, peer, progress)
+          : await receiveMessage(sock, expected, step, peer, progress);
+    } else if (!step.eof) {
+      details = await receiveAny(sock, step, peer, progress);
+    }
+    if (step.eof) details = { ...details, eof: await receiveEof(sock, peer, progress) };
+    return details;
+  },
+};
+
+// A stream has no boundaries: read until the expected number of bytes arrived, never more, and
+// fail as soon as a prefix differs instead of waiting for bytes that will not match anyway.
+async function receiveExactly(sock: UnixSocket, expected: Buffer, peer: PeerRuntime, progress: StepProgress): Promise<StepDetails> {
+  const chunks: Buffer[] = [];
+  let got = 0;
+  progress.waitingFor(() => `${plural(expected.length, 'byte')} from ${peer.remoteName()}; got ${got}`);
+  while (got < expected.length) {
+    const r = await sock.recv({ maxBytes: expected.length - got });
+    closeUnaskedFds(r);
+    if (r.eof) {
+      const sofar = Buffer.concat(chunks);
+      throw new StepFailure(
+        'RECV_MISMATCH',
+        `recv expected ${plural(expected.length, 'byte')} but ${peer.remoteName()} ended the stream after ${got}`,
+        describeBytes(expected),
+        `${describeBytes(sofar)}, then end-of-file`,
+      );
+    }
+    chunks.push(r.data);
+    got += r.data.length;
+    const sofar = Buffer.concat(chunks);
+    if (!sofar.equals(expected.subarray(0, got))) throw mismatch(expected, sofar, peer);
+  }
+  return { bytes: got, data: describeBytes(expected) };
+}
+
+async function receiveMessage(
+  sock: UnixSocket,
+  expected: Buffer,
+  step: StepOf<'recv'>,
+  peer: PeerRuntime,
+  progress: StepProgress,
+): Promise<StepDetails> {
+  progress.waitingFor(() => `a ${expected.length}-byte message from ${step.from ?? peer.remoteName()}`);
+  const r = await sock.recv({ maxBytes: Math.max(ANY_MESSAGE_MAX, expected.length + 1) });
+  closeUnaskedFds(r);
+  if (r.eof) {
+    throw new StepFailure('RECV_MISMATCH', `recv expected a message but ${peer.remoteName()} closed the connection`, describeBytes(expected), 'end-of-file');
+  }
+  const from = checkSender(r, step, peer);
+  if (r.truncated || !r.data.equals(expected)) throw mismatch(expected, r.data, peer, r.truncated);
+  return { bytes: r.data.length, from: showAddress(from), fromPeer: peer.peerAt(from), data: describeBytes(r.data) };
+}
+
+async function receiveAny(sock: UnixSocket, step: StepOf<'recv'>, peer: PeerRuntime, progress: StepProgress): Promise<StepDetails> {
+  progress.waitingFor(() => `a message from ${step.from ?? peer.remoteName()}`);
+  const r = await sock.recv({ maxBytes: ANY_MESSAGE_MAX });
+  closeUnaskedFds(r);
+  if (r.eof) throw new StepFailure('RECV_MISMATCH', `recv expected data but ${peer.remoteName()} closed the connection`, 'data', 'end-of-file');
+  const from = checkSender(r, step, peer);
+  return { bytes: r.data.length, from: showAddress(from), fromPeer: peer.peerAt(from), data: describeBytes(r.data), truncated: r.truncated || undefined };
+}
+
+async function receiveEof(sock: UnixSocket, peer: PeerRuntime, progress: StepProgress): Promise<true> {
+  progress.waitingFor(() => `${peer.remoteName()} to end the stream (end-of-file)`);
+  const r = await sock.recv({ maxBytes: ANY_MESSAGE_MAX });
+  closeUnaskedFds(r);
+  if (!r.eof) {
+    throw new StepFailure('RECV_MISMATCH', `recv expected end-of-file but ${peer.remoteName()} sent ${plural(r.data.length, 'byte')}`, 'end-of-file', describeBytes(r.data));
+  }
+  return true;
+}
+
+/** Datagram sender: checked against `from`, and remembered as the default reply address. */
+function checkSender(r: Received, step: StepOf<'recv'>, peer: PeerRuntime): UnixAddress | undefined {
+  if (peer.launch.socket.type !== 'dgram') return undefined;
+  peer.lastFrom = r.from;
+  if (step.from !== undefined) {
+    const wanted = peer.resolveAddress(step.from);
+    if (!sameAddress(wanted, r.from)) {
+      throw new StepFailure(
+        'RECV_MISMATCH',
+        `recv expected a datagram from ${step.from} but it came from ${showAddress(r.from) ?? 'an unbound socket'}`,
+        showAddress(wanted),
+        showAddress(r.from) ?? 'unbound',
+      );
+    }
+  }
+  return r.from;
+}
+
+function mismatch(expected: Buffer, got: Buffer, peer: PeerRuntime, truncated = false): StepFailure {
+  const at = firstDifference(expected, got);
+  const where = truncated ? `the message was longer than ${got.length} bytes` : `they differ at byte ${at}`;
+  return new StepFailure(
+    'RECV_MISMATCH',
+    `recv from ${peer.remoteName()} got other bytes than expected (${where}); expected ${describeBytes(expected)}, got ${describeBytes(got)}`,
+    describeBytes(expected),
+    describeBytes(got),
+  );
+}
+
+function firstDifference(a: Buffer, b: Buffer): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return n;
+}
+
+// Descriptors arrive with any message that carried them; a plain recv did not ask for them, so it
+// closes them rather than leak them.
+function closeUnaskedFds(r: Received): void {
+  for (const fd of r.fds) fs.closeSync(fd);
+}

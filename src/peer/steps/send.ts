@@ -1,0 +1,21 @@
+import { showAddress } from '../address';
+import { describeBytes } from '../describe';
+import { sendSequence } from '../traffic';
+import type { StepImpl } from './types';
+import { sendTarget } from './destination';
+
+export const send: StepImpl<'send'> = {
+  async run(step, peer, progress) {
+    const { sock, to } = sendTarget(peer, step.to, 'send');
+    const toPeer = peer.peerAt(to);
+    if (step.payload.kind === 'sequence') {
+      const summary = await sendSequence(sock, { ...step.payload, senderId: peer.launch.id, socketType: peer.launch.socket.type, to }, progress);
+      peer.emit('traffic', { ...summary }, step.index);
+      return { messages: summary.sent, bytes: summary.bytes, to: showAddress(to), toPeer };
+    }
+    const data = Buffer.from(step.payload.base64, 'base64');
+    progress.waitingFor(() => `${toPeer ?? showAddress(to) ?? peer.remoteName()} to take ${data.length} bytes`);
+    const bytes = await sock.send(data, to !== undefined ? { to } : undefined);
+    return { bytes, to: showAddress(to), toPeer, data: describeBytes(data) };
+  },
+};

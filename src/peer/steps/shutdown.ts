@@ -1,0 +1,11 @@
+import { PeerError } from '../errors';
+import type { StepImpl } from './types';
+
+export const shutdown: StepImpl<'shutdown'> = {
+  async run(step, peer) {
+    const current = peer.current;
+    if (!current) throw new PeerError('ENOTCONN', 'shutdown', 'shutdown needs a socket: add a `connect` or `accept` step before it');
+    current.sock.shutdown(step.how);
+    return { how: step.how };
+  },
+};
