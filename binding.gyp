@@ -1,0 +1,24 @@
+{
+  # C++ exceptions stay off (node_addon_api = NAPI_DISABLE_CPP_EXCEPTIONS): failed syscalls are
+  # values (-errno) that TypeScript turns into errors, and nothing may unwind through a libuv
+  # callback. NAPI_VERSION 8 is the first with async environment cleanup hooks.
+  "targets": [
+    {
+      "target_name": "uds_fixture",
+      "sources": [
+        "native/addon.cc",
+        "native/addon_state.cc",
+        "native/native_socket.cc",
+        "native/sys.cc"
+      ],
+      "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api"],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags_cc": ["-std=c++17", "-Wall", "-Wextra"],
+      "xcode_settings": {
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+        "MACOSX_DEPLOYMENT_TARGET": "11.0",
+        "OTHER_CPLUSPLUSFLAGS": ["-Wall", "-Wextra"]
+      }
+    }
+  ]
+}

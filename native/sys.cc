@@ -1,0 +1,164 @@
+#include "sys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef __APPLE__
+#include <sys/ucred.h>
+#endif
+
+namespace uds {
+
+namespace {
+
+int SetFlags(int fd) {
+  int status = fcntl(fd, F_GETFL);
+  if (status < 0) return -errno;
+  if (!(status & O_NONBLOCK) && fcntl(fd, F_SETFL, status | O_NONBLOCK) < 0) return -errno;
+  int descriptor = fcntl(fd, F_GETFD);
+  if (descriptor < 0) return -errno;
+  if (!(descriptor & FD_CLOEXEC) && fcntl(fd, F_SETFD, descriptor | FD_CLOEXEC) < 0) return -errno;
+  return 0;
+}
+
+#ifdef __APPLE__
+// macOS prepares a descriptor in a second step; when that fails the new descriptor is dropped.
+int CloseKeepingErrno(int fd, int result) {
+  close(fd);
+  return result;
+}
+#endif
+
+}  // namespace
+
+int PrepareDescriptor(int fd) {
+  int result = SetFlags(fd);
+  if (result < 0) return result;
+#ifdef __APPLE__
+  int on = 1;
+  if (setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof on) < 0) return -errno;
+#endif
+  return 0;
+}
+
+int PrepareReceivedDescriptor(int fd) {
+  // Linux already applied close-on-exec atomically through MSG_CMSG_CLOEXEC; macOS has no
+  // atomic form, so a fork in another thread between recvmsg and here could inherit it.
+  return SetFlags(fd);
+}
+
+int OpenSocket(int type) {
+#ifdef __APPLE__
+  // macOS has no SOCK_NONBLOCK / SOCK_CLOEXEC type flags.
+  int fd = socket(AF_UNIX, type, 0);
+  if (fd < 0) return -errno;
+  int result = PrepareDescriptor(fd);
+  return result < 0 ? CloseKeepingErrno(fd, result) : fd;
+#else
+  int fd = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  return fd < 0 ? -errno : fd;
+#endif
+}
+
+int OpenSocketPair(int type, int fds[2]) {
+#ifdef __APPLE__
+  if (socketpair(AF_UNIX, type, 0, fds) < 0) return -errno;
+  int result = PrepareDescriptor(fds[0]);
+  if (result == 0) result = PrepareDescriptor(fds[1]);
+  if (result < 0) {
+    close(fds[0]);
+    close(fds[1]);
+  }
+  return result;
+#else
+  return socketpair(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) < 0 ? -errno : 0;
+#endif
+}
+
+int AcceptConnection(int listenFd) {
+#ifdef __APPLE__
+  // macOS has no accept4.
+  int fd = accept(listenFd, nullptr, nullptr);
+  if (fd < 0) return -errno;
+  int result = PrepareDescriptor(fd);
+  return result < 0 ? CloseKeepingErrno(fd, result) : fd;
+#else
+  int fd = accept4(listenFd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  return fd < 0 ? -errno : fd;
+#endif
+}
+
+int FillAddress(const uint8_t* bytes, size_t length, sockaddr_un* address, socklen_t* addressLength) {
+  memset(address, 0, sizeof *address);
+  address->sun_family = AF_UNIX;
+  bool abstract = length > 0 && bytes[0] == 0;
+  // A path needs room for its terminating NUL; an abstract name is counted exactly.
+  size_t room = abstract ? sizeof address->sun_path : sizeof address->sun_path - 1;
+  if (length > room) return -ENAMETOOLONG;
+  memcpy(address->sun_path, bytes, length);
+  size_t used = offsetof(sockaddr_un, sun_path) + length + (abstract || length == 0 ? 0 : 1);
+  *addressLength = static_cast<socklen_t>(used);
+#ifdef __APPLE__
+  address->sun_len = static_cast<uint8_t>(used);
+#endif
+  return 0;
+}
+
+size_t AddressBytes(const sockaddr_un& address, socklen_t addressLength, const char** bytes) {
+  *bytes = address.sun_path;
+  if (addressLength <= static_cast<socklen_t>(offsetof(sockaddr_un, sun_path))) return 0;
+  size_t length = addressLength - offsetof(sockaddr_un, sun_path);
+  if (length > sizeof address.sun_path) length = sizeof address.sun_path;
+  if (address.sun_path[0] == 0) {
+    // Linux abstract name: every byte counts, NULs included. macOS reports an unnamed socket
+    // as a zeroed sun_path, which is no abstract name.
+#ifdef __APPLE__
+    return 0;
+#else
+    return length;
+#endif
+  }
+  return strnlen(address.sun_path, length);
+}
+
+int ReadPeerCredentials(int fd, PeerCredentials* out) {
+#ifdef __APPLE__
+  xucred cred;
+  socklen_t length = sizeof cred;
+  if (getsockopt(fd, SOL_LOCAL, LOCAL_PEERCRED, &cred, &length) < 0) return -errno;
+  if (cred.cr_version != XUCRED_VERSION) return -EPROTO;
+  pid_t pid = 0;
+  length = sizeof pid;
+  if (getsockopt(fd, SOL_LOCAL, LOCAL_PEERPID, &pid, &length) < 0) return -errno;
+  out->pid = pid;
+  out->uid = cred.cr_uid;
+  out->gid = cred.cr_ngroups > 0 ? cred.cr_groups[0] : 0;
+  return 0;
+#else
+  ucred cred;
+  socklen_t length = sizeof cred;
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &length) < 0) return -errno;
+  out->pid = cred.pid;
+  out->uid = cred.uid;
+  out->gid = cred.gid;
+  return 0;
+#endif
+}
+
+int PendingSocketError(int fd) {
+  int error = 0;
+  socklen_t length = sizeof error;
+  if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) < 0) return -errno;
+  return -error;
+}
+
+int SocketTypeOf(int fd) {
+  int type = 0;
+  socklen_t length = sizeof type;
+  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) < 0) return -errno;
+  return type;
+}
+
+}  // namespace uds

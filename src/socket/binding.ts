@@ -1,0 +1,89 @@
+// The only module that loads the native addon. It finds the package root by walking up from this
+// file to the package.json named "uds-fixture" (which works from src/, from dist/ bundles and
+// from test bundles under node_modules/.cache) and loads build/Release/uds_fixture.node there.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { AddonMissingError } from './errors';
+
+/** Every method returns its result, or a negative errno as a number. */
+export interface NativeSocketHandle {
+  readonly fd: number;
+  bind(address: Buffer): number;
+  listen(backlog: number): number;
+  accept(): NativeSocketHandle | number;
+  /** 0, or -EINPROGRESS / -EAGAIN while the connection is not made yet, or another -errno */
+  connect(address: Buffer): number;
+  /** SO_ERROR as -errno, 0 when there is none */
+  pendingError(): number;
+  sendmsg(data: Buffer, offset: number, fds: number[] | null, to: Buffer | null): number;
+  recvmsg(maxBytes: number, maxFds: number): NativeMessage | number;
+  shutdown(how: number): number;
+  close(): number;
+  localAddress(): Buffer | number;
+  remoteAddress(): Buffer | number;
+  peerCredentials(): [pid: number, uid: number, gid: number] | number;
+  /** one-shot: `callback(status)` runs once the socket is readable (status 0) or failed (-errno) */
+  waitReadable(callback: (status: number) => void): number;
+  waitWritable(callback: (status: number) => void): number;
+}
+
+export interface NativeMessage {
+  data: Buffer;
+  fds: number[];
+  truncated: boolean;
+  controlTruncated: boolean;
+  /** address bytes; empty when the sender is unnamed */
+  from: Buffer;
+}
+
+export interface NativeBinding {
+  socket(type: number): NativeSocketHandle | number;
+  socketpair(type: number): [NativeSocketHandle, NativeSocketHandle] | number;
+  /** takes ownership of `fd` on success (sets O_NONBLOCK and FD_CLOEXEC) */
+  adopt(fd: number): NativeSocketHandle | number;
+  socketTypeOf(fd: number): number;
+  constants: {
+    SOCK_STREAM: number;
+    SOCK_DGRAM: number;
+    SOCK_SEQPACKET: number;
+    SHUT_RD: number;
+    SHUT_WR: number;
+    SHUT_RDWR: number;
+    SUN_PATH_SIZE: number;
+  };
+}
+
+const PACKAGE_NAME = 'uds-fixture';
+const ADDON_RELATIVE_PATH = path.join('build', 'Release', 'uds_fixture.node');
+
+/** The nearest directory at or above `start` whose package.json is named "uds-fixture". */
+export function findPackageRoot(start: string): string | undefined {
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        if (JSON.parse(readFileSync(manifest, 'utf8')).name === PACKAGE_NAME) return dir;
+      } catch {
+        // An unreadable or foreign manifest is not ours: keep walking up.
+      }
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Loads the addon of the package found above `start`; throws AddonMissingError when it is not built. */
+export function loadBinding(start: string): NativeBinding {
+  const root = findPackageRoot(start);
+  const addonPath = root ? path.join(root, ADDON_RELATIVE_PATH) : path.join(start, ADDON_RELATIVE_PATH);
+  if (!root || !existsSync(addonPath)) throw new AddonMissingError(addonPath);
+  return require(addonPath) as NativeBinding;
+}
+
+let loaded: NativeBinding | undefined;
+
+/** The addon, loaded on first use so that importing the package never needs it. */
+export function binding(): NativeBinding {
+  loaded ??= loadBinding(__dirname);
+  return loaded;
+}

@@ -1,0 +1,63 @@
+// Errors of the socket layer. A failed syscall keeps its errno: `code` is the name Node uses
+// ('ECONNREFUSED'), `errno` the negative number, `syscall` the call, `path` the address involved.
+import { constants } from 'node:os';
+import { getSystemErrorName } from 'node:util';
+
+import type { SocketErrorFields } from './api';
+
+export class SocketError extends Error implements SocketErrorFields {
+  readonly code: string;
+  readonly errno: number;
+  readonly syscall: string;
+  readonly path?: string;
+
+  constructor(fields: SocketErrorFields, message?: string, options?: ErrorOptions) {
+    super(message ?? [fields.syscall, fields.code, fields.path].filter(Boolean).join(' '), options);
+    this.name = 'SocketError';
+    this.code = fields.code;
+    this.errno = fields.errno;
+    this.syscall = fields.syscall;
+    if (fields.path !== undefined) this.path = fields.path;
+  }
+}
+
+/** Negative errno for a name known on this platform ('EINVAL' → -22 on Linux). */
+export function errnoOf(code: keyof typeof constants.errno): number {
+  return -constants.errno[code];
+}
+
+function nameOf(errno: number): string {
+  try {
+    return getSystemErrorName(errno);
+  } catch {
+    return `Unknown system error ${errno}`;
+  }
+}
+
+/** The error for a native result `-errno`, named like Node names it. */
+export function syscallError(errno: number, syscall: string, path?: string, detail?: string): SocketError {
+  const code = nameOf(errno);
+  const base = [syscall, code, path].filter(Boolean).join(' ');
+  return new SocketError({ code, errno, syscall, path }, detail ? `${base}: ${detail}` : base);
+}
+
+/** A pending operation that ended because its socket was closed. */
+export function cancelledError(syscall: string, path?: string): SocketError {
+  return syscallError(errnoOf('ECANCELED'), syscall, path, 'the socket was closed while the operation was pending');
+}
+
+/** Raised when build/Release/uds_fixture.node is not there (the install step did not build it). */
+export class AddonMissingError extends Error {
+  readonly code = 'ERR_UDS_ADDON_MISSING';
+  readonly addonPath: string;
+
+  constructor(addonPath: string, options?: ErrorOptions) {
+    super(
+      `uds-fixture native addon not found at ${addonPath}: run \`npm install\` in the package ` +
+        '(or `npx node-gyp rebuild` there) to build it; it needs a C++ compiler, make and Python',
+      options,
+    );
+    this.name = 'AddonMissingError';
+    this.addonPath = addonPath;
+  }
+}
