@@ -19,6 +19,18 @@
         "MACOSX_DEPLOYMENT_TARGET": "11.0",
         "OTHER_CPLUSPLUSFLAGS": ["-Wall", "-Wextra"]
       }
+    },
+    {
+      # Runs each peer so that it cannot outlive the harness (see native/supervise.c); lands at
+      # build/Release/uds-fixture-supervise next to the addon.
+      "target_name": "uds-fixture-supervise",
+      "type": "executable",
+      "sources": ["native/supervise.c"],
+      "cflags": ["-Wall", "-Wextra", "-Werror"],
+      "xcode_settings": {
+        "MACOSX_DEPLOYMENT_TARGET": "11.0",
+        "WARNING_CFLAGS": ["-Wall", "-Wextra", "-Werror"]
+      }
     }
   ]
 }

@@ -294,6 +294,12 @@ Napi::Value NativeSocket::ReceiveMessage(const Napi::CallbackInfo& info) {
   message.msg_namelen = sizeof from;
   message.msg_control = controlBuffer_.empty() ? nullptr : controlBuffer_.data();
   message.msg_controllen = static_cast<socklen_t>(controlBuffer_.size());
+#ifdef __linux__
+  // Linux fills as many descriptors as msg_controllen has room for, and CMSG_SPACE rounds up to 8
+  // bytes: room for 1 would take 2. CMSG_LEN is the exact room, so `room: N` means N. (macOS pads
+  // to 4 bytes, so CMSG_SPACE is exact there already.)
+  if (maxFds > 0) message.msg_controllen = static_cast<socklen_t>(CMSG_LEN(maxFds * sizeof(int)));
+#endif
 
   ssize_t received;
   do {
