@@ -25,6 +25,10 @@ const common = {
   logLevel: 'warning',
   // Jest's own packages must come from the consumer's Jest, never a bundled copy.
   external: ['@jest/globals', 'jest', 'expect'],
+  // Some bundled ES modules read import.meta.url (to build a require()); in a CommonJS bundle it
+  // is this file's URL.
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
 
 const entries = [
@@ -43,14 +47,20 @@ await Promise.all([
         ...common,
         entryPoints: [path.join(root, e.in)],
         outfile: path.join(dist, e.out),
-        banner: e.banner ? { js: e.banner } : undefined,
+        banner: { js: [e.banner, common.banner.js].filter(Boolean).join('\n') },
       }),
     ),
 ]);
 
-// ESM faces: re-export the CommonJS bundle's named exports.
+// ESM faces: re-export the CommonJS bundle's named exports. The names come from an ESM analysis of
+// the same entry (not from require(): the Jest entry may only be loaded inside Jest).
+async function exportNames(entry) {
+  const result = await build({ ...common, format: 'esm', entryPoints: [entry], write: false, metafile: true, outdir: dist, sourcemap: false, banner: undefined, define: undefined });
+  const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint);
+  return output.exports.filter((n) => n !== 'default');
+}
 for (const e of entries.filter((x) => x.esm && existsSync(path.join(dist, x.out)))) {
-  const names = Object.keys(require(path.join(dist, e.out))).filter((n) => n !== 'default' && n !== '__esModule');
+  const names = await exportNames(path.join(root, e.in));
   writeFileSync(
     path.join(dist, e.esm),
     `import cjs from './${e.out}';\nexport const { ${names.join(', ')} } = cjs;\nexport default cjs;\n`,

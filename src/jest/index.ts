@@ -8,11 +8,8 @@ jestApi().expect.extend(scenarioMatchers);
 export { scenarioSuite, type ScenarioSuiteOptions } from './scenario-suite';
 export { scenarioMatchers, type ScenarioMatchers } from './matchers';
 
-declare module 'expect' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-  interface Matchers<R extends void | Promise<void>, T = unknown> extends ScenarioMatchers<R> {}
-}
-
+// Typed matchers for suites that use Jest's globals (@types/jest). Suites that import `expect`
+// from @jest/globals add `interface Matchers<R> extends ScenarioMatchers<R> {}` to module 'expect'.
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace jest {

@@ -5,7 +5,7 @@
 
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
-import { runScenario, type RunOptions } from '../api';
+import { runScenario, type RunOptions } from '../run/run-scenario';
 import { loadScenarioSync, ScenarioError } from '../scenario';
 import { skipReason } from '../plan/platform';
 import { jestApi } from './globals';

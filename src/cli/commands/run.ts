@@ -2,7 +2,7 @@
 // SIGINT/SIGTERM abort the runs in flight; their teardown completes before the exit.
 
 import { availableParallelism } from 'node:os';
-import { runScenario } from '../../api';
+import { runScenario } from '../../run/run-scenario';
 import type { ScenarioResult } from '../../judge/result';
 import { appendGithubSummary, palette, toJsonReport, toJUnit, toPretty, wantsColor, writeReports, type RunSummary } from '../../report';
 import { discoverScenarioFiles } from '../discover';

@@ -1,0 +1,105 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { childScript, repoRoot } from '../helpers/child-script';
+import { clientGroup, makeScenario, runPeer } from '../plan/make-scenario';
+import { fixture, runHandMade } from './run-hand-made';
+
+let base: string;
+beforeEach(() => {
+  base = mkdtempSync('/tmp/udsf-rdy-');
+});
+afterEach(() => {
+  rmSync(base, { recursive: true, force: true });
+});
+
+const node = process.execPath;
+const client = runPeer([node, fixture('echo-client.cjs'), '${socket}', 'ping']);
+
+describe('server readiness', () => {
+  it('socket: clients start only once the path accepts a connection', async () => {
+    const { result, record } = await runHandMade(
+      makeScenario({ server: runPeer([node, fixture('echo-server.cjs'), '${socket}']), clients: clientGroup(client) }),
+      { tmpBase: base },
+    );
+    expect(result.failures).toEqual([]);
+    expect(record.peers[1]!.stdout).toBe('echoed: ping\n');
+  });
+
+  it('stdout: waits for the pattern', async () => {
+    const { result, record } = await runHandMade(
+      makeScenario({
+        server: runPeer([node, fixture('echo-server.cjs'), '${socket}', 'ready-stdout'], { ready: { kind: 'stdout', pattern: '^listening on /' } }),
+        clients: clientGroup(client),
+      }),
+      { tmpBase: base },
+    );
+    expect(result.failures).toEqual([]);
+    expect(record.peers[0]!.stdout).toMatch(/^listening on \/.*s\.sock\n$/);
+    expect(record.peers[1]!.stdout).toBe('echoed: ping\n');
+  });
+
+  it('event: waits for the event on fd 3, and records a garbage line as a warning', async () => {
+    const { result, record } = await runHandMade(
+      makeScenario({
+        server: runPeer([node, fixture('echo-server.cjs'), '${socket}', 'ready-event'], { ready: { kind: 'event', event: 'ready' } }),
+        clients: clientGroup(client),
+      }),
+      { tmpBase: base },
+    );
+    expect(result.failures).toEqual([]);
+    expect(result.warnings).toEqual([{ code: 'EVENT_MALFORMED', message: 'server: event channel line is not JSON: this is not json' }]);
+    const ready = record.timeline.find((e) => e.peer === 'server' && e.ev === 'ready');
+    expect(typeof ready?.t).toBe('number');
+    const order = record.timeline.map((e) => (e.peer === 'harness' ? `${e.ev}:${e.target}` : `${e.peer}:${e.ev}`));
+    expect(order.indexOf('server:ready')).toBeLessThan(order.indexOf('spawn:client'));
+  });
+
+  const silent = (ready: Parameters<typeof runPeer>[1]) => makeScenario({ server: runPeer([node, fixture('silent.cjs')], ready), clients: clientGroup(client) });
+
+  it('socket: names the path and the time waited when nothing accepts', async () => {
+    const { result, plan, record } = await runHandMade(silent({ ready: { kind: 'socket' } }), { tmpBase: base, readyTimeout: 400, graceMs: 300 });
+    expect(result.failures).toEqual([
+      {
+        code: 'NOT_READY',
+        peer: 'server',
+        message: `server: socket ${plan.socket.path} not accepting after 400 ms (last attempt: ENOENT); not started: client`,
+      },
+    ]);
+    expect(record.peers[0]).toMatchObject({ killedByHarness: true, stoppedBy: 'not-ready' });
+    expect(readdirSync(base)).toEqual([]);
+  });
+
+  it('stdout: names the pattern when it never appears', async () => {
+    const { result } = await runHandMade(silent({ ready: { kind: 'stdout', pattern: 'listening' } }), { tmpBase: base, readyTimeout: 300, graceMs: 300 });
+    expect(result.failures.map((f) => f.message)).toEqual(['server: stdout did not match /listening/ after 300 ms; not started: client']);
+  });
+
+  it('event: names the event when it never comes', async () => {
+    const { result } = await runHandMade(silent({ ready: { kind: 'event', event: 'ready' } }), { tmpBase: base, readyTimeout: 300, graceMs: 300 });
+    expect(result.failures.map((f) => f.message)).toEqual(['server: no "ready" event after 300 ms; not started: client']);
+  });
+
+  it('says so when the server ends before it is ready', async () => {
+    const { result } = await runHandMade(
+      makeScenario({ server: runPeer([node, '-e', 'process.exit(7)']), clients: clientGroup(client) }),
+      { tmpBase: base },
+    );
+    expect(result.failures).toEqual([
+      { code: 'NOT_READY', peer: 'server', message: expect.stringMatching(/^server exited with code 7 before it was ready \(waited for socket \/.*\/s\.sock\); not started: client$/) },
+      { code: 'EXIT_MISMATCH', peer: 'server', message: 'server exited with code 7, expected 0' },
+    ]);
+  });
+});
+
+describe('server readiness for datagram sockets', () => {
+  const built = existsSync(path.join(repoRoot, 'build', 'Release', 'uds_fixture.node'));
+  (built ? it : it.skip)('socket: a connected datagram probe through the native layer (skipped without the addon)', async () => {
+    const server = runPeer([node, childScript('__tests__/run/fixtures/dgram-server.ts'), '${socket}']);
+    const s = makeScenario({ socket: { type: 'dgram', address: 'path' }, server, clients: clientGroup(runPeer([node, '-e', '0'])) });
+    const { result, record } = await runHandMade(s, { tmpBase: base, readyTimeout: 5_000 });
+    expect(result.failures).toEqual([]);
+    const order = record.timeline.filter((e) => e.peer === 'harness').map((e) => `${e.ev}:${e.target ?? ''}`);
+    expect(order.slice(0, 3)).toEqual(['spawn:server', 'ready:server', 'spawn:client']);
+    expect(record.leftoverSockets).toEqual([]);
+  });
+});

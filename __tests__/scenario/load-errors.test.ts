@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { loadScenario, ScenarioError, validateScenarioFile, type Problem } from '../../src/scenario';
+
+const invalid = (name: string) => path.join(__dirname, '../../fixtures/invalid', name);
+
+async function problemsOf(name: string): Promise<Problem[]> {
+  return validateScenarioFile(invalid(name));
+}
+
+describe('loader errors point at file:line:col', () => {
+  it.each<[string, Array<Partial<Problem>>]>([
+    ['syntax-error.yaml', [{ line: 4, col: 1, message: expect.stringContaining('Flow sequence') as unknown as string }]],
+    ['unknown-key.yaml', [{ line: 2, col: 1, path: 'sockett', message: 'unknown key `sockett`', hint: 'did you mean `socket`?' }]],
+    ['unknown-step.yaml', [{ line: 10, col: 7, path: 'client.steps[1].sned', message: 'unknown step `sned`', hint: 'did you mean `send`?' }]],
+    ['wrong-type.yaml', [{ line: 6, col: 24, path: 'server.steps[2].close.unlink', message: '`unlink` must be `true` or `false`, got `maybe`' }]],
+    ['bad-duration.yaml', [{ line: 2, col: 10, path: 'timeout', message: '`timeout` must be a duration like `500ms` or `2s`, got `fast`' }]],
+    [
+      'bad-size-range.yaml',
+      [
+        { line: 6, col: 34, path: 'server.steps[1].recv.size', message: '`size` range `4096..64` has its minimum above its maximum', hint: 'write `64..4096`' },
+        { line: 9, col: 34, path: 'client.steps[0].send.size', hint: 'write `64..4096`' },
+      ],
+    ],
+    ['missing-name.yaml', [{ line: 1, col: 1, path: '', message: 'a scenario needs `name`' }]],
+    [
+      'undeclared-file.yaml',
+      [
+        { line: 8, col: 42, path: 'server.steps[2].recvFds.expect[0].sameFileAs', message: 'no file `logg` is declared under `files:`', hint: 'did you mean `log`?' },
+        { line: 12, col: 26, path: 'client.steps[1].sendFds.files[0]', message: 'no file `lgo` is declared under `files:`', hint: 'did you mean `log`?' },
+      ],
+    ],
+    ['waitfor-unknown-peer.yaml', [{ line: 6, col: 24, path: 'client.steps[0].waitFor.peer', message: 'no peer is called `sever`', hint: 'did you mean `server`?' }]],
+    ['steps-and-run.yaml', [{ line: 4, col: 3, path: 'server.run', message: '`server` has both `steps` and `run`; a peer runs one program' }]],
+    ['unknown-key.json', [{ line: 5, col: 5, path: 'server.evn', message: 'unknown key `evn` in `server`', hint: 'did you mean `env`?' }]],
+  ])('%s', async (name, expected) => {
+    const problems = await problemsOf(name);
+    expect(problems).toHaveLength(expected.length);
+    expected.forEach((want, i) => expect(problems[i]).toMatchObject({ file: invalid(name), ...want }));
+  });
+
+  it('throws ScenarioError with code ERR_SCENARIO_INVALID and every problem', async () => {
+    const error = await loadScenario(invalid('undeclared-file.yaml')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ScenarioError);
+    expect(error).toMatchObject({ code: 'ERR_SCENARIO_INVALID', file: invalid('undeclared-file.yaml') });
+    expect((error as ScenarioError).problems).toHaveLength(2);
+    expect((error as ScenarioError).message).toBe(`invalid scenario ${invalid('undeclared-file.yaml')} (2 problems):\n${(error as ScenarioError).format()}`);
+    expect((error as ScenarioError).message).toContain('undeclared-file.yaml:8:42: no file `logg` is declared under `files:`');
+  });
+
+  it('formats each problem with its source line, a caret under the column, and the hint', async () => {
+    const error = (await loadScenario(invalid('unknown-step.yaml')).catch((e: unknown) => e)) as ScenarioError;
+    expect(error.format()).toBe(
+      [`${invalid('unknown-step.yaml')}:10:7: unknown step \`sned\``, '10 |     - sned: { text: hi }', '   |       ^', 'hint: did you mean `send`?'].join('\n'),
+    );
+  });
+
+  it('reports a missing file as a problem that keeps the errno code', async () => {
+    const problems = await validateScenarioFile(invalid('no-such-file.yaml'));
+    expect(problems).toEqual([expect.objectContaining({ message: 'cannot read the scenario file: ENOENT' })]);
+    const error = (await loadScenario(invalid('no-such-file.yaml')).catch((e: unknown) => e)) as ScenarioError;
+    expect((error.cause as NodeJS.ErrnoException).code).toBe('ENOENT');
+  });
+
+  it('rejects other file extensions', async () => {
+    expect(await validateScenarioFile(invalid('scenario.txt'))).toEqual([expect.objectContaining({ message: 'a scenario file ends in `.yaml`, `.yml` or `.json`' })]);
+  });
+});

@@ -1,0 +1,35 @@
+import type { Failure } from './result';
+import { stepOf } from './peers';
+import type { Verdict } from './verdict';
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+}
+
+/**
+ * Every `fail` event a scripted peer wrote becomes a failure at the step's place in the file.
+ * A descriptor leak the peer found is an FD_LEAK rather than a step failure, like the one the
+ * cleanup verdict reports from `fds` events.
+ */
+export const stepVerdict: Verdict = ({ scenario, record }) => {
+  const failures: Failure[] = [];
+  for (const event of record.timeline) {
+    if (event.ev !== 'fail' || event.peer === 'harness') continue;
+    const step = stepOf(scenario, event.peer, event.step);
+    const cause = typeof event.code === 'string' ? event.code : undefined;
+    const where = step ? `step ${step.index + 1} (${step.step})` : typeof event.step === 'number' ? `step ${event.step + 1}` : 'a step';
+    let message = `${event.peer}: ${where} failed: ${typeof event.message === 'string' ? event.message : cause ?? 'no message'}`;
+    if ('expected' in event && 'got' in event && !message.includes('expected')) {
+      message += ` (expected ${show(event.expected)}, got ${show(event.got)})`;
+    }
+    failures.push({
+      code: cause === 'FD_LEAK' ? 'FD_LEAK' : 'STEP_FAILED',
+      peer: event.peer,
+      ...(step ? { step: { name: step.step, index: step.index } } : {}),
+      ...(step?.pos ? { pos: step.pos } : {}),
+      message,
+      ...(cause ? { cause } : {}),
+    });
+  }
+  return { failures };
+};

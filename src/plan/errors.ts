@@ -1,0 +1,42 @@
+// Errors found while planning a run: the scenario asks for something this machine cannot give
+// (a socket path longer than sun_path, an unknown `${variable}`, an unsafe temp base). Each has a
+// stable `code`, the offending value, and a message that says what to change.
+
+export type PlanErrorCode =
+  | 'ERR_SOCKET_PATH_TOO_LONG'
+  | 'ERR_UNKNOWN_VARIABLE'
+  | 'ERR_VARIABLE_UNAVAILABLE'
+  | 'ERR_TMP_BASE_UNSAFE'
+  | 'ERR_PEER_UNSUPPORTED'
+  | 'ERR_PAIR_PEERS'
+  | 'ERR_PEER_PROGRAM_MISSING'
+  | 'ERR_FILE_NAME';
+
+export class PlanError extends Error {
+  override readonly name = 'PlanError';
+  readonly code: PlanErrorCode;
+  /** the path, variable or value at fault */
+  readonly value: string;
+
+  constructor(code: PlanErrorCode, value: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.value = value;
+  }
+}
+
+export class SocketPathTooLongError extends PlanError {
+  readonly byteLength: number;
+  readonly limit: number;
+
+  constructor(path: string, byteLength: number, limit: number, what: string) {
+    super(
+      'ERR_SOCKET_PATH_TOO_LONG',
+      path,
+      `${what} ${path} is ${byteLength} bytes, longer than the ${limit} bytes sun_path holds on ${process.platform}; ` +
+        'use a shorter temp base (option `tmpBase` or env UDS_FIXTURE_TMPDIR) or a shorter name',
+    );
+    this.byteLength = byteLength;
+    this.limit = limit;
+  }
+}

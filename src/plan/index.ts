@@ -1,0 +1,8 @@
+export { planRun, DEFAULT_GRACE_MS } from './plan-run';
+export { PlanError, SocketPathTooLongError, type PlanErrorCode } from './errors';
+export { checkSunPath, sunPathLimit } from './sun-path';
+export { substitute, type Variables } from './substitute';
+export { skipReason } from './platform';
+export { resolveTmpBase, removeRunDir, TMP_BASE_ENV, OWNER_FILE, type OwnerRecord } from './run-dir';
+export { PAIR_FD } from './peers';
+export type { RunPlan, PlannedRun, SkippedRun, PeerPlan, PeerRole, ReadinessPlan, ProbeAddress, PlanOptions, PlanTimeouts } from './types';

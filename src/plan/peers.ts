@@ -1,0 +1,211 @@
+import path from 'node:path';
+import type { PeerSpec, Ready, Scenario, Step } from '../scenario/types';
+import { ENV, EVENTS_FD, EVENTS_PROTOCOL_VERSION, type PeerLaunch } from '../protocol/events';
+import { PlanError } from './errors';
+import { checkSunPath } from './sun-path';
+import { substitute, type Variables } from './substitute';
+import type { PeerPlan, PeerRole, PlannedRun, ReadinessPlan } from './types';
+
+/** The descriptor number at which a peer inherits its socketpair end (address: pair). */
+export const PAIR_FD = 4;
+
+export interface PeerIdentity {
+  id: string;
+  role: PeerRole;
+  spec: PeerSpec;
+  /** own socket file name in the run directory */
+  ownName: string;
+}
+
+/** Server first, then clients: `client` for a single client, `client-1..N` for a group. */
+export function peerIdentities(scenario: Scenario): PeerIdentity[] {
+  const peers: PeerIdentity[] = [];
+  if (scenario.server) peers.push({ id: 'server', role: 'server', spec: scenario.server, ownName: 's.sock' });
+  const clients = scenario.clients;
+  if (clients) {
+    for (let n = 1; n <= clients.count; n++) {
+      peers.push({ id: clients.single ? 'client' : `client-${n}`, role: 'client', spec: clients, ownName: `c${n}.sock` });
+    }
+  }
+  return peers;
+}
+
+export function variablesFor(run: Pick<PlannedRun, 'dir' | 'socket' | 'files'>): Variables {
+  const values: Record<string, string> = { dir: run.dir };
+  const unavailable: Record<string, string> = {};
+  if (run.socket.path !== undefined) values.socket = run.socket.path;
+  else if (run.socket.abstract !== undefined) values.socket = `@${run.socket.abstract}`;
+  else unavailable.socket = 'address: pair has no socket path; the socketpair end is the descriptor ${fd}';
+  if (run.socket.address === 'pair') values.fd = String(PAIR_FD);
+  else unavailable.fd = `only address: pair hands the peer a descriptor (this scenario uses address: ${run.socket.address})`;
+  for (const [name, file] of Object.entries(run.files)) values[`files.${name}`] = file;
+  return { values, unavailable };
+}
+
+/**
+ * The peer's environment: the harness's own environment, then RunOptions.env, then the peer's
+ * declared env, then the UDS_FIXTURE_* variables, each overriding the one before. The harness's
+ * environment is passed on because external programs need PATH, HOME, locale and toolchain
+ * variables exactly as a shell would give them; the protocol variables come last so a scenario
+ * cannot point a peer at the wrong channel.
+ */
+function peerEnv(
+  run: Pick<PlannedRun, 'dir' | 'socket' | 'files'>,
+  id: string,
+  declared: Record<string, string>,
+  extra: Record<string, string> | undefined,
+  vars: Variables,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  Object.assign(env, extra);
+  for (const [k, v] of Object.entries(declared)) env[k] = substitute(v, vars, `${id}.env.${k}`);
+  env[ENV.eventsFd] = String(EVENTS_FD);
+  env[ENV.protocol] = String(EVENTS_PROTOCOL_VERSION);
+  env[ENV.peer] = id;
+  env[ENV.socket] = vars.values.socket ?? '';
+  env[ENV.socketType] = run.socket.type;
+  env[ENV.dir] = run.dir;
+  if (run.socket.address === 'pair') env[ENV.socketFd] = String(PAIR_FD);
+  else delete env[ENV.socketFd];
+  return env;
+}
+
+/**
+ * A scripted server is ready when it has bound its address: waiting for its `listen` (or, for
+ * datagrams, `bind`) event avoids a probe connection, which the server would take for its client.
+ */
+function scriptedReadiness(steps: Step[]): ReadinessPlan {
+  const first = steps.find((s) => s.step === 'listen' || s.step === 'bind' || s.step === 'ready');
+  return first ? { kind: 'event', event: first.step } : { kind: 'none' };
+}
+
+function readinessFor(role: PeerRole, spec: PeerSpec, run: Pick<PlannedRun, 'socket'>): ReadinessPlan {
+  // Clients start together once the server is ready; nobody waits for a client.
+  if (role === 'client') return { kind: 'none' };
+  const ready: Ready = spec.ready;
+  switch (ready.kind) {
+    case 'none':
+      return { kind: 'none' };
+    case 'stdout':
+      return { kind: 'stdout', pattern: ready.pattern };
+    case 'event':
+      return { kind: 'event', event: ready.event };
+    case 'socket':
+      if (run.socket.address === 'pair') return { kind: 'none' };
+      if (spec.kind === 'steps') return scriptedReadiness(spec.steps);
+      return {
+        kind: 'socket',
+        type: run.socket.type,
+        address: run.socket.abstract !== undefined ? { abstract: run.socket.abstract } : { path: run.socket.path! },
+      };
+  }
+}
+
+/**
+ * Socket addresses inside steps (`connect.to`, `bind.path`, `send.to`, `recv.from`) may name a
+ * peer, an abstract `@name`, or a path. Paths resolve against the run directory, not the scenario
+ * file's directory: socket files must live where teardown finds and removes them.
+ */
+function resolveStepAddress(value: string, peerIds: Set<string>, vars: Variables, dir: string, where: string): string {
+  const text = substitute(value, vars, where);
+  if (peerIds.has(text)) return text;
+  if (text.startsWith('@')) {
+    checkSunPath(text.slice(1), `abstract name in ${where}`);
+    return text;
+  }
+  return checkSunPath(path.resolve(dir, text), `socket path in ${where}`);
+}
+
+function resolveSteps(steps: Step[], id: string, peerIds: Set<string>, vars: Variables, dir: string): Step[] {
+  return steps.map((step) => {
+    const where = `${id}.steps[${step.index}].${step.step}`;
+    switch (step.step) {
+      case 'connect':
+      case 'send':
+        return step.to === undefined ? step : { ...step, to: resolveStepAddress(step.to, peerIds, vars, dir, `${where}.to`) };
+      case 'recv':
+        return step.from === undefined ? step : { ...step, from: resolveStepAddress(step.from, peerIds, vars, dir, `${where}.from`) };
+      case 'bind':
+        return step.path === undefined ? step : { ...step, path: resolveStepAddress(step.path, peerIds, vars, dir, `${where}.path`) };
+      case 'sendFds':
+        return step.dir === undefined ? step : { ...step, dir: path.resolve(dir, substitute(step.dir, vars, `${where}.dir`)) };
+      default:
+        return step;
+    }
+  });
+}
+
+export interface PeerPlanContext {
+  scenario: Scenario;
+  run: Pick<PlannedRun, 'dir' | 'socket' | 'files'>;
+  identities: PeerIdentity[];
+  peerProgram: string;
+  readyTimeoutMs: number;
+  extraEnv?: Record<string, string>;
+}
+
+/** The plan of one peer, and for a scripted peer the PeerLaunch to write at `launchFile`. */
+export function planPeer(ctx: PeerPlanContext, who: PeerIdentity): { peer: PeerPlan; launch?: PeerLaunch } {
+  const { scenario, run } = ctx;
+  const vars = variablesFor(run);
+  const spec = who.spec;
+  const ownPath = checkSunPath(path.join(run.dir, who.ownName), `${who.id}'s socket path`);
+  const cwdText = spec.cwd === undefined ? scenario.baseDir : substitute(spec.cwd, vars, `${who.id}.cwd`);
+  const cwd = path.resolve(scenario.baseDir, cwdText);
+  const env = peerEnv(run, who.id, spec.env, ctx.extraEnv, vars);
+  const pairEnd: 0 | 1 | undefined = run.socket.address === 'pair' ? (who.role === 'server' ? 0 : 1) : undefined;
+  const common = {
+    id: who.id,
+    role: who.role,
+    env,
+    cwd,
+    ready: readinessFor(who.role, spec, run),
+    readyTimeoutMs: ctx.readyTimeoutMs,
+    ownPath,
+    ...(pairEnd === undefined ? {} : { pairEnd }),
+    ...(spec.pos ? { pos: spec.pos } : {}),
+  } as const;
+
+  if (spec.kind === 'run') {
+    if (spec.argv.length === 0) throw new PlanError('ERR_PEER_UNSUPPORTED', who.id, `${who.id}.run is empty; give the program and its arguments, e.g. run: [./server, \${socket}]`);
+    const argv = spec.argv.map((arg, i) => substitute(arg, vars, `${who.id}.run[${i}]`));
+    // A program named with a slash is a path, relative to the scenario file; a bare name is looked up in PATH.
+    if (argv[0]!.includes('/')) argv[0] = path.resolve(scenario.baseDir, argv[0]!);
+    return { peer: { ...common, program: 'run', argv } };
+  }
+  if (spec.kind === 'module') {
+    throw new PlanError(
+      'ERR_PEER_UNSUPPORTED',
+      spec.module,
+      `${who.id}: module peers (module: ${spec.module}) are not supported by this version; use steps or run`,
+    );
+  }
+
+  const peerIds = new Set(ctx.identities.map((p) => p.id));
+  const launchFile = path.join(run.dir, `.peer-${who.id}.json`);
+  const peerPaths: Record<string, string> = {};
+  for (const other of ctx.identities) peerPaths[other.id] = path.join(run.dir, other.ownName);
+  const launch: PeerLaunch = {
+    protocol: EVENTS_PROTOCOL_VERSION,
+    id: who.id,
+    role: who.role,
+    socket: {
+      type: run.socket.type,
+      address: run.socket.address,
+      ...(run.socket.path !== undefined ? { path: run.socket.path } : {}),
+      ...(run.socket.abstract !== undefined ? { path: run.socket.abstract } : {}),
+      ...(run.socket.address === 'pair' ? { fd: PAIR_FD } : {}),
+    },
+    dir: run.dir,
+    files: run.files,
+    ownPath,
+    peerPaths,
+    steps: resolveSteps(spec.steps, who.id, peerIds, vars, run.dir),
+    fdAccounting: scenario.expect.fdLeaks !== 'ignore',
+  };
+  return {
+    peer: { ...common, program: 'steps', argv: [process.execPath, ctx.peerProgram, launchFile], launchFile },
+    launch,
+  };
+}

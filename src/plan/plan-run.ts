@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DEFAULT_STEP_TIMEOUT_MS, type Scenario } from '../scenario/types';
+import { peerProgramPath } from '../run/package-root';
+import { reapStaleRunDirs } from '../run/reaper';
+import { PlanError } from './errors';
+import { writeDeclaredFiles } from './files';
+import { peerIdentities, planPeer } from './peers';
+import { skipReason } from './platform';
+import { createRunDir, ensureTmpBase, removeRunDir, resolveTmpBase } from './run-dir';
+import { checkSunPath } from './sun-path';
+import type { PeerPlan, PlannedRun, PlanOptions, RunPlan } from './types';
+
+export const DEFAULT_GRACE_MS = 2_000;
+
+function checkPeers(scenario: Scenario): void {
+  if (scenario.socket.address === 'pair' && !(scenario.server && scenario.clients?.count === 1)) {
+    throw new PlanError(
+      'ERR_PAIR_PEERS',
+      scenario.name,
+      'address: pair connects exactly two peers; declare a server and a single client',
+    );
+  }
+}
+
+/**
+ * Plans a run: a private 0700 run directory under a short base, the socket paths (checked
+ * against sun_path), the declared files, and each peer's argv, env, cwd and readiness. Stale run
+ * directories of dead harnesses are swept first. A scenario this platform cannot run is a
+ * SkippedRun and creates nothing.
+ */
+export async function planRun(scenario: Scenario, options: PlanOptions = {}): Promise<RunPlan> {
+  const reason = skipReason(scenario);
+  if (reason !== undefined) return { kind: 'skip', scenarioName: scenario.name, reason };
+  checkPeers(scenario);
+  const identities = peerIdentities(scenario);
+  const peerProgram = options.peerProgram ?? peerProgramPath();
+  if (identities.some((p) => p.spec.kind === 'steps') && !existsSync(peerProgram)) {
+    throw new PlanError('ERR_PEER_PROGRAM_MISSING', peerProgram, `the scripted peer program ${peerProgram} is missing; build it with \`node scripts/build.mjs\``);
+  }
+
+  const base = resolveTmpBase(options.tmpBase);
+  await ensureTmpBase(base);
+  await reapStaleRunDirs(base);
+  const dir = await createRunDir(base);
+  try {
+    const runId = path.basename(dir);
+    const socket: PlannedRun['socket'] = { type: scenario.socket.type, address: scenario.socket.address };
+    if (socket.address === 'path') socket.path = checkSunPath(path.join(dir, 's.sock'), 'socket path');
+    if (socket.address === 'abstract') socket.abstract = checkSunPath(`uds-fixture-${runId}`, 'abstract socket name');
+    const files = await writeDeclaredFiles(dir, scenario.files);
+    const runMs = options.timeout ?? scenario.timeoutMs;
+    const run = { dir, socket, files };
+    const peers: PeerPlan[] = [];
+    for (const who of identities) {
+      const { peer, launch } = planPeer(
+        { scenario, run, identities, peerProgram, readyTimeoutMs: options.readyTimeout ?? Math.min(DEFAULT_STEP_TIMEOUT_MS, runMs), extraEnv: options.env },
+        who,
+      );
+      if (launch && peer.launchFile) await writeFile(peer.launchFile, JSON.stringify(launch, null, 2) + '\n', { mode: 0o600 });
+      peers.push(peer);
+    }
+    return {
+      kind: 'run',
+      scenarioName: scenario.name,
+      dir,
+      runId,
+      socket,
+      files,
+      peers,
+      timeouts: { runMs, graceMs: options.graceMs ?? DEFAULT_GRACE_MS },
+    };
+  } catch (err) {
+    await removeRunDir(dir);
+    throw err;
+  }
+}

@@ -1,0 +1,88 @@
+// What planning produces: everything a run needs, resolved. Plain data, so a plan can be printed
+// and inspected; the only thing it owns on disk is `dir` (made by planRun, removed by the run's
+// teardown, or by removeRunDir when the plan is never run).
+
+import type { SourcePos, SocketType, AddressKind } from '../scenario/types';
+
+export type PeerRole = 'server' | 'client';
+
+/** A socket address the harness probes for readiness. */
+export type ProbeAddress = { path: string } | { abstract: string };
+
+export type ReadinessPlan =
+  | { kind: 'none' }
+  /** the address accepts a connection (stream/seqpacket) or a connected datagram socket (dgram) */
+  | { kind: 'socket'; address: ProbeAddress; type: SocketType }
+  | { kind: 'stdout'; pattern: string }
+  | { kind: 'event'; event: string };
+
+export interface PeerPlan {
+  /** `server`, `client`, or `client-N` */
+  id: string;
+  role: PeerRole;
+  program: 'steps' | 'run';
+  /** argv[0] is the program, absolute or a bare name looked up in PATH; no shell */
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  ready: ReadinessPlan;
+  readyTimeoutMs: number;
+  /** the socket file this peer is expected to create (and unlink on close) */
+  ownPath: string;
+  /** the PeerLaunch file, for scripted peers */
+  launchFile?: string;
+  /** which end of the socketpair this peer inherits at fd 4, for address: pair */
+  pairEnd?: 0 | 1;
+  pos?: SourcePos;
+}
+
+export interface PlanTimeouts {
+  /** the whole run, from the first spawn to the last exit */
+  runMs: number;
+  /** between SIGTERM and SIGKILL at teardown */
+  graceMs: number;
+}
+
+export interface PlannedRun {
+  kind: 'run';
+  scenarioName: string;
+  /** the run directory (0700), removed at teardown */
+  dir: string;
+  runId: string;
+  socket: {
+    type: SocketType;
+    address: AddressKind;
+    /** absolute path, for address: path */
+    path?: string;
+    /** name without the leading NUL, for address: abstract */
+    abstract?: string;
+  };
+  /** declared files: name → absolute path in the run directory */
+  files: Record<string, string>;
+  /** the server first (if any), then the clients in id order */
+  peers: PeerPlan[];
+  timeouts: PlanTimeouts;
+}
+
+export interface SkippedRun {
+  kind: 'skip';
+  scenarioName: string;
+  reason: string;
+}
+
+export type RunPlan = PlannedRun | SkippedRun;
+
+export interface PlanOptions {
+  /** whole-run timeout in ms; overrides the scenario's `timeout` */
+  timeout?: number;
+  /** base directory for run directories (default /tmp/uds-fixture-<uid>, or env UDS_FIXTURE_TMPDIR) */
+  tmpBase?: string;
+  /** extra environment for every peer, under the declared env */
+  env?: Record<string, string>;
+  /** grace between SIGTERM and SIGKILL at teardown, ms (default 2000) */
+  graceMs?: number;
+  /** how long the harness waits for the server to be ready, ms (default: 10 s, at most the run timeout) */
+  readyTimeout?: number;
+  /** the scripted peer program (default: dist/peer.cjs of this package) */
+  peerProgram?: string;
+}

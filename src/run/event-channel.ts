@@ -1,0 +1,121 @@
+import type { Duplex } from 'node:stream';
+import type { PeerEvent } from '../protocol/events';
+import { monotonicNs } from './clock';
+
+export interface ChannelWarning {
+  code: 'EVENT_MALFORMED' | 'EVENT_LINE_TOO_LONG' | 'EVENT_CHANNEL_ERROR';
+  message: string;
+}
+
+/** A line longer than this without a newline is garbage, not an event; it is dropped. */
+const MAX_LINE_CHARS = 1024 * 1024;
+const IGNORED_WRITE_ERRORS = new Set(['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END']);
+
+type Listener = (event: PeerEvent) => void;
+
+interface Channel {
+  peer: string;
+  socket: Duplex;
+  relay: boolean;
+}
+
+/**
+ * The harness's side of every peer's event channel (fd 3). Parses JSON lines, tolerates garbage
+ * (a warning, never a crash), keeps the merged timeline, and relays every event to every scripted
+ * peer — a peer that starts later first gets what happened before it, so `waitFor` cannot miss an
+ * event that came before the waiting peer existed.
+ */
+export class EventHub {
+  private readonly events: PeerEvent[] = [];
+  private readonly channels: Channel[] = [];
+  private readonly listeners = new Set<Listener>();
+  readonly warnings: ChannelWarning[] = [];
+
+  /** Attaches a peer's channel; `relay` for scripted peers, which read relayed events. */
+  attach(peer: string, socket: Duplex, relay: boolean): void {
+    const channel: Channel = { peer, socket, relay };
+    this.channels.push(channel);
+    let partial = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      if (partial.length > MAX_LINE_CHARS) {
+        this.warn('EVENT_LINE_TOO_LONG', `${peer}: dropped ${partial.length} characters on the event channel without a newline`);
+        partial = '';
+      }
+      for (const line of lines) this.receiveLine(peer, line);
+    });
+    socket.on('end', () => {
+      if (partial.trim() !== '') this.receiveLine(peer, partial);
+      partial = '';
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (!IGNORED_WRITE_ERRORS.has(err.code ?? '')) this.warn('EVENT_CHANNEL_ERROR', `${peer}: event channel failed: ${err.message}`);
+    });
+    if (relay) for (const event of this.events) this.send(channel, event);
+  }
+
+  /** Records an event of the harness itself (peer 'harness'), stamped now. */
+  harness(ev: string, detail: Record<string, unknown> = {}): PeerEvent {
+    const event: PeerEvent = { ...detail, t: monotonicNs(), peer: 'harness', ev };
+    this.accept(event);
+    return event;
+  }
+
+  on(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The merged timeline, ordered by `t` (stable for equal stamps). */
+  timeline(): PeerEvent[] {
+    return [...this.events].sort((a, b) => a.t - b.t);
+  }
+
+  /** Ends every channel; a scripted peer takes the end of its channel as the harness going away. */
+  close(): void {
+    for (const channel of this.channels) channel.socket.destroy();
+    this.listeners.clear();
+  }
+
+  private receiveLine(peer: string, line: string): void {
+    if (line.trim() === '') return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      this.warn('EVENT_MALFORMED', `${peer}: event channel line is not JSON: ${clip(line)}`);
+      return;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || typeof (parsed as { ev?: unknown }).ev !== 'string') {
+      this.warn('EVENT_MALFORMED', `${peer}: event channel line is not an event object with a string "ev": ${clip(line)}`);
+      return;
+    }
+    const raw = parsed as Record<string, unknown>;
+    // The channel says who sent an event; a program cannot speak for another peer. Events without
+    // a usable monotonic stamp get the time the harness read them.
+    const t = typeof raw.t === 'number' && Number.isFinite(raw.t) ? raw.t : monotonicNs();
+    this.accept({ ...raw, t, peer, ev: raw.ev as string });
+  }
+
+  private accept(event: PeerEvent): void {
+    this.events.push(event);
+    for (const channel of this.channels) if (channel.relay) this.send(channel, event);
+    for (const listener of [...this.listeners]) listener(event);
+  }
+
+  private send(channel: Channel, event: PeerEvent): void {
+    const { socket } = channel;
+    if (socket.destroyed || !socket.writable) return;
+    socket.write(JSON.stringify(event) + '\n');
+  }
+
+  private warn(code: ChannelWarning['code'], message: string): void {
+    this.warnings.push({ code, message });
+  }
+}
+
+function clip(line: string): string {
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}

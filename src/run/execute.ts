@@ -1,0 +1,130 @@
+import type { PeerPlan, PlannedRun } from '../plan/types';
+import type { PeerEvent } from '../protocol/events';
+import { EventHub } from './event-channel';
+import { guardRun } from './exit-guard';
+import { NotReadyError, waitUntilReady } from './readiness';
+import { openSocketPair, type SocketPairEnds } from './socket-pair';
+import { isRunning, spawnPeer, type PeerProcess, type StopReason } from './spawn';
+import { stopPeers, teardown } from './teardown';
+import { RunDeadline } from './timeouts';
+import type { LeftoverSocket, NotReadyRecord, PeerRecord, RunRecord } from './types';
+
+export interface ExecuteOptions {
+  /** aborts the run: peers are stopped, everything removed, and the record says `aborted` */
+  signal?: AbortSignal;
+  /** sees every event as it happens (live reporting); must not throw */
+  onEvent?: (event: PeerEvent) => void;
+}
+
+function startPeer(plan: PeerPlan, pair: SocketPairEnds | undefined, hub: EventHub, onGroup: (pgid: number) => void): PeerProcess {
+  const pairFd = plan.pairEnd !== undefined && pair ? pair.fds[plan.pairEnd] : undefined;
+  const peer = spawnPeer(plan, pairFd);
+  if (peer.pid !== undefined) onGroup(peer.pid);
+  if (peer.channel) hub.attach(plan.id, peer.channel, plan.program === 'steps');
+  hub.harness('spawn', { target: plan.id, ...(peer.pid !== undefined ? { pid: peer.pid } : {}) });
+  void peer.ended.then((end) => {
+    if ('message' in end) hub.harness('spawn-error', { target: plan.id, code: end.code, message: end.message });
+    else hub.harness('exit', { target: plan.id, code: end.exitCode, signal: end.signal });
+  });
+  return peer;
+}
+
+function peerRecord(plan: PeerPlan, peer: PeerProcess | undefined): PeerRecord {
+  if (!peer) {
+    return { id: plan.id, role: plan.role, argv: plan.argv, started: false, exitCode: null, signal: null, killedByHarness: false, stdout: '', stderr: '' };
+  }
+  return {
+    id: plan.id,
+    role: plan.role,
+    argv: plan.argv,
+    ...(peer.pid !== undefined ? { pid: peer.pid } : {}),
+    started: peer.pid !== undefined,
+    exitCode: peer.exit?.exitCode ?? null,
+    signal: peer.exit?.signal ?? null,
+    killedByHarness: peer.killedByHarness,
+    ...(peer.stoppedBy ? { stoppedBy: peer.stoppedBy } : {}),
+    stdout: peer.stdout.text(),
+    stderr: peer.stderr.text(),
+    ...(peer.spawnError ? { spawnError: peer.spawnError } : {}),
+  };
+}
+
+/**
+ * Runs a plan: the server first, the clients together once it is ready, then waits for the
+ * peers to end. An external server still running when every client has ended is stopped (a
+ * daemon does not exit by itself); a scripted server finishes its own steps. Whatever happens,
+ * one teardown stops every process group, closes every descriptor and removes the run directory.
+ */
+export async function executePlan(plan: PlannedRun, options: ExecuteOptions = {}): Promise<RunRecord> {
+  const startedAt = Date.now();
+  const hub = new EventHub();
+  if (options.onEvent) hub.on(options.onEvent);
+  const guard = guardRun(plan.dir);
+  const deadline = new RunDeadline(plan.timeouts.runMs, options.signal);
+  const peers = new Map<string, PeerProcess>();
+  const harnessErrors: string[] = [];
+  let notReady: NotReadyRecord | undefined;
+  let pair: SocketPairEnds | undefined;
+  let leftoverSockets: LeftoverSocket[] = [];
+  const stopped = deadline.whenStopped();
+  void stopped.then((cause) => hub.harness(cause, cause === 'timeout' ? { ms: plan.timeouts.runMs } : {}));
+
+  try {
+    if (plan.socket.address === 'pair') pair = await openSocketPair(plan.socket.type);
+    const start = (p: PeerPlan): PeerProcess => {
+      const peer = startPeer(p, pair, hub, guard.addGroup);
+      peers.set(p.id, peer);
+      return peer;
+    };
+    const serverPlan = plan.peers.find((p) => p.role === 'server');
+    const server = serverPlan && !deadline.cause ? start(serverPlan) : undefined;
+    if (server) {
+      try {
+        await waitUntilReady(server, hub, deadline.signal);
+        if (!deadline.cause) hub.harness('ready', { target: server.plan.id });
+      } catch (err) {
+        if (!(err instanceof NotReadyError)) throw err;
+        notReady = { peer: err.peer, waitedFor: err.waitedFor, message: err.message };
+        hub.harness('not-ready', { target: err.peer, message: err.message });
+      }
+    }
+    const clients = !notReady && !deadline.cause ? plan.peers.filter((p) => p.role === 'client').map(start) : [];
+    // Every peer holds its own end now (spawn duplicates descriptors synchronously).
+    pair?.close();
+    if (!notReady && !deadline.cause) {
+      await Promise.race([Promise.all(clients.map((c) => c.ended)), stopped]);
+      if (server && isRunning(server) && !deadline.cause) {
+        if (server.plan.program === 'run' && clients.length > 0) {
+          harnessErrors.push(...(await stopPeers([server], 'clients-done', plan.timeouts.graceMs, hub)));
+        } else {
+          await Promise.race([server.ended, stopped]);
+        }
+      }
+    }
+  } catch (err) {
+    harnessErrors.push(`run failed: ${(err as Error).message}`);
+  } finally {
+    pair?.close();
+    const reason: StopReason = deadline.cause ?? (notReady ? 'not-ready' : 'teardown');
+    deadline.dispose();
+    const outcome = await teardown(plan, [...peers.values()], hub, reason);
+    harnessErrors.push(...outcome.problems);
+    guard.release();
+    leftoverSockets = outcome.leftoverSockets;
+  }
+
+  return {
+    dir: plan.dir,
+    startedAt,
+    durationMs: Date.now() - startedAt,
+    peers: plan.peers.map((p) => peerRecord(p, peers.get(p.id))),
+    timeline: hub.timeline(),
+    leftoverSockets,
+    timedOut: deadline.cause === 'timeout',
+    aborted: deadline.cause === 'aborted',
+    timeoutMs: plan.timeouts.runMs,
+    ...(notReady ? { notReady } : {}),
+    warnings: hub.warnings,
+    harnessErrors,
+  };
+}

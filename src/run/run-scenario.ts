@@ -1,0 +1,62 @@
+import { loadScenario, normalizeScenario } from '../scenario';
+import type { Scenario, ScenarioInput } from '../scenario/types';
+import { planRun } from '../plan/plan-run';
+import { removeRunDir } from '../plan/run-dir';
+import type { PlanOptions } from '../plan/types';
+import { judgeRun, skippedResult } from '../judge/judge-run';
+import type { ScenarioResult } from '../judge/result';
+import { HarnessError } from './errors';
+import { executePlan } from './execute';
+
+export interface RunOptions {
+  /** whole-run timeout in ms; overrides the scenario's `timeout` */
+  timeout?: number;
+  /** base for run directories (default /tmp/uds-fixture-<uid>; env UDS_FIXTURE_TMPDIR) */
+  tmpBase?: string;
+  /** stops the run: peers are killed, everything removed, and runScenario rejects with ERR_RUN_ABORTED */
+  signal?: AbortSignal;
+  /** extra environment for every peer (a peer's own `env:` wins) */
+  env?: Record<string, string>;
+  /** directory that relative paths of an inline scenario resolve against (default: process.cwd()) */
+  baseDir?: string;
+}
+
+function isScenario(value: ScenarioInput | Scenario): value is Scenario {
+  // Only a normalized scenario carries these; an input never has `timeoutMs` nor `baseDir`.
+  return typeof (value as Scenario).timeoutMs === 'number' && typeof (value as Scenario).baseDir === 'string';
+}
+
+async function toScenario(input: string | ScenarioInput | Scenario, options: RunOptions): Promise<Scenario> {
+  if (typeof input === 'string') return loadScenario(input);
+  if (isScenario(input)) return input;
+  return normalizeScenario(input, { baseDir: options.baseDir ?? process.cwd() });
+}
+
+/**
+ * Loads (or takes) a scenario, plans it, runs its peers and judges the run. Invalid scenarios and
+ * impossible plans reject (ScenarioError, PlanError); everything the peers did, including
+ * crashing and hanging, is in the result. Nothing the run made outlives this call.
+ */
+export async function runScenario(fileOrScenario: string | ScenarioInput | Scenario, options: RunOptions = {}): Promise<ScenarioResult> {
+  const scenario = await toScenario(fileOrScenario, options);
+  const planOptions: PlanOptions = {
+    ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+    ...(options.tmpBase !== undefined ? { tmpBase: options.tmpBase } : {}),
+    ...(options.env !== undefined ? { env: options.env } : {}),
+  };
+  const plan = await planRun(scenario, planOptions);
+  if (plan.kind === 'skip') return skippedResult(scenario, plan.reason);
+  let record;
+  try {
+    record = await executePlan(plan, options.signal ? { signal: options.signal } : {});
+  } finally {
+    // executePlan removes the directory itself; this covers a throw before its teardown began.
+    await removeRunDir(plan.dir);
+  }
+  if (record.aborted) {
+    throw new HarnessError('ERR_RUN_ABORTED', scenario.name, `the run of "${scenario.name}" was aborted; its peers were stopped and its directory removed`, {
+      cause: options.signal?.reason,
+    });
+  }
+  return judgeRun(scenario, plan, record);
+}

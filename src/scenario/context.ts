@@ -1,0 +1,62 @@
+// What every part of normalization needs: where problems go, where relative paths start, and the
+// names declared elsewhere in the scenario that steps may refer to.
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { PathSegment } from './errors';
+import { MAX_MESSAGE_SIZE } from './limits';
+import type { PositionLookup } from './positions';
+import type { ProblemList } from './problem-list';
+import type { SourcePos } from './types';
+
+export interface NormalizeContext {
+  problems: ProblemList;
+  baseDir: string;
+  file?: string;
+  positions?: PositionLookup;
+  /** names under `files:` */
+  fileNames: ReadonlySet<string>;
+  /** ids a step may name: `server`, `client`, `client-1` … */
+  peerIds: readonly string[];
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+export function sourcePos(ctx: NormalizeContext, at: readonly PathSegment[], target: 'key' | 'value' = 'value'): SourcePos | undefined {
+  if (ctx.file === undefined || ctx.positions === undefined) return undefined;
+  const found = ctx.positions.find(at, target);
+  return found === undefined ? undefined : { file: ctx.file, ...found };
+}
+
+/** A path relative to the scenario's directory, made absolute; undefined (with a problem) if unusable. */
+export function scenarioPath(ctx: NormalizeContext, at: readonly PathSegment[], written: string): string | undefined {
+  if (written.includes('\0')) {
+    ctx.problems.add(at, 'a path cannot contain a NUL byte', { hint: 'remove the `\\0` from the path' });
+    return undefined;
+  }
+  if (written.trim() === '') {
+    ctx.problems.add(at, 'the path is empty');
+    return undefined;
+  }
+  return path.resolve(ctx.baseDir, written);
+}
+
+/** The bytes of a file named in the scenario, or undefined after reporting why they cannot be read. */
+export function readScenarioFile(ctx: NormalizeContext, at: readonly PathSegment[], written: string): Buffer | undefined {
+  const absolute = scenarioPath(ctx, at, written);
+  if (absolute === undefined) return undefined;
+  try {
+    const size = statSync(absolute).size;
+    if (size > MAX_MESSAGE_SIZE) {
+      ctx.problems.add(at, `\`${written}\` holds ${size} bytes; at most ${MAX_MESSAGE_SIZE} (16 MiB) may be used here`);
+      return undefined;
+    }
+    return readFileSync(absolute);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+    const hint = code === 'ENOENT' ? `the path is relative to ${ctx.baseDir}` : code === 'EISDIR' ? 'name a file, not a directory' : undefined;
+    ctx.problems.add(at, `cannot read \`${written}\` (${absolute}): ${code}`, { hint });
+    return undefined;
+  }
+}

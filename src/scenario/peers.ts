@@ -1,0 +1,117 @@
+// `server:`, `client:` and `clients:` as PeerSpecs: the program (steps, argv or module), its
+// environment, and when it counts as ready.
+import { isRecord, scenarioPath, sourcePos, type NormalizeContext } from './context';
+import type { PathSegment } from './errors';
+import { normalizeSteps } from './steps';
+import { listNames } from './suggest';
+import type { PeerProgram, PeerSpec, Ready, Step } from './types';
+
+const PROGRAM_KEYS = ['steps', 'run', 'module'] as const;
+
+/** The ids steps and expectations may name, from the peers as written (before validation). */
+export function peerIdsOf(input: Record<string, unknown>): string[] {
+  const ids: string[] = [];
+  if (input.server !== undefined) ids.push('server');
+  if (input.client !== undefined) ids.push('client');
+  if (isRecord(input.clients)) {
+    const count = input.clients.count;
+    if (typeof count === 'number' && Number.isInteger(count) && count >= 1 && count <= 1000) {
+      for (let i = 1; i <= count; i++) ids.push(`client-${i}`);
+    }
+  }
+  return ids;
+}
+
+/**
+ * Readiness when none is written: a scripted server is ready once its socket is set up (`listen`,
+ * or `bind` for a datagram server), an external or module server once its socket accepts
+ * connections, and clients at once.
+ */
+function defaultReady(role: 'server' | 'client', program: PeerProgram): Ready {
+  if (role === 'client') return { kind: 'none' };
+  if (program.kind !== 'steps') return { kind: 'socket' };
+  const setup = program.steps.find((s: Step) => s.step === 'listen') ?? program.steps.find((s: Step) => s.step === 'bind');
+  return setup !== undefined ? { kind: 'event', event: setup.step } : { kind: 'none' };
+}
+
+function readyOf(ctx: NormalizeContext, at: readonly PathSegment[], written: unknown): Ready | undefined {
+  if (written === 'socket' || written === 'none') return { kind: written };
+  if (!isRecord(written)) return undefined;
+  const { stdout, event } = written as { stdout?: string; event?: string };
+  if (stdout !== undefined && event !== undefined) {
+    ctx.problems.add([...at, 'event'], '`ready` is either `stdout` or `event`, not both', { target: 'key', hint: 'keep one of them' });
+    return undefined;
+  }
+  if (stdout !== undefined) {
+    try {
+      new RegExp(stdout);
+    } catch (error) {
+      ctx.problems.add([...at, 'stdout'], `\`stdout\` is not a valid regular expression: ${(error as Error).message}`);
+      return undefined;
+    }
+    return { kind: 'stdout', pattern: stdout };
+  }
+  if (event !== undefined) return { kind: 'event', event };
+  ctx.problems.add(at, '`ready` needs `stdout` or `event`', { hint: 'or write `ready: socket` or `ready: none`' });
+  return undefined;
+}
+
+export function normalizePeer(ctx: NormalizeContext, at: readonly PathSegment[], role: 'server' | 'client', input: Record<string, unknown>): PeerSpec | undefined {
+  const name = String(at[at.length - 1]);
+  const written = PROGRAM_KEYS.filter((key) => input[key] !== undefined);
+  if (written.length === 0) {
+    ctx.problems.add(at, `\`${name}\` needs ${listNames([...PROGRAM_KEYS])}`, {
+      target: 'key',
+      hint: '`steps` for a scripted peer, `run: [program, args...]` for any program, `module` for a peer module',
+    });
+    return undefined;
+  }
+  // Both written: still check the first, so its problems show up in the same round.
+  const conflicting = written.length > 1;
+  if (conflicting) {
+    ctx.problems.add([...at, written[1]!], `\`${name}\` has both ${listNames(written, 'and')}; a peer runs one program`, {
+      target: 'key',
+      hint: `keep one: \`steps\` (scripted), \`run\` (any program) or \`module\` (a peer module)`,
+    });
+  }
+
+  let program: PeerProgram | undefined;
+  const key = written[0]!;
+  if (key === 'steps' && Array.isArray(input.steps)) {
+    const steps = normalizeSteps(ctx, [...at, 'steps'], input.steps as unknown[]);
+    program = { kind: 'steps', steps };
+  } else if (key === 'run' && ctx.problems.isSound([...at, 'run'])) {
+    const argv = input.run as string[];
+    const bad = argv.findIndex((arg) => arg.includes('\0'));
+    if (bad !== -1) ctx.problems.add([...at, 'run', bad], 'an argument cannot contain a NUL byte');
+    else program = { kind: 'run', argv: [...argv] };
+  } else if (key === 'module' && ctx.problems.isSound([...at, 'module'])) {
+    const module = scenarioPath(ctx, [...at, 'module'], input.module as string);
+    if (module !== undefined) program = { kind: 'module', module };
+  }
+
+  const env: Record<string, string> = {};
+  if (isRecord(input.env) && ctx.problems.isSound([...at, 'env'])) {
+    for (const [variable, value] of Object.entries(input.env)) {
+      if (variable.includes('=') || variable.includes('\0') || variable === '') {
+        ctx.problems.add([...at, 'env', variable], `\`${variable}\` cannot be an environment variable name`, { target: 'key' });
+      } else if ((value as string).includes('\0')) {
+        ctx.problems.add([...at, 'env', variable], 'an environment value cannot contain a NUL byte');
+      } else env[variable] = value as string;
+    }
+  }
+
+  let cwd: string | undefined;
+  if (typeof input.cwd === 'string') {
+    // `${dir}` and friends are substituted when the run is planned; only plain paths resolve here.
+    cwd = input.cwd.includes('${') && !input.cwd.includes('\0') ? input.cwd : scenarioPath(ctx, [...at, 'cwd'], input.cwd);
+  }
+
+  const ready = input.ready !== undefined && ctx.problems.isSound([...at, 'ready']) ? readyOf(ctx, [...at, 'ready'], input.ready) : undefined;
+  if (program === undefined || conflicting) return undefined;
+  const spec: PeerSpec = { ...program, env, ready: ready ?? defaultReady(role, program) };
+  if (cwd !== undefined) spec.cwd = cwd;
+  const pos = sourcePos(ctx, at, 'key');
+  if (pos !== undefined) spec.pos = pos;
+  return spec;
+}

@@ -1,0 +1,65 @@
+// Collects the problems of one scenario with their positions, and remembers which parts failed
+// the schema so later checks skip data whose shape is already known to be wrong.
+import { formatPath, sortProblems, type PathSegment, type Problem } from './errors';
+import type { PositionLookup } from './positions';
+import type { RawProblem } from './schema-errors';
+import { withSource } from './source';
+
+/** More than this many problems are summarised: the first ones are what a person fixes first. */
+export const MAX_PROBLEMS = 100;
+
+export interface ProblemOptions {
+  hint?: string | undefined;
+  target?: 'key' | 'value';
+}
+
+export class ProblemList {
+  private readonly list: Problem[] = [];
+  private readonly broken: string[] = [];
+
+  constructor(
+    private readonly file: string | undefined,
+    private readonly positions: PositionLookup | undefined,
+  ) {}
+
+  add(path: readonly PathSegment[], message: string, options: ProblemOptions = {}): void {
+    const problem: Problem = { path: formatPath(path), message };
+    if (this.file !== undefined) problem.file = this.file;
+    const position = this.positions?.find(path, options.target ?? 'value');
+    if (position !== undefined) {
+      problem.line = position.line;
+      problem.col = position.col;
+    }
+    if (options.hint !== undefined) problem.hint = options.hint;
+    this.list.push(withSource(problem, this.positions));
+  }
+
+  /** A schema problem: also marks its part of the data as not to be trusted. */
+  addSchema(raw: RawProblem): void {
+    this.add(raw.path, raw.message, { hint: raw.hint, target: raw.target });
+    this.broken.push(formatPath(raw.subject ?? raw.path));
+  }
+
+  addExisting(problems: readonly Problem[]): void {
+    this.list.push(...problems);
+  }
+
+  /** True when no schema problem lies at `path` or inside it. */
+  isSound(path: readonly PathSegment[]): boolean {
+    const at = formatPath(path);
+    return !this.broken.some((b) => b === at || (b.startsWith(at) && (b[at.length] === '.' || b[at.length] === '[')));
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  /** In reading order, at most MAX_PROBLEMS of them. */
+  result(): Problem[] {
+    const sorted = sortProblems(this.list);
+    if (sorted.length <= MAX_PROBLEMS) return sorted;
+    const kept = sorted.slice(0, MAX_PROBLEMS);
+    kept.push({ ...(this.file !== undefined ? { file: this.file } : {}), path: '', message: `${sorted.length - MAX_PROBLEMS} more problems not shown` });
+    return kept;
+  }
+}

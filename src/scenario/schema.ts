@@ -1,0 +1,323 @@
+// The JSON Schema (draft-07) of `ScenarioInput` in ./types.ts, key for key. Editors use it for
+// completion and inline docs (`# yaml-language-server: $schema=...`), and the loader validates with
+// it before the checks a schema cannot express (see ./semantic.ts). Every object is closed
+// (`additionalProperties: false`) so a misspelled key is an error, not a silently ignored option.
+// Definitions are named so that the loader can say "must be a duration" instead of echoing the
+// schema's structure; the error wording lives in ./schema-errors.ts.
+import {
+  BARE_STEP_NAMES,
+  MAX_CLIENTS,
+  MAX_FDS_PER_MESSAGE,
+  MAX_MESSAGE_COUNT,
+  MAX_MESSAGE_SIZE,
+  STEP_NAMES,
+} from './limits';
+
+export type JsonSchema = { [keyword: string]: unknown };
+
+export const SCENARIO_SCHEMA_ID = 'https://uds-fixture.dev/schema/scenario-v1.json';
+
+const ref = (name: string, description: string): JsonSchema => ({ $ref: `#/definitions/${name}`, description });
+const text = (description: string): JsonSchema => ({ type: 'string', description });
+const flag = (description: string): JsonSchema => ({ type: 'boolean', description });
+const closed = (description: string, properties: JsonSchema, required?: string[]): JsonSchema => ({
+  type: 'object',
+  description,
+  properties,
+  ...(required !== undefined ? { required } : {}),
+  additionalProperties: false,
+});
+/** `- listen` written as `- listen:` parses as `{ listen: null }`; both mean "no options". */
+const optional = (description: string, options: JsonSchema): JsonSchema => ({
+  description,
+  anyOf: [{ type: 'null', description: 'no options' }, options],
+});
+
+const common: JsonSchema = {
+  timeout: ref('duration', 'How long this step may take before the peer fails it (default 10s).'),
+  expectError: ref('errno', 'The errno code this step must fail with, e.g. `ECONNREFUSED`; the step then passes only if it fails so.'),
+};
+
+const payloadKeys: JsonSchema = {
+  text: text('Bytes as UTF-8 text (at most 1 MiB).'),
+  hex: { type: 'string', pattern: '^[0-9A-Fa-f\\s]*$', description: 'Bytes in hexadecimal, e.g. `"00ff 10"` (spaces are ignored).' },
+  base64: { type: 'string', pattern: '^[A-Za-z0-9+/=\\s_-]*$', description: 'Bytes in base64.' },
+  file: text('Bytes of a file, relative to the scenario file.'),
+  count: {
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_MESSAGE_COUNT,
+    description: `Generated traffic: how many messages (at most ${MAX_MESSAGE_COUNT}). Needs \`size\`.`,
+  },
+  size: ref('size', 'Generated traffic: bytes per message, a number or a range `64..65536`.'),
+  pattern: { type: 'string', enum: ['sequence'], description: 'Generated traffic: `sequence` messages carry sender, number, length and checksum.' },
+};
+
+const peerCred = closed('Peer credentials the other end must have (SO_PEERCRED / LOCAL_PEERCRED).', {
+  uid: { description: 'A user id, or `self` (the harness user).', anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', enum: ['self'] }] },
+  gid: { description: 'A group id, or `self` (the harness group).', anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', enum: ['self'] }] },
+  pid: { description: 'A process id, or the name of a peer of this scenario.', anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string' }] },
+});
+
+const fdEnd = (what: string): JsonSchema => ({
+  description: `Send ${what}; \`true\`, or \`{ content }\` to write into the other end first.`,
+  anyOf: [
+    { type: 'boolean', enum: [true] },
+    closed(`Send ${what} with content.`, { content: text('What the sender writes into the other end before sending.') }),
+  ],
+});
+
+const stepOptions: Record<string, JsonSchema> = {
+  listen: optional(
+    'Listen on the scenario socket (binds it first).',
+    closed('Options of `listen`.', { ...common, backlog: { type: 'integer', minimum: 0, description: 'listen(2) backlog (default 128).' } }),
+  ),
+  accept: optional(
+    'Accept one connection.',
+    closed('Options of `accept`.', { ...common, expectPeer: { ...peerCred, description: 'Credentials the connecting peer must have.' } }),
+  ),
+  connect: optional(
+    'Connect to the scenario socket (or `to`).',
+    closed('Options of `connect`.', {
+      ...common,
+      to: text('Another address to connect to: a path relative to the run directory, or a peer id.'),
+      expectPeer: { ...peerCred, description: 'Credentials the server must have.' },
+    }),
+  ),
+  bind: optional('Bind a socket (a datagram client binds its own address to get replies).', closed('Options of `bind`.', { ...common, path: text('Path to bind, relative to the run directory.') })),
+  send: {
+    ...closed('Send one payload: exactly one of `text`, `hex`, `base64`, `file`, or generated traffic (`count` + `size`).', {
+      ...common,
+      ...payloadKeys,
+      to: text('Datagram destination: a peer id or a path relative to the run directory.'),
+    }),
+    anyOf: ['text', 'hex', 'base64', 'file', 'count'].map((key) => ({ required: [key] })),
+    dependencies: { count: ['size'], size: ['count'], pattern: ['count'] },
+  },
+  recv: optional('Receive; with a payload, what must arrive.', {
+    ...closed('Options of `recv`: the expected payload (one of `text`, `hex`, `base64`, `file`, or `count` + `size`), `eof`, `from`.', {
+      ...common,
+      ...payloadKeys,
+      eof: flag('Expect end of stream (the other end closed or shut down writing).'),
+      from: text('Datagram sender that must have sent it: a peer id.'),
+    }),
+    dependencies: { pattern: ['count'], size: ['count'] },
+  }),
+  sendFds: closed('Send descriptors with SCM_RIGHTS, carried by at least one data byte.', {
+    ...common,
+    files: { type: 'array', items: text('Name of an entry under `files:`.'), description: 'Declared files to open and send.' },
+    pipe: fdEnd('the read end of a pipe'),
+    socket: fdEnd('one end of a socketpair'),
+    dir: text('A directory to open and send, relative to the run directory (`.` is the run directory).'),
+    data: { type: 'string', minLength: 1, description: 'The data bytes that carry the descriptors (default `F`).' },
+  }),
+  recvFds: closed('Receive descriptors and check them.', {
+    ...common,
+    count: { type: 'integer', minimum: 1, maximum: MAX_FDS_PER_MESSAGE, description: 'How many descriptors must arrive (default: the length of `expect`, or 1).' },
+    room: { type: 'integer', minimum: 0, maximum: MAX_FDS_PER_MESSAGE, description: 'Control-buffer room in descriptors; less than what is sent provokes MSG_CTRUNC.' },
+    expect: {
+      type: 'array',
+      description: 'What each received descriptor must be, in order.',
+      items: closed('Checks on one received descriptor.', {
+        sameFileAs: text('Name of a `files:` entry: the descriptor must be that same open file (device + inode).'),
+        content: text('What reading the descriptor yields.'),
+        mode: ref('mode', 'Permission bits, e.g. `"0644"`.'),
+        type: { type: 'string', enum: ['file', 'pipe', 'socket', 'dir'], description: 'Kind of descriptor.' },
+      }),
+    },
+    truncated: flag('Whether the control data must be truncated (MSG_CTRUNC).'),
+    data: text('Expected data bytes.'),
+  }),
+  shutdown: {
+    description: 'shutdown(2) the connection: `read`, `write` or `both` (default).',
+    anyOf: [
+      { type: 'null', description: 'both directions' },
+      ref('shutdownHow', 'Which direction.'),
+      closed('Options of `shutdown`.', { ...common, how: ref('shutdownHow', 'Which direction (default `both`).') }),
+    ],
+  },
+  close: optional(
+    'Close the socket; unlinks the path the peer bound.',
+    closed('Options of `close`.', { ...common, unlink: flag('Unlink the bound path (default true); `false` leaves a stale socket file behind.') }),
+  ),
+  sleep: {
+    description: 'Wait this long.',
+    anyOf: [ref('duration', 'How long.'), closed('Options of `sleep`.', { for: ref('duration', 'How long.') }, ['for'])],
+  },
+  waitFor: closed(
+    'Wait until another peer has reported an event (each completed step is an event named after it).',
+    {
+      ...common,
+      peer: text('The peer: `server`, `client`, or `client-N`.'),
+      event: text('The event, e.g. `listen`, `accept`, `ready`.'),
+      count: { type: 'integer', minimum: 1, description: 'Wait for this many such events (default 1).' },
+    },
+    ['peer', 'event'],
+  ),
+  exit: {
+    description: 'Exit the peer with a code (default 0).',
+    anyOf: [
+      { type: 'null', description: 'exit 0' },
+      ref('exitCode', 'The exit code.'),
+      closed('Options of `exit`.', { code: ref('exitCode', 'The exit code.') }),
+    ],
+  },
+  crash: {
+    description: 'Kill the peer with a signal (default SIGKILL), for fault tests.',
+    anyOf: [
+      { type: 'null', description: 'SIGKILL' },
+      ref('signal', 'The signal.'),
+      closed('Options of `crash`.', { signal: ref('signal', 'The signal.') }),
+    ],
+  },
+  ready: { type: 'null', description: 'Report readiness (for `ready: { event: ready }`).' },
+};
+
+const peerProperties: JsonSchema = {
+  steps: { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' }, description: 'A scripted peer: the steps it runs, in order.' },
+  run: {
+    type: 'array',
+    minItems: 1,
+    items: text('One argument; `${socket}`, `${dir}`, `${files.NAME}`, `${fd}` are substituted.'),
+    description: 'An external peer: the program and its arguments (no shell).',
+  },
+  module: text('A peer module (relative to the scenario file) whose default export receives the typed socket API.'),
+  env: { type: 'object', additionalProperties: text('Value of the variable.'), description: 'Extra environment variables.' },
+  cwd: text('Working directory, relative to the scenario file (default: its directory).'),
+  ready: {
+    description: 'When the peer counts as ready: `socket` (the path accepts connections), `none`, `{ stdout: regex }` or `{ event: name }`.',
+    anyOf: [
+      { type: 'string', enum: ['socket', 'none'] },
+      closed('Readiness by output or event.', {
+        stdout: text('A regular expression; ready when a stdout line matches.'),
+        event: text('Ready when the peer reports this event.'),
+      }),
+    ],
+  },
+};
+
+const peer = (description: string): JsonSchema => closed(description, peerProperties);
+
+export const scenarioJsonSchema: JsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: SCENARIO_SCHEMA_ID,
+  title: 'uds-fixture scenario (format v1)',
+  description: 'A server and clients talking over a UNIX domain socket, and what must happen.',
+  type: 'object',
+  required: ['name'],
+  additionalProperties: false,
+  properties: {
+    $schema: text('The JSON Schema of this file, for editors.'),
+    name: { type: 'string', minLength: 1, description: 'What the scenario shows; names the test.' },
+    description: text('Longer explanation.'),
+    tags: { type: 'array', items: text('A tag, for `--tag`.'), description: 'Tags to select scenarios with `--tag`.' },
+    platforms: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: { type: 'string', enum: ['linux', 'darwin'], description: 'A platform.' },
+      description: 'Where the scenario runs (default both); elsewhere it is skipped with the reason.',
+    },
+    timeout: ref('duration', 'Limit for the whole run (default 30s).'),
+    socket: {
+      description: 'The socket type (`stream`, `dgram`, `seqpacket`), or `{ type, address }`.',
+      anyOf: [
+        ref('socketType', 'The socket type; the address is a path.'),
+        closed('Socket type and address kind.', {
+          type: ref('socketType', 'The socket type (default `stream`).'),
+          address: {
+            type: 'string',
+            enum: ['path', 'abstract', 'pair'],
+            description: '`path` (default), `abstract` (Linux only), or `pair` (a socketpair shared by server and client).',
+          },
+        }),
+      ],
+    },
+    files: {
+      type: 'object',
+      description: 'Files created in the run directory before the peers start, by name.',
+      additionalProperties: closed('A file: at most one of `content`, `hex`, `base64`, `from` (none: empty).', {
+        content: text('Text content (UTF-8).'),
+        hex: { type: 'string', pattern: '^[0-9A-Fa-f\\s]*$', description: 'Content in hexadecimal.' },
+        base64: { type: 'string', pattern: '^[A-Za-z0-9+/=\\s_-]*$', description: 'Content in base64.' },
+        from: text('Copy of a file, relative to the scenario file.'),
+        mode: ref('mode', 'Permission bits, e.g. `"0600"`.'),
+      }),
+    },
+    server: peer('The server peer: `steps`, `run`, or `module`.'),
+    client: peer('One client peer (id `client`): `steps`, `run`, or `module`.'),
+    clients: {
+      ...closed('N client peers (ids `client-1` … `client-N`) running the same program.', {
+        ...peerProperties,
+        count: { type: 'integer', minimum: 1, maximum: MAX_CLIENTS, description: `How many clients (1 to ${MAX_CLIENTS}).` },
+      }),
+      required: ['count'],
+    },
+    expect: closed('Cross-peer expectations.', {
+      exit: {
+        type: 'object',
+        description: 'Exit per peer id or role (`server`, `client`, `clients`, `client-N`); default: every peer exits 0.',
+        additionalProperties: {
+          description: 'An exit code, a signal name, or `{ code }` / `{ signal }`.',
+          anyOf: [
+            ref('exitCode', 'The exit code.'),
+            ref('signal', 'The signal that must end the peer.'),
+            closed('Exit code or signal.', { code: ref('exitCode', 'The exit code.'), signal: ref('signal', 'The signal.') }),
+          ],
+        },
+      },
+      stdout: { type: 'object', additionalProperties: text('A regular expression.'), description: 'Per peer: a regular expression its stdout must match.' },
+      stderr: { type: 'object', additionalProperties: text('A regular expression.'), description: 'Per peer: a regular expression its stderr must match.' },
+      ordering: { type: 'string', enum: ['strict', 'per-sender', 'none'], description: 'Order in which generated traffic must arrive.' },
+      loss: { type: 'integer', minimum: 0, description: 'How many generated messages may be lost.' },
+      duplicates: { type: 'integer', minimum: 0, description: 'How many duplicates may arrive.' },
+      boundaries: { type: 'string', enum: ['preserved'], description: 'Message boundaries must be preserved.' },
+      leftoverSockets: ref('policy', 'What a socket file left behind does (default `fail`).'),
+      fdLeaks: ref('policy', 'What a leaked descriptor does (default `fail`).'),
+      within: ref('duration', 'Latency bound for generated traffic.'),
+    }),
+  },
+  definitions: {
+    duration: {
+      description: 'A duration: `500ms`, `2s`, `1.5s`, `1m`, or a number of milliseconds.',
+      anyOf: [
+        { type: 'number', minimum: 0 },
+        { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m)$' },
+      ],
+    },
+    size: {
+      description: `Bytes per message: a number, or a range \`min..max\` (1 to ${MAX_MESSAGE_SIZE}).`,
+      anyOf: [
+        { type: 'integer', minimum: 1, maximum: MAX_MESSAGE_SIZE },
+        { type: 'string', pattern: '^\\s*[0-9]+\\s*(\\.\\.\\s*[0-9]+\\s*)?$' },
+      ],
+    },
+    mode: {
+      description: 'Permission bits: `"0644"`, or a number.',
+      anyOf: [
+        { type: 'integer', minimum: 0, maximum: 0o7777 },
+        { type: 'string', pattern: '^(0o|0)?[0-7]{1,4}$' },
+      ],
+    },
+    errno: { type: 'string', pattern: '^E[A-Z0-9]+$', description: 'An errno code such as `ECONNREFUSED`.' },
+    signal: { type: 'string', pattern: '^SIG[A-Z0-9]+$', description: 'A signal name such as `SIGTERM`.' },
+    exitCode: { type: 'integer', minimum: 0, maximum: 255, description: 'An exit code, 0 to 255.' },
+    socketType: { type: 'string', enum: ['stream', 'dgram', 'seqpacket'], description: 'A socket type.' },
+    shutdownHow: { type: 'string', enum: ['read', 'write', 'both'], description: 'A shutdown direction.' },
+    policy: { type: 'string', enum: ['fail', 'warn', 'ignore'], description: '`fail`, `warn`, or `ignore`.' },
+    step: {
+      description: 'A step: a bare name (`- listen`) or one name with its options (`- send: { text: hi }`).',
+      anyOf: [
+        { type: 'string', enum: [...BARE_STEP_NAMES] },
+        {
+          type: 'object',
+          minProperties: 1,
+          maxProperties: 1,
+          additionalProperties: false,
+          properties: Object.fromEntries(STEP_NAMES.map((name) => [name, { $ref: `#/definitions/step_${name}`, description: stepOptions[name]!.description }])),
+        },
+      ],
+    },
+    ...Object.fromEntries(STEP_NAMES.map((name) => [`step_${name}`, stepOptions[name]!])),
+  },
+};

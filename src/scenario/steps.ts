@@ -1,0 +1,170 @@
+// A peer's `steps:` list, as tagged Step objects that remember where they were written.
+import { isRecord, sourcePos, type NormalizeContext } from './context';
+import type { PathSegment } from './errors';
+import { unknownErrno, unknownSignal } from './names';
+import { payloadOf } from './payload';
+import { didYouMean, listNames } from './suggest';
+import type { FdExpectation, PeerCredExpectation, ShutdownHow, Step, StepName } from './types';
+import { durationMs, modeBits } from './units';
+
+/** listen(2) backlog when none is given; SOMAXCONN on older kernels and on macOS. */
+export const DEFAULT_BACKLOG = 128;
+/** The data byte that carries descriptors when `sendFds` names none: SCM_RIGHTS needs at least one. */
+export const DEFAULT_FD_DATA = 'F';
+
+type Options = Record<string, unknown>;
+type StepBody = Step extends infer S ? (S extends Step ? Omit<S, 'index' | 'pos' | 'timeoutMs' | 'expectError'> : never) : never;
+
+export function normalizeSteps(ctx: NormalizeContext, at: readonly PathSegment[], input: readonly unknown[]): Step[] {
+  const steps: Step[] = [];
+  input.forEach((written, index) => {
+    const stepAt = [...at, index];
+    if (!ctx.problems.isSound(stepAt)) return;
+    const [name, raw] = typeof written === 'string' ? [written, null] : (Object.entries(written as Options)[0] as [string, unknown]);
+    const optionsAt = typeof written === 'string' ? stepAt : [...stepAt, name];
+    const options: Options = isRecord(raw) ? raw : {};
+    const body = stepBody(ctx, optionsAt, name as StepName, raw, options);
+    if (body === undefined) return;
+    const step = { ...body, index } as Step;
+    const pos = sourcePos(ctx, stepAt);
+    if (pos !== undefined) step.pos = pos;
+    commonOptions(ctx, optionsAt, options, step);
+    steps.push(step);
+  });
+  return steps;
+}
+
+function commonOptions(ctx: NormalizeContext, at: readonly PathSegment[], options: Options, step: Step): void {
+  if (options.timeout !== undefined) {
+    const parsed = durationMs(options.timeout as string | number);
+    if (!parsed.ok) ctx.problems.add([...at, 'timeout'], `\`timeout\` ${parsed.message}`, { hint: parsed.hint });
+    else if (parsed.value === 0) ctx.problems.add([...at, 'timeout'], '`timeout` must be more than 0');
+    else step.timeoutMs = parsed.value;
+  }
+  if (typeof options.expectError === 'string') {
+    const unknown = unknownErrno(options.expectError);
+    if (unknown !== undefined) ctx.problems.add([...at, 'expectError'], unknown.message, { hint: unknown.hint });
+    else step.expectError = options.expectError;
+  }
+}
+
+function peerCred(value: unknown): PeerCredExpectation | undefined {
+  if (!isRecord(value)) return undefined;
+  const out: PeerCredExpectation = {};
+  if (value.uid !== undefined) out.uid = value.uid as number | 'self';
+  if (value.gid !== undefined) out.gid = value.gid as number | 'self';
+  if (value.pid !== undefined) out.pid = value.pid as number | string;
+  return out;
+}
+
+function withOptional<T extends object>(base: T, extra: Record<string, unknown>): T {
+  for (const [key, value] of Object.entries(extra)) if (value !== undefined) (base as Record<string, unknown>)[key] = value;
+  return base;
+}
+
+function checkPeer(ctx: NormalizeContext, at: readonly PathSegment[], id: string): void {
+  if (ctx.peerIds.includes(id)) return;
+  ctx.problems.add(at, `no peer is called \`${id}\``, {
+    hint: didYouMean(id, ctx.peerIds) ?? (ctx.peerIds.length > 0 ? `peers in this scenario: ${listNames(ctx.peerIds)}` : 'declare `server:` and `client:` peers'),
+  });
+}
+
+function checkFileName(ctx: NormalizeContext, at: readonly PathSegment[], name: string): void {
+  if (ctx.fileNames.has(name)) return;
+  const declared = [...ctx.fileNames];
+  ctx.problems.add(at, `no file \`${name}\` is declared under \`files:\``, {
+    hint: didYouMean(name, declared) ?? (declared.length > 0 ? `declared files: ${listNames(declared)}` : `declare it: \`files: { ${name}: { content: "..." } }\``),
+  });
+}
+
+function stepBody(ctx: NormalizeContext, at: readonly PathSegment[], name: StepName, raw: unknown, o: Options): StepBody | undefined {
+  switch (name) {
+    case 'listen':
+      return { step: 'listen' as const, backlog: (o.backlog as number | undefined) ?? DEFAULT_BACKLOG };
+    case 'accept':
+      return withOptional({ step: 'accept' as const }, { expectPeer: peerCred(o.expectPeer) });
+    case 'connect':
+      return withOptional({ step: 'connect' as const }, { to: o.to, expectPeer: peerCred(o.expectPeer) });
+    case 'bind':
+      return withOptional({ step: 'bind' as const }, { path: o.path });
+    case 'send': {
+      const payload = payloadOf(ctx, at, o, false);
+      return payload === undefined ? undefined : withOptional({ step: 'send' as const, payload }, { to: o.to });
+    }
+    case 'recv': {
+      const hasPayload = ['text', 'hex', 'base64', 'file', 'count'].some((k) => o[k] !== undefined);
+      const payload = payloadOf(ctx, at, o, true);
+      if (hasPayload && payload === undefined) return undefined;
+      if (typeof o.from === 'string') checkPeer(ctx, [...at, 'from'], o.from);
+      return withOptional({ step: 'recv' as const }, { payload, eof: o.eof, from: o.from });
+    }
+    case 'sendFds':
+      return sendFds(ctx, at, o);
+    case 'recvFds':
+      return recvFds(ctx, at, o);
+    case 'shutdown':
+      return { step: 'shutdown' as const, how: typeof raw === 'string' ? (raw as ShutdownHow) : ((o.how as ShutdownHow | undefined) ?? 'both') };
+    case 'close':
+      return { step: 'close' as const, unlink: (o.unlink as boolean | undefined) ?? true };
+    case 'sleep': {
+      const sleepAt = isRecord(raw) ? [...at, 'for'] : at;
+      const parsed = durationMs((isRecord(raw) ? raw.for : raw) as string | number);
+      if (!parsed.ok) {
+        ctx.problems.add(sleepAt, `\`sleep\` ${parsed.message}`, { hint: parsed.hint });
+        return undefined;
+      }
+      return { step: 'sleep' as const, ms: parsed.value };
+    }
+    case 'waitFor':
+      checkPeer(ctx, [...at, 'peer'], o.peer as string);
+      return { step: 'waitFor' as const, peer: o.peer as string, event: o.event as string, count: (o.count as number | undefined) ?? 1 };
+    case 'exit':
+      return { step: 'exit' as const, code: typeof raw === 'number' ? raw : ((o.code as number | undefined) ?? 0) };
+    case 'crash': {
+      const signal = typeof raw === 'string' ? raw : ((o.signal as string | undefined) ?? 'SIGKILL');
+      const unknown = unknownSignal(signal);
+      if (unknown !== undefined) {
+        ctx.problems.add(typeof raw === 'string' ? at : [...at, 'signal'], unknown.message, { hint: unknown.hint });
+        return undefined;
+      }
+      return { step: 'crash' as const, signal };
+    }
+    case 'ready':
+      return { step: 'ready' as const };
+  }
+}
+
+function sendFds(ctx: NormalizeContext, at: readonly PathSegment[], o: Options): StepBody | undefined {
+  const files = (o.files as string[] | undefined) ?? [];
+  files.forEach((name, i) => checkFileName(ctx, [...at, 'files', i], name));
+  const end = (value: unknown): { content: string } | undefined =>
+    value === undefined ? undefined : { content: isRecord(value) ? ((value.content as string | undefined) ?? '') : '' };
+  const pipe = end(o.pipe);
+  const socket = end(o.socket);
+  if (files.length === 0 && pipe === undefined && socket === undefined && o.dir === undefined) {
+    ctx.problems.add(at, '`sendFds` sends nothing', { hint: 'name declared `files`, or add `pipe: true`, `socket: true` or `dir: .`' });
+    return undefined;
+  }
+  return withOptional({ step: 'sendFds' as const, files, data: (o.data as string | undefined) ?? DEFAULT_FD_DATA }, { pipe, socket, dir: o.dir });
+}
+
+function recvFds(ctx: NormalizeContext, at: readonly PathSegment[], o: Options): StepBody | undefined {
+  const written = (o.expect as Options[] | undefined) ?? [];
+  const expect: FdExpectation[] = [];
+  written.forEach((e, i) => {
+    const eAt = [...at, 'expect', i];
+    if (typeof e.sameFileAs === 'string') checkFileName(ctx, [...eAt, 'sameFileAs'], e.sameFileAs);
+    const fd: FdExpectation = withOptional({}, { sameFileAs: e.sameFileAs, content: e.content, type: e.type });
+    if (e.mode !== undefined) {
+      const mode = modeBits(e.mode as number | string, ctx.positions?.rawScalar([...eAt, 'mode']));
+      if (mode.ok) fd.mode = mode.value;
+      else ctx.problems.add([...eAt, 'mode'], `\`mode\` ${mode.message}`);
+    }
+    expect.push(fd);
+  });
+  const count = (o.count as number | undefined) ?? Math.max(1, expect.length);
+  if (expect.length > count) {
+    ctx.problems.add([...at, 'expect'], `\`expect\` describes ${expect.length} descriptors but \`count\` is ${count}`, { hint: `set \`count: ${expect.length}\` or remove entries` });
+  }
+  return withOptional({ step: 'recvFds' as const, count, expect }, { room: o.room, truncated: o.truncated, data: o.data });
+}
