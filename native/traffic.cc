@@ -1,0 +1,938 @@
+// The sequence traffic engine: generates and verifies `pattern: sequence` frames on a thread of
+// the libuv pool (Napi::AsyncWorker), never on the JavaScript thread. It works on its own dup() of
+// the socket, so a descriptor number JavaScript closes (and the kernel hands out again) is never
+// read or written by mistake; poll() with a short bounded timeout waits for readiness and lets the
+// worker notice a cancel request or the original descriptor being closed. Memory is bounded: per
+// sender a fixed sliding bitmap of recent sequence numbers, and a fixed latency histogram.
+#include "traffic.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "sys.h"
+
+namespace uds {
+
+namespace {
+
+constexpr int kPollSliceMs = 20;          // how long a cancel or a close may go unnoticed while idle
+constexpr unsigned kCheckEveryFrames = 1024;  // ... and while busy
+constexpr size_t kStreamBatchBytes = 64 * 1024;
+constexpr size_t kStreamReadBytes = 256 * 1024;
+constexpr size_t kMaxAnomalies = 10;
+constexpr size_t kMaxMissingListed = 10;
+constexpr size_t kMaxSenders = 4096;
+constexpr uint64_t kWindowBits = 1u << 16;  // 8 KiB per sender
+constexpr uint64_t kWindowWords = kWindowBits / 64;
+
+// Positive codes (a syscall failure is -errno) for why a loop stopped early.
+constexpr int kStopCancelled = 1;
+constexpr int kStopClosed = 2;
+
+uint64_t NowNs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+bool IsBackpressure(int error) {
+  if (error == EAGAIN || error == EWOULDBLOCK) return true;
+#ifdef __APPLE__
+  // macOS fails a datagram to a full receiver at once with ENOBUFS where Linux would block.
+  if (error == ENOBUFS) return true;
+#endif
+  return false;
+}
+
+// Shared between the worker thread and the JavaScript handle (cancel, progress).
+struct Control {
+  std::atomic<bool> cancelled{false};
+  std::atomic<uint64_t> messages{0};
+  std::atomic<uint64_t> bytes{0};
+};
+
+// The worker's own descriptor, and how it knows it must stop.
+class Link {
+ public:
+  Link(int fd, int origin, const struct stat& identity, Control* control)
+      : fd_(fd), origin_(origin), dev_(identity.st_dev), ino_(identity.st_ino), control_(control) {}
+
+  int fd() const { return fd_; }
+
+  // 0 to go on, or kStopCancelled / kStopClosed.
+  int Check() const {
+    if (control_->cancelled.load(std::memory_order_relaxed)) return kStopCancelled;
+    // The socket JavaScript owns was closed (its number may already be another file's).
+    struct stat now;
+    if (fstat(origin_, &now) != 0 || now.st_dev != dev_ || now.st_ino != ino_) return kStopClosed;
+    return 0;
+  }
+
+  // Called once per frame: cheap, and a real Check() every kCheckEveryFrames.
+  int Tick() {
+    if (++ticks_ % kCheckEveryFrames != 0) return 0;
+    return Check();
+  }
+
+  // Waits for `events`: 0 when ready (or failed: the next syscall reports it), a stop code, or -errno.
+  int Wait(short events) const {
+    for (;;) {
+      int stop = Check();
+      if (stop != 0) return stop;
+      pollfd p = {fd_, events, 0};
+      int ready = poll(&p, 1, kPollSliceMs);
+      if (ready < 0) {
+        if (errno == EINTR) continue;
+        return -errno;
+      }
+      if (ready > 0) return 0;
+    }
+  }
+
+ private:
+  int fd_;
+  int origin_;
+  dev_t dev_;
+  ino_t ino_;
+  Control* control_;
+  unsigned ticks_ = 0;
+};
+
+// A datagram sent with sendto() to a full receiver: Linux's poll() cannot wait for room in another
+// socket's queue (it reports POLLOUT at once), and macOS reports ENOBUFS the same way. After a
+// wait that did not help, sleep a little, growing to 1 ms, rather than spin.
+void BackOff(int attempts) {
+  long ns = 20000L << std::min(attempts, 6);
+  timespec delay = {0, std::min(ns, 1000000L)};
+  nanosleep(&delay, nullptr);
+}
+
+const char* StopName(int code) {
+  switch (code) {
+    case kStopCancelled:
+      return "cancelled";
+    case kStopClosed:
+      return "closed";
+    default:
+      return "error";
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// Worker base: owns the dup()ed descriptor and the environment cleanup hook.
+// ------------------------------------------------------------------------------------------
+
+class TrafficWorker : public Napi::AsyncWorker {
+ public:
+  TrafficWorker(Napi::Function callback, std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity)
+      : Napi::AsyncWorker(callback, "uds-fixture:traffic"), control_(std::move(control)), link_(fd, origin, identity, control_.get()) {
+    // A worker still running when the environment goes away (worker thread, Jest worker) stops.
+    napi_add_env_cleanup_hook(Env(), CancelOnTeardown, control_.get());
+  }
+
+  ~TrafficWorker() override {
+    napi_remove_env_cleanup_hook(Env(), CancelOnTeardown, control_.get());
+    close(link_.fd());
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    Napi::Object result = Napi::Object::New(env);
+    Fill(env, result);
+    result.Set("elapsedNs", Napi::Number::New(env, static_cast<double>(endNs_ - startNs_)));
+    result.Set("stopped", Napi::String::New(env, stopped_));
+    if (error_ != 0) {
+      Napi::Object error = Napi::Object::New(env);
+      error.Set("errno", Napi::Number::New(env, error_));
+      error.Set("syscall", Napi::String::New(env, syscall_));
+      result.Set("error", error);
+    }
+    Callback().Call({result});
+  }
+
+ protected:
+  virtual void Fill(Napi::Env env, Napi::Object result) = 0;
+
+  // Records why the loop ended from a stop code or -errno.
+  void StopWith(int code, const char* syscall) {
+    if (code < 0) {
+      error_ = code;
+      syscall_ = syscall;
+    }
+    stopped_ = StopName(code);
+  }
+
+  void Progress(uint64_t messages, uint64_t bytes) {
+    control_->messages.store(messages, std::memory_order_relaxed);
+    control_->bytes.store(bytes, std::memory_order_relaxed);
+  }
+
+  std::shared_ptr<Control> control_;
+  Link link_;
+  uint64_t startNs_ = 0;
+  uint64_t endNs_ = 0;
+  const char* stopped_ = "complete";
+  int error_ = 0;
+  const char* syscall_ = "";
+
+ private:
+  static void CancelOnTeardown(void* data) { static_cast<Control*>(data)->cancelled.store(true); }
+};
+
+// ------------------------------------------------------------------------------------------
+// Sender
+// ------------------------------------------------------------------------------------------
+
+struct Injection {
+  std::unordered_set<uint64_t> drop;
+  std::unordered_set<uint64_t> duplicate;
+  std::unordered_set<uint64_t> corrupt;
+  std::unordered_map<uint64_t, uint64_t> swapFirst;  // a → b: b is sent just before a
+  std::unordered_set<uint64_t> swapSecond;
+  bool empty() const { return drop.empty() && duplicate.empty() && corrupt.empty() && swapFirst.empty(); }
+};
+
+struct SendSpec {
+  int type = SOCK_STREAM;
+  uint32_t sender = 0;
+  std::string id;
+  uint64_t count = 0;
+  uint32_t minSize = UDS_FRAME_HEADER_BYTES;
+  uint32_t maxSize = UDS_FRAME_HEADER_BYTES;
+  bool hasTo = false;
+  sockaddr_un to{};
+  socklen_t toLength = 0;
+  Injection inject;
+};
+
+class SendWorker : public TrafficWorker {
+ public:
+  SendWorker(Napi::Function callback, std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity, SendSpec spec)
+      : TrafficWorker(callback, std::move(control), fd, origin, identity), spec_(std::move(spec)) {}
+
+  void Execute() override {
+    startNs_ = NowNs();
+    frame_.resize(std::max<size_t>(spec_.maxSize, UDS_FRAME_HEADER_BYTES + 8 + spec_.id.size()));
+    if (spec_.type == SOCK_STREAM) batch_.reserve(kStreamBatchBytes + frame_.size());
+    int code = Run();
+    if (code == 0 && spec_.type == SOCK_STREAM) code = Flush();
+    if (code != 0) StopWith(code, spec_.type == SOCK_STREAM ? "send" : spec_.hasTo ? "sendto" : "send");
+    Progress(sent_, bytes_);
+    endNs_ = NowNs();
+  }
+
+ protected:
+  void Fill(Napi::Env env, Napi::Object result) override {
+    result.Set("role", Napi::String::New(env, "sender"));
+    result.Set("count", Napi::Number::New(env, static_cast<double>(spec_.count)));
+    result.Set("sent", Napi::Number::New(env, static_cast<double>(sent_)));
+    result.Set("bytes", Napi::Number::New(env, static_cast<double>(bytes_)));
+  }
+
+ private:
+  int Run() {
+    const Injection& inject = spec_.inject;
+    bool plain = inject.empty();
+    for (uint64_t seq = 0; seq < spec_.count; seq++) {
+      int code;
+      if (plain) {
+        code = Emit(seq);
+      } else {
+        if (inject.swapSecond.count(seq)) continue;
+        auto swap = inject.swapFirst.find(seq);
+        code = swap != inject.swapFirst.end() ? Emit(swap->second) : 0;
+        if (code == 0) code = Emit(seq);
+      }
+      if (code != 0) return code;
+    }
+    size_t size = uds_encode_end(frame_.data(), spec_.sender, spec_.count, reinterpret_cast<const uint8_t*>(spec_.id.data()), spec_.id.size(), NowNs());
+    return Put(frame_.data(), size);
+  }
+
+  int Emit(uint64_t seq) {
+    const Injection& inject = spec_.inject;
+    if (!inject.drop.empty() && inject.drop.count(seq)) return 0;
+    uint32_t size = uds_frame_size(spec_.sender, seq, spec_.minSize, spec_.maxSize);
+    uds_encode_data(frame_.data(), spec_.sender, seq, size, NowNs());
+    // Flip bits after the checksum was written, as a faulty transport would.
+    if (!inject.corrupt.empty() && inject.corrupt.count(seq)) frame_[size - 1] ^= 0x5a;
+    int code = Put(frame_.data(), size);
+    if (code == 0 && !inject.duplicate.empty() && inject.duplicate.count(seq)) code = Put(frame_.data(), size);
+    if (code == 0) code = link_.Tick();
+    return code;
+  }
+
+  int Put(const uint8_t* frame, size_t size) {
+    int code;
+    if (spec_.type == SOCK_STREAM) {
+      batch_.insert(batch_.end(), frame, frame + size);
+      code = batch_.size() >= kStreamBatchBytes ? Flush() : 0;
+    } else {
+      code = SendMessage(frame, size);
+    }
+    if (code == 0) {
+      sent_++;
+      bytes_ += size;
+      Progress(sent_, bytes_);
+    }
+    return code;
+  }
+
+  int SendMessage(const uint8_t* data, size_t size) {
+    int attempts = 0;
+    for (;;) {
+      ssize_t result = spec_.hasTo ? sendto(link_.fd(), data, size, kSendFlags, reinterpret_cast<const sockaddr*>(&spec_.to), spec_.toLength)
+                                   : send(link_.fd(), data, size, kSendFlags);
+      if (result >= 0) return 0;  // a datagram or seqpacket message goes whole or not at all
+      int error = errno;
+      if (error == EINTR) continue;
+      if (!IsBackpressure(error)) return -error;
+      if (attempts > 0) BackOff(attempts);
+      attempts++;
+      int code = link_.Wait(POLLOUT);
+      if (code != 0) return code;
+    }
+  }
+
+  int Flush() {
+    size_t offset = 0;
+    while (offset < batch_.size()) {
+      ssize_t result = send(link_.fd(), batch_.data() + offset, batch_.size() - offset, kSendFlags);
+      if (result >= 0) {
+        offset += static_cast<size_t>(result);
+        continue;
+      }
+      int error = errno;
+      if (error == EINTR) continue;
+      if (!IsBackpressure(error)) return -error;
+      int code = link_.Wait(POLLOUT);
+      if (code != 0) return code;
+    }
+    batch_.clear();
+    return 0;
+  }
+
+  SendSpec spec_;
+  std::vector<uint8_t> frame_;
+  std::vector<uint8_t> batch_;
+  uint64_t sent_ = 0;
+  uint64_t bytes_ = 0;
+};
+
+// ------------------------------------------------------------------------------------------
+// Receiver
+// ------------------------------------------------------------------------------------------
+
+// Log-linear histogram of one-way latencies: 16 sub-buckets per power of two (error < 7 %).
+class LatencyHistogram {
+ public:
+  void Add(uint64_t ns) {
+    buckets_[Index(ns)]++;
+    count_++;
+    sum_ += ns;
+    min_ = std::min(min_, ns);
+    max_ = std::max(max_, ns);
+  }
+  uint64_t count() const { return count_; }
+  uint64_t min() const { return min_; }
+  uint64_t max() const { return max_; }
+  double mean() const { return count_ ? static_cast<double>(sum_) / static_cast<double>(count_) : 0; }
+  // Upper bound of the bucket holding the q-quantile, never above the maximum seen.
+  uint64_t Quantile(double q) const {
+    uint64_t rank = static_cast<uint64_t>(q * static_cast<double>(count_));
+    if (rank >= count_) rank = count_ - 1;
+    uint64_t seen = 0;
+    for (size_t i = 0; i < kBuckets; i++) {
+      seen += buckets_[i];
+      if (seen > rank) return std::min(UpperBound(i), max_);
+    }
+    return max_;
+  }
+
+ private:
+  static constexpr size_t kBuckets = 61 * 16;
+  static size_t Index(uint64_t v) {
+    if (v < 16) return static_cast<size_t>(v);
+    int e = 63 - __builtin_clzll(v);
+    return static_cast<size_t>(e - 3) * 16 + ((v >> (e - 4)) & 15);
+  }
+  static uint64_t UpperBound(size_t i) {
+    if (i < 16) return i;
+    int e = static_cast<int>(i / 16) + 3;
+    uint64_t sub = i % 16;
+    uint64_t width = 1ull << (e - 4);
+    return ((16 + sub) << (e - 4)) + width - 1;
+  }
+  uint64_t buckets_[kBuckets] = {};
+  uint64_t count_ = 0;
+  uint64_t sum_ = 0;
+  uint64_t min_ = UINT64_MAX;
+  uint64_t max_ = 0;
+};
+
+struct Anomaly {
+  const char* kind;
+  uint32_t sender = 0;
+  bool hasSender = false;
+  uint64_t seq = 0;
+  bool hasSeq = false;
+  uint64_t other = 0;  // reordered: the later seq that came first
+  bool hasOther = false;
+  uint64_t message = 0;  // 1-based index of the message (stream: of the frame) it was found in
+  uint64_t bytes = 0;
+  uint64_t expectedBytes = 0;
+  const char* detail = "";
+};
+
+struct SenderTally {
+  std::string name;
+  bool ended = false;
+  uint64_t announced = 0;
+  uint64_t received = 0;
+  uint64_t unique = 0;
+  uint64_t duplicated = 0;
+  uint64_t reordered = 0;
+  uint64_t bytes = 0;
+  bool any = false;
+  uint64_t highest = 0;
+  // Bit (seq % kWindowBits) says whether seq arrived, for seq in [base, base + kWindowBits).
+  uint64_t base = 0;
+  std::vector<uint64_t> window = std::vector<uint64_t>(kWindowWords, 0);
+  std::vector<uint64_t> missing;  // the first sequence numbers known to be lost, ascending
+  uint64_t Upper() const { return ended ? announced : any ? highest + 1 : 0; }
+};
+
+struct ReceiveSpec {
+  int type = SOCK_STREAM;
+  uint64_t count = 0;
+  uint32_t maxSize = 65536;
+};
+
+class ReceiveWorker : public TrafficWorker {
+ public:
+  ReceiveWorker(Napi::Function callback, std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity, ReceiveSpec spec)
+      : TrafficWorker(callback, std::move(control), fd, origin, identity), spec_(spec) {}
+
+  void Execute() override {
+    startNs_ = NowNs();
+    int code = spec_.type == SOCK_STREAM ? RunStream() : RunMessages();
+    if (code != 0) StopWith(code, spec_.type == SOCK_STREAM ? "recv" : "recvmsg");
+    for (auto& entry : senders_) Finish(entry.second);
+    Progress(received_, bytes_);
+    endNs_ = NowNs();
+  }
+
+ protected:
+  void Fill(Napi::Env env, Napi::Object result) override;
+
+ private:
+  bool Complete() const { return spec_.count == 0 || announced_ >= spec_.count; }
+
+  int RunMessages() {
+    // Room for one byte more than the largest message expected, so a longer one shows as MSG_TRUNC.
+    std::vector<uint8_t> buffer(std::max<size_t>(spec_.maxSize, 65536) + 1);
+    while (!Complete()) {
+      iovec iov = {buffer.data(), buffer.size()};
+      msghdr msg{};
+      msg.msg_iov = &iov;
+      msg.msg_iovlen = 1;
+      // No control buffer: descriptors a buggy sender attaches are discarded by the kernel, not leaked.
+      ssize_t got = recvmsg(link_.fd(), &msg, MSG_DONTWAIT);
+      if (got < 0) {
+        int error = errno;
+        if (error == EINTR) continue;
+        if (!IsBackpressure(error)) return -error;
+        int code = link_.Wait(POLLIN);
+        if (code != 0) return code;
+        continue;
+      }
+      if (got == 0 && spec_.type != SOCK_DGRAM) {
+        stopped_ = "eof";
+        return 0;
+      }
+      uint64_t now = NowNs();
+      messages_++;
+      if (msg.msg_flags & MSG_TRUNC) {
+        received_++;
+        boundary_++;
+        Note({.kind = "boundary", .message = messages_, .bytes = static_cast<uint64_t>(got), .detail = "truncated"});
+      } else {
+        Process(buffer.data(), static_cast<size_t>(got), now);
+      }
+      int code = link_.Tick();
+      if (code != 0) return code;
+    }
+    return 0;
+  }
+
+  int RunStream() {
+    std::vector<uint8_t> buffer(kStreamReadBytes);
+    size_t start = 0, end = 0;
+    uint64_t offset = 0;  // stream offset of buffer[start], for a framing report
+    while (!Complete()) {
+      // Take every whole frame in the buffer.
+      while (end - start >= UDS_FRAME_HEADER_BYTES && !Complete()) {
+        const uint8_t* frame = buffer.data() + start;
+        uint64_t size = UDS_FRAME_HEADER_BYTES + static_cast<uint64_t>(uds_load32(frame + 16));
+        if (uds_load32(frame) != UDS_FRAME_MAGIC || size > UDS_FRAME_MAX_BYTES) {
+          // Without a trustworthy length there is no next frame to find: stop counting here.
+          received_++;
+          corrupt_++;
+          Note({.kind = "framing", .message = messages_ + 1, .bytes = offset, .detail = uds_load32(frame) != UDS_FRAME_MAGIC ? "magic" : "length"});
+          stopped_ = "framing";
+          return 0;
+        }
+        if (end - start < size) {
+          if (buffer.size() < size) {
+            buffer.erase(buffer.begin(), buffer.begin() + static_cast<long>(start));
+            end -= start;
+            start = 0;
+            buffer.resize(size);
+          }
+          break;
+        }
+        messages_++;
+        Process(frame, static_cast<size_t>(size), lastReadNs_);
+        start += size;
+        offset += size;
+        int code = link_.Tick();
+        if (code != 0) return code;
+      }
+      if (Complete()) break;
+      if (start == end) {
+        start = end = 0;
+      } else if (buffer.size() - end < UDS_FRAME_HEADER_BYTES || start > buffer.size() / 2) {
+        std::copy(buffer.begin() + static_cast<long>(start), buffer.begin() + static_cast<long>(end), buffer.begin());
+        end -= start;
+        start = 0;
+      }
+      ssize_t got = recv(link_.fd(), buffer.data() + end, buffer.size() - end, MSG_DONTWAIT);
+      if (got < 0) {
+        int error = errno;
+        if (error == EINTR) continue;
+        if (!IsBackpressure(error)) return -error;
+        int code = link_.Wait(POLLIN);
+        if (code != 0) return code;
+        continue;
+      }
+      if (got == 0) {
+        if (end > start) {
+          received_++;
+          corrupt_++;
+          Note({.kind = "framing", .message = messages_ + 1, .bytes = offset, .detail = "eof"});
+        }
+        stopped_ = "eof";
+        return 0;
+      }
+      lastReadNs_ = NowNs();
+      end += static_cast<size_t>(got);
+    }
+    return 0;
+  }
+
+  void Process(const uint8_t* frame, size_t size, uint64_t now) {
+    uds_frame_status status = uds_verify_frame(frame, size);
+    bool framed = size >= UDS_FRAME_HEADER_BYTES && uds_load32(frame) == UDS_FRAME_MAGIC;
+    uint32_t sender = framed ? uds_load32(frame + 4) : 0;
+    uint64_t seq = framed ? uds_load64(frame + 8) : 0;
+    bool end = framed && seq == UDS_FRAME_END_SEQ;
+    if (status == UDS_FRAME_OK && end) {
+      SenderTally* tally = Find(sender);
+      if (tally == nullptr) return;
+      uint64_t count = uds_load64(frame + UDS_FRAME_HEADER_BYTES);
+      size_t idBytes = uds_load32(frame + 16) - 8;
+      if (!tally->ended) announced_ += count;
+      tally->ended = true;
+      tally->announced = count;
+      tally->name.assign(reinterpret_cast<const char*>(frame) + UDS_FRAME_HEADER_BYTES + 8, idBytes);
+      return;
+    }
+    received_++;
+    bytes_ += size;
+    if (status != UDS_FRAME_OK) {
+      Anomaly a{.kind = "corrupt", .message = messages_, .bytes = size};
+      if (framed) {
+        a.sender = sender;
+        a.hasSender = true;
+        a.seq = seq;
+        a.hasSeq = !end;
+      }
+      switch (status) {
+        case UDS_FRAME_LENGTH:
+          boundary_++;
+          a.kind = "boundary";
+          a.expectedBytes = UDS_FRAME_HEADER_BYTES + static_cast<uint64_t>(uds_load32(frame + 16));
+          break;
+        case UDS_FRAME_SHORT:
+          corrupt_++;
+          a.detail = "short";
+          break;
+        case UDS_FRAME_MAGIC:
+          corrupt_++;
+          a.detail = "magic";
+          break;
+        case UDS_FRAME_CONTENT:
+          corrupt_++;
+          a.detail = "content";
+          break;
+        default:
+          corrupt_++;
+          a.detail = "checksum";
+          break;
+      }
+      Note(a);
+      return;
+    }
+    uint64_t sentNs = uds_load64(frame + 24);
+    latency_.Add(now > sentNs ? now - sentNs : 0);
+    if (sentNs < latestSentNs_) {
+      reorderedGlobal_++;
+    } else {
+      latestSentNs_ = sentNs;
+    }
+    SenderTally* tally = Find(sender);
+    if (tally == nullptr) return;
+    Count(*tally, seq, size);
+    Progress(received_, bytes_);
+  }
+
+  SenderTally* Find(uint32_t sender) {
+    auto found = senders_.find(sender);
+    if (found != senders_.end()) return &found->second;
+    if (senders_.size() >= kMaxSenders) {
+      // A flood of distinct valid sender numbers: count, never grow without bound.
+      corrupt_++;
+      Note({.kind = "corrupt", .sender = sender, .hasSender = true, .message = messages_, .detail = "too-many-senders"});
+      return nullptr;
+    }
+    order_.push_back(sender);
+    return &senders_[sender];
+  }
+
+  void Count(SenderTally& s, uint64_t seq, size_t size) {
+    s.received++;
+    s.bytes += size;
+    if (s.any && seq < s.base) {
+      // Older than the window: it was counted missing when the window moved past it. It is
+      // taken as a late arrival (a duplicate this old cannot be told apart).
+      s.unique++;
+      unique_++;
+      s.reordered++;
+      reordered_++;
+      auto listed = std::find(s.missing.begin(), s.missing.end(), seq);
+      if (listed != s.missing.end()) s.missing.erase(listed);
+      Note({.kind = "reordered", .sender = Key(s), .hasSender = true, .seq = seq, .hasSeq = true, .other = s.highest, .hasOther = true, .message = messages_, .detail = "late"});
+      return;
+    }
+    if (seq >= s.base + kWindowBits) Slide(s, seq);
+    uint64_t& word = s.window[(seq / 64) % kWindowWords];
+    uint64_t bit = 1ull << (seq % 64);
+    if (word & bit) {
+      s.duplicated++;
+      duplicated_++;
+      Note({.kind = "duplicate", .sender = Key(s), .hasSender = true, .seq = seq, .hasSeq = true, .message = messages_});
+      return;
+    }
+    word |= bit;
+    s.unique++;
+    unique_++;
+    if (s.any && seq < s.highest) {
+      s.reordered++;
+      reordered_++;
+      Note({.kind = "reordered", .sender = Key(s), .hasSender = true, .seq = seq, .hasSeq = true, .other = s.highest, .hasOther = true, .message = messages_});
+    } else {
+      s.highest = seq;
+      s.any = true;
+    }
+  }
+
+  // Moves the window so that `seq` fits; sequence numbers that leave it unseen are lost.
+  void Slide(SenderTally& s, uint64_t seq) {
+    uint64_t newBase = (seq - kWindowBits + 64) / 64 * 64;
+    uint64_t evictEnd = std::min(newBase, s.base + kWindowBits);
+    for (uint64_t b = s.base; b < evictEnd; b += 64) {
+      uint64_t& word = s.window[(b / 64) % kWindowWords];
+      ListMissing(s, b, ~word, UINT64_MAX);
+      word = 0;
+    }
+    // A jump past the whole window: everything in between never arrived.
+    for (uint64_t b = evictEnd; b < newBase && s.missing.size() < kMaxMissingListed; b++) s.missing.push_back(b);
+    s.base = newBase;
+  }
+
+  void ListMissing(SenderTally& s, uint64_t base, uint64_t unseen, uint64_t upper) {
+    while (unseen != 0 && s.missing.size() < kMaxMissingListed) {
+      uint64_t seq = base + static_cast<uint64_t>(__builtin_ctzll(unseen));
+      if (seq >= upper) return;
+      s.missing.push_back(seq);
+      unseen &= unseen - 1;
+    }
+  }
+
+  // Lists what is still missing in the window, up to what the sender announced (or sent).
+  void Finish(SenderTally& s) {
+    uint64_t upper = s.Upper();
+    uint64_t windowEnd = std::min(upper, s.base + kWindowBits);
+    for (uint64_t b = s.base; b < windowEnd && s.missing.size() < kMaxMissingListed; b += 64) {
+      ListMissing(s, b, ~s.window[(b / 64) % kWindowWords], upper);
+    }
+    for (uint64_t b = std::max(windowEnd, s.base); b < upper && s.missing.size() < kMaxMissingListed; b++) s.missing.push_back(b);
+    std::sort(s.missing.begin(), s.missing.end());
+  }
+
+  uint32_t Key(const SenderTally& s) const {
+    for (const auto& entry : senders_)
+      if (&entry.second == &s) return entry.first;
+    return 0;
+  }
+
+  void Note(const Anomaly& anomaly) {
+    if (anomalies_.size() < kMaxAnomalies) anomalies_.push_back(anomaly);
+  }
+
+  std::string NameOf(uint32_t sender) const {
+    auto found = senders_.find(sender);
+    if (found != senders_.end() && !found->second.name.empty()) return found->second.name;
+    char text[16];
+    snprintf(text, sizeof text, "0x%08x", sender);
+    return text;
+  }
+
+  ReceiveSpec spec_;
+  std::unordered_map<uint32_t, SenderTally> senders_;
+  std::vector<uint32_t> order_;  // senders in order of first appearance
+  std::vector<Anomaly> anomalies_;
+  LatencyHistogram latency_;
+  uint64_t lastReadNs_ = 0;
+  uint64_t latestSentNs_ = 0;
+  uint64_t announced_ = 0;
+  uint64_t messages_ = 0;
+  uint64_t received_ = 0;
+  uint64_t unique_ = 0;
+  uint64_t duplicated_ = 0;
+  uint64_t reordered_ = 0;
+  uint64_t reorderedGlobal_ = 0;
+  uint64_t corrupt_ = 0;
+  uint64_t boundary_ = 0;
+  uint64_t bytes_ = 0;
+};
+
+Napi::Value Num(Napi::Env env, uint64_t value) { return Napi::Number::New(env, static_cast<double>(value)); }
+
+void ReceiveWorker::Fill(Napi::Env env, Napi::Object result) {
+  uint64_t expected = spec_.count;
+  uint64_t announcedOrSeen = 0;
+  for (const auto& entry : senders_) announcedOrSeen += entry.second.Upper();
+  expected = std::max(expected, announcedOrSeen);
+  result.Set("role", Napi::String::New(env, "receiver"));
+  result.Set("count", Num(env, spec_.count));
+  result.Set("received", Num(env, received_));
+  result.Set("unique", Num(env, unique_));
+  result.Set("lost", Num(env, expected > unique_ ? expected - unique_ : 0));
+  result.Set("duplicated", Num(env, duplicated_));
+  result.Set("reordered", Num(env, reordered_));
+  result.Set("reorderedGlobal", Num(env, reorderedGlobal_));
+  result.Set("corrupt", Num(env, corrupt_));
+  result.Set("boundaryViolations", Num(env, boundary_));
+  result.Set("bytes", Num(env, bytes_));
+
+  Napi::Array senders = Napi::Array::New(env, order_.size());
+  uint32_t index = 0;
+  for (uint32_t key : order_) {
+    const SenderTally& s = senders_.at(key);
+    uint64_t upper = s.Upper();
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("sender", Napi::String::New(env, NameOf(key)));
+    out.Set("ended", Napi::Boolean::New(env, s.ended));
+    out.Set("announced", Num(env, s.announced));
+    out.Set("received", Num(env, s.received));
+    out.Set("unique", Num(env, s.unique));
+    out.Set("lost", Num(env, upper > s.unique ? upper - s.unique : 0));
+    out.Set("duplicated", Num(env, s.duplicated));
+    out.Set("reordered", Num(env, s.reordered));
+    out.Set("bytes", Num(env, s.bytes));
+    Napi::Array missing = Napi::Array::New(env, s.missing.size());
+    for (uint32_t i = 0; i < s.missing.size(); i++) missing.Set(i, Num(env, s.missing[i]));
+    out.Set("missing", missing);
+    senders.Set(index++, out);
+  }
+  result.Set("senders", senders);
+
+  Napi::Array anomalies = Napi::Array::New(env, anomalies_.size());
+  for (uint32_t i = 0; i < anomalies_.size(); i++) {
+    const Anomaly& a = anomalies_[i];
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("kind", Napi::String::New(env, a.kind));
+    if (a.hasSender) out.Set("sender", Napi::String::New(env, NameOf(a.sender)));
+    if (a.hasSeq) out.Set("seq", Num(env, a.seq));
+    if (a.hasOther) out.Set("after", Num(env, a.other));
+    out.Set("message", Num(env, a.message));
+    if (a.bytes) out.Set("bytes", Num(env, a.bytes));
+    if (a.expectedBytes) out.Set("expectedBytes", Num(env, a.expectedBytes));
+    if (a.detail[0]) out.Set("detail", Napi::String::New(env, a.detail));
+    anomalies.Set(i, out);
+  }
+  result.Set("anomalies", anomalies);
+
+  if (latency_.count() > 0) {
+    Napi::Object latency = Napi::Object::New(env);
+    latency.Set("count", Num(env, latency_.count()));
+    latency.Set("minNs", Num(env, latency_.min()));
+    latency.Set("meanNs", Napi::Number::New(env, latency_.mean()));
+    latency.Set("p50Ns", Num(env, latency_.Quantile(0.5)));
+    latency.Set("p99Ns", Num(env, latency_.Quantile(0.99)));
+    latency.Set("maxNs", Num(env, latency_.max()));
+    result.Set("latency", latency);
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// JavaScript entry points
+// ------------------------------------------------------------------------------------------
+
+uint64_t U64(const Napi::Object& object, const char* key, uint64_t fallback) {
+  Napi::Value value = object.Get(key);
+  return value.IsNumber() ? static_cast<uint64_t>(value.As<Napi::Number>().DoubleValue()) : fallback;
+}
+
+std::unordered_set<uint64_t> SeqSet(const Napi::Object& object, const char* key) {
+  std::unordered_set<uint64_t> out;
+  Napi::Value value = object.Get(key);
+  if (!value.IsArray()) return out;
+  Napi::Array list = value.As<Napi::Array>();
+  for (uint32_t i = 0; i < list.Length(); i++) out.insert(static_cast<uint64_t>(list.Get(i).As<Napi::Number>().DoubleValue()));
+  return out;
+}
+
+// The worker's own descriptor: a close-on-exec dup of `fd`, and the identity of the socket, so
+// the worker can tell when JavaScript closes the original.
+int DuplicateFor(int fd, struct stat* identity) {
+  if (fstat(fd, identity) != 0) return -errno;
+  int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  return copy < 0 ? -errno : copy;
+}
+
+// A handle { cancel(), progress() → [messages, bytes] } sharing `control` with the worker.
+Napi::Object Handle(Napi::Env env, const std::shared_ptr<Control>& control) {
+  Napi::Object handle = Napi::Object::New(env);
+  handle.Set("cancel", Napi::Function::New(env, [control](const Napi::CallbackInfo&) { control->cancelled.store(true); }, "cancel"));
+  handle.Set("progress", Napi::Function::New(
+                             env,
+                             [control](const Napi::CallbackInfo& info) -> Napi::Value {
+                               Napi::Array out = Napi::Array::New(info.Env(), 2);
+                               out.Set(0u, Num(info.Env(), control->messages.load(std::memory_order_relaxed)));
+                               out.Set(1u, Num(info.Env(), control->bytes.load(std::memory_order_relaxed)));
+                               return out;
+                             },
+                             "progress"));
+  return handle;
+}
+
+// trafficSend(fd, spec, callback): a handle, or -errno when the descriptor cannot be used.
+// TypeScript (src/traffic) validates the spec before it gets here.
+Napi::Value TrafficSend(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd = info[0].As<Napi::Number>().Int32Value();
+  Napi::Object options = info[1].As<Napi::Object>();
+  SendSpec spec;
+  spec.type = static_cast<int>(U64(options, "type", SOCK_STREAM));
+  spec.sender = static_cast<uint32_t>(U64(options, "sender", 0));
+  Napi::Buffer<char> id = options.Get("id").As<Napi::Buffer<char>>();
+  spec.id.assign(id.Data(), id.Length());
+  spec.count = U64(options, "count", 0);
+  spec.minSize = static_cast<uint32_t>(U64(options, "minSize", UDS_FRAME_HEADER_BYTES));
+  spec.maxSize = static_cast<uint32_t>(U64(options, "maxSize", UDS_FRAME_HEADER_BYTES));
+  if (spec.minSize < UDS_FRAME_HEADER_BYTES) spec.minSize = UDS_FRAME_HEADER_BYTES;
+  if (spec.maxSize < spec.minSize) spec.maxSize = spec.minSize;
+  Napi::Value to = options.Get("to");
+  if (to.IsBuffer()) {
+    auto bytes = to.As<Napi::Buffer<uint8_t>>();
+    int result = FillAddress(bytes.Data(), bytes.Length(), &spec.to, &spec.toLength);
+    if (result < 0) return Num(env, 0).ToNumber().DoubleValue() == 0 ? Napi::Number::New(env, result) : env.Undefined();
+    spec.hasTo = true;
+  }
+  Napi::Value inject = options.Get("inject");
+  if (inject.IsObject()) {
+    Napi::Object injectObject = inject.As<Napi::Object>();
+    spec.inject.drop = SeqSet(injectObject, "drop");
+    spec.inject.duplicate = SeqSet(injectObject, "dup");
+    spec.inject.corrupt = SeqSet(injectObject, "corrupt");
+    Napi::Value swap = injectObject.Get("swap");
+    if (swap.IsArray()) {
+      Napi::Array pairs = swap.As<Napi::Array>();
+      for (uint32_t i = 0; i + 1 < pairs.Length(); i += 2) {
+        uint64_t a = static_cast<uint64_t>(pairs.Get(i).As<Napi::Number>().DoubleValue());
+        uint64_t b = static_cast<uint64_t>(pairs.Get(i + 1).As<Napi::Number>().DoubleValue());
+        spec.inject.swapFirst[a] = b;
+        spec.inject.swapSecond.insert(b);
+      }
+    }
+  }
+  struct stat identity;
+  int copy = DuplicateFor(fd, &identity);
+  if (copy < 0) return Napi::Number::New(env, copy);
+  auto control = std::make_shared<Control>();
+  auto* worker = new SendWorker(info[2].As<Napi::Function>(), control, copy, fd, identity, std::move(spec));
+  worker->Queue();
+  return Handle(env, control);
+}
+
+// trafficReceive(fd, spec, callback): a handle, or -errno.
+Napi::Value TrafficReceive(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd = info[0].As<Napi::Number>().Int32Value();
+  Napi::Object options = info[1].As<Napi::Object>();
+  ReceiveSpec spec;
+  spec.type = static_cast<int>(U64(options, "type", SOCK_STREAM));
+  spec.count = U64(options, "count", 0);
+  spec.maxSize = static_cast<uint32_t>(std::min<uint64_t>(U64(options, "maxSize", 65536), UDS_FRAME_MAX_BYTES));
+  struct stat identity;
+  int copy = DuplicateFor(fd, &identity);
+  if (copy < 0) return Napi::Number::New(env, copy);
+  auto control = std::make_shared<Control>();
+  auto* worker = new ReceiveWorker(info[2].As<Napi::Function>(), control, copy, fd, identity, spec);
+  worker->Queue();
+  return Handle(env, control);
+}
+
+// trafficFrame(sender, seq, size, sentNs): one data frame, as the engine builds it (tests use it
+// to hold the TypeScript reference codec to the same bytes).
+Napi::Value TrafficFrame(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint32_t sender = info[0].As<Napi::Number>().Uint32Value();
+  uint64_t seq = static_cast<uint64_t>(info[1].As<Napi::Number>().DoubleValue());
+  uint32_t size = std::max<uint32_t>(info[2].As<Napi::Number>().Uint32Value(), UDS_FRAME_HEADER_BYTES);
+  uint64_t sentNs = static_cast<uint64_t>(info[3].As<Napi::Number>().DoubleValue());
+  if (size > UDS_FRAME_MAX_BYTES) return Napi::Number::New(env, -EMSGSIZE);
+  Napi::Buffer<uint8_t> frame = Napi::Buffer<uint8_t>::New(env, size);
+  uds_encode_data(frame.Data(), sender, seq, size, sentNs);
+  return frame;
+}
+
+}  // namespace
+
+void InitTraffic(Napi::Env env, Napi::Object exports) {
+  exports.Set("trafficSend", Napi::Function::New<TrafficSend>(env, "trafficSend"));
+  exports.Set("trafficReceive", Napi::Function::New<TrafficReceive>(env, "trafficReceive"));
+  exports.Set("trafficFrame", Napi::Function::New<TrafficFrame>(env, "trafficFrame"));
+  Napi::Object constants = Napi::Object::New(env);
+  constants.Set("HEADER_BYTES", Napi::Number::New(env, UDS_FRAME_HEADER_BYTES));
+  constants.Set("MAX_FRAME_BYTES", Napi::Number::New(env, UDS_FRAME_MAX_BYTES));
+  exports.Set("trafficConstants", constants);
+}
+
+}  // namespace uds

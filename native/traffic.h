@@ -1,0 +1,206 @@
+// Sequence traffic: the wire format of `pattern: sequence` and the engine that sends and verifies it.
+//
+// The frame codec below is plain C (static inline, no allocation) so that the benchmark's C
+// reference program (bench/reference.c) does exactly the same framing and verification work as
+// the addon. The TypeScript reference codec (src/traffic/frame.ts) must stay byte-identical.
+//
+// Frame, all fields little-endian:
+//
+//   off  size  field
+//     0     4  magic    0x51534455 ("UDSQ" in memory): tells a frame from garbage, and on a stream
+//                       tells a lost frame boundary from a corrupt frame
+//     4     4  sender   FNV-1a (32-bit, bytewise) of the sender's peer id
+//     8     8  seq      0, 1, 2, ...; UINT64_MAX marks the END frame that closes a sender's stream
+//    16     4  length   payload bytes that follow the header
+//    20     4  check    word-FNV (below) over bytes 0..20, 24..32 and the payload
+//    24     8  sentNs   CLOCK_MONOTONIC ns when the frame was built (one clock for every process
+//                       on the machine, so the receiver measures one-way latency)
+//    32     n  payload  data frame: xorshift32 words seeded by (sender, seq); END frame: u64 count
+//                       then the sender's peer id in UTF-8
+//
+// A message of size N is one frame of N bytes (never less than the 32-byte header). Datagram and
+// seqpacket sockets carry one frame per message; on a stream the frames follow each other and the
+// receiver rebuilds the boundaries from `length`. The message size of data frame `seq` is
+// deterministic (uds_frame_size), so a size range needs no coordination between the two ends.
+//
+// word-FNV is FNV-1a taken over 32-bit little-endian words instead of bytes (the tail zero-padded):
+// each step is a bijection of the running hash, so any change confined to one word always changes
+// the checksum, at a quarter of the bytewise cost.
+#ifndef UDS_TRAFFIC_H
+#define UDS_TRAFFIC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the sequence frame codec loads words in host order and assumes a little-endian host"
+#endif
+
+#define UDS_FRAME_MAGIC 0x51534455u
+#define UDS_FRAME_HEADER_BYTES 32u
+#define UDS_FRAME_END_SEQ UINT64_MAX
+/** Largest frame either end accepts; a larger length field on a stream means framing is lost. */
+#define UDS_FRAME_MAX_BYTES (16u * 1024u * 1024u)
+
+#define UDS_FNV_BASIS 0x811c9dc5u
+#define UDS_FNV_PRIME 0x01000193u
+
+static inline uint32_t uds_load32(const uint8_t* p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+static inline uint64_t uds_load64(const uint8_t* p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+static inline void uds_store32(uint8_t* p, uint32_t v) { memcpy(p, &v, 4); }
+static inline void uds_store64(uint8_t* p, uint64_t v) { memcpy(p, &v, 8); }
+
+/** Bytewise FNV-1a: the sender number of a peer id. */
+static inline uint32_t uds_fnv1a(const uint8_t* p, size_t n) {
+  uint32_t h = UDS_FNV_BASIS;
+  for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * UDS_FNV_PRIME;
+  return h;
+}
+
+static inline uint32_t uds_hash_words(const uint8_t* p, size_t n, uint32_t h) {
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) h = (h ^ uds_load32(p + i)) * UDS_FNV_PRIME;
+  if (i < n) {
+    uint8_t tail[4] = {0, 0, 0, 0};
+    memcpy(tail, p + i, n - i);
+    h = (h ^ uds_load32(tail)) * UDS_FNV_PRIME;
+  }
+  return h;
+}
+
+static inline uint32_t uds_frame_check(const uint8_t* frame, size_t payloadBytes) {
+  uint32_t h = uds_hash_words(frame, 20, UDS_FNV_BASIS);
+  h = uds_hash_words(frame + 24, 8, h);
+  return uds_hash_words(frame + UDS_FRAME_HEADER_BYTES, payloadBytes, h);
+}
+
+static inline uint32_t uds_pattern_seed(uint32_t sender, uint64_t seq) {
+  uint32_t lo = (uint32_t)seq, hi = (uint32_t)(seq >> 32);
+  uint32_t x = sender ^ ((lo + 1u) * 0x9e3779b1u) ^ (hi * 0x85ebca6bu);
+  return x != 0 ? x : 1u;
+}
+
+static inline uint32_t uds_xorshift32(uint32_t x) {
+  x ^= x << 13;
+  x ^= x >> 17;
+  x ^= x << 5;
+  return x;
+}
+
+static inline void uds_fill_pattern(uint8_t* out, size_t n, uint32_t sender, uint64_t seq) {
+  uint32_t x = uds_pattern_seed(sender, seq);
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    x = uds_xorshift32(x);
+    uds_store32(out + i, x);
+  }
+  if (i < n) {
+    x = uds_xorshift32(x);
+    uint8_t tail[4];
+    uds_store32(tail, x);
+    memcpy(out + i, tail, n - i);
+  }
+}
+
+/** 1 when the payload is exactly what (sender, seq) generates. */
+static inline int uds_pattern_matches(const uint8_t* p, size_t n, uint32_t sender, uint64_t seq) {
+  uint32_t x = uds_pattern_seed(sender, seq);
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    x = uds_xorshift32(x);
+    if (uds_load32(p + i) != x) return 0;
+  }
+  if (i < n) {
+    x = uds_xorshift32(x);
+    uint8_t tail[4];
+    uds_store32(tail, x);
+    if (memcmp(p + i, tail, n - i) != 0) return 0;
+  }
+  return 1;
+}
+
+/** Size in bytes of data frame `seq`: spread over [min, max], the same at both ends. */
+static inline uint32_t uds_frame_size(uint32_t sender, uint64_t seq, uint32_t min, uint32_t max) {
+  if (min < UDS_FRAME_HEADER_BYTES) min = UDS_FRAME_HEADER_BYTES;
+  if (max < min) max = min;
+  if (min == max) return min;
+  uint32_t h = sender ^ ((uint32_t)seq * 0xcc9e2d51u) ^ ((uint32_t)(seq >> 32) * 0x1b873593u);
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  return min + h % (max - min + 1u);
+}
+
+static inline void uds_write_header(uint8_t* out, uint32_t sender, uint64_t seq, uint32_t payloadBytes, uint64_t sentNs) {
+  uds_store32(out, UDS_FRAME_MAGIC);
+  uds_store32(out + 4, sender);
+  uds_store64(out + 8, seq);
+  uds_store32(out + 16, payloadBytes);
+  uds_store64(out + 24, sentNs);
+  uds_store32(out + 20, uds_frame_check(out, payloadBytes));
+}
+
+/** Writes data frame `seq` of `size` bytes (>= the header) into `out`; returns its size. */
+static inline size_t uds_encode_data(uint8_t* out, uint32_t sender, uint64_t seq, uint32_t size, uint64_t sentNs) {
+  uint32_t payloadBytes = size - UDS_FRAME_HEADER_BYTES;
+  uds_fill_pattern(out + UDS_FRAME_HEADER_BYTES, payloadBytes, sender, seq);
+  uds_write_header(out, sender, seq, payloadBytes, sentNs);
+  return size;
+}
+
+/** Writes the END frame announcing `count` data frames; `out` needs 40 + idBytes bytes. */
+static inline size_t uds_encode_end(uint8_t* out, uint32_t sender, uint64_t count, const uint8_t* id, size_t idBytes, uint64_t sentNs) {
+  uds_store64(out + UDS_FRAME_HEADER_BYTES, count);
+  memcpy(out + UDS_FRAME_HEADER_BYTES + 8, id, idBytes);
+  uds_write_header(out, sender, UDS_FRAME_END_SEQ, (uint32_t)(8 + idBytes), sentNs);
+  return UDS_FRAME_HEADER_BYTES + 8 + idBytes;
+}
+
+enum uds_frame_status {
+  UDS_FRAME_OK = 0,
+  UDS_FRAME_SHORT,     // fewer bytes than a header
+  UDS_FRAME_MAGIC,     // not a frame
+  UDS_FRAME_LENGTH,    // the message is not as long as its header says (a boundary violation)
+  UDS_FRAME_CHECKSUM,  // header or payload changed in transit
+  UDS_FRAME_CONTENT,   // checksum right, payload not the pattern of (sender, seq): re-encoded data
+  UDS_FRAME_END_SHORT  // an END frame too short to hold its count
+};
+
+/** Verifies one whole message (`bytes` long) as a frame. */
+static inline enum uds_frame_status uds_verify_frame(const uint8_t* frame, size_t bytes) {
+  if (bytes < UDS_FRAME_HEADER_BYTES) return UDS_FRAME_SHORT;
+  if (uds_load32(frame) != UDS_FRAME_MAGIC) return UDS_FRAME_MAGIC;
+  uint32_t payloadBytes = uds_load32(frame + 16);
+  if ((uint64_t)payloadBytes + UDS_FRAME_HEADER_BYTES != bytes) return UDS_FRAME_LENGTH;
+  if (uds_load32(frame + 20) != uds_frame_check(frame, payloadBytes)) return UDS_FRAME_CHECKSUM;
+  uint64_t seq = uds_load64(frame + 8);
+  if (seq == UDS_FRAME_END_SEQ) return payloadBytes >= 8 ? UDS_FRAME_OK : UDS_FRAME_END_SHORT;
+  if (!uds_pattern_matches(frame + UDS_FRAME_HEADER_BYTES, payloadBytes, uds_load32(frame + 4), seq)) return UDS_FRAME_CONTENT;
+  return UDS_FRAME_OK;
+}
+
+#ifdef __cplusplus
+
+#include <napi.h>
+
+namespace uds {
+
+// Registers trafficSend, trafficReceive and trafficEncode on the addon's exports.
+void InitTraffic(Napi::Env env, Napi::Object exports);
+
+}  // namespace uds
+
+#endif  // __cplusplus
+
+#endif  // UDS_TRAFFIC_H
