@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import type { ProbeAddress } from '../plan/types';
 import type { SocketType } from '../scenario/types';
@@ -52,6 +53,34 @@ async function probeNative(address: ProbeAddress, type: SocketType): Promise<str
   }
 }
 
+const PROC_TYPE: Record<SocketType, number> = { stream: 1, dgram: 2, seqpacket: 5 };
+const SO_ACCEPTCON = 0x10000; // the "Flags" bit of a listening socket in /proc/net/unix
+
+/**
+ * Linux lists every AF_UNIX socket in /proc/net/unix with its path, type and a listening flag, so
+ * readiness can be seen without connecting. That matters: a server that serves one client would
+ * take a probe connection for its client and be gone before the real one arrives.
+ */
+async function probeProcTable(address: ProbeAddress, type: SocketType): Promise<string | undefined> {
+  const wanted = 'path' in address ? address.path : `@${address.abstract}`;
+  const table = await readFile('/proc/net/unix', 'utf8');
+  for (const line of table.split('\n').slice(1)) {
+    // Num RefCount Protocol Flags Type St Inode Path
+    const cols = line.trim().split(/\s+/);
+    if (cols.length < 8 || cols.slice(7).join(' ') !== wanted) continue;
+    if (parseInt(cols[4]!, 16) !== PROC_TYPE[type]) continue;
+    const listening = (parseInt(cols[3]!, 16) & SO_ACCEPTCON) !== 0;
+    if (type === 'dgram' || listening) return undefined;
+  }
+  return 'ENOENT';
+}
+
+/**
+ * Whether the address accepts connections: undefined when it does, else the errno code. Linux
+ * reads the kernel's socket table; elsewhere a real connection is made (and closed at once), so
+ * there a server that handles a single client should announce readiness on stdout instead.
+ */
 export function probeOnce(address: ProbeAddress, type: SocketType): Promise<string | undefined> {
+  if (process.platform === 'linux') return probeProcTable(address, type);
   return type === 'stream' ? probeStream(address) : probeNative(address, type);
 }

@@ -4,6 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { runScenario } from '../../run/run-scenario';
 import type { ScenarioResult } from '../../judge/result';
+import type { Scenario } from '../../scenario/types';
 import { appendGithubSummary, palette, toJsonReport, toJUnit, toPretty, wantsColor, writeReports, type RunSummary } from '../../report';
 import { discoverScenarioFiles } from '../discover';
 import { loadAll } from '../load-all';
@@ -13,6 +14,21 @@ import { selectScenarios, type Selection } from '../select';
 import { EXIT, UsageError } from '../usage-error';
 
 export type Reporter = 'pretty' | 'json' | 'junit';
+
+function interruptedResult(scenario: Scenario, signal: AbortSignal, err: unknown): ScenarioResult {
+  const why = signal.reason instanceof Error ? signal.reason.message : 'interrupted';
+  return {
+    name: scenario.name,
+    file: scenario.file,
+    passed: false,
+    failures: [{ code: 'HARNESS_ERROR', message: `${why} before the scenario finished; its peers were stopped and its files removed`, cause: (err as { code?: string }).code }],
+    warnings: [],
+    peers: [],
+    timeline: [],
+    durationMs: 0,
+    tags: scenario.tags,
+  };
+}
 
 export interface RunCommandOptions {
   operands: string[];
@@ -41,7 +57,11 @@ export async function runCommand(opts: RunCommandOptions, signal: AbortSignal): 
   let done = 0;
   let failed = 0;
   const results = await mapPool(selected, opts.jobs ?? availableParallelism(), async (scenario) => {
-    const result: ScenarioResult = await runScenario(scenario, { timeout: opts.timeoutMs, signal });
+    const result = await runScenario(scenario, { timeout: opts.timeoutMs, signal }).catch((err: unknown) => {
+      // An interrupted run rejects after its teardown; it still belongs in the report.
+      if (signal.aborted) return interruptedResult(scenario, signal, err);
+      throw err;
+    });
     done++;
     if (!result.passed) failed++;
     progress.update(done, selected.length, failed, result.name);

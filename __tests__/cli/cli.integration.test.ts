@@ -1,0 +1,123 @@
+// The uds-fixture command as users run it: the built dist/cli.cjs in a real child process.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { repoRoot } from '../helpers/child-script';
+
+const cli = path.join(repoRoot, 'dist', 'cli.cjs');
+let work: string;
+let tmpBase: string;
+
+function run(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, UDS_FIXTURE_TMPDIR: tmpBase, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '', ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeEach(() => {
+  work = mkdtempSync(path.join(tmpdir(), 'uds-fixture-cli-'));
+  tmpBase = mkdtempSync('/tmp/udsf-cli-');
+});
+afterEach(() => {
+  // every run removed its own directory: the temp base is empty again
+  expect(readdirSync(tmpBase).filter((n) => !n.startsWith('.'))).toEqual([]);
+  rmSync(work, { recursive: true, force: true });
+  rmSync(tmpBase, { recursive: true, force: true });
+});
+
+test('run fixtures: every shipped scenario passes, with JUnit and JSON reports', () => {
+  const out = path.join(work, 'reports');
+  const r = run(['run', 'fixtures', '--reporter', 'pretty', '--reporter', 'junit', '--reporter', 'json', '--out', out, '--jobs', '2']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/\d+ passed, 0 failed/);
+  const junit = readFileSync(path.join(out, 'junit.xml'), 'utf8');
+  const json = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8'));
+  expect(json.counts.failed).toBe(0);
+  expect(junit).toContain(`tests="${json.counts.total}" failures="0"`);
+});
+
+test('a failing scenario exits 1, prints the reason with its line, and writes its timeline', () => {
+  const file = path.join(work, 'wrong.scenario.yaml');
+  writeFileSync(
+    file,
+    ['name: wrong bytes', 'socket: stream', 'server:', '  steps: [listen, accept, { send: { text: "pang" } }, close]', 'client:', '  steps:', '    - connect', '    - recv: { text: "pong" }', ''].join('\n'),
+  );
+  const out = path.join(work, 'reports');
+  const summary = path.join(work, 'summary.md');
+  const r = run(['run', file, '--out', out], { GITHUB_STEP_SUMMARY: summary });
+  expect(r.code).toBe(1);
+  expect(r.stdout).toContain('✗ fail wrong bytes');
+  expect(r.stdout).toContain(`${file}:8:7`);
+  expect(r.stdout).toMatch(/expected.*pong.*got.*pang/s);
+  const html = readFileSync(path.join(out, 'timelines', 'wrong-bytes.html'), 'utf8');
+  expect(html).toContain('RECV_MISMATCH');
+  expect(readFileSync(path.join(out, 'timelines', 'wrong-bytes.mmd'), 'utf8')).toMatch(/^sequenceDiagram/);
+  expect(readFileSync(summary, 'utf8')).toContain('```mermaid');
+});
+
+test('validate prints every problem as file:line:col and exits 2', () => {
+  const r = run(['validate', 'fixtures/invalid/unknown-step.yaml', 'fixtures/invalid/bad-duration.yaml']);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/fixtures\/invalid\/unknown-step\.yaml:\d+:\d+: .*\n/);
+  expect(r.stderr).toContain('did you mean');
+  expect(r.stderr).toMatch(/fixtures\/invalid\/bad-duration\.yaml:\d+:\d+:/);
+  expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)/); // no stack trace
+});
+
+test('usage errors exit 2 and say what to write', () => {
+  expect(run(['frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown command 'frobnicate'") });
+  expect(run(['run', 'fixtures', '--shard', '3/2'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--shard must be i/n') });
+  expect(run(['run', 'fixtures', '--reporter', 'xml'])).toMatchObject({ code: 2, stderr: expect.stringContaining("--reporter must be one of pretty, json, junit; got 'xml'") });
+  expect(run(['run', 'does-not-exist'])).toMatchObject({ code: 2, stderr: expect.stringContaining("'does-not-exist' does not exist") });
+});
+
+test('schema prints the JSON Schema; help has examples for every command', () => {
+  const schema = JSON.parse(run(['schema']).stdout);
+  expect(schema.properties.name.description).toBeTruthy();
+  for (const cmd of ['run', 'validate', 'list', 'schema']) {
+    const h = run([cmd, '--help']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain('Examples:');
+  }
+});
+
+test('list honours --tag and --shard', () => {
+  const all = run(['list', 'fixtures', '--tag', 'smoke']).stdout.trim().split('\n');
+  const one = run(['list', 'fixtures', '--tag', 'smoke', '--shard', '1/2']).stdout.trim().split('\n');
+  const two = run(['list', 'fixtures', '--tag', 'smoke', '--shard', '2/2']).stdout.trim().split('\n');
+  expect(all.length).toBeGreaterThan(2);
+  expect([...one, ...two].sort()).toEqual([...all].sort());
+});
+
+test('SIGINT during a run stops the peers, finishes teardown and exits 130', async () => {
+  const file = path.join(work, 'hang.scenario.yaml');
+  writeFileSync(
+    file,
+    ['name: hangs until interrupted', 'timeout: 60s', 'socket: stream', 'server:', '  steps: [listen, accept, { recv: { text: "never", timeout: 60s } }]', 'client:', '  steps: [connect, { waitFor: { peer: server, event: close, timeout: 60s } }]', ''].join('\n'),
+  );
+  const child = spawn(process.execPath, [cli, 'run', file], {
+    cwd: repoRoot,
+    env: { ...process.env, UDS_FIXTURE_TMPDIR: tmpBase, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    // wait (bounded) until the run directory holds the server's socket: the peers are up
+    const deadline = Date.now() + 20_000;
+    const socketUp = () => readdirSync(tmpBase).some((d) => existsSync(path.join(tmpBase, d, 's.sock')));
+    while (!socketUp()) {
+      if (Date.now() > deadline) throw new Error('the scenario never started');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    expect(code).toBe(130);
+  } finally {
+    child.kill('SIGKILL');
+  }
+}, 60_000);

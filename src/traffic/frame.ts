@@ -1,0 +1,126 @@
+// The TypeScript reference codec of sequence frames: byte for byte what native/traffic.h builds
+// (the layout is documented there). The engine never uses it; tests hold the native codec to it,
+// and it lets a test hand-craft frames (a wrong length, a flipped byte) the engine would not send.
+
+export const HEADER_BYTES = 32;
+export const FRAME_MAGIC = 0x51534455;
+export const END_SEQ = 0xffff_ffff_ffff_ffffn;
+export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
+const FNV_BASIS = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** Bytewise FNV-1a: the sender number of a peer id. */
+export function fnv1a(bytes: Uint8Array): number {
+  let h = FNV_BASIS;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, FNV_PRIME) >>> 0;
+  return h;
+}
+
+export function senderNumber(id: string): number {
+  return fnv1a(Buffer.from(id, 'utf8'));
+}
+
+function hashWords(bytes: Buffer, h: number): number {
+  let i = 0;
+  for (; i + 4 <= bytes.length; i += 4) h = Math.imul((h ^ bytes.readUInt32LE(i)) >>> 0, FNV_PRIME) >>> 0;
+  if (i < bytes.length) {
+    const tail = Buffer.alloc(4);
+    bytes.copy(tail, 0, i);
+    h = Math.imul((h ^ tail.readUInt32LE(0)) >>> 0, FNV_PRIME) >>> 0;
+  }
+  return h;
+}
+
+/** word-FNV over the header without its check field, then the payload. */
+export function frameCheck(frame: Buffer): number {
+  let h = hashWords(frame.subarray(0, 20), FNV_BASIS);
+  h = hashWords(frame.subarray(24, HEADER_BYTES), h);
+  return hashWords(frame.subarray(HEADER_BYTES), h);
+}
+
+function xorshift32(x: number): number {
+  x = (x ^ (x << 13)) >>> 0;
+  x = (x ^ (x >>> 17)) >>> 0;
+  return (x ^ (x << 5)) >>> 0;
+}
+
+function patternSeed(sender: number, seq: bigint): number {
+  const lo = Number(seq & 0xffff_ffffn);
+  const hi = Number(seq >> 32n);
+  const x = (sender ^ Math.imul((lo + 1) >>> 0, 0x9e3779b1) ^ Math.imul(hi, 0x85ebca6b)) >>> 0;
+  return x !== 0 ? x : 1;
+}
+
+/** The payload of data frame (sender, seq). */
+export function patternBytes(sender: number, seq: bigint, length: number): Buffer {
+  const out = Buffer.alloc(length);
+  let x = patternSeed(sender, seq);
+  for (let i = 0; i < length; i += 4) {
+    x = xorshift32(x);
+    const word = Buffer.alloc(4);
+    word.writeUInt32LE(x);
+    word.copy(out, i, 0, Math.min(4, length - i));
+  }
+  return out;
+}
+
+/** Size of data frame `seq` within [min, max] (never below the header), the same at both ends. */
+export function frameSize(sender: number, seq: bigint, min: number, max: number): number {
+  min = Math.max(min, HEADER_BYTES);
+  max = Math.max(max, min);
+  if (min === max) return min;
+  const lo = Number(seq & 0xffff_ffffn);
+  const hi = Number(seq >> 32n);
+  let h = (sender ^ Math.imul(lo, 0xcc9e2d51) ^ Math.imul(hi, 0x1b873593)) >>> 0;
+  h = (h ^ (h >>> 16)) >>> 0;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h = (h ^ (h >>> 13)) >>> 0;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  h = (h ^ (h >>> 16)) >>> 0;
+  return min + (h % (max - min + 1));
+}
+
+export function encodeFrame(sender: number, seq: bigint, payload: Buffer, sentNs = 0n): Buffer {
+  const frame = Buffer.alloc(HEADER_BYTES + payload.length);
+  frame.writeUInt32LE(FRAME_MAGIC, 0);
+  frame.writeUInt32LE(sender, 4);
+  frame.writeBigUInt64LE(seq, 8);
+  frame.writeUInt32LE(payload.length, 16);
+  frame.writeBigUInt64LE(sentNs, 24);
+  payload.copy(frame, HEADER_BYTES);
+  frame.writeUInt32LE(frameCheck(frame), 20);
+  return frame;
+}
+
+export function dataFrame(sender: number, seq: number | bigint, size: number, sentNs = 0n): Buffer {
+  const n = BigInt(seq);
+  return encodeFrame(sender, n, patternBytes(sender, n, Math.max(HEADER_BYTES, size) - HEADER_BYTES), sentNs);
+}
+
+export function endFrame(sender: number, count: number, id: string, sentNs = 0n): Buffer {
+  const payload = Buffer.alloc(8 + Buffer.byteLength(id));
+  payload.writeBigUInt64LE(BigInt(count), 0);
+  payload.write(id, 8, 'utf8');
+  return encodeFrame(sender, END_SEQ, payload, sentNs);
+}
+
+export type DecodedFrame = { ok: true; sender: number; seq: bigint; sentNs: bigint; payload: Buffer } | { ok: false; reason: string };
+
+/** Verifies one whole message as a frame, in the order the engine does. */
+export function decodeFrame(frame: Buffer): DecodedFrame {
+  if (frame.length < HEADER_BYTES) return { ok: false, reason: `short frame (${frame.length} bytes, header is ${HEADER_BYTES})` };
+  if (frame.readUInt32LE(0) !== FRAME_MAGIC) return { ok: false, reason: 'not a sequence frame (magic)' };
+  const length = frame.readUInt32LE(16);
+  if (length !== frame.length - HEADER_BYTES) return { ok: false, reason: `length field says ${length} payload bytes, frame has ${frame.length - HEADER_BYTES}` };
+  if (frame.readUInt32LE(20) !== frameCheck(frame)) return { ok: false, reason: 'checksum mismatch' };
+  const sender = frame.readUInt32LE(4);
+  const seq = frame.readBigUInt64LE(8);
+  const payload = frame.subarray(HEADER_BYTES);
+  if (seq !== END_SEQ && !payload.equals(patternBytes(sender, seq, payload.length))) return { ok: false, reason: 'payload is not the pattern of its sequence number' };
+  return { ok: true, sender, seq, sentNs: frame.readBigUInt64LE(24), payload };
+}
+
+export function decodeEnd(payload: Buffer): { count: number; id: string } {
+  return { count: Number(payload.readBigUInt64LE(0)), id: payload.subarray(8).toString('utf8') };
+}

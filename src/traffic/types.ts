@@ -1,0 +1,136 @@
+// What the sequence traffic engine takes and reports. Summaries are plain JSON: the scripted peer
+// writes them as its `traffic` event and the judge reads them back from the timeline.
+import type { SizeRange, SocketType } from '../scenario/types';
+import type { UnixAddress } from '../socket';
+
+/**
+ * Faults a sender makes on purpose, for tests that prove the receiver catches each kind. Not
+ * reachable from scenario files. Sequence numbers are those of data frames.
+ */
+export interface TrafficInjection {
+  /** never sent */
+  drop?: number[];
+  /** sent twice in a row */
+  dup?: number[];
+  /** each pair [a, b] (a < b): b is sent just before a */
+  swap?: Array<[number, number]>;
+  /** one byte flipped after the checksum was computed */
+  corrupt?: number[];
+}
+
+export interface SendTrafficOptions {
+  /** the sender's peer id; its FNV-1a hash is the sender number in every frame */
+  senderId: string;
+  count: number;
+  size: SizeRange;
+  /** destination of an unconnected datagram socket */
+  to?: UnixAddress;
+  inject?: TrafficInjection;
+}
+
+export interface ReceiveTrafficOptions {
+  /** data frames expected in total, across all senders */
+  count: number;
+  /** the sizes the senders use; the largest decides the datagram buffer */
+  size: SizeRange;
+}
+
+/** Why a run ended: done, the peer ended the stream, cancel(), the socket was closed, a stream lost its framing, or a syscall failed. */
+export type TrafficStop = 'complete' | 'eof' | 'cancelled' | 'closed' | 'framing' | 'error';
+
+export interface SenderSummary {
+  role: 'sender';
+  count: number;
+  /** data frames written (injected duplicates included, the END frame not) */
+  sent: number;
+  bytes: number;
+  elapsedNs: number;
+  stopped: TrafficStop;
+}
+
+export type AnomalyKind = 'duplicate' | 'reordered' | 'corrupt' | 'boundary' | 'framing';
+
+export interface TrafficAnomaly {
+  kind: AnomalyKind;
+  /** peer id of the sender (from its END frame) or its number `0x…` */
+  sender?: string;
+  seq?: number;
+  /** reordered: the higher sequence number that arrived first */
+  after?: number;
+  /** 1-based index of the message (stream: of the frame) it was found in */
+  message: number;
+  bytes?: number;
+  expectedBytes?: number;
+  /** corrupt: checksum | content | short | magic; boundary: truncated; framing: magic | length | eof; reordered: late */
+  detail?: string;
+  /** the anomaly in words, e.g. `#4713 arrived before #4712` */
+  text: string;
+}
+
+export interface SenderTally {
+  sender: string;
+  /** its END frame arrived */
+  ended: boolean;
+  /** data frames its END frame announced */
+  announced: number;
+  received: number;
+  unique: number;
+  lost: number;
+  duplicated: number;
+  reordered: number;
+  bytes: number;
+  /** the first sequence numbers that never arrived intact (at most 10) */
+  missing: number[];
+}
+
+export interface LatencyStats {
+  count: number;
+  minNs: number;
+  meanNs: number;
+  /** histogram bucket bounds: within 7 % */
+  p50Ns: number;
+  p99Ns: number;
+  maxNs: number;
+}
+
+export interface ReceiverSummary {
+  role: 'receiver';
+  count: number;
+  /** data messages received, corrupt ones included */
+  received: number;
+  /** distinct sequence numbers that arrived intact */
+  unique: number;
+  /** expected (count, or more if the senders announced more) minus unique */
+  lost: number;
+  duplicated: number;
+  /** per sender: arrivals below that sender's highest sequence number so far */
+  reordered: number;
+  /** across senders: arrivals sent (by the monotonic clock) before an earlier arrival */
+  reorderedGlobal: number;
+  corrupt: number;
+  boundaryViolations: number;
+  bytes: number;
+  elapsedNs: number;
+  stopped: TrafficStop;
+  /** intact distinct messages per sender id */
+  senders: Record<string, number>;
+  perSender: SenderTally[];
+  /** the first 10 anomalies, in arrival order */
+  anomalies: TrafficAnomaly[];
+  latency?: LatencyStats;
+}
+
+export interface TrafficProgress {
+  messages: number;
+  bytes: number;
+}
+
+/** A running engine. `result` settles once; `cancel()` stops it within about 20 ms. */
+export interface TrafficRun<S> {
+  readonly result: Promise<S>;
+  cancel(): void;
+  /** messages and bytes so far, readable at any time (e.g. when a step times out) */
+  progress(): TrafficProgress;
+}
+
+export type { SocketType };
