@@ -24,7 +24,9 @@ const common = {
   sourcemap: 'linked',
   logLevel: 'warning',
   // Jest's own packages must come from the consumer's Jest, never a bundled copy.
-  external: ['@jest/globals', 'jest', 'expect'],
+  // esbuild runs its own binary from its package (the scripted peer uses it to load TypeScript
+  // module peers), so it stays a real dependency.
+  external: ['@jest/globals', 'jest', 'expect', 'esbuild'],
   // Some bundled ES modules read import.meta.url (to build a require()); in a CommonJS bundle it
   // is this file's URL.
   define: { 'import.meta.url': '__bundleUrl' },

@@ -12,3 +12,4 @@ export type { ScenarioResult, Failure, FailureCode, PeerOutcome, Warning } from 
 export type * from './scenario/types';
 export type { UnixAddress, PeerCredentials, SendOptions, RecvOptions, Received, SocketErrorFields } from './socket';
 export { EVENTS_PROTOCOL_VERSION, ENV, FAIL_CODES, type PeerEvent, type PeerLaunch, type FailCode } from './protocol/events';
+export type { ModulePeerContext, ModulePeer } from './peer/module-peer';

@@ -6,6 +6,11 @@ export class EventLog {
   private readonly events: PeerEvent[] = [];
   private readonly watchers = new Set<() => void>();
 
+  /** every event so far, in arrival order */
+  all(): readonly PeerEvent[] {
+    return this.events;
+  }
+
   add(event: PeerEvent): void {
     this.events.push(event);
     for (const watcher of [...this.watchers]) watcher();

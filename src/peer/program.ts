@@ -6,6 +6,7 @@ import { ChannelError, EventChannel } from './channel';
 import { messageOf, StepFailure } from './errors';
 import { PEER_EXIT } from './exit-codes';
 import { compareFdSnapshots, takeFdSnapshot } from './fd-accounting';
+import { loadModule, runModulePeer, type ModulePeer } from './module-peer';
 import { runStep } from './runner';
 import { PeerRuntime } from './runtime';
 
@@ -59,6 +60,12 @@ export async function runPeerProgram(launch: PeerLaunch): Promise<never> {
   }
   peer.attach(channel);
 
+  let modulePeer: ModulePeer | undefined;
+  try {
+    if (launch.module !== undefined) modulePeer = loadModule(launch.module, launch.dir, launch.id);
+  } catch (err) {
+    return failAndExit(err instanceof StepFailure ? err : new StepFailure('UNEXPECTED_ERROR', messageOf(err)));
+  }
   const before = launch.fdAccounting ? takeFdSnapshot() : undefined;
   if (launch.socket.address === 'pair') {
     if (launch.socket.fd === undefined) {
@@ -67,6 +74,14 @@ export async function runPeerProgram(launch: PeerLaunch): Promise<never> {
     peer.current = { sock: peer.own(UnixSocket.fromFd(launch.socket.fd, launch.socket.type)), connected: true };
   }
   peer.emit('start', { pid: process.pid, fds: openDescriptorCount() });
+
+  if (modulePeer !== undefined) {
+    try {
+      await runModulePeer(modulePeer, peer);
+    } catch (err) {
+      return failAndExit(err instanceof StepFailure ? err : new StepFailure('UNEXPECTED_ERROR', `module ${launch.module} failed: ${messageOf(err)}`));
+    }
+  }
 
   for (const step of launch.steps) {
     stepIndex = step.index;

@@ -174,14 +174,6 @@ export function planPeer(ctx: PeerPlanContext, who: PeerIdentity): { peer: PeerP
     if (argv[0]!.includes('/')) argv[0] = path.resolve(scenario.baseDir, argv[0]!);
     return { peer: { ...common, program: 'run', argv } };
   }
-  if (spec.kind === 'module') {
-    throw new PlanError(
-      'ERR_PEER_UNSUPPORTED',
-      spec.module,
-      `${who.id}: module peers (module: ${spec.module}) are not supported by this version; use steps or run`,
-    );
-  }
-
   const peerIds = new Set(ctx.identities.map((p) => p.id));
   const launchFile = path.join(run.dir, `.peer-${who.id}.json`);
   const peerPaths: Record<string, string> = {};
@@ -201,7 +193,8 @@ export function planPeer(ctx: PeerPlanContext, who: PeerIdentity): { peer: PeerP
     files: run.files,
     ownPath,
     peerPaths,
-    steps: resolveSteps(spec.steps, who.id, peerIds, vars, run.dir),
+    steps: spec.kind === 'steps' ? resolveSteps(spec.steps, who.id, peerIds, vars, run.dir) : [],
+    ...(spec.kind === 'module' ? { module: spec.module } : {}),
     fdAccounting: scenario.expect.fdLeaks !== 'ignore',
   };
   return {

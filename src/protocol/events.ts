@@ -87,6 +87,8 @@ export interface PeerLaunch {
   /** other peers' own paths (for dgram `send: { to: client-2 }`) */
   peerPaths: Record<string, string>;
   steps: import('../scenario/types').Step[];
+  /** absolute path of a module peer (`module:`); its default export runs instead of steps */
+  module?: string;
   /** measure open descriptors before/after and report leaks */
   fdAccounting: boolean;
 }

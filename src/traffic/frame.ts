@@ -67,9 +67,13 @@ export function patternBytes(sender: number, seq: bigint, length: number): Buffe
 
 /** Size of data frame `seq` within [min, max] (never below the header), the same at both ends. */
 export function frameSize(sender: number, seq: bigint, min: number, max: number): number {
-  min = Math.max(min, HEADER_BYTES);
-  max = Math.max(max, min);
-  if (min === max) return min;
+  const floor = Math.max(min, HEADER_BYTES);
+  return spreadSize(sender, seq, floor, Math.max(max, floor));
+}
+
+/** A number in [min, max] picked by (sender, seq): how frame sizes spread over their range. */
+export function spreadSize(sender: number, seq: bigint, min: number, max: number): number {
+  if (min >= max) return min;
   const lo = Number(seq & 0xffff_ffffn);
   const hi = Number(seq >> 32n);
   let h = (sender ^ Math.imul(lo, 0xcc9e2d51) ^ Math.imul(hi, 0x1b873593)) >>> 0;
