@@ -15,9 +15,9 @@ const SHARED = ['jest', 'ts-jest', 'typescript', '@types/jest', '@types/node'];
 let work: string;
 let tarball: string;
 
-function run(cmd: string, args: string[], cwd: string): string {
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
   try {
-    return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000, env: { ...process.env, CI: 'true' } });
+    return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000, env: { ...process.env, CI: 'true', ...env } });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
     throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${e.stdout ?? ''}\n${e.stderr ?? ''}\n${e.message}`);
@@ -55,15 +55,23 @@ interface JestReport {
 }
 
 /** Runs the consumer's Jest; a failing run throws with Jest's whole output. */
-function jestReport(dir: string, nodeArgs: string[] = []): JestReport {
+function jestReport(dir: string, nodeArgs: string[] = [], jestArgs: string[] = [], env: NodeJS.ProcessEnv = {}): JestReport {
   const bin = path.join(repoRoot, 'node_modules', 'jest', 'bin', 'jest.js');
-  return JSON.parse(run(process.execPath, [...nodeArgs, bin, '--rootDir', dir, '--ci', '--json'], dir)) as JestReport;
+  return JSON.parse(run(process.execPath, [...nodeArgs, bin, '--rootDir', dir, '--ci', '--json', ...jestArgs], dir, env)) as JestReport;
 }
 
-test('a plain CommonJS project requires uds-fixture and uds-fixture/jest', () => {
-  const report = jestReport(install('cjs'));
-  expect(report).toMatchObject({ numFailedTests: 0, numPassedTests: 2 });
-}, 200_000);
+test('a plain CommonJS project: two files in parallel workers, Jest --shard and UDS_FIXTURE_SHARD', () => {
+  const dir = install('cjs');
+  // echo.test.js: 2 scenario files + 1 inline test; second.test.js: the same 2 scenario files
+  expect(jestReport(dir, [], ['--maxWorkers=2'])).toMatchObject({ numFailedTests: 0, numPassedTests: 5 });
+  const one = jestReport(dir, [], ['--shard=1/2']);
+  const two = jestReport(dir, [], ['--shard=2/2']);
+  expect(one.numFailedTests + two.numFailedTests).toBe(0);
+  expect(one.numPassedTests + two.numPassedTests).toBe(5);
+  expect(Math.min(one.numPassedTests, two.numPassedTests)).toBeGreaterThan(0);
+  // within a file: UDS_FIXTURE_SHARD splits the scenario files of each scenarioSuite()
+  expect(jestReport(dir, [], [], { UDS_FIXTURE_SHARD: '1/2' })).toMatchObject({ numFailedTests: 0, numPassedTests: 3 });
+}, 300_000);
 
 test('a ts-jest project type-checks against the shipped declarations and passes', () => {
   const report = jestReport(install('ts-jest'));

@@ -41,9 +41,10 @@ export function selectScenarios<T extends Selectable>(items: T[], selection: Sel
   let out = items;
   if (selection.grep) out = out.filter((s) => selection.grep!.test(s.name));
   if (selection.tags.length) out = out.filter((s) => s.tags.some((t) => selection.tags.includes(t)));
-  if (selection.shard) {
-    const { index, total } = selection.shard;
-    out = out.filter((_, i) => i % total === index - 1);
-  }
-  return out;
+  return selection.shard ? takeShard(out, selection.shard) : out;
+}
+
+/** The shard's part of a sorted list: every n-th item from the i-th, so parts are disjoint and stable. */
+export function takeShard<T>(items: T[], shard: Shard): T[] {
+  return items.filter((_, i) => i % shard.total === shard.index - 1);
 }

@@ -1,13 +1,14 @@
 // One Jest test per scenario file. Files are found and loaded synchronously because Jest collects
 // tests synchronously; each test then runs its scenario for real. Jest's own --shard splits test
-// files, so a suite that should spread over machines keeps one scenarioSuite() per test file (or
-// per directory of scenarios).
+// files; to split the scenarios of one scenarioSuite() across machines as well, set
+// UDS_FIXTURE_SHARD=i/n (the same stable split as `uds-fixture run --shard`).
 
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
 import { runScenario, type RunOptions } from '../run/run-scenario';
 import { loadScenarioSync, ScenarioError } from '../scenario';
 import { skipReason } from '../plan/platform';
+import { parseShard, takeShard } from '../cli/select';
 import { jestApi } from './globals';
 
 export interface ScenarioSuiteOptions extends RunOptions {
@@ -24,9 +25,11 @@ export function scenarioSuite(patterns: string | string[], options: ScenarioSuit
   const { describe, test, expect } = jestApi();
   const list = Array.isArray(patterns) ? patterns : [patterns];
   const cwd = options.cwd ?? process.cwd();
-  const files = globSync(list, { cwd, absolute: true, ignore: ['**/node_modules/**'] }).sort();
+  const shard = process.env.UDS_FIXTURE_SHARD ? parseShard(process.env.UDS_FIXTURE_SHARD) : undefined;
+  const all = globSync(list, { cwd, absolute: true, ignore: ['**/node_modules/**'] }).sort();
+  const files = shard ? takeShard(all, shard) : all;
   describe(options.title ?? list.join(', '), () => {
-    if (files.length === 0) {
+    if (all.length === 0) {
       test(`no scenario file matches ${list.join(', ')} (in ${cwd})`, async () => {
         throw new Error(`scenarioSuite: no scenario file matches ${list.join(', ')} relative to ${cwd}`);
       });
