@@ -9,7 +9,8 @@
         "native/addon.cc",
         "native/addon_state.cc",
         "native/native_socket.cc",
-        "native/sys.cc"
+        "native/sys.cc",
+        "native/traffic.cc"
       ],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api"],
       "defines": ["NAPI_VERSION=8"],

@@ -7,6 +7,7 @@
 #include "addon_state.h"
 #include "native_socket.h"
 #include "sys.h"
+#include "traffic.h"
 
 namespace uds {
 
@@ -73,6 +74,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("adopt", Napi::Function::New<Adopt>(env, "adopt"));
   exports.Set("socketTypeOf", Napi::Function::New<TypeOf>(env, "socketTypeOf"));
   exports.Set("constants", Constants(env));
+  InitTraffic(env, exports);
   return exports;
 }
 

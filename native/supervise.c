@@ -13,6 +13,11 @@
  * While the harness lives, this process is transparent: stdio and every other inherited
  * descriptor go to the program unchanged (WATCH_FD excepted), and it exits as the program did —
  * the same code, or the same signal re-raised — so the harness judges the program, not us.
+ * SIGTERM is caught and not acted on: the harness's teardown signals the whole group, so the
+ * program has its own copy, and this process must outlive it to report how it ended.
+ *
+ * PROGRAM is run with execv, never execvp: the harness resolves it in the peer's PATH first, and
+ * execvp would hand a file without a #! line to /bin/sh (no shell anywhere).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -49,6 +54,10 @@ static void on_child(int sig) {
   int saved = errno;
   (void)!write(wake_pipe[1], "c", 1);
   errno = saved;
+}
+
+static void on_term(int sig) {
+  (void)sig;
 }
 
 static void set_cloexec_nonblock(int fd) {
@@ -115,6 +124,9 @@ int main(int argc, char **argv) {
   sa.sa_handler = on_child;
   sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
   sigaction(SIGCHLD, &sa, NULL);
+  sa.sa_handler = on_term;
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGTERM, &sa, NULL);
 
 #ifdef __linux__
   sa.sa_handler = on_parent_death;
@@ -144,11 +156,12 @@ int main(int argc, char **argv) {
   if (child == 0) {
     close(exec_pipe[0]);
     signal(SIGCHLD, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
 #ifdef __linux__
     signal(SIGUSR2, SIG_DFL);
     prctl(PR_SET_PDEATHSIG, 0);
 #endif
-    execvp(argv[3], &argv[3]);
+    execv(argv[3], &argv[3]);
     int err = errno;
     (void)!write(exec_pipe[1], &err, sizeof err);
     _exit(127);
@@ -162,7 +175,10 @@ int main(int argc, char **argv) {
   close(exec_pipe[0]);
   if (got == (ssize_t)sizeof exec_errno) {
     fprintf(stderr, "uds-fixture-supervise: cannot run '%s': %s (%s)\n", argv[3], strerror(exec_errno),
-            exec_errno == ENOENT ? "ENOENT" : exec_errno == EACCES ? "EACCES" : "exec failed");
+            exec_errno == ENOENT    ? "ENOENT"
+            : exec_errno == EACCES  ? "EACCES"
+            : exec_errno == ENOEXEC ? "ENOEXEC"
+                                    : "EXEC_FAILED");
     waitpid(child, NULL, 0);
     return 127;
   }

@@ -271,7 +271,11 @@ class SendWorker : public TrafficWorker {
     // Flip bits after the checksum was written, as a faulty transport would.
     if (!inject.corrupt.empty() && inject.corrupt.count(seq)) frame_[size - 1] ^= 0x5a;
     int code = Put(frame_.data(), size);
-    if (code == 0 && !inject.duplicate.empty() && inject.duplicate.count(seq)) code = Put(frame_.data(), size);
+    if (code == 0) sent_++;
+    if (code == 0 && !inject.duplicate.empty() && inject.duplicate.count(seq)) {
+      code = Put(frame_.data(), size);
+      if (code == 0) sent_++;
+    }
     if (code == 0) code = link_.Tick();
     return code;
   }
@@ -285,7 +289,6 @@ class SendWorker : public TrafficWorker {
       code = SendMessage(frame, size);
     }
     if (code == 0) {
-      sent_++;
       bytes_ += size;
       Progress(sent_, bytes_);
     }
@@ -399,6 +402,7 @@ struct Anomaly {
 };
 
 struct SenderTally {
+  uint32_t key = 0;
   std::string name;
   bool ended = false;
   uint64_t announced = 0;
@@ -469,7 +473,10 @@ class ReceiveWorker : public TrafficWorker {
       if (msg.msg_flags & MSG_TRUNC) {
         received_++;
         boundary_++;
-        Note({.kind = "boundary", .message = messages_, .bytes = static_cast<uint64_t>(got), .detail = "truncated"});
+        Anomaly a = At("boundary");
+        a.bytes = static_cast<uint64_t>(got);
+        a.detail = "truncated";
+        Note(a);
       } else {
         Process(buffer.data(), static_cast<size_t>(got), now);
       }
@@ -492,7 +499,10 @@ class ReceiveWorker : public TrafficWorker {
           // Without a trustworthy length there is no next frame to find: stop counting here.
           received_++;
           corrupt_++;
-          Note({.kind = "framing", .message = messages_ + 1, .bytes = offset, .detail = uds_load32(frame) != UDS_FRAME_MAGIC ? "magic" : "length"});
+          Anomaly a = At("framing", messages_ + 1);
+          a.bytes = offset;
+          a.detail = uds_load32(frame) != UDS_FRAME_MAGIC ? "magic" : "length";
+          Note(a);
           stopped_ = "framing";
           return 0;
         }
@@ -533,7 +543,10 @@ class ReceiveWorker : public TrafficWorker {
         if (end > start) {
           received_++;
           corrupt_++;
-          Note({.kind = "framing", .message = messages_ + 1, .bytes = offset, .detail = "eof"});
+          Anomaly a = At("framing", messages_ + 1);
+          a.bytes = offset;
+          a.detail = "eof";
+          Note(a);
         }
         stopped_ = "eof";
         return 0;
@@ -550,7 +563,7 @@ class ReceiveWorker : public TrafficWorker {
     uint32_t sender = framed ? uds_load32(frame + 4) : 0;
     uint64_t seq = framed ? uds_load64(frame + 8) : 0;
     bool end = framed && seq == UDS_FRAME_END_SEQ;
-    if (status == UDS_FRAME_OK && end) {
+    if (status == UDS_VERIFY_OK && end) {
       SenderTally* tally = Find(sender);
       if (tally == nullptr) return;
       uint64_t count = uds_load64(frame + UDS_FRAME_HEADER_BYTES);
@@ -563,8 +576,9 @@ class ReceiveWorker : public TrafficWorker {
     }
     received_++;
     bytes_ += size;
-    if (status != UDS_FRAME_OK) {
-      Anomaly a{.kind = "corrupt", .message = messages_, .bytes = size};
+    if (status != UDS_VERIFY_OK) {
+      Anomaly a = At("corrupt");
+      a.bytes = size;
       if (framed) {
         a.sender = sender;
         a.hasSender = true;
@@ -572,20 +586,20 @@ class ReceiveWorker : public TrafficWorker {
         a.hasSeq = !end;
       }
       switch (status) {
-        case UDS_FRAME_LENGTH:
+        case UDS_VERIFY_LENGTH:
           boundary_++;
           a.kind = "boundary";
           a.expectedBytes = UDS_FRAME_HEADER_BYTES + static_cast<uint64_t>(uds_load32(frame + 16));
           break;
-        case UDS_FRAME_SHORT:
+        case UDS_VERIFY_SHORT:
           corrupt_++;
           a.detail = "short";
           break;
-        case UDS_FRAME_MAGIC:
+        case UDS_VERIFY_MAGIC:
           corrupt_++;
           a.detail = "magic";
           break;
-        case UDS_FRAME_CONTENT:
+        case UDS_VERIFY_CONTENT:
           corrupt_++;
           a.detail = "content";
           break;
@@ -616,11 +630,17 @@ class ReceiveWorker : public TrafficWorker {
     if (senders_.size() >= kMaxSenders) {
       // A flood of distinct valid sender numbers: count, never grow without bound.
       corrupt_++;
-      Note({.kind = "corrupt", .sender = sender, .hasSender = true, .message = messages_, .detail = "too-many-senders"});
+      Anomaly a = At("corrupt");
+      a.sender = sender;
+      a.hasSender = true;
+      a.detail = "too-many-senders";
+      Note(a);
       return nullptr;
     }
     order_.push_back(sender);
-    return &senders_[sender];
+    SenderTally& tally = senders_[sender];
+    tally.key = sender;
+    return &tally;
   }
 
   void Count(SenderTally& s, uint64_t seq, size_t size) {
@@ -635,7 +655,7 @@ class ReceiveWorker : public TrafficWorker {
       reordered_++;
       auto listed = std::find(s.missing.begin(), s.missing.end(), seq);
       if (listed != s.missing.end()) s.missing.erase(listed);
-      Note({.kind = "reordered", .sender = Key(s), .hasSender = true, .seq = seq, .hasSeq = true, .other = s.highest, .hasOther = true, .message = messages_, .detail = "late"});
+      Note(Of(s, "reordered", seq, true, "late"));
       return;
     }
     if (seq >= s.base + kWindowBits) Slide(s, seq);
@@ -644,7 +664,7 @@ class ReceiveWorker : public TrafficWorker {
     if (word & bit) {
       s.duplicated++;
       duplicated_++;
-      Note({.kind = "duplicate", .sender = Key(s), .hasSender = true, .seq = seq, .hasSeq = true, .message = messages_});
+      Note(Of(s, "duplicate", seq, false, ""));
       return;
     }
     word |= bit;
@@ -653,7 +673,7 @@ class ReceiveWorker : public TrafficWorker {
     if (s.any && seq < s.highest) {
       s.reordered++;
       reordered_++;
-      Note({.kind = "reordered", .sender = Key(s), .hasSender = true, .seq = seq, .hasSeq = true, .other = s.highest, .hasOther = true, .message = messages_});
+      Note(Of(s, "reordered", seq, true, ""));
     } else {
       s.highest = seq;
       s.any = true;
@@ -694,10 +714,23 @@ class ReceiveWorker : public TrafficWorker {
     std::sort(s.missing.begin(), s.missing.end());
   }
 
-  uint32_t Key(const SenderTally& s) const {
-    for (const auto& entry : senders_)
-      if (&entry.second == &s) return entry.first;
-    return 0;
+  Anomaly At(const char* kind) const { return At(kind, messages_); }
+  Anomaly At(const char* kind, uint64_t message) const {
+    Anomaly a;
+    a.kind = kind;
+    a.message = message;
+    return a;
+  }
+  Anomaly Of(const SenderTally& s, const char* kind, uint64_t seq, bool afterHighest, const char* detail) const {
+    Anomaly a = At(kind);
+    a.sender = s.key;
+    a.hasSender = true;
+    a.seq = seq;
+    a.hasSeq = true;
+    a.other = s.highest;
+    a.hasOther = afterHighest;
+    a.detail = detail;
+    return a;
   }
 
   void Note(const Anomaly& anomaly) {
@@ -862,7 +895,7 @@ Napi::Value TrafficSend(const Napi::CallbackInfo& info) {
   if (to.IsBuffer()) {
     auto bytes = to.As<Napi::Buffer<uint8_t>>();
     int result = FillAddress(bytes.Data(), bytes.Length(), &spec.to, &spec.toLength);
-    if (result < 0) return Num(env, 0).ToNumber().DoubleValue() == 0 ? Napi::Number::New(env, result) : env.Undefined();
+    if (result < 0) return Napi::Number::New(env, result);
     spec.hasTo = true;
   }
   Napi::Value inject = options.Get("inject");

@@ -168,26 +168,26 @@ static inline size_t uds_encode_end(uint8_t* out, uint32_t sender, uint64_t coun
 }
 
 enum uds_frame_status {
-  UDS_FRAME_OK = 0,
-  UDS_FRAME_SHORT,     // fewer bytes than a header
-  UDS_FRAME_MAGIC,     // not a frame
-  UDS_FRAME_LENGTH,    // the message is not as long as its header says (a boundary violation)
-  UDS_FRAME_CHECKSUM,  // header or payload changed in transit
-  UDS_FRAME_CONTENT,   // checksum right, payload not the pattern of (sender, seq): re-encoded data
-  UDS_FRAME_END_SHORT  // an END frame too short to hold its count
+  UDS_VERIFY_OK = 0,
+  UDS_VERIFY_SHORT,     // fewer bytes than a header
+  UDS_VERIFY_MAGIC,    // not a frame
+  UDS_VERIFY_LENGTH,    // the message is not as long as its header says (a boundary violation)
+  UDS_VERIFY_CHECKSUM,  // header or payload changed in transit
+  UDS_VERIFY_CONTENT,   // checksum right, payload not the pattern of (sender, seq): re-encoded data
+  UDS_VERIFY_END_SHORT  // an END frame too short to hold its count
 };
 
 /** Verifies one whole message (`bytes` long) as a frame. */
 static inline enum uds_frame_status uds_verify_frame(const uint8_t* frame, size_t bytes) {
-  if (bytes < UDS_FRAME_HEADER_BYTES) return UDS_FRAME_SHORT;
-  if (uds_load32(frame) != UDS_FRAME_MAGIC) return UDS_FRAME_MAGIC;
+  if (bytes < UDS_FRAME_HEADER_BYTES) return UDS_VERIFY_SHORT;
+  if (uds_load32(frame) != UDS_FRAME_MAGIC) return UDS_VERIFY_MAGIC;
   uint32_t payloadBytes = uds_load32(frame + 16);
-  if ((uint64_t)payloadBytes + UDS_FRAME_HEADER_BYTES != bytes) return UDS_FRAME_LENGTH;
-  if (uds_load32(frame + 20) != uds_frame_check(frame, payloadBytes)) return UDS_FRAME_CHECKSUM;
+  if ((uint64_t)payloadBytes + UDS_FRAME_HEADER_BYTES != bytes) return UDS_VERIFY_LENGTH;
+  if (uds_load32(frame + 20) != uds_frame_check(frame, payloadBytes)) return UDS_VERIFY_CHECKSUM;
   uint64_t seq = uds_load64(frame + 8);
-  if (seq == UDS_FRAME_END_SEQ) return payloadBytes >= 8 ? UDS_FRAME_OK : UDS_FRAME_END_SHORT;
-  if (!uds_pattern_matches(frame + UDS_FRAME_HEADER_BYTES, payloadBytes, uds_load32(frame + 4), seq)) return UDS_FRAME_CONTENT;
-  return UDS_FRAME_OK;
+  if (seq == UDS_FRAME_END_SEQ) return payloadBytes >= 8 ? UDS_VERIFY_OK : UDS_VERIFY_END_SHORT;
+  if (!uds_pattern_matches(frame + UDS_FRAME_HEADER_BYTES, payloadBytes, uds_load32(frame + 4), seq)) return UDS_VERIFY_CONTENT;
+  return UDS_VERIFY_OK;
 }
 
 #ifdef __cplusplus

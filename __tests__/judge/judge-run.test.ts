@@ -172,9 +172,9 @@ describe('judgeRun', () => {
     });
 
     it('reports descriptors a peer leaked', () => {
-      const timeline: PeerEvent[] = [{ t: 9, peer: 'client', ev: 'fds', before: 5, after: 6, leaked: [7] }];
+      const timeline: PeerEvent[] = [{ t: 9, peer: 'client', ev: 'fds', before: 5, after: 7, leaked: [7, 8], leakedTargets: ['/tmp/u/log'] }];
       expect(messages(scripted(), record({ timeline }))).toEqual([
-        ['FD_LEAK', 'client ended with descriptors it did not have at start: 7 (fdLeaks: fail); close every descriptor received or opened'],
+        ['FD_LEAK', 'client ended with 2 descriptors it did not have at start: fd 7 → /tmp/u/log, fd 8 (fdLeaks: fail); close every descriptor received or opened'],
       ]);
     });
   });

@@ -2,9 +2,9 @@ import type { Failure, Warning } from './result';
 import type { Verdict } from './verdict';
 
 /**
- * Socket files left in the run directory, per `leftoverSockets`, and descriptors a scripted peer
- * still held at its end, per `fdLeaks`. A file whose owner the harness had to kill (timeout,
- * abort, readiness) is a consequence of that failure, so it is only a warning.
+ * Socket files left in the run directory, per `leftoverSockets`. A file whose owner the harness
+ * had to kill (timeout, abort, readiness) is a consequence of that failure, so it is only a
+ * warning. (Descriptor leaks are judged in descriptors.ts.)
  */
 export const cleanupVerdict: Verdict = ({ scenario, record }) => {
   const failures: Failure[] = [];
@@ -23,15 +23,5 @@ export const cleanupVerdict: Verdict = ({ scenario, record }) => {
     else warnings.push({ code: 'LEFTOVER_SOCKET', message });
   }
 
-  const fdPolicy = scenario.expect.fdLeaks;
-  if (fdPolicy !== 'ignore') {
-    const reported = new Set(record.timeline.filter((e) => e.ev === 'fail' && e.code === 'FD_LEAK').map((e) => e.peer));
-    for (const event of record.timeline) {
-      if (event.ev !== 'fds' || reported.has(event.peer) || !Array.isArray(event.leaked) || event.leaked.length === 0) continue;
-      const message = `${event.peer} ended with descriptors it did not have at start: ${event.leaked.join(', ')} (fdLeaks: ${fdPolicy}); close every descriptor received or opened`;
-      if (fdPolicy === 'fail') failures.push({ code: 'FD_LEAK', peer: event.peer, message });
-      else warnings.push({ code: 'FD_LEAK', message });
-    }
-  }
   return { failures, warnings };
 };

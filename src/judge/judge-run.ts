@@ -9,18 +9,21 @@ import type { Failure, PeerOutcome, ScenarioResult, Warning } from './result';
 import { startupVerdict } from './startup';
 import { stepVerdict } from './steps';
 import { timeoutVerdict } from './timeouts';
+import { trafficVerdict } from './traffic';
+import { descriptorVerdict } from './descriptors';
 import type { Verdict } from './verdict';
 
 /**
  * The verdict families, in the order their failures are listed: what stopped the run first, then
- * what the peers said, then how they ended and what they left. Traffic verdicts (ordering, loss,
- * duplicates, boundaries, descriptor transfer, latency) belong in this list as well.
+ * what the peers said and what crossed the socket, then how they ended and what they left.
  */
 export const VERDICTS: readonly Verdict[] = [
   harnessVerdict,
   startupVerdict,
   timeoutVerdict,
   stepVerdict,
+  trafficVerdict,
+  descriptorVerdict,
   exitVerdict,
   outputVerdict,
   cleanupVerdict,

@@ -10,6 +10,7 @@ export type PlanErrorCode =
   | 'ERR_PEER_UNSUPPORTED'
   | 'ERR_PAIR_PEERS'
   | 'ERR_PEER_PROGRAM_MISSING'
+  | 'ERR_SUPERVISOR_MISSING'
   | 'ERR_FILE_NAME';
 
 export class PlanError extends Error {

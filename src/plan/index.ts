@@ -3,6 +3,7 @@ export { PlanError, SocketPathTooLongError, type PlanErrorCode } from './errors'
 export { checkSunPath, sunPathLimit } from './sun-path';
 export { substitute, type Variables } from './substitute';
 export { skipReason } from './platform';
-export { resolveTmpBase, removeRunDir, TMP_BASE_ENV, OWNER_FILE, type OwnerRecord } from './run-dir';
-export { PAIR_FD } from './peers';
+export { resolveTmpBase, prepareTmpBase, checkGivenTmpBase, removeRunDir, TMP_BASE_ENV, OWNER_FILE, type OwnerRecord } from './run-dir';
+export { PAIR_FD } from './pair-fd';
+export { INHERITED_ENV_NAMES, inheritedEnv } from './env';
 export type { RunPlan, PlannedRun, SkippedRun, PeerPlan, PeerRole, ReadinessPlan, ProbeAddress, PlanOptions, PlanTimeouts } from './types';

@@ -1,13 +1,14 @@
 import path from 'node:path';
 import type { PeerSpec, Ready, Scenario, Step } from '../scenario/types';
-import { ENV, EVENTS_FD, EVENTS_PROTOCOL_VERSION, type PeerLaunch } from '../protocol/events';
+import { EVENTS_PROTOCOL_VERSION, type PeerLaunch } from '../protocol/events';
+import { peerEnv } from './env';
+import { PAIR_FD } from './pair-fd';
 import { PlanError } from './errors';
 import { checkSunPath } from './sun-path';
 import { substitute, type Variables } from './substitute';
 import type { PeerPlan, PeerRole, PlannedRun, ReadinessPlan } from './types';
 
-/** The descriptor number at which a peer inherits its socketpair end (address: pair). */
-export const PAIR_FD = 4;
+export { PAIR_FD };
 
 export interface PeerIdentity {
   id: string;
@@ -40,35 +41,6 @@ export function variablesFor(run: Pick<PlannedRun, 'dir' | 'socket' | 'files'>):
   else unavailable.fd = `only address: pair hands the peer a descriptor (this scenario uses address: ${run.socket.address})`;
   for (const [name, file] of Object.entries(run.files)) values[`files.${name}`] = file;
   return { values, unavailable };
-}
-
-/**
- * The peer's environment: the harness's own environment, then RunOptions.env, then the peer's
- * declared env, then the UDS_FIXTURE_* variables, each overriding the one before. The harness's
- * environment is passed on because external programs need PATH, HOME, locale and toolchain
- * variables exactly as a shell would give them; the protocol variables come last so a scenario
- * cannot point a peer at the wrong channel.
- */
-function peerEnv(
-  run: Pick<PlannedRun, 'dir' | 'socket' | 'files'>,
-  id: string,
-  declared: Record<string, string>,
-  extra: Record<string, string> | undefined,
-  vars: Variables,
-): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  Object.assign(env, extra);
-  for (const [k, v] of Object.entries(declared)) env[k] = substitute(v, vars, `${id}.env.${k}`);
-  env[ENV.eventsFd] = String(EVENTS_FD);
-  env[ENV.protocol] = String(EVENTS_PROTOCOL_VERSION);
-  env[ENV.peer] = id;
-  env[ENV.socket] = vars.values.socket ?? '';
-  env[ENV.socketType] = run.socket.type;
-  env[ENV.dir] = run.dir;
-  if (run.socket.address === 'pair') env[ENV.socketFd] = String(PAIR_FD);
-  else delete env[ENV.socketFd];
-  return env;
 }
 
 /**

@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_STEP_TIMEOUT_MS, type Scenario } from '../scenario/types';
-import { peerProgramPath } from '../run/package-root';
+import { peerProgramPath, supervisorPath } from '../run/package-root';
 import { reapStaleRunDirs } from '../run/reaper';
 import { PlanError } from './errors';
 import { writeDeclaredFiles } from './files';
 import { peerIdentities, planPeer } from './peers';
 import { skipReason } from './platform';
-import { createRunDir, ensureTmpBase, removeRunDir, resolveTmpBase } from './run-dir';
+import { createRunDir, prepareTmpBase, removeRunDir } from './run-dir';
 import { checkSunPath } from './sun-path';
 import type { PeerPlan, PlannedRun, PlanOptions, RunPlan } from './types';
 
@@ -36,12 +36,19 @@ export async function planRun(scenario: Scenario, options: PlanOptions = {}): Pr
   checkPeers(scenario);
   const identities = peerIdentities(scenario);
   const peerProgram = options.peerProgram ?? peerProgramPath();
-  if (identities.some((p) => p.spec.kind === 'steps') && !existsSync(peerProgram)) {
+  if (identities.some((p) => p.spec.kind !== 'run') && !existsSync(peerProgram)) {
     throw new PlanError('ERR_PEER_PROGRAM_MISSING', peerProgram, `the scripted peer program ${peerProgram} is missing; build it with \`node scripts/build.mjs\``);
   }
+  const supervisor = supervisorPath();
+  if (identities.length > 0 && !existsSync(supervisor)) {
+    throw new PlanError(
+      'ERR_SUPERVISOR_MISSING',
+      supervisor,
+      `the peer supervisor ${supervisor} is missing; run \`npm install\` in the uds-fixture package (it builds the supervisor with node-gyp; python3, make and a C compiler are needed)`,
+    );
+  }
 
-  const base = resolveTmpBase(options.tmpBase);
-  await ensureTmpBase(base);
+  const base = await prepareTmpBase(options.tmpBase);
   await reapStaleRunDirs(base);
   const dir = await createRunDir(base);
   try {

@@ -1,4 +1,4 @@
-import { lstat, mkdir, chmod, writeFile, rm } from 'node:fs/promises';
+import { lstat, mkdir, chmod, stat, writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { dir as tmpDir } from 'tmp-promise';
 import { PlanError } from './errors';
@@ -19,29 +19,67 @@ export interface OwnerRecord {
  * the 103 sun_path allows, while /tmp is short on both platforms.
  */
 export function resolveTmpBase(option?: string): string {
-  const fromEnv = process.env[TMP_BASE_ENV];
-  if (option) return path.resolve(option);
-  if (fromEnv) return path.resolve(fromEnv);
+  const given = givenTmpBase(option);
+  if (given !== undefined) return path.resolve(given);
   const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
   return `/tmp/uds-fixture-${uid}`;
 }
 
+/** The base the caller chose (option first, then UDS_FIXTURE_TMPDIR), or undefined for the default. */
+function givenTmpBase(option?: string): string | undefined {
+  if (option) return option;
+  const fromEnv = process.env[TMP_BASE_ENV];
+  return fromEnv ? fromEnv : undefined;
+}
+
+const CHOOSE = `choose another base (option \`tmpBase\` or env ${TMP_BASE_ENV})`;
+
+function unsafe(base: string, why: string, next = CHOOSE): PlanError {
+  return new PlanError('ERR_TMP_BASE_UNSAFE', base, `temp base ${base} ${why}; ${next}`);
+}
+
 /**
- * Creates the base 0700 if missing. An existing base must be a real directory owned by us and
- * not writable by others: /tmp is shared, and another user could plant a directory or symlink
- * there to catch our sockets.
+ * Creates the default base 0700 if missing. It must be a real directory (not a symlink) owned by
+ * us: /tmp is shared, and another user could plant a directory or symlink there to catch our
+ * sockets. Group or world write bits on it are removed, since it is ours.
  */
 export async function ensureTmpBase(base: string): Promise<void> {
   await mkdir(base, { recursive: true, mode: 0o700 });
   const st = await lstat(base);
   const uid = typeof process.getuid === 'function' ? process.getuid() : st.uid;
-  if (!st.isDirectory()) {
-    throw new PlanError('ERR_TMP_BASE_UNSAFE', base, `temp base ${base} is not a directory; remove it or choose another base (option \`tmpBase\` or env ${TMP_BASE_ENV})`);
-  }
-  if (st.uid !== uid) {
-    throw new PlanError('ERR_TMP_BASE_UNSAFE', base, `temp base ${base} belongs to uid ${st.uid}, not to this user (uid ${uid}); choose another base (option \`tmpBase\` or env ${TMP_BASE_ENV})`);
-  }
+  if (!st.isDirectory()) throw unsafe(base, 'is not a directory (a symlink, or a file)', `remove it or ${CHOOSE}`);
+  if (st.uid !== uid) throw unsafe(base, `belongs to uid ${st.uid}, not to this user (uid ${uid})`);
   if ((st.mode & 0o022) !== 0) await chmod(base, st.mode & ~0o022 & 0o7777);
+}
+
+/**
+ * A base the user chose is used as it is, never created nor changed: it must exist, be a
+ * directory owned by this user (or by root, like /tmp), and not be writable by everyone unless
+ * its sticky bit stops others from renaming or removing what is ours in it.
+ */
+export async function checkGivenTmpBase(base: string): Promise<void> {
+  let st;
+  try {
+    st = await stat(base);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw unsafe(base, 'does not exist', `create it (mkdir -m 700 ${base}) or ${CHOOSE}`);
+    throw unsafe(base, `cannot be examined (${code})`);
+  }
+  const uid = typeof process.getuid === 'function' ? process.getuid() : st.uid;
+  if (!st.isDirectory()) throw unsafe(base, 'is not a directory');
+  if (st.uid !== uid && st.uid !== 0) throw unsafe(base, `belongs to uid ${st.uid}, not to this user (uid ${uid}) nor to root`);
+  if ((st.mode & 0o002) !== 0 && (st.mode & 0o1000) === 0) {
+    throw unsafe(base, `is writable by every user without the sticky bit (mode ${(st.mode & 0o7777).toString(8)})`, `chmod o-w ${base}, chmod +t ${base}, or ${CHOOSE}`);
+  }
+}
+
+/** Resolves the base for a run and checks it (creating the default one); returns its path. */
+export async function prepareTmpBase(option?: string): Promise<string> {
+  const base = resolveTmpBase(option);
+  if (givenTmpBase(option) !== undefined) await checkGivenTmpBase(base);
+  else await ensureTmpBase(base);
+  return base;
 }
 
 /** A fresh private run directory with its owner file; returns its absolute path. */

@@ -38,7 +38,7 @@ function peerRecord(plan: PeerPlan, peer: PeerProcess | undefined): PeerRecord {
     role: plan.role,
     argv: plan.argv,
     ...(peer.pid !== undefined ? { pid: peer.pid } : {}),
-    started: peer.pid !== undefined,
+    started: peer.pid !== undefined && !peer.spawnError,
     exitCode: peer.exit?.exitCode ?? null,
     signal: peer.exit?.signal ?? null,
     killedByHarness: peer.killedByHarness,

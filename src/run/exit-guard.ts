@@ -7,13 +7,11 @@ interface GuardedRun {
 
 const live = new Set<GuardedRun>();
 
-/**
- * If the harness process exits while runs are in flight (process.exit() in a test, an uncaught
- * error), their process groups get SIGKILL and their directories go, synchronously, since nothing
- * async runs in 'exit'. A harness killed by a signal cannot do this: scripted peers then exit on
- * their own when their event channel closes, and the next run's reaper removes the directory.
- */
-function onExit(): void {
+/** Signals that end a Node process by default and can be caught. */
+const FATAL_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** SIGKILL to every live run's process groups and removal of their directories, synchronously. */
+function killLiveRuns(): void {
   for (const run of live) {
     for (const pgid of run.groups) {
       try {
@@ -27,6 +25,40 @@ function onExit(): void {
   live.clear();
 }
 
+/**
+ * If the harness process exits while runs are in flight (process.exit() in a test, an uncaught
+ * error), their process groups get SIGKILL and their directories go, synchronously, since nothing
+ * async runs in 'exit'.
+ */
+function onExit(): void {
+  killLiveRuns();
+}
+
+/**
+ * A signal that would end the process (Ctrl-C to Jest, SIGTERM from a CI runner) gets the same
+ * treatment, and is then raised again so the process ends exactly as it would have. When the
+ * host has its own listener (the uds-fixture CLI aborts runs and tears down gracefully), the
+ * signal is the host's business and this does nothing. A harness killed by SIGKILL runs no code
+ * at all: then each peer's supervisor ends its group, and the next run's reaper removes the
+ * directory.
+ */
+function onFatalSignal(signal: NodeJS.Signals): void {
+  if (process.listenerCount(signal) > 1) return;
+  killLiveRuns();
+  uninstall();
+  process.kill(process.pid, signal);
+}
+
+function install(): void {
+  process.on('exit', onExit);
+  for (const signal of FATAL_SIGNALS) process.on(signal, onFatalSignal);
+}
+
+function uninstall(): void {
+  process.off('exit', onExit);
+  for (const signal of FATAL_SIGNALS) process.off(signal, onFatalSignal);
+}
+
 export interface ExitGuard {
   addGroup(pgid: number): void;
   release(): void;
@@ -34,13 +66,13 @@ export interface ExitGuard {
 
 export function guardRun(dir: string): ExitGuard {
   const run: GuardedRun = { dir, groups: new Set() };
-  if (live.size === 0) process.on('exit', onExit);
+  if (live.size === 0) install();
   live.add(run);
   return {
     addGroup: (pgid) => run.groups.add(pgid),
     release: () => {
       if (!live.delete(run)) return;
-      if (live.size === 0) process.off('exit', onExit);
+      if (live.size === 0) uninstall();
     },
   };
 }

@@ -37,3 +37,8 @@ export function packageRoot(from: string = __dirname): string {
 export function peerProgramPath(): string {
   return path.join(packageRoot(), 'dist', 'peer.cjs');
 }
+
+/** The supervisor executable every peer runs under (native/supervise.c, built by node-gyp). */
+export function supervisorPath(): string {
+  return path.join(packageRoot(), 'build', 'Release', 'uds-fixture-supervise');
+}

@@ -98,8 +98,8 @@ export function waitUntilReady(peer: PeerProcess, hub: EventHub, stop: AbortSign
           seen = (seen + chunk.toString('utf8')).slice(-1024 * 1024);
           if (pattern.test(seen)) finish();
         };
-        peer.child.stdout?.on('data', onData);
-        cleanups.push(() => peer.child.stdout?.off('data', onData));
+        peer.child?.stdout?.on('data', onData);
+        cleanups.push(() => peer.child?.stdout?.off('data', onData));
         return;
       }
       case 'socket': {

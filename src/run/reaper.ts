@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OWNER_FILE, RUN_DIR_PREFIX, removeRunDir } from '../plan/run-dir';
 
@@ -42,13 +42,22 @@ export async function reapStaleRunDirs(base: string): Promise<string[]> {
     throw err;
   }
   const removed: string[] = [];
+  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
   for (const entry of entries) {
+    // Dirent types do not follow symlinks: a planted link is never followed into.
     if (!entry.isDirectory() || !entry.name.startsWith(RUN_DIR_PREFIX)) continue;
     const dir = path.join(base, entry.name);
-    const pid = await ownerPid(dir);
-    if (pid === undefined || pid === process.pid || isProcessAlive(pid)) continue;
-    await removeRunDir(dir);
-    removed.push(dir);
+    try {
+      // In a shared base (root-owned with the sticky bit) other users' run directories are theirs to sweep.
+      if (uid !== undefined && (await lstat(dir)).uid !== uid) continue;
+      const pid = await ownerPid(dir);
+      if (pid === undefined || pid === process.pid || isProcessAlive(pid)) continue;
+      await removeRunDir(dir);
+      removed.push(dir);
+    } catch {
+      // Another sweep got there first, or the entry cannot be removed; the run being planned
+      // does not depend on it, and a later sweep tries again.
+    }
   }
   return removed;
 }

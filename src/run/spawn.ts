@@ -3,6 +3,9 @@ import type { ChildProcess } from 'node:child_process';
 import type { Duplex } from 'node:stream';
 import type { PeerPlan } from '../plan/types';
 import { OutputTail } from './output-tail';
+import { supervisorPath } from './package-root';
+import { resolveProgram } from './resolve-program';
+import { settlesWithin } from './wait';
 
 export interface PeerExit {
   exitCode: number | null;
@@ -17,7 +20,9 @@ export interface SpawnFailure {
 /** A spawned peer: the process, its captured output, and how it ended. */
 export interface PeerProcess {
   plan: PeerPlan;
-  child: ChildProcess;
+  /** absent when the program could not be found, so nothing was spawned */
+  child?: ChildProcess;
+  /** the supervisor's pid, which is also the id of the peer's process group */
   pid?: number;
   stdout: OutputTail;
   stderr: OutputTail;
@@ -40,20 +45,46 @@ export function isRunning(peer: PeerProcess): boolean {
   return peer.pid !== undefined && peer.exit === undefined && peer.spawnError === undefined;
 }
 
+/** The supervisor's exit status and stderr line for an exec that failed after the pre-check (ENOEXEC, a race). */
+const SUPERVISOR_EXEC_FAILED = 127;
+const SUPERVISOR_EXEC_LINE = /^uds-fixture-supervise: cannot run '.*': .* \(([A-Z_]+)\)$/m;
+
+function notStarted(plan: PeerPlan, failure: SpawnFailure): PeerProcess {
+  return {
+    plan,
+    stdout: new OutputTail(),
+    stderr: new OutputTail(),
+    killedByHarness: false,
+    spawnError: failure,
+    ended: Promise.resolve(failure),
+    settled: Promise.resolve(),
+  };
+}
+
 /**
- * Starts a peer without a shell, as the leader of its own process group (teardown signals the
- * whole group, so a peer's own children go with it). fd 3 is the event channel, a socket both
- * ways; `pairFd`, for address: pair, is inherited at fd 4. execa's `cleanup` is left off: it
- * does nothing for detached children, so src/run/exit-guard.ts does that job instead.
+ * Starts a peer without a shell, under the supervisor (native/supervise.c), as the leader of its
+ * own process group: teardown signals the whole group, so a peer's own children go with it, and
+ * if the harness dies, even by SIGKILL, the supervisor sees its watch descriptor hang up and ends
+ * the group. fd 3 is the event channel, a socket both ways; `pairFd`, for address: pair, is
+ * inherited at fd 4; the watch descriptor comes after those and is closed before the program
+ * starts. execa's `cleanup` is left off: it does nothing for detached children, so
+ * src/run/exit-guard.ts does that job instead.
  */
 export function spawnPeer(plan: PeerPlan, pairFd?: number): PeerProcess {
-  const stdio: ['ignore', 'pipe', 'pipe', 'pipe', ...number[]] = ['ignore', 'pipe', 'pipe', 'pipe'];
+  const [program, ...args] = plan.argv;
+  const resolved = resolveProgram(program!, plan.env, plan.cwd);
+  if (!('file' in resolved)) return notStarted(plan, resolved);
+
+  const stdio: Array<'ignore' | 'pipe' | number> = ['ignore', 'pipe', 'pipe', 'pipe'];
   if (pairFd !== undefined) stdio.push(pairFd);
-  const [file, ...args] = plan.argv;
-  const subprocess = execa(file!, args, {
+  const watchFd = stdio.length;
+  stdio.push('pipe');
+  const subprocess = execa(supervisorPath(), [String(watchFd), '--', resolved.file, ...args], {
     // execa's types allow no integer past stderr, but execa hands a plain integer to
     // child_process.spawn unchanged, which inherits that descriptor in the child.
     stdio: stdio as unknown as Options['stdio'],
+    // argv[0] as the scenario wrote it, for programs that look at their own name
+    argv0: program!,
     detached: true,
     reject: false,
     // Output is read here, into bounded tails; execa's buffers keep the head, not the tail.
@@ -77,8 +108,23 @@ export function spawnPeer(plan: PeerPlan, pairFd?: number): PeerProcess {
     settled,
     ended: new Promise((resolve) => {
       subprocess.once('exit', (exitCode, signal) => {
-        peer.exit = { exitCode, signal };
-        resolve(peer.exit);
+        if (exitCode !== SUPERVISOR_EXEC_FAILED) {
+          peer.exit = { exitCode, signal };
+          resolve(peer.exit);
+          return;
+        }
+        // Either the program exited 127 itself, or the supervisor could not exec it and said so
+        // on stderr, which may still be on its way: the streams close within a moment.
+        void settlesWithin(settled, 1_000).then(() => {
+          const failed = SUPERVISOR_EXEC_LINE.exec(peer.stderr.text());
+          if (failed) {
+            peer.spawnError = { code: failed[1]!, message: `spawn ${program} ${failed[1]}` };
+            resolve(peer.spawnError);
+          } else {
+            peer.exit = { exitCode, signal };
+            resolve(peer.exit);
+          }
+        });
       });
       subprocess.once('error', (err: NodeJS.ErrnoException) => {
         // After a successful spawn, 'error' only reports a failed kill(); the exit still comes.
@@ -88,6 +134,9 @@ export function spawnPeer(plan: PeerPlan, pairFd?: number): PeerProcess {
       });
     }),
   };
+  // Never written; read only so that its end-of-file, when the supervisor exits, closes it and
+  // lets execa settle.
+  (subprocess.stdio[watchFd] as Duplex | null)?.resume();
   subprocess.stdout?.on('data', (chunk: Buffer) => peer.stdout.push(chunk));
   subprocess.stderr?.on('data', (chunk: Buffer) => peer.stderr.push(chunk));
   return peer;

@@ -114,7 +114,7 @@ export async function teardown(plan: PlannedRun, peers: PeerProcess[], hub: Even
   await attempt('stopping peers', async () => problems.push(...(await stopPeers(peers, reason, plan.timeouts.graceMs, hub))));
   hub.close();
   for (const peer of peers) {
-    for (const stream of peer.child.stdio) stream?.destroy();
+    for (const stream of peer.child?.stdio ?? []) stream?.destroy();
   }
   // Bounded: with every stream destroyed execa settles at once.
   await attempt('waiting for peer processes', () => settlesWithin(Promise.all(peers.map((p) => p.settled)), 1_000));

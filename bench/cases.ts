@@ -1,0 +1,113 @@
+// The uds-fixture side of `npm run bench` (bundled and run by scripts/bench.mjs, one case per
+// process). Prints one JSON object: {"ns": elapsed nanoseconds, ...}.
+//
+//   cases dgram|seqpacket COUNT SIZE   engine sender and receiver over a socketpair (two pool threads)
+//   cases stream BYTES FRAME           the same on a stream
+//   cases fds COUNT                    SCM_RIGHTS through the typed socket layer
+//   cases pingpong COUNT               64-byte round trips against an echo child process
+//   cases echo PATH                    (the echo child)
+//   cases memory COUNT                 peak RSS of a process receiving COUNT 64-byte datagrams
+import { closeSync, openSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { UnixSocket } from '../src/socket';
+import { receiveTraffic, sendTraffic } from '../src/traffic';
+
+const now = (): bigint => process.hrtime.bigint();
+
+async function sequence(type: 'dgram' | 'seqpacket' | 'stream', count: number, size: number): Promise<object> {
+  const [a, b] = UnixSocket.pair(type);
+  try {
+    const sizes = { min: size, max: size };
+    const start = now();
+    const [summary] = await Promise.all([receiveTraffic(b, { count, size: sizes }).result, sendTraffic(a, { senderId: 'client', count, size: sizes }).result]);
+    const ns = Number(now() - start);
+    if (summary.unique !== count || summary.corrupt !== 0) throw new Error(`bench traffic was not clean: ${JSON.stringify(summary)}`);
+    return { ns, unique: summary.unique, p99Ns: summary.latency?.p99Ns };
+  } finally {
+    a.close();
+    b.close();
+  }
+}
+
+async function fds(count: number): Promise<object> {
+  const [a, b] = UnixSocket.pair('stream');
+  const fd = openSync('/dev/null', 'r');
+  try {
+    const start = now();
+    const data = Buffer.from('F');
+    const sending = (async () => {
+      for (let i = 0; i < count; i++) await a.send(data, { fds: [fd] });
+    })();
+    let got = 0;
+    while (got < count) {
+      const r = await b.recv({ maxBytes: 1, maxFds: 4 });
+      for (const f of r.fds) closeSync(f);
+      got += r.fds.length;
+    }
+    await sending;
+    return { ns: Number(now() - start), received: got };
+  } finally {
+    closeSync(fd);
+    a.close();
+    b.close();
+  }
+}
+
+async function pingpong(count: number): Promise<object> {
+  const path = `/tmp/uds-bench-${process.pid}.sock`;
+  const server = UnixSocket.create('stream');
+  server.bind(path);
+  server.listen(1);
+  const child = spawn(process.execPath, [__filename, 'echo', path], { stdio: 'inherit' });
+  try {
+    const conn = await server.accept();
+    const message = Buffer.alloc(64, 'p');
+    const start = now();
+    for (let i = 0; i < count; i++) {
+      await conn.send(message);
+      let have = 0;
+      while (have < 64) have += (await conn.recv({ maxBytes: 64 - have })).data.length;
+    }
+    const ns = Number(now() - start);
+    conn.close();
+    return { ns };
+  } finally {
+    server.close();
+    child.kill();
+    rmSync(path, { force: true });
+  }
+}
+
+async function echo(path: string): Promise<void> {
+  const sock = UnixSocket.create('stream');
+  await sock.connect(path);
+  for (;;) {
+    const r = await sock.recv({ maxBytes: 65536 });
+    if (r.eof) break;
+    await sock.send(r.data);
+  }
+  sock.close();
+}
+
+async function memory(count: number): Promise<object> {
+  const result = await sequence('dgram', count, 64);
+  return { ...result, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+}
+
+async function main(): Promise<void> {
+  const [mode, a, b] = process.argv.slice(2);
+  const n = Number(a);
+  let out: object | undefined;
+  if (mode === 'dgram' || mode === 'seqpacket') out = await sequence(mode, n, Number(b));
+  else if (mode === 'stream') out = await sequence('stream', Math.floor(n / Number(b)), Number(b));
+  else if (mode === 'fds') out = await fds(n);
+  else if (mode === 'pingpong') out = await pingpong(n);
+  else if (mode === 'memory') out = await memory(n);
+  else if (mode === 'echo') await echo(a!);
+  if (out) process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${String((err as Error).stack ?? err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,121 @@
+// `npm run bench`: uds-fixture against a C reference (bench/reference.c, built here with the system
+// cc) doing the same framing and verification work, and a trivial scenario against a hand-written
+// pair of node scripts. Prints a table and writes bench-results.json. Not part of `npm test`:
+// timings depend on the machine and are never asserted.
+//
+//   node scripts/bench.mjs [--big]     --big: peer memory at 10 M messages (about a minute) instead of 1 M
+import { build } from 'esbuild';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cache = path.join(root, 'node_modules', '.cache', 'uds-fixture-bench');
+const big = process.argv.includes('--big');
+const require = createRequire(import.meta.url);
+
+mkdirSync(cache, { recursive: true });
+const reference = path.join(cache, 'reference');
+execFileSync(process.env.CC ?? 'cc', ['-O2', '-Wall', '-Wextra', '-o', reference, path.join(root, 'bench', 'reference.c')], { stdio: 'inherit' });
+const cases = path.join(cache, 'cases.cjs');
+await build({ entryPoints: [path.join(root, 'bench', 'cases.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: cases, logLevel: 'error' });
+
+const json = (file, args) => JSON.parse(execFileSync(file, args, { encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').pop());
+const node = (args) => json(process.execPath, [cases, ...args]);
+const c = (args) => json(reference, args);
+
+const results = [];
+/** Throughput cases: ratio = C time / uds-fixture time (1.0 = as fast as C). */
+function throughput(name, args, perUnit, unit, target) {
+  const ours = node(args);
+  const theirs = c(args);
+  const value = perUnit / (ours.ns / 1e9);
+  const baseline = perUnit / (theirs.ns / 1e9);
+  results.push({ case: name, value: round(value), unit, baseline: round(baseline), ratio: round(theirs.ns / ours.ns, 3), target: target ? `>= ${target}` : 'none' });
+}
+
+const hasSeqpacket = process.platform === 'linux';
+throughput('1 M x 64 B datagrams, sequence-verified', ['dgram', '1000000', '64'], 1e6, 'msg/s', 0.8);
+if (hasSeqpacket) throughput('1 M x 64 B seqpacket, sequence-verified', ['seqpacket', '1000000', '64'], 1e6, 'msg/s', 0.8);
+throughput('1 GiB stream (64 KiB frames), verified', ['stream', String(2 ** 30), '65536'], 1024, 'MiB/s', 0.8);
+throughput('100 000 SCM_RIGHTS transfers', ['fds', '100000'], 1e5, 'fds/s', 0.6);
+{
+  const count = 10000;
+  const ours = node(['pingpong', String(count)]);
+  const theirs = c(['pingpong', String(count)]);
+  results.push({ case: '64 B ping-pong round trip', value: round(ours.ns / count / 1000, 2), unit: 'us', baseline: round(theirs.ns / count / 1000, 2), ratio: round(theirs.ns / ours.ns, 3), target: 'none' });
+}
+
+// A trivial scenario through runScenario against the same exchange by two hand-written scripts.
+{
+  const { runScenario } = require(path.join(root, 'dist', 'index.cjs'));
+  const scenario = path.join(root, 'bench', 'trivial.scenario.yaml');
+  const ours = [];
+  const theirs = [];
+  for (let i = 0; i < 7; i++) {
+    let start = performance.now();
+    const result = await runScenario(scenario);
+    if (!result.passed) throw new Error(`the trivial scenario failed: ${JSON.stringify(result.failures)}`);
+    ours.push(performance.now() - start);
+    start = performance.now();
+    await handWritten();
+    theirs.push(performance.now() - start);
+  }
+  const value = median(ours);
+  const baseline = median(theirs);
+  results.push({ case: 'trivial scenario wall time (median of 7)', value: round(value, 1), unit: 'ms', baseline: round(baseline, 1), ratio: round(value / baseline, 3), target: '<= 1.5' });
+}
+
+{
+  const count = big ? 10_000_000 : 1_000_000;
+  const m = node(['memory', String(count)]);
+  const mib = m.maxRssBytes / 2 ** 20;
+  results.push({ case: `receiving peer max RSS at ${count / 1e6} M messages${big ? '' : ' (--big for 10 M)'}`, value: round(mib, 1), unit: 'MiB', baseline: null, ratio: null, target: '<= 80 MiB' });
+}
+
+writeFileSync(path.join(root, 'bench-results.json'), JSON.stringify(results, null, 2) + '\n');
+printTable(results);
+
+function handWritten() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'udsb-'));
+  const sock = path.join(dir, 's.sock');
+  return new Promise((resolve, reject) => {
+    const server = spawn(process.execPath, [path.join(root, 'bench', 'hand', 'server.mjs'), sock], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let client;
+    server.stdout.once('data', () => {
+      client = spawn(process.execPath, [path.join(root, 'bench', 'hand', 'client.mjs'), sock], { stdio: 'inherit' });
+      client.on('error', reject);
+    });
+    server.on('error', reject);
+    server.on('exit', (code) => {
+      const finish = () => {
+        rmSync(dir, { recursive: true, force: true });
+        code === 0 ? resolve() : reject(new Error(`hand-written server exited ${code}`));
+      };
+      if (client && client.exitCode === null) client.on('exit', finish);
+      else finish();
+    });
+  });
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function round(value, digits = 0) {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+function printTable(rows) {
+  const header = ['case', 'uds-fixture', 'baseline', 'ratio', 'target'];
+  const lines = rows.map((r) => [r.case, `${r.value} ${r.unit}`, r.baseline === null ? '-' : `${r.baseline} ${r.unit}`, r.ratio === null ? '-' : String(r.ratio), r.target]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const show = (cells) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ');
+  process.stdout.write(`${show(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${lines.map(show).join('\n')}\n`);
+  process.stdout.write(`\n${os.cpus().length} cores, ${os.platform()} ${os.release()}, Node ${process.version}; baseline: C reference (bench/reference.c) or hand-written node scripts\n`);
+}
