@@ -40,7 +40,10 @@ export interface PeerEvent {
  * - `ready`  the peer is ready (readiness `{ event: ready }`)
  * - `fail`   {code, message, expected?, got?}  a step did not meet its declaration; the peer exits 1
  * - `error`  {code, syscall?, message}  a step failed with the error it declared (expectError)
- * - `traffic` {role: 'sender'|'receiver', ...summary}  bulk traffic summary (sequence pattern)
+ * - `traffic` {role: 'sender'|'receiver', ...summary}  bulk traffic summary (sequence pattern):
+ *   the receiver's summary is ReceiverSummary in src/traffic/types.ts (received, unique, lost,
+ *   duplicated, reordered, corrupt, boundaryViolations, perSender, anomalies, latency, ...);
+ *   `partial: true` when the step timed out and the summary covers what arrived until then
  * - `fds`    {before, after, leaked: number[]}  descriptor accounting at the end of the peer
  * - `done`   all steps completed
  */
