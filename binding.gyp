@@ -10,7 +10,9 @@
         "native/addon_state.cc",
         "native/native_socket.cc",
         "native/sys.cc",
-        "native/traffic.cc"
+        "native/traffic.cc",
+        "native/traffic_worker.cc",
+        "native/fd_traffic.cc"
       ],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api"],
       "defines": ["NAPI_VERSION=8"],

@@ -3,14 +3,14 @@
 //
 //   cases dgram|seqpacket COUNT SIZE   engine sender and receiver over a socketpair (two pool threads)
 //   cases stream BYTES FRAME           the same on a stream
-//   cases fds COUNT                    SCM_RIGHTS through the typed socket layer
+//   cases fds COUNT                    SCM_RIGHTS: the native descriptor engine, sender and receiver (two pool threads)
 //   cases pingpong COUNT               64-byte round trips against an echo child process
 //   cases echo PATH                    (the echo child)
 //   cases memory COUNT                 peak RSS of a process receiving COUNT 64-byte datagrams
-import { closeSync, openSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { UnixSocket } from '../src/socket';
-import { receiveTraffic, sendTraffic } from '../src/traffic';
+import { receiveDescriptors, receiveTraffic, sendDescriptors, sendTraffic } from '../src/traffic';
 
 const now = (): bigint => process.hrtime.bigint();
 
@@ -29,23 +29,21 @@ async function sequence(type: 'dgram' | 'seqpacket' | 'stream', count: number, s
   }
 }
 
+// The same work as the C reference: 1 byte + 1 descriptor per message, and per descriptor fstat,
+// device + inode compared with the file sent, close; through the engine the scripted peer uses.
 async function fds(count: number): Promise<object> {
   const [a, b] = UnixSocket.pair('stream');
   const fd = openSync('/dev/null', 'r');
   try {
+    const { dev, ino } = fstatSync(fd, { bigint: true });
     const start = now();
-    const data = Buffer.from('F');
-    const sending = (async () => {
-      for (let i = 0; i < count; i++) await a.send(data, { fds: [fd] });
-    })();
-    let got = 0;
-    while (got < count) {
-      const r = await b.recv({ maxBytes: 1, maxFds: 4 });
-      for (const f of r.fds) closeSync(f);
-      got += r.fds.length;
-    }
-    await sending;
-    return { ns: Number(now() - start), received: got };
+    const [received] = await Promise.all([
+      receiveDescriptors(b, { count: 1, repeat: count, expect: [{ sameFile: { name: '/dev/null', dev: dev.toString(), ino: ino.toString() } }] }).result,
+      sendDescriptors(a, { fds: [fd], data: Buffer.from('F'), repeat: count }).result,
+    ]);
+    const ns = Number(now() - start);
+    if (received.received !== count || received.mismatched !== 0) throw new Error(`bench descriptor transfer was not clean: ${JSON.stringify(received)}`);
+    return { ns, received: received.received, mismatched: received.mismatched };
   } finally {
     closeSync(fd);
     a.close();

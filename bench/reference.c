@@ -4,7 +4,8 @@
  *
  *   reference dgram|seqpacket COUNT SIZE    sequence frames, one per message, verified
  *   reference stream BYTES FRAME            sequence frames back to back on a stream, verified
- *   reference fds COUNT                     SCM_RIGHTS transfers of one descriptor each
+ *   reference fds COUNT                     SCM_RIGHTS transfers of one descriptor each, each one
+ *                                           fstat-compared with the file sent, then closed
  *   reference pingpong COUNT                64-byte round trips
  */
 #define _GNU_SOURCE
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -192,7 +194,11 @@ static int run_fds(uint64_t count) {
     _exit(0);
   }
   close(sv[1]);
-  uint64_t got = 0;
+  /* What the engine's receiver does per descriptor: fstat it, compare device and inode with the
+   * file expected, close it. */
+  struct stat expected;
+  if (stat("/dev/null", &expected) < 0) die("stat");
+  uint64_t got = 0, mismatched = 0;
   while (got < count) {
     char byte;
     struct iovec iov = {&byte, 1};
@@ -215,6 +221,8 @@ static int run_fds(uint64_t count) {
       for (size_t i = 0; i < n; i++) {
         int fd;
         memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+        struct stat st;
+        if (fstat(fd, &st) < 0 || st.st_dev != expected.st_dev || st.st_ino != expected.st_ino) mismatched++;
         close(fd);
         got++;
       }
@@ -222,8 +230,8 @@ static int run_fds(uint64_t count) {
   }
   uint64_t elapsed = now_ns() - start;
   waitpid(pid, NULL, 0);
-  printf("{\"ns\":%llu,\"received\":%llu}\n", (unsigned long long)elapsed, (unsigned long long)got);
-  return got == count ? 0 : 1;
+  printf("{\"ns\":%llu,\"received\":%llu,\"mismatched\":%llu}\n", (unsigned long long)elapsed, (unsigned long long)got, (unsigned long long)mismatched);
+  return got == count && mismatched == 0 ? 0 : 1;
 }
 
 static int run_pingpong(uint64_t count) {

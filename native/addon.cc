@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "addon_state.h"
+#include "fd_traffic.h"
 #include "native_socket.h"
 #include "sys.h"
 #include "traffic.h"
@@ -75,6 +76,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("socketTypeOf", Napi::Function::New<TypeOf>(env, "socketTypeOf"));
   exports.Set("constants", Constants(env));
   InitTraffic(env, exports);
+  InitFdTraffic(env, exports);
   return exports;
 }
 

@@ -23,13 +23,12 @@
 #include <vector>
 
 #include "sys.h"
+#include "traffic_worker.h"
 
 namespace uds {
 
 namespace {
 
-constexpr int kPollSliceMs = 20;          // how long a cancel or a close may go unnoticed while idle
-constexpr unsigned kCheckEveryFrames = 1024;  // ... and while busy
 constexpr size_t kStreamBatchBytes = 64 * 1024;
 constexpr size_t kStreamReadBytes = 256 * 1024;
 constexpr size_t kMaxAnomalies = 10;
@@ -37,161 +36,6 @@ constexpr size_t kMaxMissingListed = 10;
 constexpr size_t kMaxSenders = 4096;
 constexpr uint64_t kWindowBits = 1u << 16;  // 8 KiB per sender
 constexpr uint64_t kWindowWords = kWindowBits / 64;
-
-// Positive codes (a syscall failure is -errno) for why a loop stopped early.
-constexpr int kStopCancelled = 1;
-constexpr int kStopClosed = 2;
-
-uint64_t NowNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
-}
-
-bool IsBackpressure(int error) {
-  if (error == EAGAIN || error == EWOULDBLOCK) return true;
-#ifdef __APPLE__
-  // macOS fails a datagram to a full receiver at once with ENOBUFS where Linux would block.
-  if (error == ENOBUFS) return true;
-#endif
-  return false;
-}
-
-// Shared between the worker thread and the JavaScript handle (cancel, progress).
-struct Control {
-  std::atomic<bool> cancelled{false};
-  std::atomic<uint64_t> messages{0};
-  std::atomic<uint64_t> bytes{0};
-};
-
-// The worker's own descriptor, and how it knows it must stop.
-class Link {
- public:
-  Link(int fd, int origin, const struct stat& identity, Control* control)
-      : fd_(fd), origin_(origin), dev_(identity.st_dev), ino_(identity.st_ino), control_(control) {}
-
-  int fd() const { return fd_; }
-
-  // 0 to go on, or kStopCancelled / kStopClosed.
-  int Check() const {
-    if (control_->cancelled.load(std::memory_order_relaxed)) return kStopCancelled;
-    // The socket JavaScript owns was closed (its number may already be another file's).
-    struct stat now;
-    if (fstat(origin_, &now) != 0 || now.st_dev != dev_ || now.st_ino != ino_) return kStopClosed;
-    return 0;
-  }
-
-  // Called once per frame: cheap, and a real Check() every kCheckEveryFrames.
-  int Tick() {
-    if (++ticks_ % kCheckEveryFrames != 0) return 0;
-    return Check();
-  }
-
-  // Waits for `events`: 0 when ready (or failed: the next syscall reports it), a stop code, or -errno.
-  int Wait(short events) const {
-    for (;;) {
-      int stop = Check();
-      if (stop != 0) return stop;
-      pollfd p = {fd_, events, 0};
-      int ready = poll(&p, 1, kPollSliceMs);
-      if (ready < 0) {
-        if (errno == EINTR) continue;
-        return -errno;
-      }
-      if (ready > 0) return 0;
-    }
-  }
-
- private:
-  int fd_;
-  int origin_;
-  dev_t dev_;
-  ino_t ino_;
-  Control* control_;
-  unsigned ticks_ = 0;
-};
-
-// A datagram sent with sendto() to a full receiver: Linux's poll() cannot wait for room in another
-// socket's queue (it reports POLLOUT at once), and macOS reports ENOBUFS the same way. After a
-// wait that did not help, sleep a little, growing to 1 ms, rather than spin.
-void BackOff(int attempts) {
-  long ns = 20000L << std::min(attempts, 6);
-  timespec delay = {0, std::min(ns, 1000000L)};
-  nanosleep(&delay, nullptr);
-}
-
-const char* StopName(int code) {
-  switch (code) {
-    case kStopCancelled:
-      return "cancelled";
-    case kStopClosed:
-      return "closed";
-    default:
-      return "error";
-  }
-}
-
-// ------------------------------------------------------------------------------------------
-// Worker base: owns the dup()ed descriptor and the environment cleanup hook.
-// ------------------------------------------------------------------------------------------
-
-class TrafficWorker : public Napi::AsyncWorker {
- public:
-  TrafficWorker(Napi::Function callback, std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity)
-      : Napi::AsyncWorker(callback, "uds-fixture:traffic"), control_(std::move(control)), link_(fd, origin, identity, control_.get()) {
-    // A worker still running when the environment goes away (worker thread, Jest worker) stops.
-    napi_add_env_cleanup_hook(Env(), CancelOnTeardown, control_.get());
-  }
-
-  ~TrafficWorker() override {
-    napi_remove_env_cleanup_hook(Env(), CancelOnTeardown, control_.get());
-    close(link_.fd());
-  }
-
-  void OnOK() override {
-    Napi::Env env = Env();
-    Napi::HandleScope scope(env);
-    Napi::Object result = Napi::Object::New(env);
-    Fill(env, result);
-    result.Set("elapsedNs", Napi::Number::New(env, static_cast<double>(endNs_ - startNs_)));
-    result.Set("stopped", Napi::String::New(env, stopped_));
-    if (error_ != 0) {
-      Napi::Object error = Napi::Object::New(env);
-      error.Set("errno", Napi::Number::New(env, error_));
-      error.Set("syscall", Napi::String::New(env, syscall_));
-      result.Set("error", error);
-    }
-    Callback().Call({result});
-  }
-
- protected:
-  virtual void Fill(Napi::Env env, Napi::Object result) = 0;
-
-  // Records why the loop ended from a stop code or -errno.
-  void StopWith(int code, const char* syscall) {
-    if (code < 0) {
-      error_ = code;
-      syscall_ = syscall;
-    }
-    stopped_ = StopName(code);
-  }
-
-  void Progress(uint64_t messages, uint64_t bytes) {
-    control_->messages.store(messages, std::memory_order_relaxed);
-    control_->bytes.store(bytes, std::memory_order_relaxed);
-  }
-
-  std::shared_ptr<Control> control_;
-  Link link_;
-  uint64_t startNs_ = 0;
-  uint64_t endNs_ = 0;
-  const char* stopped_ = "complete";
-  int error_ = 0;
-  const char* syscall_ = "";
-
- private:
-  static void CancelOnTeardown(void* data) { static_cast<Control*>(data)->cancelled.store(true); }
-};
 
 // ------------------------------------------------------------------------------------------
 // Sender
@@ -764,8 +608,6 @@ class ReceiveWorker : public TrafficWorker {
   uint64_t bytes_ = 0;
 };
 
-Napi::Value Num(Napi::Env env, uint64_t value) { return Napi::Number::New(env, static_cast<double>(value)); }
-
 void ReceiveWorker::Fill(Napi::Env env, Napi::Object result) {
   uint64_t expected = spec_.count;
   uint64_t announcedOrSeen = 0;
@@ -837,11 +679,6 @@ void ReceiveWorker::Fill(Napi::Env env, Napi::Object result) {
 // JavaScript entry points
 // ------------------------------------------------------------------------------------------
 
-uint64_t U64(const Napi::Object& object, const char* key, uint64_t fallback) {
-  Napi::Value value = object.Get(key);
-  return value.IsNumber() ? static_cast<uint64_t>(value.As<Napi::Number>().DoubleValue()) : fallback;
-}
-
 std::unordered_set<uint64_t> SeqSet(const Napi::Object& object, const char* key) {
   std::unordered_set<uint64_t> out;
   Napi::Value value = object.Get(key);
@@ -849,30 +686,6 @@ std::unordered_set<uint64_t> SeqSet(const Napi::Object& object, const char* key)
   Napi::Array list = value.As<Napi::Array>();
   for (uint32_t i = 0; i < list.Length(); i++) out.insert(static_cast<uint64_t>(list.Get(i).As<Napi::Number>().DoubleValue()));
   return out;
-}
-
-// The worker's own descriptor: a close-on-exec dup of `fd`, and the identity of the socket, so
-// the worker can tell when JavaScript closes the original.
-int DuplicateFor(int fd, struct stat* identity) {
-  if (fstat(fd, identity) != 0) return -errno;
-  int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-  return copy < 0 ? -errno : copy;
-}
-
-// A handle { cancel(), progress() → [messages, bytes] } sharing `control` with the worker.
-Napi::Object Handle(Napi::Env env, const std::shared_ptr<Control>& control) {
-  Napi::Object handle = Napi::Object::New(env);
-  handle.Set("cancel", Napi::Function::New(env, [control](const Napi::CallbackInfo&) { control->cancelled.store(true); }, "cancel"));
-  handle.Set("progress", Napi::Function::New(
-                             env,
-                             [control](const Napi::CallbackInfo& info) -> Napi::Value {
-                               Napi::Array out = Napi::Array::New(info.Env(), 2);
-                               out.Set(0u, Num(info.Env(), control->messages.load(std::memory_order_relaxed)));
-                               out.Set(1u, Num(info.Env(), control->bytes.load(std::memory_order_relaxed)));
-                               return out;
-                             },
-                             "progress"));
-  return handle;
 }
 
 // trafficSend(fd, spec, callback): a handle, or -errno when the descriptor cannot be used.

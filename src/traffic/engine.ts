@@ -1,13 +1,12 @@
 // Starts the native engine on a socket. Options are checked and defaults filled here, so native
 // code only runs the loop. While a run is going, nothing else may use the socket.
 import { encodeAddress } from '../socket/address';
-import { binding } from '../socket/binding';
-import { cancelledError, errnoOf, syscallError } from '../socket/errors';
 import type { UnixSocket } from '../socket';
 import { describeAnomaly, type RawAnomaly } from './describe';
-import { TrafficError, TrafficOptionError } from './errors';
+import { TrafficOptionError } from './errors';
 import { MAX_FRAME_BYTES, senderNumber } from './frame';
-import { trafficBinding, type NativeOutcome, type NativeTrafficHandle } from './native';
+import { trafficBinding, type NativeOutcome } from './native';
+import { nativeType, startRun } from './run';
 import type {
   ReceiveTrafficOptions,
   ReceiverSummary,
@@ -34,14 +33,14 @@ export function sendTraffic(sock: UnixSocket, options: SendTrafficOptions): Traf
     to: options.to === undefined ? null : encodeAddress(options.to, 'sendto'),
     ...(options.inject ? { inject: flatInjection(options.inject, options.count) } : {}),
   };
-  return start(sock, 'send', (done) => trafficBinding().trafficSend(sock.fd, spec, done), (outcome) => outcome as unknown as SenderSummary);
+  return startRun(sock, 'send', (done) => trafficBinding().trafficSend(sock.fd, spec, done), (outcome) => outcome as unknown as SenderSummary);
 }
 
 export function receiveTraffic(sock: UnixSocket, options: ReceiveTrafficOptions): TrafficRun<ReceiverSummary> {
   checkCount(options.count, 'count');
   checkSize(options.size);
   const spec = { type: nativeType(sock), count: options.count, maxSize: options.size.max };
-  return start(sock, 'recv', (done) => trafficBinding().trafficReceive(sock.fd, spec, done), receiverSummary);
+  return startRun(sock, 'recv', (done) => trafficBinding().trafficReceive(sock.fd, spec, done), receiverSummary);
 }
 
 function receiverSummary(outcome: NativeOutcome): ReceiverSummary {
@@ -50,55 +49,6 @@ function receiverSummary(outcome: NativeOutcome): ReceiverSummary {
   const senders: Record<string, number> = {};
   for (const s of perSender) senders[s.sender] = s.unique;
   return { ...(outcome as unknown as ReceiverSummary), senders, perSender, anomalies };
-}
-
-// Runs still going when the process exits are stopped first: libuv joins its pool threads on the
-// way out, and a thread still in the loop would hold the exit up.
-const running = new Set<NativeTrafficHandle>();
-let exitHookInstalled = false;
-
-function start<S extends SenderSummary | ReceiverSummary>(
-  sock: UnixSocket,
-  syscall: string,
-  launch: (done: (outcome: NativeOutcome) => void) => NativeTrafficHandle | number,
-  summarize: (outcome: NativeOutcome) => S,
-): TrafficRun<S> {
-  if (sock.closed) throw syscallError(errnoOf('EBADF'), syscall, undefined, 'the socket is closed');
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.on('exit', () => {
-      for (const handle of running) handle.cancel();
-    });
-  }
-  let handle: NativeTrafficHandle | undefined;
-  const result = new Promise<S>((resolve, reject) => {
-    const started = launch((outcome) => {
-      if (handle) running.delete(handle);
-      const summary = summarize(outcome);
-      if (outcome.error) reject(new TrafficError(syscallError(outcome.error.errno, outcome.error.syscall), summary));
-      else if (outcome.stopped === 'closed') reject(new TrafficError(cancelledError(syscall), summary));
-      else resolve(summary);
-    });
-    if (typeof started === 'number') {
-      reject(syscallError(started, 'dup', undefined, 'cannot give the traffic engine its own descriptor'));
-      return;
-    }
-    handle = started;
-    running.add(started);
-  });
-  return {
-    result,
-    cancel: () => handle?.cancel(),
-    progress: () => {
-      const [messages, bytes] = handle?.progress() ?? [0, 0];
-      return { messages, bytes };
-    },
-  };
-}
-
-function nativeType(sock: UnixSocket): number {
-  const { constants } = binding();
-  return sock.type === 'stream' ? constants.SOCK_STREAM : sock.type === 'dgram' ? constants.SOCK_DGRAM : constants.SOCK_SEQPACKET;
 }
 
 function checkCount(value: number, name: string): void {

@@ -1,7 +1,10 @@
 // Errors of the traffic engine: a bad option before anything runs, or a run that ended on a failed
 // syscall or a closed socket (the socket error, with what had been counted until then).
 import { SocketError } from '../socket/errors';
-import type { ReceiverSummary, SenderSummary } from './types';
+import type { FdReceiverSummary, FdSenderSummary, ReceiverSummary, SenderSummary } from './types';
+
+/** What any bulk run reports. */
+export type TrafficSummary = SenderSummary | ReceiverSummary | FdSenderSummary | FdReceiverSummary;
 
 export class TrafficOptionError extends Error {
   readonly code = 'ERR_UDS_TRAFFIC_OPTION';
@@ -20,7 +23,7 @@ export class TrafficOptionError extends Error {
 export class TrafficError extends SocketError {
   constructor(
     error: SocketError,
-    readonly summary: SenderSummary | ReceiverSummary,
+    readonly summary: TrafficSummary,
   ) {
     super({ code: error.code, errno: error.errno, syscall: error.syscall, ...(error.path !== undefined ? { path: error.path } : {}) }, error.message, { cause: error });
     this.name = 'TrafficError';

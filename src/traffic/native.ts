@@ -1,5 +1,5 @@
 // The traffic engine's part of the addon, typed. The addon is loaded by src/socket/binding.ts
-// only; this module names the functions native/traffic.cc adds to it.
+// only; this module names the functions native/traffic.cc and native/fd_traffic.cc add to it.
 import { binding } from '../socket/binding';
 
 export interface NativeTrafficHandle {
@@ -26,16 +26,50 @@ export interface NativeReceiveSpec {
 
 /** What the worker hands back: the summary fields native code knows, plus errno on failure. */
 export interface NativeOutcome {
-  role: 'sender' | 'receiver';
+  role: 'sender' | 'receiver' | 'fd-sender' | 'fd-receiver';
   stopped: string;
   elapsedNs: number;
   error?: { errno: number; syscall: string };
   [field: string]: unknown;
 }
 
+export interface NativeFdSendSpec {
+  type: number;
+  /** the sender's descriptors; the engine sends its own duplicates of them */
+  fds: number[];
+  data: Buffer;
+  repeat: number;
+  to: Buffer | null;
+}
+
+export interface NativeFdExpect {
+  /** decimal strings: device and inode numbers can exceed 2^53 */
+  dev?: string;
+  ino?: string;
+  type?: string;
+  mode?: number;
+}
+
+export interface NativeFdReceiveSpec {
+  type: number;
+  repeat: number;
+  /** descriptors each message must bring (after truncation) */
+  count: number;
+  /** control-buffer room in descriptors */
+  room: number;
+  truncated: boolean;
+  /** bytes one message carries: how much a stream read takes per message */
+  dataBytes: number;
+  /** the exact bytes each message must carry, or null to take any */
+  data: Buffer | null;
+  expect: NativeFdExpect[];
+}
+
 export interface NativeTraffic {
   trafficSend(fd: number, spec: NativeSendSpec, done: (outcome: NativeOutcome) => void): NativeTrafficHandle | number;
   trafficReceive(fd: number, spec: NativeReceiveSpec, done: (outcome: NativeOutcome) => void): NativeTrafficHandle | number;
+  fdSend(fd: number, spec: NativeFdSendSpec, done: (outcome: NativeOutcome) => void): NativeTrafficHandle | number;
+  fdReceive(fd: number, spec: NativeFdReceiveSpec, done: (outcome: NativeOutcome) => void): NativeTrafficHandle | number;
   /** one data frame as the engine builds it, or -errno */
   trafficFrame(sender: number, seq: number, size: number, sentNs: number): Buffer | number;
   trafficConstants: { HEADER_BYTES: number; MAX_FRAME_BYTES: number };

@@ -1,6 +1,6 @@
 // What the sequence traffic engine takes and reports. Summaries are plain JSON: the scripted peer
 // writes them as its `traffic` event and the judge reads them back from the timeline.
-import type { SizeRange, SocketType } from '../scenario/types';
+import type { FdType, SizeRange, SocketType } from '../scenario/types';
 import type { UnixAddress } from '../socket';
 
 /**
@@ -131,6 +131,102 @@ export interface TrafficRun<S> {
   cancel(): void;
   /** messages and bytes so far, readable at any time (e.g. when a step times out) */
   progress(): TrafficProgress;
+}
+
+export interface SendDescriptorsOptions {
+  /** descriptors to send with every message (the engine sends its own duplicates; the caller keeps and closes these) */
+  fds: number[];
+  /** the bytes that carry them: at least one, as SCM_RIGHTS needs */
+  data: Buffer;
+  /** how many messages, each with `data` and every descriptor of `fds` */
+  repeat: number;
+  /** destination of an unconnected datagram socket */
+  to?: UnixAddress;
+}
+
+/** What each received descriptor at one position must be; every key optional. */
+export interface DescriptorExpectation {
+  /** the same open file (device + inode) as this one; `name` is how messages call it */
+  sameFile?: { name: string; dev: string; ino: string };
+  type?: FdType;
+  /** permission bits */
+  mode?: number;
+}
+
+export interface ReceiveDescriptorsOptions {
+  /** descriptors each message brings */
+  count: number;
+  /** control-buffer room in descriptors (default `count`); less provokes MSG_CTRUNC */
+  room?: number;
+  /** whether every message must arrive with its control data truncated (default: when room < count) */
+  truncated?: boolean;
+  repeat: number;
+  /** the exact bytes each message must carry; without it any bytes are taken */
+  data?: Buffer;
+  /** bytes one message carries, when `data` is not given (default 1): how much a stream read takes */
+  dataBytes?: number;
+  /** per position, in order (at most `count`) */
+  expect: DescriptorExpectation[];
+}
+
+export interface FdSenderSummary {
+  role: 'fd-sender';
+  repeat: number;
+  /** messages sent */
+  sent: number;
+  /** descriptors in each message */
+  descriptors: number;
+  bytes: number;
+  elapsedNs: number;
+  stopped: TrafficStop;
+}
+
+export type FdMismatchKind = 'count' | 'data' | 'type' | 'mode' | 'file' | 'stat' | 'truncation';
+
+export interface FdMismatch {
+  /** 1-based number of the message */
+  message: number;
+  kind: FdMismatchKind;
+  /** 1-based position of the descriptor in the message */
+  descriptor?: number;
+  /** count: descriptors; mode: permission bits */
+  expected?: number;
+  got?: number;
+  expectedDev?: string;
+  expectedIno?: string;
+  gotDev?: string;
+  gotIno?: string;
+  expectedType?: string;
+  gotType?: string;
+  /** data: what arrived (hex when not printable), and its length */
+  gotData?: string;
+  gotBytes?: number;
+  /** truncation: whether MSG_CTRUNC was set */
+  truncated?: boolean;
+  /** stat: fstat's errno code */
+  errno?: string;
+  /** the mismatch in words: `message #4711: descriptor 1 is not the file \`log\` (…)` */
+  text: string;
+}
+
+export interface FdReceiverSummary {
+  role: 'fd-receiver';
+  repeat: number;
+  /** messages received */
+  received: number;
+  /** messages whose descriptors (or data) were not as expected */
+  mismatched: number;
+  /** messages that arrived with MSG_CTRUNC */
+  truncatedCount: number;
+  /** messages whose MSG_CTRUNC was not as expected */
+  truncationMismatches: number;
+  /** descriptors received (and closed) in all */
+  descriptors: number;
+  bytes: number;
+  /** the first 10 mismatches in arrival order (and the first truncation mismatch, always) */
+  firstMismatches: FdMismatch[];
+  elapsedNs: number;
+  stopped: TrafficStop;
 }
 
 export type { SocketType };

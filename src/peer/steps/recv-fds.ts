@@ -1,19 +1,23 @@
 import fs from 'node:fs';
 import net from 'node:net';
+import { DEFAULT_FD_DATA } from '../../scenario/steps';
 import type { FdExpectation } from '../../scenario/types';
+import type { UnixSocket } from '../../socket';
 import { describeBytes, plural } from '../describe';
+import { receiveFdsBulk } from '../fd-bulk';
 import { StepFailure } from '../errors';
 import { fdInfo, pathInfo, type FdInfo } from '../fd-info';
 import type { StepProgress } from '../progress';
 import type { PeerRuntime } from '../runtime';
 import { receiveSocket } from './destination';
-import type { StepImpl } from './types';
+import type { StepDetails, StepImpl, StepOf } from './types';
 
 const MAX_CONTENT_BYTES = 1024 * 1024;
 
 export const recvFds: StepImpl<'recvFds'> = {
   async run(step, peer, progress) {
     const sock = receiveSocket(peer, 'recvmsg');
+    if (step.repeat !== undefined) return receiveBulk(step, sock, peer, progress);
     progress.waitingFor(() => `a message with ${plural(step.count, 'descriptor')} from ${peer.remoteName()}`);
     const r = await sock.recv({ maxFds: step.room ?? step.count });
     // Every descriptor received is closed before the step ends, whatever the checks find.
@@ -54,6 +58,27 @@ export const recvFds: StepImpl<'recvFds'> = {
     }
   },
 };
+
+// One summary event instead of one per message; the step fails on the first mismatch it names.
+async function receiveBulk(step: StepOf<'recvFds'>, sock: UnixSocket, peer: PeerRuntime, progress: StepProgress): Promise<StepDetails> {
+  const summary = await receiveFdsBulk(
+    sock,
+    {
+      count: step.count,
+      repeat: step.repeat ?? 1,
+      expect: step.expect,
+      dataBytes: Buffer.byteLength(step.data ?? DEFAULT_FD_DATA),
+      files: peer.launch.files,
+      sender: peer.remoteName(),
+      ...(step.room !== undefined ? { room: step.room } : {}),
+      ...(step.truncated !== undefined ? { truncated: step.truncated } : {}),
+      ...(step.data !== undefined ? { data: step.data } : {}),
+    },
+    progress,
+  );
+  const { repeat, received, mismatched, truncatedCount, firstMismatches, elapsedNs, descriptors } = summary;
+  return { count: step.count, repeat, received, mismatched, truncatedCount, firstMismatches, descriptors, elapsedNs };
+}
 
 async function checkDescriptor(
   index: number,

@@ -1,0 +1,564 @@
+// Bulk descriptor passing (`sendFds` / `recvFds` with `repeat`) on a thread of the libuv pool,
+// built on the traffic engine's worker (traffic_worker.h): its own dup() of the socket, poll()
+// in short slices, cancel, and the progress handle. Memory is bounded: one data buffer, one
+// control buffer and at most kMaxMismatches described mismatches, whatever `repeat` is. Every
+// descriptor that arrives is closed before the next message is read, on every path (checks
+// failed, control data truncated, cancel, a failed syscall), and the sender's descriptors are the
+// worker's own duplicates, closed with it.
+#include "fd_traffic.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "sys.h"
+#include "traffic_worker.h"
+
+namespace uds {
+
+namespace {
+
+constexpr size_t kMaxMismatches = 10;
+constexpr size_t kMaxDataShown = 64;
+constexpr size_t kDatagramBufferBytes = 4096;
+
+// Descriptors this code owns until the end of a scope, whatever path leaves it.
+class OwnedFds {
+ public:
+  OwnedFds() = default;
+  OwnedFds(const OwnedFds&) = delete;
+  OwnedFds& operator=(const OwnedFds&) = delete;
+  ~OwnedFds() { CloseAll(); }
+  void Add(int fd) { fds_.push_back(fd); }
+  const std::vector<int>& fds() const { return fds_; }
+  void CloseAll() {
+    for (int fd : fds_) close(fd);
+    fds_.clear();
+  }
+
+ private:
+  std::vector<int> fds_;
+};
+
+const char* TypeName(mode_t mode) {
+  switch (mode & S_IFMT) {
+    case S_IFREG:
+      return "file";
+    case S_IFIFO:
+      return "pipe";
+    case S_IFSOCK:
+      return "socket";
+    case S_IFDIR:
+      return "dir";
+    default:
+      return "other";
+  }
+}
+
+std::string Decimal(unsigned long long value) {
+  char text[24];
+  snprintf(text, sizeof text, "%llu", value);
+  return text;
+}
+
+// Linux: ETOOMANYREFS means too many descriptors of this user are in flight (queued in
+// sockets, not yet received); it clears as the receiver takes them, like a full buffer does, but
+// poll() cannot wait for it.
+bool IsTransient(int error) {
+#ifdef ETOOMANYREFS
+  if (error == ETOOMANYREFS) return true;
+#endif
+  return IsBackpressure(error);
+}
+
+// ------------------------------------------------------------------------------------------
+// Sender
+// ------------------------------------------------------------------------------------------
+
+struct FdSendSpec {
+  int type = SOCK_STREAM;
+  uint64_t repeat = 1;
+  std::vector<char> data;
+  bool hasTo = false;
+  sockaddr_un to{};
+  socklen_t toLength = 0;
+};
+
+class FdSendWorker : public TrafficWorker {
+ public:
+  FdSendWorker(Napi::Function callback, std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity, FdSendSpec spec,
+               std::vector<int> fds)
+      : TrafficWorker(callback, std::move(control), fd, origin, identity), spec_(std::move(spec)) {
+    for (int copy : fds) fds_.Add(copy);
+  }
+
+  void Execute() override {
+    startNs_ = NowNs();
+    std::vector<char> control(CMSG_SPACE(fds_.fds().size() * sizeof(int)), 0);
+    msghdr message{};
+    iovec vector{spec_.data.data(), spec_.data.size()};
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    if (spec_.hasTo) {
+      message.msg_name = &spec_.to;
+      message.msg_namelen = spec_.toLength;
+    }
+    message.msg_control = control.data();
+    message.msg_controllen = static_cast<socklen_t>(control.size());
+    cmsghdr* header = CMSG_FIRSTHDR(&message);
+    header->cmsg_level = SOL_SOCKET;
+    header->cmsg_type = SCM_RIGHTS;
+    header->cmsg_len = CMSG_LEN(fds_.fds().size() * sizeof(int));
+    memcpy(CMSG_DATA(header), fds_.fds().data(), fds_.fds().size() * sizeof(int));
+
+    int code = 0;
+    while (sent_ < spec_.repeat) {
+      code = SendOne(&message);
+      if (code != 0) break;
+      sent_++;
+      bytes_ += spec_.data.size();
+      Progress(sent_, bytes_);
+      code = link_.Tick();
+      if (code != 0) break;
+    }
+    if (code != 0) StopWith(code, spec_.hasTo ? "sendto" : "sendmsg");
+    Progress(sent_, bytes_);
+    endNs_ = NowNs();
+  }
+
+ protected:
+  void Fill(Napi::Env env, Napi::Object result) override {
+    result.Set("role", Napi::String::New(env, "fd-sender"));
+    result.Set("repeat", Num(env, spec_.repeat));
+    result.Set("sent", Num(env, sent_));
+    result.Set("descriptors", Num(env, fds_.fds().size()));
+    result.Set("bytes", Num(env, bytes_));
+  }
+
+ private:
+  // One message: the descriptors travel with the first byte; on a stream whatever part of the
+  // data did not fit follows without them.
+  int SendOne(msghdr* message) {
+    int attempts = 0;
+    ssize_t written;
+    for (;;) {
+      written = sendmsg(link_.fd(), message, kSendFlags);
+      if (written >= 0) break;
+      int error = errno;
+      if (error == EINTR) continue;
+      if (!IsTransient(error)) return -error;
+      if (attempts > 0) BackOff(attempts);
+      attempts++;
+      int code = link_.Wait(POLLOUT);
+      if (code != 0) return code;
+    }
+    size_t offset = static_cast<size_t>(written);
+    while (spec_.type == SOCK_STREAM && offset < spec_.data.size()) {
+      ssize_t result = send(link_.fd(), spec_.data.data() + offset, spec_.data.size() - offset, kSendFlags);
+      if (result >= 0) {
+        offset += static_cast<size_t>(result);
+        continue;
+      }
+      int error = errno;
+      if (error == EINTR) continue;
+      if (!IsBackpressure(error)) return -error;
+      int code = link_.Wait(POLLOUT);
+      if (code != 0) return code;
+    }
+    return 0;
+  }
+
+  FdSendSpec spec_;
+  OwnedFds fds_;
+  uint64_t sent_ = 0;
+  uint64_t bytes_ = 0;
+};
+
+// ------------------------------------------------------------------------------------------
+// Receiver
+// ------------------------------------------------------------------------------------------
+
+struct FdExpect {
+  bool hasFile = false;
+  unsigned long long dev = 0;
+  unsigned long long ino = 0;
+  mode_t type = 0;  // S_IFMT bits, 0: any
+  int mode = -1;    // permission bits, -1: any
+};
+
+struct FdReceiveSpec {
+  int type = SOCK_STREAM;
+  uint64_t repeat = 1;
+  size_t count = 1;  // descriptors each message must carry (after truncation)
+  size_t room = 1;   // control-buffer room in descriptors
+  bool expectTruncated = false;
+  size_t dataBytes = 1;  // bytes that carry one message's descriptors (how much a stream read takes)
+  bool hasData = false;
+  std::vector<char> data;
+  std::vector<FdExpect> expect;
+};
+
+struct Mismatch {
+  uint64_t message = 0;  // 1-based
+  const char* kind = "";
+  uint32_t descriptor = 0;  // 1-based; 0: the message as a whole
+  uint64_t expected = 0;
+  uint64_t got = 0;
+  std::string expectedDev, expectedIno, gotDev, gotIno;
+  const char* expectedType = "";
+  const char* gotType = "";
+  std::string gotData;
+  uint64_t gotBytes = 0;
+  bool truncated = false;
+};
+
+class FdReceiveWorker : public TrafficWorker {
+ public:
+  FdReceiveWorker(Napi::Function callback, std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity, FdReceiveSpec spec)
+      : TrafficWorker(callback, std::move(control), fd, origin, identity), spec_(std::move(spec)) {}
+
+  void Execute() override {
+    startNs_ = NowNs();
+    size_t bufferBytes = spec_.type == SOCK_STREAM ? std::max<size_t>(spec_.dataBytes, 1) : std::max(spec_.dataBytes + 1, kDatagramBufferBytes);
+    buffer_.assign(bufferBytes, 0);
+    control_buffer_.assign(CMSG_SPACE(std::max<size_t>(spec_.room, 1) * sizeof(int)), 0);
+    int code = 0;
+    while (received_ < spec_.repeat) {
+      OwnedFds fds;
+      code = ReceiveOne(&fds);
+      if (code != 0) break;
+      received_++;
+      Check(fds.fds());
+      fds.CloseAll();
+      Progress(received_, bytes_);
+      code = link_.Tick();
+      if (code != 0) break;
+    }
+    if (code == kStopEof) {
+      stopped_ = "eof";
+    } else if (code != 0) {
+      StopWith(code, "recvmsg");
+    }
+    Progress(received_, bytes_);
+    endNs_ = NowNs();
+  }
+
+ protected:
+  void Fill(Napi::Env env, Napi::Object result) override {
+    result.Set("role", Napi::String::New(env, "fd-receiver"));
+    result.Set("repeat", Num(env, spec_.repeat));
+    result.Set("received", Num(env, received_));
+    result.Set("mismatched", Num(env, mismatched_));
+    result.Set("truncatedCount", Num(env, truncated_));
+    result.Set("truncationMismatches", Num(env, truncationMismatches_));
+    result.Set("descriptors", Num(env, descriptors_));
+    result.Set("bytes", Num(env, bytes_));
+    Napi::Array list = Napi::Array::New(env, mismatches_.size());
+    for (uint32_t i = 0; i < mismatches_.size(); i++) {
+      const Mismatch& m = mismatches_[i];
+      Napi::Object out = Napi::Object::New(env);
+      out.Set("message", Num(env, m.message));
+      out.Set("kind", Napi::String::New(env, m.kind));
+      if (m.descriptor > 0) out.Set("descriptor", Num(env, m.descriptor));
+      if (!strcmp(m.kind, "count") || !strcmp(m.kind, "mode")) {
+        out.Set("expected", Num(env, m.expected));
+        out.Set("got", Num(env, m.got));
+      } else if (!strcmp(m.kind, "stat")) {
+        out.Set("errno", Napi::Number::New(env, -static_cast<double>(m.got)));
+      } else if (!strcmp(m.kind, "file")) {
+        out.Set("expectedDev", Napi::String::New(env, m.expectedDev));
+        out.Set("expectedIno", Napi::String::New(env, m.expectedIno));
+        out.Set("gotDev", Napi::String::New(env, m.gotDev));
+        out.Set("gotIno", Napi::String::New(env, m.gotIno));
+      } else if (!strcmp(m.kind, "type")) {
+        out.Set("expectedType", Napi::String::New(env, m.expectedType));
+        out.Set("gotType", Napi::String::New(env, m.gotType));
+      } else if (!strcmp(m.kind, "data")) {
+        out.Set("gotData", Napi::Buffer<char>::Copy(env, m.gotData.data(), m.gotData.size()));
+        out.Set("gotBytes", Num(env, m.gotBytes));
+      } else if (!strcmp(m.kind, "truncation")) {
+        out.Set("truncated", Napi::Boolean::New(env, m.truncated));
+      }
+      list.Set(i, out);
+    }
+    result.Set("firstMismatches", list);
+  }
+
+ private:
+  static constexpr int kStopEof = 3;
+
+  // Reads one message (on a stream: exactly dataBytes, in as many reads as it takes) and takes
+  // ownership of every descriptor that came with it.
+  int ReceiveOne(OwnedFds* fds) {
+    size_t want = spec_.type == SOCK_STREAM ? spec_.dataBytes : buffer_.size();
+    size_t have = 0;
+    ctrunc_ = false;
+    trunc_ = false;
+    for (;;) {
+      iovec vector{buffer_.data() + have, want - have};
+      msghdr message{};
+      message.msg_iov = &vector;
+      message.msg_iovlen = 1;
+      message.msg_control = control_buffer_.data();
+      message.msg_controllen = static_cast<socklen_t>(control_buffer_.size());
+#ifdef __linux__
+      // As NativeSocket::ReceiveMessage: CMSG_SPACE rounds up to 8 bytes on Linux, and the kernel
+      // fills whatever room there is, so CMSG_LEN gives exactly `room` slots (none for room 0).
+      message.msg_controllen = spec_.room > 0 ? static_cast<socklen_t>(CMSG_LEN(spec_.room * sizeof(int))) : 0;
+      if (spec_.room == 0) message.msg_control = nullptr;
+#else
+      if (spec_.room == 0) {
+        message.msg_control = nullptr;
+        message.msg_controllen = 0;
+      }
+#endif
+      // kRecvFlags carries MSG_CMSG_CLOEXEC on Linux: received descriptors are close-on-exec atomically.
+      ssize_t result = recvmsg(link_.fd(), &message, kRecvFlags);
+      if (result < 0) {
+        int error = errno;
+        if (error == EINTR) continue;
+        if (!IsBackpressure(error)) return -error;
+        int code = link_.Wait(POLLIN);
+        if (code != 0) return code;
+        continue;
+      }
+      size_t before = fds->fds().size();
+      for (cmsghdr* header = CMSG_FIRSTHDR(&message); header != nullptr; header = CMSG_NXTHDR(&message, header)) {
+        if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
+        size_t n = (header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        const unsigned char* slots = CMSG_DATA(header);
+        for (size_t i = 0; i < n; i++) {
+          int fd;
+          memcpy(&fd, slots + i * sizeof(int), sizeof fd);
+          fds->Add(fd);
+#ifdef __APPLE__
+          // macOS has no MSG_CMSG_CLOEXEC; a fork in another thread before this line could inherit it.
+          fcntl(fd, F_SETFD, FD_CLOEXEC);
+#endif
+        }
+      }
+      if (message.msg_flags & MSG_CTRUNC) ctrunc_ = true;
+      if (message.msg_flags & MSG_TRUNC) trunc_ = true;
+      bool gotFds = fds->fds().size() > before;
+      if (result == 0 && !gotFds && spec_.type != SOCK_DGRAM) return kStopEof;
+      have += static_cast<size_t>(result);
+      bytes_ += static_cast<uint64_t>(result);
+      if (spec_.type != SOCK_STREAM || have >= want) break;
+    }
+    have_ = have;
+    return 0;
+  }
+
+  void Check(const std::vector<int>& fds) {
+    descriptors_ += fds.size();
+    if (ctrunc_) truncated_++;
+    if (ctrunc_ != spec_.expectTruncated) {
+      truncationMismatches_++;
+      Mismatch m = At("truncation");
+      m.truncated = ctrunc_;
+      // The first one is always kept, so the failure can name it even after other kinds filled the list.
+      Note(m, truncationMismatches_ == 1);
+    }
+    Mismatch m;
+    if (Describe(fds, &m)) {
+      mismatched_++;
+      Note(m, false);
+    }
+  }
+
+  // The first way this message differs from what was expected, if any.
+  bool Describe(const std::vector<int>& fds, Mismatch* out) {
+    if (fds.size() != spec_.count) {
+      *out = At("count");
+      out->expected = spec_.count;
+      out->got = fds.size();
+      return true;
+    }
+    if (spec_.hasData && (trunc_ || have_ != spec_.data.size() || memcmp(buffer_.data(), spec_.data.data(), have_) != 0)) {
+      *out = At("data");
+      out->gotData.assign(buffer_.data(), std::min(have_, kMaxDataShown));
+      out->gotBytes = have_;
+      return true;
+    }
+    for (size_t i = 0; i < spec_.expect.size() && i < fds.size(); i++) {
+      const FdExpect& e = spec_.expect[i];
+      struct stat st;
+      if (fstat(fds[i], &st) != 0) {
+        *out = At("stat", i);
+        out->got = static_cast<uint64_t>(errno);
+        return true;
+      }
+      if (e.type != 0 && (st.st_mode & S_IFMT) != e.type) {
+        *out = At("type", i);
+        out->expectedType = TypeName(e.type);
+        out->gotType = TypeName(st.st_mode);
+        return true;
+      }
+      if (e.mode >= 0 && static_cast<int>(st.st_mode & 0777) != e.mode) {
+        *out = At("mode", i);
+        out->expected = static_cast<uint64_t>(e.mode);
+        out->got = st.st_mode & 0777;
+        return true;
+      }
+      if (e.hasFile && (static_cast<unsigned long long>(st.st_dev) != e.dev || static_cast<unsigned long long>(st.st_ino) != e.ino)) {
+        *out = At("file", i);
+        out->expectedDev = Decimal(e.dev);
+        out->expectedIno = Decimal(e.ino);
+        out->gotDev = Decimal(static_cast<unsigned long long>(st.st_dev));
+        out->gotIno = Decimal(static_cast<unsigned long long>(st.st_ino));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  Mismatch At(const char* kind, size_t index = SIZE_MAX) const {
+    Mismatch m;
+    m.message = received_;
+    m.kind = kind;
+    m.descriptor = index == SIZE_MAX ? 0 : static_cast<uint32_t>(index + 1);
+    return m;
+  }
+
+  void Note(const Mismatch& m, bool always) {
+    if (mismatches_.size() < kMaxMismatches || always) mismatches_.push_back(m);
+  }
+
+  FdReceiveSpec spec_;
+  std::vector<char> buffer_;
+  std::vector<char> control_buffer_;
+  std::vector<Mismatch> mismatches_;
+  size_t have_ = 0;
+  bool ctrunc_ = false;
+  bool trunc_ = false;
+  uint64_t received_ = 0;
+  uint64_t mismatched_ = 0;
+  uint64_t truncated_ = 0;
+  uint64_t truncationMismatches_ = 0;
+  uint64_t descriptors_ = 0;
+  uint64_t bytes_ = 0;
+};
+
+// ------------------------------------------------------------------------------------------
+// JavaScript entry points (TypeScript, src/traffic/descriptors.ts, validates before calling)
+// ------------------------------------------------------------------------------------------
+
+std::vector<char> BytesOf(const Napi::Value& value) {
+  if (!value.IsBuffer()) return {};
+  auto buffer = value.As<Napi::Buffer<char>>();
+  return std::vector<char>(buffer.Data(), buffer.Data() + buffer.Length());
+}
+
+mode_t TypeBits(const Napi::Value& value) {
+  if (!value.IsString()) return 0;
+  std::string name = value.As<Napi::String>().Utf8Value();
+  if (name == "file") return S_IFREG;
+  if (name == "pipe") return S_IFIFO;
+  if (name == "socket") return S_IFSOCK;
+  if (name == "dir") return S_IFDIR;
+  return 0;
+}
+
+unsigned long long DecimalOf(const Napi::Value& value) {
+  if (!value.IsString()) return 0;
+  return strtoull(value.As<Napi::String>().Utf8Value().c_str(), nullptr, 10);
+}
+
+// fdSend(fd, { type, fds, data, repeat, to }, callback): a handle, or -errno. The worker sends
+// its own duplicates of `fds`, so JavaScript may close its copies whenever it likes.
+Napi::Value FdSend(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd = info[0].As<Napi::Number>().Int32Value();
+  Napi::Object options = info[1].As<Napi::Object>();
+  FdSendSpec spec;
+  spec.type = static_cast<int>(U64(options, "type", SOCK_STREAM));
+  spec.repeat = U64(options, "repeat", 1);
+  spec.data = BytesOf(options.Get("data"));
+  if (spec.data.empty()) spec.data.push_back('F');
+  Napi::Value to = options.Get("to");
+  if (to.IsBuffer()) {
+    auto bytes = to.As<Napi::Buffer<uint8_t>>();
+    int result = FillAddress(bytes.Data(), bytes.Length(), &spec.to, &spec.toLength);
+    if (result < 0) return Napi::Number::New(env, result);
+    spec.hasTo = true;
+  }
+  Napi::Array given = options.Get("fds").As<Napi::Array>();
+  std::vector<int> copies;
+  for (uint32_t i = 0; i < given.Length(); i++) {
+    int copy = fcntl(given.Get(i).As<Napi::Number>().Int32Value(), F_DUPFD_CLOEXEC, 0);
+    if (copy < 0) {
+      int error = -errno;
+      for (int c : copies) close(c);
+      return Napi::Number::New(env, error);
+    }
+    copies.push_back(copy);
+  }
+  struct stat identity;
+  int own = DuplicateFor(fd, &identity);
+  if (own < 0) {
+    for (int c : copies) close(c);
+    return Napi::Number::New(env, own);
+  }
+  auto control = std::make_shared<Control>();
+  auto* worker = new FdSendWorker(info[2].As<Napi::Function>(), control, own, fd, identity, std::move(spec), std::move(copies));
+  worker->Queue();
+  return Handle(env, control);
+}
+
+// fdReceive(fd, { type, repeat, count, room, truncated, dataBytes, data, expect }, callback):
+// a handle, or -errno. expect: [{ dev, ino (decimal strings), type, mode }], each key optional.
+Napi::Value FdReceive(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd = info[0].As<Napi::Number>().Int32Value();
+  Napi::Object options = info[1].As<Napi::Object>();
+  FdReceiveSpec spec;
+  spec.type = static_cast<int>(U64(options, "type", SOCK_STREAM));
+  spec.repeat = U64(options, "repeat", 1);
+  spec.count = static_cast<size_t>(U64(options, "count", 1));
+  spec.room = static_cast<size_t>(U64(options, "room", spec.count));
+  spec.expectTruncated = options.Get("truncated").ToBoolean().Value();
+  spec.dataBytes = std::max<size_t>(static_cast<size_t>(U64(options, "dataBytes", 1)), 1);
+  Napi::Value data = options.Get("data");
+  spec.hasData = data.IsBuffer();
+  spec.data = BytesOf(data);
+  Napi::Value expect = options.Get("expect");
+  if (expect.IsArray()) {
+    Napi::Array list = expect.As<Napi::Array>();
+    for (uint32_t i = 0; i < list.Length(); i++) {
+      Napi::Object item = list.Get(i).As<Napi::Object>();
+      FdExpect e;
+      e.hasFile = item.Get("dev").IsString() && item.Get("ino").IsString();
+      e.dev = DecimalOf(item.Get("dev"));
+      e.ino = DecimalOf(item.Get("ino"));
+      e.type = TypeBits(item.Get("type"));
+      e.mode = item.Get("mode").IsNumber() ? item.Get("mode").As<Napi::Number>().Int32Value() : -1;
+      spec.expect.push_back(e);
+    }
+  }
+  struct stat identity;
+  int own = DuplicateFor(fd, &identity);
+  if (own < 0) return Napi::Number::New(env, own);
+  auto control = std::make_shared<Control>();
+  auto* worker = new FdReceiveWorker(info[2].As<Napi::Function>(), control, own, fd, identity, std::move(spec));
+  worker->Queue();
+  return Handle(env, control);
+}
+
+}  // namespace
+
+void InitFdTraffic(Napi::Env env, Napi::Object exports) {
+  exports.Set("fdSend", Napi::Function::New<FdSend>(env, "fdSend"));
+  exports.Set("fdReceive", Napi::Function::New<FdReceive>(env, "fdReceive"));
+}
+
+}  // namespace uds

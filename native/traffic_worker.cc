@@ -1,0 +1,141 @@
+#include "traffic_worker.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+namespace uds {
+
+namespace {
+
+const char* StopName(int code) {
+  switch (code) {
+    case kStopCancelled:
+      return "cancelled";
+    case kStopClosed:
+      return "closed";
+    default:
+      return "error";
+  }
+}
+
+}  // namespace
+
+uint64_t NowNs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+bool IsBackpressure(int error) {
+  if (error == EAGAIN || error == EWOULDBLOCK) return true;
+#ifdef __APPLE__
+  // macOS fails a datagram to a full receiver at once with ENOBUFS where Linux would block.
+  if (error == ENOBUFS) return true;
+#endif
+  return false;
+}
+
+void BackOff(int attempts) {
+  long ns = 20000L << std::min(attempts, 6);
+  timespec delay = {0, std::min(ns, 1000000L)};
+  nanosleep(&delay, nullptr);
+}
+
+int Link::Check() const {
+  if (control_->cancelled.load(std::memory_order_relaxed)) return kStopCancelled;
+  // The socket JavaScript owns was closed (its number may already be another file's).
+  struct stat now;
+  if (fstat(origin_, &now) != 0 || now.st_dev != dev_ || now.st_ino != ino_) return kStopClosed;
+  return 0;
+}
+
+int Link::Wait(short events) const {
+  for (;;) {
+    int stop = Check();
+    if (stop != 0) return stop;
+    pollfd p = {fd_, events, 0};
+    int ready = poll(&p, 1, kPollSliceMs);
+    if (ready < 0) {
+      if (errno == EINTR) continue;
+      return -errno;
+    }
+    if (ready > 0) return 0;
+  }
+}
+
+TrafficWorker::TrafficWorker(Napi::Function callback, std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity)
+    : Napi::AsyncWorker(callback, "uds-fixture:traffic"), control_(std::move(control)), link_(fd, origin, identity, control_.get()) {
+  // A worker still running when the environment goes away (worker thread, Jest worker) stops.
+  napi_add_env_cleanup_hook(Env(), CancelOnTeardown, control_.get());
+}
+
+TrafficWorker::~TrafficWorker() {
+  napi_remove_env_cleanup_hook(Env(), CancelOnTeardown, control_.get());
+  close(link_.fd());
+}
+
+void TrafficWorker::OnOK() {
+  Napi::Env env = Env();
+  Napi::HandleScope scope(env);
+  Napi::Object result = Napi::Object::New(env);
+  Fill(env, result);
+  result.Set("elapsedNs", Napi::Number::New(env, static_cast<double>(endNs_ - startNs_)));
+  result.Set("stopped", Napi::String::New(env, stopped_));
+  if (error_ != 0) {
+    Napi::Object error = Napi::Object::New(env);
+    error.Set("errno", Napi::Number::New(env, error_));
+    error.Set("syscall", Napi::String::New(env, syscall_));
+    result.Set("error", error);
+  }
+  Callback().Call({result});
+}
+
+void TrafficWorker::StopWith(int code, const char* syscall) {
+  if (code < 0) {
+    error_ = code;
+    syscall_ = syscall;
+  }
+  stopped_ = StopName(code);
+}
+
+void TrafficWorker::Progress(uint64_t messages, uint64_t bytes) {
+  control_->messages.store(messages, std::memory_order_relaxed);
+  control_->bytes.store(bytes, std::memory_order_relaxed);
+}
+
+void TrafficWorker::CancelOnTeardown(void* data) { static_cast<Control*>(data)->cancelled.store(true); }
+
+Napi::Value Num(Napi::Env env, uint64_t value) { return Napi::Number::New(env, static_cast<double>(value)); }
+
+uint64_t U64(const Napi::Object& object, const char* key, uint64_t fallback) {
+  Napi::Value value = object.Get(key);
+  return value.IsNumber() ? static_cast<uint64_t>(value.As<Napi::Number>().DoubleValue()) : fallback;
+}
+
+int DuplicateFor(int fd, struct stat* identity) {
+  if (fstat(fd, identity) != 0) return -errno;
+  int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  return copy < 0 ? -errno : copy;
+}
+
+Napi::Object Handle(Napi::Env env, const std::shared_ptr<Control>& control) {
+  Napi::Object handle = Napi::Object::New(env);
+  handle.Set("cancel", Napi::Function::New(env, [control](const Napi::CallbackInfo&) { control->cancelled.store(true); }, "cancel"));
+  handle.Set("progress", Napi::Function::New(
+                             env,
+                             [control](const Napi::CallbackInfo& info) -> Napi::Value {
+                               Napi::Array out = Napi::Array::New(info.Env(), 2);
+                               out.Set(0u, Num(info.Env(), control->messages.load(std::memory_order_relaxed)));
+                               out.Set(1u, Num(info.Env(), control->bytes.load(std::memory_order_relaxed)));
+                               return out;
+                             },
+                             "progress"));
+  return handle;
+}
+
+}  // namespace uds

@@ -1,0 +1,98 @@
+// What every bulk engine on a socket shares (sequence traffic in traffic.cc, descriptor passing in
+// fd_traffic.cc): a Napi::AsyncWorker on a thread of the libuv pool, its own dup() of the socket,
+// poll()-based waiting in short slices so that a cancel request or the original descriptor being
+// closed is noticed, and the { cancel(), progress() } handle JavaScript holds while it runs.
+#pragma once
+
+#include <napi.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+namespace uds {
+
+constexpr int kPollSliceMs = 20;              // how long a cancel or a close may go unnoticed while idle
+constexpr unsigned kCheckEveryFrames = 1024;  // ... and while busy
+
+// Positive codes (a syscall failure is -errno) for why a loop stopped early.
+constexpr int kStopCancelled = 1;
+constexpr int kStopClosed = 2;
+
+uint64_t NowNs();
+bool IsBackpressure(int error);
+// A datagram sent to a full receiver: Linux's poll() cannot wait for room in another socket's
+// queue (it reports POLLOUT at once), and macOS reports ENOBUFS the same way. After a wait that
+// did not help, sleep a little, growing to 1 ms, rather than spin.
+void BackOff(int attempts);
+
+// Shared between the worker thread and the JavaScript handle (cancel, progress).
+struct Control {
+  std::atomic<bool> cancelled{false};
+  std::atomic<uint64_t> messages{0};
+  std::atomic<uint64_t> bytes{0};
+};
+
+// The worker's own descriptor, and how it knows it must stop.
+class Link {
+ public:
+  Link(int fd, int origin, const struct stat& identity, Control* control)
+      : fd_(fd), origin_(origin), dev_(identity.st_dev), ino_(identity.st_ino), control_(control) {}
+
+  int fd() const { return fd_; }
+  // 0 to go on, or kStopCancelled / kStopClosed.
+  int Check() const;
+  // Called once per message: cheap, and a real Check() every kCheckEveryFrames.
+  int Tick() {
+    if (++ticks_ % kCheckEveryFrames != 0) return 0;
+    return Check();
+  }
+  // Waits for `events`: 0 when ready (or failed: the next syscall reports it), a stop code, or -errno.
+  int Wait(short events) const;
+
+ private:
+  int fd_;
+  int origin_;
+  dev_t dev_;
+  ino_t ino_;
+  Control* control_;
+  unsigned ticks_ = 0;
+};
+
+// Owns the dup()ed descriptor and the environment cleanup hook; subclasses run the loop in
+// Execute() and add their summary in Fill().
+class TrafficWorker : public Napi::AsyncWorker {
+ public:
+  TrafficWorker(Napi::Function callback, std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity);
+  ~TrafficWorker() override;
+  void OnOK() override;
+
+ protected:
+  virtual void Fill(Napi::Env env, Napi::Object result) = 0;
+  // Records why the loop ended from a stop code or -errno.
+  void StopWith(int code, const char* syscall);
+  void Progress(uint64_t messages, uint64_t bytes);
+
+  std::shared_ptr<Control> control_;
+  Link link_;
+  uint64_t startNs_ = 0;
+  uint64_t endNs_ = 0;
+  const char* stopped_ = "complete";
+  int error_ = 0;
+  const char* syscall_ = "";
+
+ private:
+  static void CancelOnTeardown(void* data);
+};
+
+Napi::Value Num(Napi::Env env, uint64_t value);
+uint64_t U64(const Napi::Object& object, const char* key, uint64_t fallback);
+// The worker's own descriptor: a close-on-exec dup of `fd`, and the identity of the socket, so
+// the worker can tell when JavaScript closes the original.
+int DuplicateFor(int fd, struct stat* identity);
+// A handle { cancel(), progress() → [messages, bytes] } sharing `control` with the worker.
+Napi::Object Handle(Napi::Env env, const std::shared_ptr<Control>& control);
+
+}  // namespace uds
