@@ -45,11 +45,13 @@ export class PeerProcess {
     readonly id: string,
     readonly child: ChildProcess,
   ) {
+    // 'close', not 'exit': it comes after every stdio stream, the event channel included, has
+    // ended, so no event the peer wrote before exiting is still in the pipe.
     this.exited = new Promise((resolve) => {
       child.on('exit', (code, signal) => {
         this.exit = { code, signal };
-        resolve(this.exit);
       });
+      child.on('close', (code, signal) => resolve(this.exit ?? { code, signal }));
     });
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => (this.stderr += chunk));
