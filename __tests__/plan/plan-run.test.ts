@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { INHERITED_ENV_NAMES } from '../../src/plan/env';
 import path from 'node:path';
 import { planRun } from '../../src/plan/plan-run';
 import { removeRunDir } from '../../src/plan/run-dir';
@@ -66,16 +67,20 @@ describe('planRun', () => {
     expect(p.timeouts).toEqual({ runMs: 10_000, graceMs: 2_000 });
   });
 
-  it('gives every peer the harness environment, the declared env and the protocol variables', async () => {
-    process.env.UDS_FIXTURE_TEST_MARK = 'inherited';
+  it('gives every peer the documented baseline of the harness environment, the declared env and the protocol variables', async () => {
+    process.env.UDS_FIXTURE_TEST_MARK = 'not inherited';
+    process.env.LC_UDS_FIXTURE_TEST = 'inherited';
     try {
       const p = await plan(makeScenario({ server: echo }), {
         tmpBase: base,
         env: { EXTRA: 'x', SOCK: 'overridden by the declared env', UDS_FIXTURE_PEER: 'overridden by the harness' },
       });
       const env = p.peers[0]!.env;
-      expect(env.UDS_FIXTURE_TEST_MARK).toBe('inherited');
+      expect(env.UDS_FIXTURE_TEST_MARK).toBeUndefined();
+      expect(env.LC_UDS_FIXTURE_TEST).toBe('inherited');
       expect(env.PATH).toBe(process.env.PATH);
+      const allowed = new Set([...INHERITED_ENV_NAMES, 'EXTRA', 'SOCK']);
+      expect(Object.keys(env).filter((k) => !allowed.has(k as never) && !k.startsWith('LC_') && !k.startsWith('UDS_FIXTURE_'))).toEqual([]);
       expect(env.EXTRA).toBe('x');
       expect(env.SOCK).toBe(p.socket.path);
       expect(env).toMatchObject({
@@ -89,6 +94,7 @@ describe('planRun', () => {
       expect(env.UDS_FIXTURE_SOCKET_FD).toBeUndefined();
     } finally {
       delete process.env.UDS_FIXTURE_TEST_MARK;
+      delete process.env.LC_UDS_FIXTURE_TEST;
     }
   });
 
@@ -122,6 +128,7 @@ describe('planRun', () => {
 
   it('refuses an overlong socket path with its length and the limit, and leaves nothing behind', async () => {
     const deep = path.join(base, 'x'.repeat(90));
+    mkdirSync(deep);
     let err: PlanError | undefined;
     try {
       await plan(makeScenario({ server: echo }), { tmpBase: deep });
@@ -146,16 +153,43 @@ describe('planRun', () => {
     expect(readdirSync(base)).toEqual([]);
   });
 
-  it('takes the temp base from UDS_FIXTURE_TMPDIR and creates it 0700', async () => {
+  it('takes the temp base from UDS_FIXTURE_TMPDIR and uses it as it is', async () => {
     const fromEnv = path.join(base, 'env-base');
+    mkdirSync(fromEnv, { mode: 0o750 });
+    chmodSync(fromEnv, 0o750);
     process.env.UDS_FIXTURE_TMPDIR = fromEnv;
     try {
       const p = await plan(makeScenario({ server: echo }));
       expect(path.dirname(p.dir)).toBe(fromEnv);
-      expect(statSync(fromEnv).mode & 0o777).toBe(0o700);
+      expect(statSync(fromEnv).mode & 0o777).toBe(0o750);
+      expect(statSync(p.dir).mode & 0o777).toBe(0o700);
     } finally {
       delete process.env.UDS_FIXTURE_TMPDIR;
     }
+  });
+
+  it('checks a given temp base: it exists, is a directory of this user or root, and is not world-writable without the sticky bit', async () => {
+    const refused = (tmpBase: string) => plan(makeScenario({ server: echo }), { tmpBase });
+    const missing = path.join(base, 'missing');
+    await expect(refused(missing)).rejects.toMatchObject({ code: 'ERR_TMP_BASE_UNSAFE', value: missing, message: expect.stringContaining('does not exist; create it (mkdir -m 700') });
+    expect(existsSync(missing)).toBe(false);
+    const file = path.join(base, 'a-file');
+    writeFileSync(file, '');
+    await expect(refused(file)).rejects.toMatchObject({ code: 'ERR_TMP_BASE_UNSAFE', message: expect.stringContaining('is not a directory') });
+    const open = path.join(base, 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    await expect(refused(open)).rejects.toMatchObject({ code: 'ERR_TMP_BASE_UNSAFE', message: expect.stringContaining('writable by every user without the sticky bit (mode 777)') });
+    expect(readdirSync(open)).toEqual([]);
+    chmodSync(open, 0o1777);
+    const p = await plan(makeScenario({ server: echo }), { tmpBase: open });
+    expect(statSync(p.dir).mode & 0o777).toBe(0o700);
+    // Only root can hand a directory to another user; elsewhere that part cannot be set up.
+    if (process.getuid!() !== 0) return;
+    const foreign = path.join(base, 'foreign');
+    mkdirSync(foreign, { mode: 0o700 });
+    chownSync(foreign, 65534, 65534);
+    await expect(refused(foreign)).rejects.toMatchObject({ code: 'ERR_TMP_BASE_UNSAFE', message: expect.stringContaining('belongs to uid 65534') });
   });
 
   it('passes the socketpair end at fd 4 and offers ${fd}', async () => {

@@ -11,6 +11,7 @@ export type PlanErrorCode =
   | 'ERR_PAIR_PEERS'
   | 'ERR_PEER_PROGRAM_MISSING'
   | 'ERR_SUPERVISOR_MISSING'
+  | 'ERR_PATH_OUTSIDE'
   | 'ERR_FILE_NAME';
 
 export class PlanError extends Error {

@@ -79,29 +79,46 @@ function readinessFor(role: PeerRole, spec: PeerSpec, run: Pick<PlannedRun, 'soc
  * peer, an abstract `@name`, or a path. Paths resolve against the run directory, not the scenario
  * file's directory: socket files must live where teardown finds and removes them.
  */
-function resolveStepAddress(value: string, peerIds: Set<string>, vars: Variables, dir: string, where: string): string {
+function resolveStepAddress(value: string, peerIds: Set<string>, vars: Variables, dir: string, where: string, allowOutside: boolean): string {
   const text = substitute(value, vars, where);
   if (peerIds.has(text)) return text;
   if (text.startsWith('@')) {
     checkSunPath(text.slice(1), `abstract name in ${where}`);
     return text;
   }
-  return checkSunPath(path.resolve(dir, text), `socket path in ${where}`);
+  return checkSunPath(inRunDir(text, dir, where, allowOutside), `socket path in ${where}`);
 }
 
-function resolveSteps(steps: Step[], id: string, peerIds: Set<string>, vars: Variables, dir: string): Step[] {
+/**
+ * A relative path of a step, resolved in the run directory, which it may not leave (`../`)
+ * unless the scenario says `allowOutsidePaths: true`; an absolute path is explicit by itself.
+ */
+function inRunDir(text: string, dir: string, where: string, allowOutside: boolean): string {
+  const resolved = path.resolve(dir, text);
+  const rel = path.relative(dir, resolved);
+  if (!allowOutside && !path.isAbsolute(text) && (rel.startsWith('..') || path.isAbsolute(rel))) {
+    throw new PlanError(
+      'ERR_PATH_OUTSIDE',
+      text,
+      `${where}: \`${text}\` leads outside the run directory; name a path inside it, give an absolute path, or write \`allowOutsidePaths: true\` at the top of the scenario`,
+    );
+  }
+  return resolved;
+}
+
+function resolveSteps(steps: Step[], id: string, peerIds: Set<string>, vars: Variables, dir: string, allowOutside: boolean): Step[] {
   return steps.map((step) => {
     const where = `${id}.steps[${step.index}].${step.step}`;
     switch (step.step) {
       case 'connect':
       case 'send':
-        return step.to === undefined ? step : { ...step, to: resolveStepAddress(step.to, peerIds, vars, dir, `${where}.to`) };
+        return step.to === undefined ? step : { ...step, to: resolveStepAddress(step.to, peerIds, vars, dir, `${where}.to`, allowOutside) };
       case 'recv':
-        return step.from === undefined ? step : { ...step, from: resolveStepAddress(step.from, peerIds, vars, dir, `${where}.from`) };
+        return step.from === undefined ? step : { ...step, from: resolveStepAddress(step.from, peerIds, vars, dir, `${where}.from`, allowOutside) };
       case 'bind':
-        return step.path === undefined ? step : { ...step, path: resolveStepAddress(step.path, peerIds, vars, dir, `${where}.path`) };
+        return step.path === undefined ? step : { ...step, path: resolveStepAddress(step.path, peerIds, vars, dir, `${where}.path`, allowOutside) };
       case 'sendFds':
-        return step.dir === undefined ? step : { ...step, dir: path.resolve(dir, substitute(step.dir, vars, `${where}.dir`)) };
+        return step.dir === undefined ? step : { ...step, dir: inRunDir(substitute(step.dir, vars, `${where}.dir`), dir, `${where}.dir`, allowOutside) };
       default:
         return step;
     }
@@ -165,7 +182,7 @@ export function planPeer(ctx: PeerPlanContext, who: PeerIdentity): { peer: PeerP
     files: run.files,
     ownPath,
     peerPaths,
-    steps: spec.kind === 'steps' ? resolveSteps(spec.steps, who.id, peerIds, vars, run.dir) : [],
+    steps: spec.kind === 'steps' ? resolveSteps(spec.steps, who.id, peerIds, vars, run.dir, scenario.allowOutsidePaths === true) : [],
     ...(spec.kind === 'module' ? { module: spec.module } : {}),
     fdAccounting: scenario.expect.fdLeaks !== 'ignore',
   };

@@ -17,6 +17,10 @@ interface Channel {
   peer: string;
   socket: Duplex;
   relay: boolean;
+  /** a write failed because the peer is gone; nothing more is written, reading goes on */
+  writeDead?: boolean;
+  /** destroys the socket for good */
+  destroy?: () => void;
 }
 
 /**
@@ -36,6 +40,7 @@ export class EventHub {
     const channel: Channel = { peer, socket, relay };
     this.channels.push(channel);
     let partial = '';
+    channel.destroy = keepReadingAfterWriteErrors(channel);
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
       const lines = (partial + chunk).split('\n');
@@ -75,7 +80,7 @@ export class EventHub {
 
   /** Ends every channel; a scripted peer takes the end of its channel as the harness going away. */
   close(): void {
-    for (const channel of this.channels) channel.socket.destroy();
+    for (const channel of this.channels) (channel.destroy ?? (() => channel.socket.destroy()))();
     this.listeners.clear();
   }
 
@@ -107,13 +112,38 @@ export class EventHub {
 
   private send(channel: Channel, event: PeerEvent): void {
     const { socket } = channel;
-    if (socket.destroyed || !socket.writable) return;
+    if (channel.writeDead || socket.destroyed || !socket.writable) return;
     socket.write(JSON.stringify(event) + '\n');
   }
 
   private warn(code: ChannelWarning['code'], message: string): void {
     this.warnings.push({ code, message });
   }
+}
+
+/**
+ * A relayed event can be written just after the peer exited: EPIPE. A stream that fails a write
+ * marks its readable side errored too (dropping whatever arrives after) and destroys itself,
+ * which would throw away the peer's last events still unread in the kernel — its final steps,
+ * its `done`. On a busy harness that happens. So a failed write only marks the channel's writing
+ * side dead: the readable side is cleared of that write error and reads on to end-of-file, and
+ * `close()` destroys the socket. (Node keeps the error in `_readableState.errored`; there is no
+ * public way to keep reading after a write error on a Duplex.)
+ * Returns the real destroy, for `close()`.
+ */
+function keepReadingAfterWriteErrors(channel: Channel): () => void {
+  const { socket } = channel;
+  const destroy = socket.destroy.bind(socket);
+  socket.destroy = ((err?: NodeJS.ErrnoException) => {
+    if (err && IGNORED_WRITE_ERRORS.has(err.code ?? '') && !socket.readableEnded) {
+      channel.writeDead = true;
+      const readable = (socket as unknown as { _readableState?: { errored: unknown } })._readableState;
+      if (readable && readable.errored === err) readable.errored = null;
+      return socket;
+    }
+    return destroy(err);
+  }) as typeof socket.destroy;
+  return () => destroy();
 }
 
 function clip(line: string): string {

@@ -1,4 +1,11 @@
 import { rmSync } from 'node:fs';
+import { runInThisContext } from 'node:vm';
+
+/**
+ * The real process object. Jest hands test code a copy of `process` whose 'exit' and signal
+ * listeners never fire; code compiled in the main context sees the original, here and anywhere.
+ */
+const host = runInThisContext('process') as NodeJS.Process;
 
 interface GuardedRun {
   dir: string;
@@ -43,20 +50,20 @@ function onExit(): void {
  * directory.
  */
 function onFatalSignal(signal: NodeJS.Signals): void {
-  if (process.listenerCount(signal) > 1) return;
+  if (host.listenerCount(signal) > 1) return;
   killLiveRuns();
   uninstall();
-  process.kill(process.pid, signal);
+  host.kill(host.pid, signal);
 }
 
 function install(): void {
-  process.on('exit', onExit);
-  for (const signal of FATAL_SIGNALS) process.on(signal, onFatalSignal);
+  host.on('exit', onExit);
+  for (const signal of FATAL_SIGNALS) host.on(signal, onFatalSignal);
 }
 
 function uninstall(): void {
-  process.off('exit', onExit);
-  for (const signal of FATAL_SIGNALS) process.off(signal, onFatalSignal);
+  host.off('exit', onExit);
+  for (const signal of FATAL_SIGNALS) host.off(signal, onFatalSignal);
 }
 
 export interface ExitGuard {

@@ -117,11 +117,12 @@ export function spawnPeer(plan: PeerPlan, pairFd?: number): PeerProcess {
         // on stderr, which may still be on its way: the streams close within a moment.
         void settlesWithin(settled, 1_000).then(() => {
           const failed = SUPERVISOR_EXEC_LINE.exec(peer.stderr.text());
+          // The supervisor did exit: teardown must see it gone, the judge see a spawn failure.
+          peer.exit = { exitCode, signal };
           if (failed) {
             peer.spawnError = { code: failed[1]!, message: `spawn ${program} ${failed[1]}` };
             resolve(peer.spawnError);
           } else {
-            peer.exit = { exitCode, signal };
             resolve(peer.exit);
           }
         });

@@ -1,6 +1,6 @@
 // What every part of normalization needs: where problems go, where relative paths start, and the
 // names declared elsewhere in the scenario that steps may refer to.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { PathSegment } from './errors';
 import { MAX_MESSAGE_SIZE } from './limits';
@@ -17,6 +17,24 @@ export interface NormalizeContext {
   fileNames: ReadonlySet<string>;
   /** ids a step may name: `server`, `client`, `client-1` … */
   peerIds: readonly string[];
+  /** `allowOutsidePaths: true`: relative paths may lead outside `baseDir` */
+  allowOutside?: boolean;
+}
+
+/** True when `target` is `dir` or inside it. */
+export function isInside(dir: string, target: string): boolean {
+  const rel = path.relative(dir, target);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** The path with symlinks resolved as far as it exists (a missing tail is kept as written). */
+function realPathOf(target: string): string {
+  try {
+    return realpathSync(target);
+  } catch {
+    const parent = path.dirname(target);
+    return parent === target ? target : path.join(realPathOf(parent), path.basename(target));
+  }
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -39,7 +57,16 @@ export function scenarioPath(ctx: NormalizeContext, at: readonly PathSegment[], 
     ctx.problems.add(at, 'the path is empty');
     return undefined;
   }
-  return path.resolve(ctx.baseDir, written);
+  const absolute = path.resolve(ctx.baseDir, written);
+  // A relative path stays in the scenario's directory, through `..` and symlinks alike; an
+  // absolute path says by itself where it goes.
+  if (!ctx.allowOutside && !path.isAbsolute(written) && !(isInside(ctx.baseDir, absolute) && isInside(realPathOf(ctx.baseDir), realPathOf(absolute)))) {
+    ctx.problems.add(at, `\`${written}\` leads outside the scenario's directory (${ctx.baseDir})`, {
+      hint: 'keep the file next to the scenario, give an absolute path, or write `allowOutsidePaths: true` at the top of the scenario',
+    });
+    return undefined;
+  }
+  return absolute;
 }
 
 /** The bytes of a file named in the scenario, or undefined after reporting why they cannot be read. */

@@ -12,6 +12,8 @@ export const MAX_TEXT_BYTES = 1024 * 1024;
 export const MAX_DURATION_MS = 2 ** 31 - 1;
 /** SCM_MAX_FD on Linux: the most descriptors one message can carry */
 export const MAX_FDS_PER_MESSAGE = 253;
+/** messages of one bulk descriptor transfer (`sendFds` / `recvFds` with `repeat`) */
+export const MAX_FD_REPEAT = 10_000_000;
 
 export const STEP_NAMES = [
   'listen',

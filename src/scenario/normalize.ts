@@ -41,7 +41,7 @@ export function checkScenario(input: unknown, origin: ScenarioOrigin): CheckedSc
   if (!isRecord(input)) return { problems: problems.result() };
 
   const fileNames = new Set(isRecord(input.files) ? Object.keys(input.files) : []);
-  const ctx: NormalizeContext = { problems, baseDir: origin.baseDir, fileNames, peerIds: peerIdsOf(input) };
+  const ctx: NormalizeContext = { problems, baseDir: origin.baseDir, fileNames, peerIds: peerIdsOf(input), allowOutside: input.allowOutsidePaths === true };
   if (origin.file !== undefined) ctx.file = origin.file;
   if (origin.positions !== undefined) ctx.positions = origin.positions;
 
@@ -94,6 +94,7 @@ function build(ctx: NormalizeContext, input: Record<string, unknown>): Scenario 
     baseDir: ctx.baseDir,
   };
   if (typeof input.description === 'string') scenario.description = input.description;
+  if (ctx.allowOutside) scenario.allowOutsidePaths = true;
   if (ctx.file !== undefined) scenario.file = ctx.file;
 
   if (isRecord(input.server)) {

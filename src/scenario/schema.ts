@@ -7,6 +7,7 @@
 import {
   BARE_STEP_NAMES,
   MAX_CLIENTS,
+  MAX_FD_REPEAT,
   MAX_FDS_PER_MESSAGE,
   MAX_MESSAGE_COUNT,
   MAX_MESSAGE_SIZE,
@@ -110,6 +111,12 @@ const stepOptions: Record<string, JsonSchema> = {
     socket: fdEnd('one end of a socketpair'),
     dir: text('A directory to open and send, relative to the run directory (`.` is the run directory).'),
     data: { type: 'string', minLength: 1, description: 'The data bytes that carry the descriptors (default `F`).' },
+    repeat: {
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_FD_REPEAT,
+      description: `Bulk mode: send the same descriptors this many times (at most ${MAX_FD_REPEAT}), one message each, in native code; the step reports one summary.`,
+    },
   }),
   recvFds: closed('Receive descriptors and check them.', {
     ...common,
@@ -125,8 +132,16 @@ const stepOptions: Record<string, JsonSchema> = {
         type: { type: 'string', enum: ['file', 'pipe', 'socket', 'dir'], description: 'Kind of descriptor.' },
       }),
     },
-    truncated: flag('Whether the control data must be truncated (MSG_CTRUNC).'),
+    truncated: flag('Whether the control data must be truncated (MSG_CTRUNC); in bulk mode, of every message.'),
     data: text('Expected data bytes.'),
+    repeat: {
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_FD_REPEAT,
+      description:
+        `Bulk mode: receive this many messages (at most ${MAX_FD_REPEAT}) in native code, check each descriptor (` +
+        '`sameFileAs`, `type`, `mode`; not `content`), close it at once, and report one summary event.',
+    },
   }),
   shutdown: {
     description: 'shutdown(2) the connection: `read`, `write` or `both` (default).',
@@ -219,6 +234,9 @@ export const scenarioJsonSchema: JsonSchema = {
       description: 'Where the scenario runs (default both); elsewhere it is skipped with the reason.',
     },
     timeout: ref('duration', 'Limit for the whole run (default 30s).'),
+    allowOutsidePaths: flag(
+      'Let relative paths (`from:`, `file:`, `module:`, `cwd:`) lead outside the scenario file\'s directory, and relative socket paths in steps outside the run directory. Off by default.',
+    ),
     socket: {
       description: 'The socket type (`stream`, `dgram`, `seqpacket`), or `{ type, address }`.',
       anyOf: [

@@ -145,7 +145,7 @@ function sendFds(ctx: NormalizeContext, at: readonly PathSegment[], o: Options):
     ctx.problems.add(at, '`sendFds` sends nothing', { hint: 'name declared `files`, or add `pipe: true`, `socket: true` or `dir: .`' });
     return undefined;
   }
-  return withOptional({ step: 'sendFds' as const, files, data: (o.data as string | undefined) ?? DEFAULT_FD_DATA }, { pipe, socket, dir: o.dir });
+  return withOptional({ step: 'sendFds' as const, files, data: (o.data as string | undefined) ?? DEFAULT_FD_DATA }, { pipe, socket, dir: o.dir, repeat: o.repeat });
 }
 
 function recvFds(ctx: NormalizeContext, at: readonly PathSegment[], o: Options): StepBody | undefined {
@@ -166,5 +166,15 @@ function recvFds(ctx: NormalizeContext, at: readonly PathSegment[], o: Options):
   if (expect.length > count) {
     ctx.problems.add([...at, 'expect'], `\`expect\` describes ${expect.length} descriptors but \`count\` is ${count}`, { hint: `set \`count: ${expect.length}\` or remove entries` });
   }
-  return withOptional({ step: 'recvFds' as const, count, expect }, { room: o.room, truncated: o.truncated, data: o.data });
+  if (o.repeat !== undefined) {
+    // A descriptor's content is read once; in bulk mode the same file arrives again and again.
+    written.forEach((e, i) => {
+      if (e.content !== undefined) {
+        ctx.problems.add([...at, 'expect', i, 'content'], '`content` cannot be checked in bulk mode (`repeat`)', {
+          hint: 'check `sameFileAs`, `type` or `mode` instead, or read the content in a separate `recvFds` without `repeat`',
+        });
+      }
+    });
+  }
+  return withOptional({ step: 'recvFds' as const, count, expect }, { room: o.room, truncated: o.truncated, data: o.data, repeat: o.repeat });
 }

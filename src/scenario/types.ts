@@ -84,6 +84,8 @@ export interface SendFdsInput {
   dir?: string;
   /** the data bytes that carry the descriptors (at least one byte is always sent) */
   data?: string;
+  /** bulk mode: send the same descriptors this many times, one message each, in native code */
+  repeat?: number;
 }
 
 export interface FdExpectInput {
@@ -104,6 +106,8 @@ export interface RecvFdsInput {
   truncated?: boolean;
   /** expected data bytes */
   data?: string;
+  /** bulk mode: receive this many messages in native code and report one summary (`content` cannot be checked) */
+  repeat?: number;
 }
 
 export interface ReadyInputObject {
@@ -157,6 +161,8 @@ export interface ScenarioInput {
   tags?: string[];
   platforms?: Platform[];
   timeout?: DurationInput;
+  /** relative paths may lead outside the scenario's directory (and step socket paths outside the run directory) */
+  allowOutsidePaths?: boolean;
   socket?: SocketType | { type?: SocketType; address?: AddressKind };
   files?: Record<string, FileInput>;
   server?: PeerInput;
@@ -215,6 +221,8 @@ export type Step =
       socket?: { content: string };
       dir?: string;
       data: string;
+      /** bulk mode when present (absent: one message, as ever) */
+      repeat?: number;
     })
   | (StepBase & {
       step: 'recvFds';
@@ -223,6 +231,8 @@ export type Step =
       expect: FdExpectation[];
       truncated?: boolean;
       data?: string;
+      /** bulk mode when present (absent: one message, as ever) */
+      repeat?: number;
     })
   | (StepBase & { step: 'shutdown'; how: ShutdownHow })
   | (StepBase & { step: 'close'; unlink: boolean })
@@ -282,6 +292,8 @@ export interface Scenario {
   tags: string[];
   platforms: Platform[];
   timeoutMs: number;
+  /** set by `allowOutsidePaths: true`: relative paths were allowed to lead outside their directory */
+  allowOutsidePaths?: boolean;
   socket: { type: SocketType; address: AddressKind };
   files: Record<string, FileSpec>;
   server?: PeerSpec;

@@ -1,0 +1,95 @@
+// Full-size load and soak runs (the Jest suite runs smaller versions):
+//   1. SCENARIOS scenario files through `uds-fixture run --jobs JOBS`, ROUNDS times: every round
+//      must pass completely and leave the temp base empty.
+//   2. RUNS runs of one scenario in this process: descriptor count, RSS and heap are sampled and
+//      must end flat.
+// Usage: node scripts/soak.mjs [--scenarios 200] [--jobs 8] [--rounds 3] [--runs 1000]
+// Exit status 0 when every check held, 1 otherwise. Needs a built dist/ (node scripts/build.mjs).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const { writeLoadScenarios } = require('./load-scenarios.cjs');
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : Number(process.argv[i + 1]);
+}
+const SCENARIOS = option('scenarios', 200);
+const JOBS = option('jobs', 8);
+const ROUNDS = option('rounds', 3);
+const RUNS = option('runs', 1000);
+
+const work = mkdtempSync('/tmp/udsf-soak-');
+const base = path.join(work, 'base');
+mkdirSync(base, { mode: 0o700 });
+let ok = true;
+const check = (holds, message) => {
+  if (!holds) ok = false;
+  console.log(`${holds ? 'ok  ' : 'FAIL'} ${message}`);
+};
+
+try {
+  const scenarios = path.join(work, 'scenarios');
+  writeLoadScenarios(scenarios, SCENARIOS);
+  for (let round = 1; round <= ROUNDS; round++) {
+    const out = path.join(work, `out-${round}`);
+    const started = Date.now();
+    const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.cjs'), 'run', scenarios, '--jobs', String(JOBS), '--reporter', 'json', '--out', out], {
+      encoding: 'utf8',
+      env: { ...process.env, UDS_FIXTURE_TMPDIR: base, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '' },
+    });
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const file = path.join(out, 'results.json');
+    const results = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+    const failed = results ? results.results.filter((x) => !x.passed && !x.skipped) : [];
+    const names = results ? new Set(results.results.map((x) => x.name)).size : 0;
+    const left = readdirSync(base);
+    check(
+      r.status === 0 && results?.counts.failed === 0 && names === SCENARIOS && left.length === 0,
+      `round ${round}: ${SCENARIOS} scenarios, --jobs ${JOBS}: exit ${r.status}, ${results?.counts.passed ?? '?'} passed, ${results?.counts.failed ?? '?'} failed, ${names} distinct names, ${left.length} entries left in the temp base, ${seconds} s`,
+    );
+    for (const f of failed.slice(0, 5)) console.log(`     ${f.name}: ${JSON.stringify(f.failures).slice(0, 300)}`);
+    if (r.status === 2) console.log(r.stderr.slice(0, 1000));
+  }
+
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc');
+  const { runScenario } = require(path.join(root, 'dist', 'index.cjs'));
+  const fdDir = existsSync('/proc/self/fd') ? '/proc/self/fd' : '/dev/fd';
+  const sample = () => {
+    gc();
+    const m = process.memoryUsage();
+    return { fds: readdirSync(fdDir).length, rssMB: +(m.rss / 2 ** 20).toFixed(1), heapMB: +(m.heapUsed / 2 ** 20).toFixed(1) };
+  };
+  const scenario = path.join(root, 'fixtures', 'basics', 'stream-echo.scenario.yaml');
+  for (let i = 0; i < 20; i++) await runScenario(scenario, { tmpBase: base }); // warm-up
+  const samples = [{ run: 0, ...sample() }];
+  let failures = 0;
+  const started = Date.now();
+  for (let i = 1; i <= RUNS; i++) {
+    const result = await runScenario(scenario, { tmpBase: base });
+    if (!result.passed) failures++;
+    if (i % Math.max(1, Math.floor(RUNS / 10)) === 0) samples.push({ run: i, ...sample() });
+  }
+  console.log(`${RUNS} runs in one process (${((Date.now() - started) / 1000).toFixed(1)} s):`);
+  for (const s of samples) console.log(`     after ${String(s.run).padStart(5)} runs: ${s.fds} descriptors, RSS ${s.rssMB} MB, heap ${s.heapMB} MB`);
+  const first = samples[0];
+  const last = samples[samples.length - 1];
+  const mid = samples[Math.floor(samples.length / 2)];
+  check(failures === 0, `${RUNS} runs: ${failures} failed`);
+  check(last.fds === first.fds, `descriptors: ${first.fds} before, ${last.fds} after`);
+  // Flat means the second half adds no more than noise: a per-run leak grows linearly.
+  check(last.heapMB - mid.heapMB < 2, `heap: ${first.heapMB} MB → ${mid.heapMB} MB (half-way) → ${last.heapMB} MB`);
+  check(last.rssMB - mid.rssMB < 20, `RSS: ${first.rssMB} MB → ${mid.rssMB} MB (half-way) → ${last.rssMB} MB`);
+  check(readdirSync(base).length === 0, 'temp base empty after the in-process runs');
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+process.exitCode = ok ? 0 : 1;
