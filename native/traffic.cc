@@ -32,6 +32,9 @@ namespace {
 constexpr size_t kStreamBatchBytes = 64 * 1024;
 constexpr size_t kStreamReadBytes = 256 * 1024;
 constexpr size_t kMaxAnomalies = 10;
+// A receive of at most this many messages also lists each arrival, so that a small exchange keeps
+// one timeline event per message; bulk traffic reports only its summary.
+constexpr uint64_t kSmallExchange = 32;
 constexpr size_t kMaxMissingListed = 10;
 constexpr size_t kMaxSenders = 4096;
 constexpr uint64_t kWindowBits = 1u << 16;  // 8 KiB per sender
@@ -243,6 +246,14 @@ struct Anomaly {
   uint64_t bytes = 0;
   uint64_t expectedBytes = 0;
   const char* detail = "";
+};
+
+struct Arrival {
+  uint32_t sender;
+  uint64_t seq;
+  uint64_t bytes;
+  uint64_t sentNs;
+  uint64_t receivedNs;
 };
 
 struct SenderTally {
@@ -457,6 +468,7 @@ class ReceiveWorker : public TrafficWorker {
     }
     uint64_t sentNs = uds_load64(frame + 24);
     latency_.Add(now > sentNs ? now - sentNs : 0);
+    if (spec_.count <= kSmallExchange && arrivals_.size() < kSmallExchange) arrivals_.push_back({sender, seq, size, sentNs, now});
     if (sentNs < latestSentNs_) {
       reorderedGlobal_++;
     } else {
@@ -593,6 +605,7 @@ class ReceiveWorker : public TrafficWorker {
   std::unordered_map<uint32_t, SenderTally> senders_;
   std::vector<uint32_t> order_;  // senders in order of first appearance
   std::vector<Anomaly> anomalies_;
+  std::vector<Arrival> arrivals_;  // small exchanges only (kSmallExchange)
   LatencyHistogram latency_;
   uint64_t lastReadNs_ = 0;
   uint64_t latestSentNs_ = 0;
@@ -662,6 +675,21 @@ void ReceiveWorker::Fill(Napi::Env env, Napi::Object result) {
     anomalies.Set(i, out);
   }
   result.Set("anomalies", anomalies);
+
+  if (!arrivals_.empty()) {
+    Napi::Array arrivals = Napi::Array::New(env, arrivals_.size());
+    for (uint32_t i = 0; i < arrivals_.size(); i++) {
+      const Arrival& a = arrivals_[i];
+      Napi::Object out = Napi::Object::New(env);
+      out.Set("sender", Napi::String::New(env, NameOf(a.sender)));
+      out.Set("seq", Num(env, a.seq));
+      out.Set("bytes", Num(env, a.bytes));
+      out.Set("sentNs", Num(env, a.sentNs));
+      out.Set("receivedNs", Num(env, a.receivedNs));
+      arrivals.Set(i, out);
+    }
+    result.Set("arrivals", arrivals);
+  }
 
   if (latency_.count() > 0) {
     Napi::Object latency = Napi::Object::New(env);

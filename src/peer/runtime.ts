@@ -41,9 +41,10 @@ export class PeerRuntime {
     return this.exiting;
   }
 
-  emit(ev: string, details: Record<string, unknown> = {}, step?: number): void {
+  /** Writes an event; `at` (monotonic ns) dates one that happened earlier, e.g. in native code. */
+  emit(ev: string, details: Record<string, unknown> = {}, step?: number, at?: number): void {
     // The envelope keys come last: a detail can never pass for the sender or the event name.
-    const event: PeerEvent = { ...details, t: Number(process.hrtime.bigint()), peer: this.launch.id, ev };
+    const event: PeerEvent = { ...details, t: at ?? Number(process.hrtime.bigint()), peer: this.launch.id, ev };
     if (step !== undefined) event.step = step;
     this.channel?.write(event);
   }

@@ -44,10 +44,12 @@ export interface PeerEvent {
  *   the receiver's summary is ReceiverSummary in src/traffic/types.ts (received, unique, lost,
  *   duplicated, reordered, corrupt, boundaryViolations, perSender, anomalies, latency, ...);
  *   `partial: true` when the step timed out and the summary covers what arrived until then
+ * - `message` {from, seq, bytes, latencyNs}  one per arrival of a small sequence exchange (at most
+ *   SMALL_EXCHANGE = 32 messages expected), dated `t` when it arrived; bulk traffic has none
  * - `fds`    {before, after, leaked: number[]}  descriptor accounting at the end of the peer
  * - `done`   all steps completed
  */
-export type ScriptedEventName = 'start' | 'ready' | 'fail' | 'error' | 'traffic' | 'fds' | 'done';
+export type ScriptedEventName = 'start' | 'ready' | 'fail' | 'error' | 'traffic' | 'message' | 'fds' | 'done';
 
 /** Stable codes a scripted peer puts in `fail` events; the judge turns them into failures. */
 export const FAIL_CODES = [

@@ -3,6 +3,7 @@
 
 import type { PeerEvent } from '../protocol/events';
 import type { ScenarioResult } from '../judge/result';
+import { SMALL_EXCHANGE } from '../traffic/types';
 
 export type TimelineItem =
   | { kind: 'arrow'; t: number; from: string; to: string; label: string; bulk: boolean; fds: boolean }
@@ -51,15 +52,24 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
   for (const ev of result.timeline) if (ev.peer !== 'harness') seen.add(ev.peer);
   const lanes = [...seen].sort((a, b) => (a === 'server' ? -1 : b === 'server' ? 1 : a.localeCompare(b, 'en', { numeric: true })));
   const items: TimelineItem[] = [];
+  // Flows of a small exchange, drawn message by message: their sender's summary arrow would repeat them.
+  const perMessage = new Set(result.timeline.filter((ev) => ev.ev === 'message' && typeof ev.from === 'string').map((ev) => `${String(ev.from)}→${ev.peer}`));
   for (const ev of result.timeline) {
     if (ev.peer === 'harness') {
       if (ev.ev === 'timeout' || ev.ev === 'kill') items.push({ kind: 'failure', t: ev.t, peer: lanes[0] ?? 'harness', label: `harness: ${ev.ev}${typeof ev.message === 'string' ? ' — ' + ev.message : ''}` });
       continue;
     }
-    if (SENDS.has(ev.ev)) {
+    if (ev.ev === 'send' && typeof ev.messages === 'number') {
+      continue; // the step that sent sequence traffic: its `traffic` summary (or messages) draw it
+    } else if (SENDS.has(ev.ev)) {
       items.push({ kind: 'arrow', t: ev.t, from: ev.peer, to: destination(ev, lanes), label: describeSend(ev), bulk: false, fds: ev.ev === 'sendFds' });
+    } else if (ev.ev === 'message' && typeof ev.from === 'string' && lanes.includes(ev.from)) {
+      items.push({ kind: 'arrow', t: ev.t, from: ev.from, to: ev.peer, label: `#${String(ev.seq)} ${sizeLabel(ev)}`.trim(), bulk: false, fds: false });
     } else if (ev.ev === 'traffic') {
-      if (ev.role === 'sender') items.push({ kind: 'arrow', t: ev.t, from: ev.peer, to: destination(ev, lanes), label: describeTraffic(ev), bulk: true, fds: false });
+      const to = destination(ev, lanes);
+      const drawn = typeof ev.count === 'number' && ev.count <= SMALL_EXCHANGE && perMessage.has(`${ev.peer}→${to}`);
+      if (ev.role === 'sender' && drawn) continue;
+      if (ev.role === 'sender') items.push({ kind: 'arrow', t: ev.t, from: ev.peer, to, label: describeTraffic(ev), bulk: true, fds: false });
       else items.push({ kind: 'note', t: ev.t, peer: ev.peer, label: `received ${describeTraffic(ev)}` });
     } else if (ev.ev === 'fail') {
       items.push({ kind: 'failure', t: ev.t, peer: ev.peer, label: `${String(ev.code ?? 'fail')}: ${String(ev.message ?? '')}` });

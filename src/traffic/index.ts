@@ -6,3 +6,4 @@ export { describeAnomaly } from './describe';
 export { TrafficError, TrafficOptionError } from './errors';
 export * as frame from './frame';
 export type * from './types';
+export { SMALL_EXCHANGE } from './types';

@@ -118,6 +118,20 @@ export interface ReceiverSummary {
   /** the first 10 anomalies, in arrival order */
   anomalies: TrafficAnomaly[];
   latency?: LatencyStats;
+  /** every intact arrival, in order, when at most SMALL_EXCHANGE messages were expected */
+  arrivals?: TrafficArrival[];
+}
+
+/** A small exchange (at most this many messages) lists each arrival; bulk traffic only its summary. */
+export const SMALL_EXCHANGE = 32;
+
+/** One message of a small exchange, as it arrived. Times are monotonic ns, comparable across peers. */
+export interface TrafficArrival {
+  sender: string;
+  seq: number;
+  bytes: number;
+  sentNs: number;
+  receivedNs: number;
 }
 
 export interface TrafficProgress {

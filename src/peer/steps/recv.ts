@@ -19,7 +19,12 @@ export const recv: StepImpl<'recv'> = {
       const summary = await receiveSequence(sock, { ...payload, socketType: peer.launch.socket.type }, progress, (partial) =>
         peer.emit('traffic', { ...partial }, step.index),
       );
-      peer.emit('traffic', { ...summary }, step.index);
+      const { arrivals, ...totals } = summary;
+      peer.emit('traffic', { ...totals }, step.index);
+      // A small exchange keeps one event per message, dated when it arrived, for the timeline.
+      for (const a of arrivals ?? []) {
+        peer.emit('message', { from: a.sender, seq: a.seq, bytes: a.bytes, latencyNs: a.receivedNs - a.sentNs }, step.index, a.receivedNs);
+      }
       return { messages: summary.received, bytes: summary.bytes };
     }
     let details: StepDetails = {};
