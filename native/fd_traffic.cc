@@ -37,6 +37,7 @@ class OwnedFds {
  public:
   OwnedFds() = default;
   OwnedFds(const OwnedFds&) = delete;
+  OwnedFds(OwnedFds&& other) noexcept : fds_(std::move(other.fds_)) { other.fds_.clear(); }
   OwnedFds& operator=(const OwnedFds&) = delete;
   ~OwnedFds() { CloseAll(); }
   void Add(int fd) { fds_.push_back(fd); }
@@ -97,10 +98,8 @@ struct FdSendSpec {
 class FdSendWorker : public TrafficWorker {
  public:
   FdSendWorker(Napi::Function callback, std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity, FdSendSpec spec,
-               std::vector<int> fds)
-      : TrafficWorker(callback, std::move(control), fd, origin, identity), spec_(std::move(spec)) {
-    for (int copy : fds) fds_.Add(copy);
-  }
+               OwnedFds fds)
+      : TrafficWorker(callback, std::move(control), fd, origin, identity), spec_(std::move(spec)), fds_(std::move(fds)) {}
 
   void Execute() override {
     startNs_ = NowNs();
@@ -493,32 +492,18 @@ Napi::Value FdSend(const Napi::CallbackInfo& info) {
     spec.hasTo = true;
   }
   Napi::Array given = options.Get("fds").As<Napi::Array>();
-  std::vector<int> copies;
+  OwnedFds copies;  // closed here on any early return, owned by the worker once it starts
   for (uint32_t i = 0; i < given.Length(); i++) {
     int copy = fcntl(given.Get(i).As<Napi::Number>().Int32Value(), F_DUPFD_CLOEXEC, 0);
-    if (copy < 0) {
-      int error = -errno;
-      for (int c : copies) close(c);
-      return Napi::Number::New(env, error);
-    }
-    copies.push_back(copy);
+    if (copy < 0) return Napi::Number::New(env, -errno);
+    copies.Add(copy);
   }
-  struct stat identity;
-  int own = DuplicateFor(fd, &identity);
-  if (own < 0) {
-    for (int c : copies) close(c);
-    return Napi::Number::New(env, own);
-  }
-  auto control = std::make_shared<Control>();
-  auto* worker = new FdSendWorker(info[2].As<Napi::Function>(), control, own, fd, identity, std::move(spec), std::move(copies));
-  worker->Queue();
-  return Handle(env, control);
+  return StartWorker<FdSendWorker>(info, fd, std::move(spec), std::move(copies));
 }
 
 // fdReceive(fd, { type, repeat, count, room, truncated, dataBytes, data, expect }, callback):
 // a handle, or -errno. expect: [{ dev, ino (decimal strings), type, mode }], each key optional.
 Napi::Value FdReceive(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
   int fd = info[0].As<Napi::Number>().Int32Value();
   Napi::Object options = info[1].As<Napi::Object>();
   FdReceiveSpec spec;
@@ -545,13 +530,7 @@ Napi::Value FdReceive(const Napi::CallbackInfo& info) {
       spec.expect.push_back(e);
     }
   }
-  struct stat identity;
-  int own = DuplicateFor(fd, &identity);
-  if (own < 0) return Napi::Number::New(env, own);
-  auto control = std::make_shared<Control>();
-  auto* worker = new FdReceiveWorker(info[2].As<Napi::Function>(), control, own, fd, identity, std::move(spec));
-  worker->Queue();
-  return Handle(env, control);
+  return StartWorker<FdReceiveWorker>(info, fd, std::move(spec));
 }
 
 }  // namespace

@@ -756,31 +756,18 @@ Napi::Value TrafficSend(const Napi::CallbackInfo& info) {
       }
     }
   }
-  struct stat identity;
-  int copy = DuplicateFor(fd, &identity);
-  if (copy < 0) return Napi::Number::New(env, copy);
-  auto control = std::make_shared<Control>();
-  auto* worker = new SendWorker(info[2].As<Napi::Function>(), control, copy, fd, identity, std::move(spec));
-  worker->Queue();
-  return Handle(env, control);
+  return StartWorker<SendWorker>(info, fd, std::move(spec));
 }
 
 // trafficReceive(fd, spec, callback): a handle, or -errno.
 Napi::Value TrafficReceive(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
   int fd = info[0].As<Napi::Number>().Int32Value();
   Napi::Object options = info[1].As<Napi::Object>();
   ReceiveSpec spec;
   spec.type = static_cast<int>(U64(options, "type", SOCK_STREAM));
   spec.count = U64(options, "count", 0);
   spec.maxSize = static_cast<uint32_t>(std::min<uint64_t>(U64(options, "maxSize", 65536), UDS_FRAME_MAX_BYTES));
-  struct stat identity;
-  int copy = DuplicateFor(fd, &identity);
-  if (copy < 0) return Napi::Number::New(env, copy);
-  auto control = std::make_shared<Control>();
-  auto* worker = new ReceiveWorker(info[2].As<Napi::Function>(), control, copy, fd, identity, spec);
-  worker->Queue();
-  return Handle(env, control);
+  return StartWorker<ReceiveWorker>(info, fd, spec);
 }
 
 // trafficFrame(sender, seq, size, sentNs): one data frame, as the engine builds it (tests use it

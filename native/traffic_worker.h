@@ -95,4 +95,18 @@ int DuplicateFor(int fd, struct stat* identity);
 // A handle { cancel(), progress() → [messages, bytes] } sharing `control` with the worker.
 Napi::Object Handle(Napi::Env env, const std::shared_ptr<Control>& control);
 
+// Starts `Worker` on its own duplicate of the socket `fd`, with the JavaScript callback in info[2]
+// and `args` after the common ones; returns its handle, or -errno when the socket cannot be used
+// (then nothing was moved out of `args`).
+template <typename Worker, typename... Args>
+Napi::Value StartWorker(const Napi::CallbackInfo& info, int fd, Args&&... args) {
+  struct stat identity;
+  int copy = DuplicateFor(fd, &identity);
+  if (copy < 0) return Napi::Number::New(info.Env(), copy);
+  auto control = std::make_shared<Control>();
+  auto* worker = new Worker(info[2].As<Napi::Function>(), control, copy, fd, identity, std::forward<Args>(args)...);
+  worker->Queue();
+  return Handle(info.Env(), control);
+}
+
 }  // namespace uds

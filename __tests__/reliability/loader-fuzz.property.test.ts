@@ -14,7 +14,42 @@ function scenarioFiles(dir: string): string[] {
   });
 }
 
-const bases = scenarioFiles(path.join(repoRoot, 'fixtures')).map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+// Besides the shipped files, one that uses most keys of the format at once.
+const EVERY_KEY = {
+  file: '/scenarios/every-key.yaml',
+  text: `name: mutated scenario
+tags: [smoke]
+timeout: 10s
+socket: { type: stream, address: path }
+files:
+  log: { content: "line one\\n", mode: "0600" }
+server:
+  env: { MODE: test }
+  steps:
+    - listen: { backlog: 4 }
+    - accept: { expectPeer: { uid: self }, timeout: 2s }
+    - recvFds: { count: 1, expect: [ { sameFileAs: log, content: "line one\\n", type: file } ] }
+    - recv: { count: 100, size: "1..64", pattern: sequence }
+    - shutdown: write
+    - close: { unlink: false }
+clients:
+  count: 2
+  steps:
+    - waitFor: { peer: server, event: listen }
+    - connect: { expectError: ECONNREFUSED }
+    - sendFds: { files: [log], pipe: { content: hi } }
+    - send: { hex: "00ff" }
+    - sleep: 5ms
+    - exit: 0
+expect:
+  exit: { server: 0, clients: { code: 0 } }
+  stdout: { server: "^ok" }
+  ordering: per-sender
+  within: 1s
+`,
+};
+
+const bases = [EVERY_KEY, ...scenarioFiles(path.join(repoRoot, 'fixtures')).map((file) => ({ file, text: readFileSync(file, 'utf8') }))];
 
 const SIGNIFICANT = [':', '-', ' ', '\n', '[', ']', '{', '}', '"', "'", '&a ', '*a', '<<: *a', '!', '!!str ', '#', '|', '>', ',', '?', '0x', '1e309', '-1', '..', '${', '${socket}', '../', '\0', '\t', '\u00e9', '\ud83d\ude00', '%', '@', '`', '~', 'null', 'true'];
 
@@ -65,6 +100,10 @@ describe('fuzzing the loader', () => {
     expect(bases.length).toBeGreaterThan(20);
   });
 
+  it('the file that uses most keys is valid before it is mutated', () => {
+    expect(checkScenarioText(EVERY_KEY.text, EVERY_KEY.file).problems).toEqual([]);
+  });
+
   it('10 000 mutated files give a Scenario or positioned problems only', () => {
     fc.assert(
       fc.property(fc.nat({ max: bases.length - 1 }), fc.array(edit, { minLength: 1, maxLength: 6 }), (which, edits) => {
@@ -84,7 +123,9 @@ describe('fuzzing the loader', () => {
           expect(problem.col).toBeGreaterThanOrEqual(1);
           expect(problem.message).not.toMatch(/undefined|\[object Object\]|NaN/);
         }
-        const formatted = new ScenarioError(problems, { file }).format();
+        const error = new ScenarioError(problems, { file });
+        expect(error.code).toBe('ERR_SCENARIO_INVALID');
+        const formatted = error.format();
         expect(formatted).not.toMatch(STACK_LINE);
       }),
       { numRuns: 10_000 },
