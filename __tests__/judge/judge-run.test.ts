@@ -79,7 +79,7 @@ describe('judgeRun', () => {
         step: { name: 'recv', index: 2 },
         pos,
         cause: 'RECV_MISMATCH',
-        message: 'server: step 3 (recv) failed: received "hullo", expected "hello"',
+        message: 'step 3 (recv) failed: received "hullo", expected "hello"',
       },
     ]);
   });
@@ -87,7 +87,7 @@ describe('judgeRun', () => {
   it('adds expected and got when the peer message lacks them', () => {
     const timeline: PeerEvent[] = [{ t: 5, peer: 'server', ev: 'fail', step: 1, code: 'PEER_CRED_MISMATCH', message: 'peer uid differs', expected: 0, got: 1000 }];
     expect(messages(scripted(), record({ timeline, peers: [peer('server', { exitCode: 1 }), peer('client')] }))).toEqual([
-      ['STEP_FAILED', 'server: step 2 (accept) failed: peer uid differs (expected 0, got 1000)'],
+      ['STEP_FAILED', 'step 2 (accept) failed: peer uid differs (expected 0, got 1000)'],
     ]);
   });
 

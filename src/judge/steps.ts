@@ -18,7 +18,8 @@ export const stepVerdict: Verdict = ({ scenario, record }) => {
     const step = stepOf(scenario, event.peer, event.step);
     const cause = typeof event.code === 'string' ? event.code : undefined;
     const where = step ? `step ${step.index + 1} (${step.step})` : typeof event.step === 'number' ? `step ${event.step + 1}` : 'a step';
-    let message = `${event.peer}: ${where} failed: ${typeof event.message === 'string' ? event.message : cause ?? 'no message'}`;
+    // Every renderer puts the peer (`failure.peer`) before the message; the message does not repeat it.
+    let message = `${where} failed: ${typeof event.message === 'string' ? event.message : cause ?? 'no message'}`;
     if ('expected' in event && 'got' in event && !message.includes('expected')) {
       message += ` (expected ${show(event.expected)}, got ${show(event.got)})`;
     }

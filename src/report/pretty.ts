@@ -52,7 +52,7 @@ export function toPretty(summary: RunSummary, c: Palette, options: PrettyOptions
   ];
   if (n.skipped) parts.push(c.yellow(`${n.skipped} skipped`));
   if (n.invalid) parts.push(c.red(`${n.invalid} invalid`));
-  lines.push(`${parts.join(', ')} ${c.dim(`(${n.total} scenarios in ${(summary.durationMs / 1000).toFixed(2)} s)`)}`);
+  lines.push(`${parts.join(', ')} ${c.dim(`(${n.total} scenario${n.total === 1 ? '' : 's'} in ${(summary.durationMs / 1000).toFixed(2)} s)`)}`);
   if (options.reportFiles?.length) {
     lines.push(c.dim('reports:'));
     for (const f of options.reportFiles) lines.push(c.dim(`  ${f}`));
