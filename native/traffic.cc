@@ -32,9 +32,8 @@ namespace {
 constexpr size_t kStreamBatchBytes = 64 * 1024;
 constexpr size_t kStreamReadBytes = 256 * 1024;
 constexpr size_t kMaxAnomalies = 10;
-// A receive of at most this many messages also lists each arrival, so that a small exchange keeps
-// one timeline event per message; bulk traffic reports only its summary.
-constexpr uint64_t kSmallExchange = 32;
+// Small exchanges list each arrival (src/traffic SMALL_EXCHANGE decides which); this bounds the list.
+constexpr uint64_t kMaxArrivalsListed = 1024;
 constexpr size_t kMaxMissingListed = 10;
 constexpr size_t kMaxSenders = 4096;
 constexpr uint64_t kWindowBits = 1u << 16;  // 8 KiB per sender
@@ -279,6 +278,7 @@ struct ReceiveSpec {
   int type = SOCK_STREAM;
   uint64_t count = 0;
   uint32_t maxSize = 65536;
+  uint64_t listArrivals = 0;  // how many arrivals to list, one by one (small exchanges)
 };
 
 class ReceiveWorker : public TrafficWorker {
@@ -468,7 +468,7 @@ class ReceiveWorker : public TrafficWorker {
     }
     uint64_t sentNs = uds_load64(frame + 24);
     latency_.Add(now > sentNs ? now - sentNs : 0);
-    if (spec_.count <= kSmallExchange && arrivals_.size() < kSmallExchange) arrivals_.push_back({sender, seq, size, sentNs, now});
+    if (arrivals_.size() < spec_.listArrivals) arrivals_.push_back({sender, seq, size, sentNs, now});
     if (sentNs < latestSentNs_) {
       reorderedGlobal_++;
     } else {
@@ -605,7 +605,7 @@ class ReceiveWorker : public TrafficWorker {
   std::unordered_map<uint32_t, SenderTally> senders_;
   std::vector<uint32_t> order_;  // senders in order of first appearance
   std::vector<Anomaly> anomalies_;
-  std::vector<Arrival> arrivals_;  // small exchanges only (kSmallExchange)
+  std::vector<Arrival> arrivals_;  // the first spec_.listArrivals intact arrivals
   LatencyHistogram latency_;
   uint64_t lastReadNs_ = 0;
   uint64_t latestSentNs_ = 0;
@@ -767,6 +767,7 @@ Napi::Value TrafficReceive(const Napi::CallbackInfo& info) {
   spec.type = static_cast<int>(U64(options, "type", SOCK_STREAM));
   spec.count = U64(options, "count", 0);
   spec.maxSize = static_cast<uint32_t>(std::min<uint64_t>(U64(options, "maxSize", 65536), UDS_FRAME_MAX_BYTES));
+  spec.listArrivals = std::min<uint64_t>(U64(options, "listArrivals", 0), kMaxArrivalsListed);
   return StartWorker<ReceiveWorker>(info, fd, spec);
 }
 

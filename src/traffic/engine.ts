@@ -7,6 +7,7 @@ import { TrafficOptionError } from './errors';
 import { MAX_FRAME_BYTES, senderNumber } from './frame';
 import { trafficBinding, type NativeOutcome } from './native';
 import { nativeType, startRun } from './run';
+import { SMALL_EXCHANGE } from './types';
 import type {
   ReceiveTrafficOptions,
   ReceiverSummary,
@@ -39,7 +40,8 @@ export function sendTraffic(sock: UnixSocket, options: SendTrafficOptions): Traf
 export function receiveTraffic(sock: UnixSocket, options: ReceiveTrafficOptions): TrafficRun<ReceiverSummary> {
   checkCount(options.count, 'count');
   checkSize(options.size);
-  const spec = { type: nativeType(sock), count: options.count, maxSize: options.size.max };
+  // A small exchange has the engine list each arrival (for per-message timeline events).
+  const spec = { type: nativeType(sock), count: options.count, maxSize: options.size.max, listArrivals: options.count <= SMALL_EXCHANGE ? options.count : 0 };
   return startRun(sock, 'recv', (done) => trafficBinding().trafficReceive(sock.fd, spec, done), receiverSummary);
 }
 

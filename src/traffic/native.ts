@@ -22,6 +22,8 @@ export interface NativeReceiveSpec {
   type: number;
   count: number;
   maxSize: number;
+  /** list this many arrivals one by one (a small exchange), 0 for none */
+  listArrivals: number;
 }
 
 /** What the worker hands back: the summary fields native code knows, plus errno on failure. */

@@ -118,7 +118,7 @@ export interface ReceiverSummary {
   /** the first 10 anomalies, in arrival order */
   anomalies: TrafficAnomaly[];
   latency?: LatencyStats;
-  /** every intact arrival, in order, when at most SMALL_EXCHANGE messages were expected */
+  /** every intact arrival, in order, when at most SMALL_EXCHANGE messages were expected (the engine lists them on request) */
   arrivals?: TrafficArrival[];
 }
 
