@@ -53,6 +53,26 @@ describeBuilt('scripted scenarios (skipped unless built: node scripts/build.mjs 
     expect(result.failures[0]).toMatchObject({ code: 'STEP_FAILED', peer: 'server', step: { name: 'recv', index: 2 } });
   });
 
+  it('a run that times out names the step each scripted peer was stuck in and what it waited for', async () => {
+    const result = await runScenario(
+      {
+        name: 'stuck',
+        server: { steps: ['listen', 'accept', { recv: { text: 'hello' } }, 'close'] },
+        client: { steps: ['connect', { send: { text: 'hel' } }, { waitFor: { peer: 'server', event: 'recv', timeout: '20s' } }, 'close'] },
+      },
+      { tmpBase: base, timeout: 1_500 },
+    );
+    const timeout = result.failures.find((f) => f.code === 'TIMEOUT');
+    expect(timeout).toMatchObject({ peer: 'server', step: { name: 'recv', index: 2 } });
+    expect(timeout!.message).toMatch(/still running and killed: server at step 3 \(recv\), waiting for \d+ ms for 5 bytes from the client; got 3; /);
+    expect(timeout!.message).toMatch(/client at step 3 \(waitFor\), waiting for \d+ ms for 1 "recv" event from server; saw 0/);
+    // Each peer still died of the harness's signal, after saying where it was.
+    expect(result.peers.map((p) => [p.id, p.signal])).toEqual([
+      ['server', 'SIGTERM'],
+      ['client', 'SIGTERM'],
+    ]);
+  });
+
   it('dgram exchange with a bound client', async () => {
     const result = await run({
       name: 'dgram exchange',

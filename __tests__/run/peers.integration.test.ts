@@ -71,7 +71,7 @@ describe('executePlan with external peers', () => {
       {
         code: 'TIMEOUT',
         message:
-          'the run exceeded its timeout of 1500 ms; still running and killed: server; raise `timeout:` if the scenario needs longer, or look at the timeline for the step that hung',
+          'the run exceeded its timeout of 1500 ms; still running and killed: server (it reported no event); raise `timeout:` if the scenario needs longer, or look at the timeline for the step that hung',
       },
     ]);
     expect(gone(pids.pid)).toBe(true);

@@ -1,14 +1,38 @@
+import type { PeerEvent } from '../protocol/events';
+import type { Scenario } from '../scenario/types';
+import { stepOf } from './peers';
 import type { Failure } from './result';
 import type { Verdict } from './verdict';
 
-/** The whole run hit its timeout: which peers were still running and had to be killed. */
-export const timeoutVerdict: Verdict = ({ record }) => {
+/**
+ * The whole run hit its timeout: which peers were still running and had to be killed, and for
+ * each, where it was stuck. A scripted peer says so itself as it is stopped (its `stopped` event
+ * names the step and what the step waited for); of any other peer the last event is known.
+ */
+export const timeoutVerdict: Verdict = ({ scenario, record }) => {
   if (!record.timedOut) return {};
   const killed = record.peers.filter((p) => p.stoppedBy === 'timeout').map((p) => p.id);
-  const still = killed.length > 0 ? `; still running and killed: ${killed.join(', ')}` : '';
+  const where = killed.map((id) => whereStuck(scenario, id, record.timeline));
+  const still = killed.length > 0 ? `; still running and killed: ${where.join('; ')}` : '';
   const failure: Failure = {
     code: 'TIMEOUT',
     message: `the run exceeded its timeout of ${record.timeoutMs} ms${still}; raise \`timeout:\` if the scenario needs longer, or look at the timeline for the step that hung`,
   };
+  const first = record.timeline.find((e) => e.ev === 'stopped' && killed.includes(e.peer));
+  const step = first ? stepOf(scenario, first.peer, first.step) : undefined;
+  if (first && step) Object.assign(failure, { peer: first.peer, step: { name: step.step, index: step.index }, ...(step.pos ? { pos: step.pos } : {}) });
   return { failures: [failure] };
 };
+
+function whereStuck(scenario: Scenario, peer: string, timeline: readonly PeerEvent[]): string {
+  const stopped = timeline.find((e) => e.peer === peer && e.ev === 'stopped');
+  if (stopped) {
+    const step = stepOf(scenario, peer, stopped.step);
+    if (!step || typeof stopped.waitingFor !== 'string') return `${peer} (between steps)`;
+    const line = step.pos ? `, line ${step.pos.line}` : '';
+    const since = typeof stopped.forMs === 'number' ? ` for ${stopped.forMs} ms` : '';
+    return `${peer} at step ${step.index + 1} (${step.step}${line}), waiting${since} for ${stopped.waitingFor}`;
+  }
+  const last = [...timeline].reverse().find((e) => e.peer === peer);
+  return last ? `${peer} (its last event: ${last.ev})` : `${peer} (it reported no event)`;
+}

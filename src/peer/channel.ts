@@ -29,7 +29,10 @@ export class EventChannel {
   private lastWrite: Promise<void> = Promise.resolve();
   private partial = '';
 
-  private constructor(private readonly socket: net.Socket) {}
+  private constructor(
+    private readonly socket: net.Socket,
+    private readonly fd: number,
+  ) {}
 
   static open(handlers: ChannelHandlers, fd: number = EVENTS_FD): EventChannel {
     const found = describeFd(fd);
@@ -41,7 +44,7 @@ export class EventChannel {
       );
     }
     const socket = new net.Socket({ fd, readable: true, writable: true, allowHalfOpen: true });
-    const channel = new EventChannel(socket);
+    const channel = new EventChannel(socket, fd);
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => channel.receive(chunk, handlers));
     socket.on('end', () => handlers.lost('the harness closed the event channel'));
@@ -55,6 +58,18 @@ export class EventChannel {
     this.lastWrite = new Promise((resolve) => {
       this.socket.write(line, () => resolve());
     });
+  }
+
+  /**
+   * Writes one line synchronously, for a process that ends right after. Best effort: a full or
+   * closed channel loses the line rather than block the peer's exit.
+   */
+  writeNow(event: PeerEvent): void {
+    try {
+      fs.writeSync(this.fd, JSON.stringify(event) + '\n');
+    } catch {
+      // EAGAIN (the harness is not reading) or EPIPE (it is gone): nothing more to do
+    }
   }
 
   /** Resolves once every written line is in the kernel (or the channel is gone). */

@@ -39,6 +39,18 @@ export async function runPeerProgram(launch: PeerLaunch): Promise<never> {
   };
   process.on('uncaughtException', unexpected);
   process.on('unhandledRejection', unexpected);
+  // The harness ends a peer with SIGTERM when the run times out: say first where this peer was
+  // stuck, so the verdict can name the step and what it waited for. Then die of the signal, as
+  // the harness expects (once() has removed the listener, so the default action applies).
+  process.once('SIGTERM', () => {
+    const running = peer.running;
+    peer.emitNow(
+      'stopped',
+      { signal: 'SIGTERM', ...(running ? { waitingFor: running.describe(), forMs: Date.now() - running.startedAt } : {}) },
+      running?.step.index,
+    );
+    process.kill(process.pid, 'SIGTERM');
+  });
 
   let channel: EventChannel;
   try {

@@ -7,12 +7,18 @@ export class StepProgress {
   private describeWait: () => string = () => 'the step to complete';
   private customTimeout?: () => StepFailure;
   readonly deadline: number;
+  readonly startedAt = Date.now();
 
   constructor(
     readonly step: Step,
     readonly timeoutMs: number,
   ) {
-    this.deadline = Date.now() + timeoutMs;
+    this.deadline = this.startedAt + timeoutMs;
+  }
+
+  /** What the step waits for right now, e.g. for the `stopped` event when the harness ends the peer. */
+  describe(): string {
+    return this.describeWait();
   }
 
   /** Describe what the step waits for now; read only when the timeout passes. */

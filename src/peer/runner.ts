@@ -12,6 +12,7 @@ export async function runStep(step: Step, peer: PeerRuntime): Promise<void> {
   const impl = STEPS[step.step] as unknown as AnyStepImpl;
   const timeoutMs = step.timeoutMs ?? (impl.untimed ? undefined : DEFAULT_STEP_TIMEOUT_MS);
   const progress = new StepProgress(step, timeoutMs ?? Number.POSITIVE_INFINITY);
+  peer.running = progress;
   const work = impl.run(step, peer, progress);
   // Once the timeout won, the step's late outcome changes nothing: the peer is already failing.
   work.catch(() => undefined);
@@ -49,6 +50,7 @@ export async function runStep(step: Step, peer: PeerRuntime): Promise<void> {
     );
   } finally {
     clearTimeout(timer);
+    if (peer.running === progress) peer.running = undefined;
   }
   if (step.expectError !== undefined) {
     throw new StepFailure(

@@ -7,6 +7,7 @@ import { UnixSocket, type UnixAddress } from '../socket';
 import { sameAddress } from './address';
 import type { EventChannel } from './channel';
 import { EventLog } from './event-log';
+import type { StepProgress } from './progress';
 
 /** The socket `send` and `recv` use: an accepted or connected one, or a bound datagram socket. */
 export interface Endpoint {
@@ -26,6 +27,8 @@ export class PeerRuntime {
   current?: Endpoint;
   /** sender of the last datagram received: the default destination of an unconnected reply */
   lastFrom?: UnixAddress;
+  /** the step running now, for the `stopped` event */
+  running?: StepProgress;
   private readonly sockets = new Set<UnixSocket>();
   private readonly boundPaths = new Set<string>();
   private channel?: EventChannel;
@@ -47,6 +50,13 @@ export class PeerRuntime {
     const event: PeerEvent = { ...details, t: at ?? Number(process.hrtime.bigint()), peer: this.launch.id, ev };
     if (step !== undefined) event.step = step;
     this.channel?.write(event);
+  }
+
+  /** Writes an event at once, synchronously: the process is about to end by a signal. */
+  emitNow(ev: string, details: Record<string, unknown> = {}, step?: number): void {
+    const event: PeerEvent = { ...details, t: Number(process.hrtime.bigint()), peer: this.launch.id, ev };
+    if (step !== undefined) event.step = step;
+    this.channel?.writeNow(event);
   }
 
   /** Remember a socket so that `close`, a failure or the end of the steps closes it. */

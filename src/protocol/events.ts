@@ -46,10 +46,12 @@ export interface PeerEvent {
  *   `partial: true` when the step timed out and the summary covers what arrived until then
  * - `message` {from, seq, bytes, latencyNs}  one per arrival of a small sequence exchange (at most
  *   SMALL_EXCHANGE = 32 messages expected), dated `t` when it arrived; bulk traffic has none
+ * - `stopped` {signal, waitingFor?, forMs?}  the harness ended the peer (SIGTERM, at the run's
+ *   timeout); `step` and `waitingFor` name the step it was in and what that step waited for
  * - `fds`    {before, after, leaked: number[]}  descriptor accounting at the end of the peer
  * - `done`   all steps completed
  */
-export type ScriptedEventName = 'start' | 'ready' | 'fail' | 'error' | 'traffic' | 'message' | 'fds' | 'done';
+export type ScriptedEventName = 'start' | 'ready' | 'fail' | 'error' | 'traffic' | 'message' | 'stopped' | 'fds' | 'done';
 
 /** Stable codes a scripted peer puts in `fail` events; the judge turns them into failures. */
 export const FAIL_CODES = [
