@@ -230,7 +230,6 @@ class FdReceiveWorker : public TrafficWorker {
     startNs_ = NowNs();
     size_t bufferBytes = spec_.type == SOCK_STREAM ? std::max<size_t>(spec_.dataBytes, 1) : std::max(spec_.dataBytes + 1, kDatagramBufferBytes);
     buffer_.assign(bufferBytes, 0);
-    control_buffer_.assign(CMSG_SPACE(std::max<size_t>(spec_.room, 1) * sizeof(int)), 0);
     int code = 0;
     while (received_ < spec_.repeat) {
       OwnedFds fds;
@@ -308,19 +307,7 @@ class FdReceiveWorker : public TrafficWorker {
       msghdr message{};
       message.msg_iov = &vector;
       message.msg_iovlen = 1;
-      message.msg_control = control_buffer_.data();
-      message.msg_controllen = static_cast<socklen_t>(control_buffer_.size());
-#ifdef __linux__
-      // As NativeSocket::ReceiveMessage: CMSG_SPACE rounds up to 8 bytes on Linux, and the kernel
-      // fills whatever room there is, so CMSG_LEN gives exactly `room` slots (none for room 0).
-      message.msg_controllen = spec_.room > 0 ? static_cast<socklen_t>(CMSG_LEN(spec_.room * sizeof(int))) : 0;
-      if (spec_.room == 0) message.msg_control = nullptr;
-#else
-      if (spec_.room == 0) {
-        message.msg_control = nullptr;
-        message.msg_controllen = 0;
-      }
-#endif
+      control_.Attach(&message);
       // kRecvFlags carries MSG_CMSG_CLOEXEC on Linux: received descriptors are close-on-exec atomically.
       ssize_t result = recvmsg(link_.fd(), &message, kRecvFlags);
       if (result < 0) {
@@ -331,24 +318,12 @@ class FdReceiveWorker : public TrafficWorker {
         if (code != 0) return code;
         continue;
       }
-      size_t before = fds->fds().size();
-      for (cmsghdr* header = CMSG_FIRSTHDR(&message); header != nullptr; header = CMSG_NXTHDR(&message, header)) {
-        if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
-        size_t n = (header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        const unsigned char* slots = CMSG_DATA(header);
-        for (size_t i = 0; i < n; i++) {
-          int fd;
-          memcpy(&fd, slots + i * sizeof(int), sizeof fd);
-          fds->Add(fd);
-#ifdef __APPLE__
-          // macOS has no MSG_CMSG_CLOEXEC; a fork in another thread before this line could inherit it.
-          fcntl(fd, F_SETFD, FD_CLOEXEC);
-#endif
-        }
-      }
-      if (message.msg_flags & MSG_CTRUNC) ctrunc_ = true;
+      // kRecvFlags has made them close-on-exec on Linux; Take() does it on macOS.
+      std::vector<int> arrived;
+      if (control_.Take(&message, &arrived)) ctrunc_ = true;
+      for (int fd : arrived) fds->Add(fd);
+      bool gotFds = !arrived.empty();
       if (message.msg_flags & MSG_TRUNC) trunc_ = true;
-      bool gotFds = fds->fds().size() > before;
       if (result == 0 && !gotFds && spec_.type != SOCK_DGRAM) return kStopEof;
       have += static_cast<size_t>(result);
       bytes_ += static_cast<uint64_t>(result);
@@ -435,7 +410,7 @@ class FdReceiveWorker : public TrafficWorker {
 
   FdReceiveSpec spec_;
   std::vector<char> buffer_;
-  std::vector<char> control_buffer_;
+  ControlBuffer control_{spec_.room};  // after spec_, which it is sized from
   std::vector<Mismatch> mismatches_;
   size_t have_ = 0;
   bool ctrunc_ = false;

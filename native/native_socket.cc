@@ -283,7 +283,7 @@ Napi::Value NativeSocket::ReceiveMessage(const Napi::CallbackInfo& info) {
   size_t maxBytes = static_cast<size_t>(info[0].As<Napi::Number>().Int64Value());
   size_t maxFds = static_cast<size_t>(info[1].As<Napi::Number>().Int64Value());
   receiveBuffer_.resize(std::max<size_t>(maxBytes, 1));
-  controlBuffer_.assign(maxFds > 0 ? CMSG_SPACE(maxFds * sizeof(int)) : 0, 0);
+  ControlBuffer control(maxFds);
 
   iovec vector{receiveBuffer_.data(), maxBytes};
   sockaddr_un from{};
@@ -292,14 +292,7 @@ Napi::Value NativeSocket::ReceiveMessage(const Napi::CallbackInfo& info) {
   message.msg_iovlen = 1;
   message.msg_name = &from;
   message.msg_namelen = sizeof from;
-  message.msg_control = controlBuffer_.empty() ? nullptr : controlBuffer_.data();
-  message.msg_controllen = static_cast<socklen_t>(controlBuffer_.size());
-#ifdef __linux__
-  // Linux fills as many descriptors as msg_controllen has room for, and CMSG_SPACE rounds up to 8
-  // bytes: room for 1 would take 2. CMSG_LEN is the exact room, so `room: N` means N. (macOS pads
-  // to 4 bytes, so CMSG_SPACE is exact there already.)
-  if (maxFds > 0) message.msg_controllen = static_cast<socklen_t>(CMSG_LEN(maxFds * sizeof(int)));
-#endif
+  control.Attach(&message);
 
   ssize_t received;
   do {
@@ -308,18 +301,7 @@ Napi::Value NativeSocket::ReceiveMessage(const Napi::CallbackInfo& info) {
   if (received < 0) return Result(env, -errno);
 
   std::vector<int> fds;
-  if (message.msg_controllen > 0) {
-    for (cmsghdr* header = CMSG_FIRSTHDR(&message); header != nullptr; header = CMSG_NXTHDR(&message, header)) {
-      if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
-      size_t count = (header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-      auto* slots = reinterpret_cast<const unsigned char*>(CMSG_DATA(header));
-      for (size_t i = 0; i < count; i++) {
-        int fd;
-        memcpy(&fd, slots + i * sizeof(int), sizeof fd);
-        fds.push_back(fd);
-      }
-    }
-  }
+  bool controlTruncated = control.Take(&message, &fds);
   for (int fd : fds) {
     int result = PrepareReceivedDescriptor(fd);
     if (result < 0) {
@@ -334,7 +316,7 @@ Napi::Value NativeSocket::ReceiveMessage(const Napi::CallbackInfo& info) {
   out.Set("data", Napi::Buffer<char>::Copy(env, receiveBuffer_.data(), std::min(static_cast<size_t>(received), maxBytes)));
   out.Set("fds", fdArray);
   out.Set("truncated", Napi::Boolean::New(env, (message.msg_flags & MSG_TRUNC) != 0));
-  out.Set("controlTruncated", Napi::Boolean::New(env, (message.msg_flags & MSG_CTRUNC) != 0));
+  out.Set("controlTruncated", Napi::Boolean::New(env, controlTruncated));
   out.Set("from", AddressValue(env, from, message.msg_namelen));
   if (env.IsExceptionPending()) {
     CloseAll(fds);

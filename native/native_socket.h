@@ -66,7 +66,6 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   std::unique_ptr<IoOperation> readOperation_;
   std::unique_ptr<IoOperation> writeOperation_;
   std::vector<char> receiveBuffer_;
-  std::vector<char> controlBuffer_;
 };
 
 }  // namespace uds

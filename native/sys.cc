@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #ifdef __APPLE__
 #include <sys/ucred.h>
 #endif
@@ -41,6 +43,58 @@ int PrepareDescriptor(int fd) {
   if (setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof on) < 0) return -errno;
 #endif
   return 0;
+}
+
+ControlBuffer::ControlBuffer(size_t room) : room_(room) {
+#ifdef UDS_TRIM_CONTROL
+  bytes_.assign(CMSG_SPACE(kMaxFdsPerMessage * sizeof(int)), 0);
+#else
+  if (room > 0) bytes_.assign(CMSG_SPACE(room * sizeof(int)), 0);
+#endif
+}
+
+void ControlBuffer::Attach(msghdr* message) {
+  if (bytes_.empty()) {
+    message->msg_control = nullptr;
+    message->msg_controllen = 0;
+    return;
+  }
+  message->msg_control = bytes_.data();
+#ifdef UDS_TRIM_CONTROL
+  message->msg_controllen = static_cast<socklen_t>(bytes_.size());
+#else
+  message->msg_controllen = static_cast<socklen_t>(CMSG_LEN(room_ * sizeof(int)));
+#endif
+}
+
+bool ControlBuffer::Take(msghdr* message, std::vector<int>* kept) {
+  bool truncated = (message->msg_flags & MSG_CTRUNC) != 0;
+  if (message->msg_control == nullptr || message->msg_controllen == 0) return truncated;
+  const unsigned char* end = static_cast<const unsigned char*>(message->msg_control) + message->msg_controllen;
+  size_t taken = 0;
+  for (cmsghdr* header = CMSG_FIRSTHDR(message); header != nullptr; header = CMSG_NXTHDR(message, header)) {
+    if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
+    const unsigned char* slots = CMSG_DATA(header);
+    size_t claimed = header->cmsg_len > CMSG_LEN(0) ? header->cmsg_len - CMSG_LEN(0) : 0;
+    size_t present = slots < end ? static_cast<size_t>(end - slots) : 0;
+    size_t count = std::min(claimed, present) / sizeof(int);
+    for (size_t i = 0; i < count; i++) {
+      int fd;
+      memcpy(&fd, slots + i * sizeof(int), sizeof fd);
+      if (kept != nullptr && taken < room_) {
+#ifdef __APPLE__
+        // No MSG_CMSG_CLOEXEC on macOS: a fork in another thread before this line could inherit it.
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
+#endif
+        kept->push_back(fd);
+        taken++;
+      } else {
+        close(fd);
+        truncated = true;
+      }
+    }
+  }
+  return truncated;
 }
 
 int PrepareReceivedDescriptor(int fd) {

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace uds {
 
@@ -42,6 +43,38 @@ int AcceptConnection(int listenFd);
 int FillAddress(const uint8_t* bytes, size_t length, sockaddr_un* address, socklen_t* addressLength);
 // The meaningful bytes of an address returned by the kernel: empty for an unnamed socket.
 size_t AddressBytes(const sockaddr_un& address, socklen_t addressLength, const char** bytes);
+
+// Most descriptors one SCM_RIGHTS message can carry (SCM_MAX_FD on Linux).
+constexpr size_t kMaxFdsPerMessage = 253;
+
+// Room for the descriptors of one received message, and the one way to take them out of it.
+// Linux fills as many descriptors as msg_controllen has room for, closes the rest and sets
+// MSG_CTRUNC; CMSG_SPACE rounds up to 8 bytes there (room for 1 would hold 2), so the room given
+// is CMSG_LEN(room), exact. macOS installs every descriptor of a message in the receiving process
+// before it cuts the control data to the buffer (even to no buffer at all), and copies the sender's
+// cmsg_len unchanged: descriptors that do not fit would leak and a naive reader would read past
+// the buffer. So on macOS the buffer always has room for a whole message, and Take() keeps `room`
+// descriptors, closes the others and reports the truncation itself.
+//
+// Building with -DUDS_WHOLE_MESSAGE_CONTROL gives Linux the macOS way (a whole-message buffer,
+// trimmed by Take), so that path is tested where no Mac is at hand.
+#if defined(__APPLE__) || defined(UDS_WHOLE_MESSAGE_CONTROL)
+#define UDS_TRIM_CONTROL 1
+#endif
+class ControlBuffer {
+ public:
+  explicit ControlBuffer(size_t room);
+  // Points `message` at the buffer (or at none where the platform discards descriptors itself).
+  void Attach(msghdr* message);
+  // After recvmsg: the first `room` descriptors are appended to `kept` (close-on-exec at once on
+  // macOS), any others closed; never reads past what the kernel returned. `kept` may be null when
+  // room is 0. True when the control data was truncated: MSG_CTRUNC, or more than `room` arrived.
+  bool Take(msghdr* message, std::vector<int>* kept);
+
+ private:
+  size_t room_;
+  std::vector<unsigned char> bytes_;
+};
 
 int ReadPeerCredentials(int fd, PeerCredentials* out);
 int PendingSocketError(int fd);

@@ -309,7 +309,8 @@ class ReceiveWorker : public TrafficWorker {
       msghdr msg{};
       msg.msg_iov = &iov;
       msg.msg_iovlen = 1;
-      // No control buffer: descriptors a buggy sender attaches are discarded by the kernel, not leaked.
+      // Room for no descriptor: any a buggy sender attaches are closed, not leaked.
+      discard_.Attach(&msg);
       ssize_t got = recvmsg(link_.fd(), &msg, MSG_DONTWAIT);
       if (got < 0) {
         int error = errno;
@@ -319,6 +320,7 @@ class ReceiveWorker : public TrafficWorker {
         if (code != 0) return code;
         continue;
       }
+      discard_.Take(&msg, nullptr);
       if (got == 0 && spec_.type != SOCK_DGRAM) {
         stopped_ = "eof";
         return 0;
@@ -385,7 +387,13 @@ class ReceiveWorker : public TrafficWorker {
         end -= start;
         start = 0;
       }
-      ssize_t got = recv(link_.fd(), buffer.data() + end, buffer.size() - end, MSG_DONTWAIT);
+      iovec iov = {buffer.data() + end, buffer.size() - end};
+      msghdr msg{};
+      msg.msg_iov = &iov;
+      msg.msg_iovlen = 1;
+      discard_.Attach(&msg);
+      ssize_t got = recvmsg(link_.fd(), &msg, MSG_DONTWAIT);
+      if (got >= 0) discard_.Take(&msg, nullptr);
       if (got < 0) {
         int error = errno;
         if (error == EINTR) continue;
@@ -605,7 +613,8 @@ class ReceiveWorker : public TrafficWorker {
   std::unordered_map<uint32_t, SenderTally> senders_;
   std::vector<uint32_t> order_;  // senders in order of first appearance
   std::vector<Anomaly> anomalies_;
-  std::vector<Arrival> arrivals_;  // the first spec_.listArrivals intact arrivals
+  std::vector<Arrival> arrivals_;
+  ControlBuffer discard_{0};  // room for no descriptor (see ControlBuffer: macOS needs a buffer anyway)  // the first spec_.listArrivals intact arrivals
   LatencyHistogram latency_;
   uint64_t lastReadNs_ = 0;
   uint64_t latestSentNs_ = 0;
