@@ -185,7 +185,12 @@ int ReadPeerCredentials(int fd, PeerCredentials* out) {
   if (cred.cr_version != XUCRED_VERSION) return -EPROTO;
   pid_t pid = 0;
   length = sizeof pid;
-  if (getsockopt(fd, SOL_LOCAL, LOCAL_PEERPID, &pid, &length) < 0) return -errno;
+  if (getsockopt(fd, SOL_LOCAL, LOCAL_PEERPID, &pid, &length) < 0) {
+    // LOCAL_PEERPID needs the connection; once the peer has closed, macOS still knows its uid and
+    // gid (LOCAL_PEERCRED) but no longer its pid. Linux's SO_PEERCRED keeps all three.
+    if (errno != ENOTCONN) return -errno;
+    pid = -1;
+  }
   out->pid = pid;
   out->uid = cred.cr_uid;
   out->gid = cred.cr_ngroups > 0 ? cred.cr_groups[0] : 0;

@@ -66,6 +66,9 @@ function readinessFor(role: PeerRole, spec: PeerSpec, run: Pick<PlannedRun, 'soc
     case 'socket':
       if (run.socket.address === 'pair') return { kind: 'none' };
       if (spec.kind === 'steps') return scriptedReadiness(spec.steps);
+      // A module server announces itself through `peer.listen()`; a connecting probe (used where
+      // /proc/net/unix is missing) would be taken for its client.
+      if (spec.kind === 'module') return { kind: 'event', event: 'listen' };
       return {
         kind: 'socket',
         type: run.socket.type,

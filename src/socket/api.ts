@@ -10,6 +10,7 @@ export type { SocketType };
 export type UnixAddress = string | { abstract: string };
 
 export interface PeerCredentials {
+  /** -1 on macOS once the peer has closed (LOCAL_PEERPID needs the connection) */
   pid: number;
   uid: number;
   gid: number;

@@ -24,7 +24,9 @@ export async function checkPeerCredentials(
   }
   const wrong = (Object.keys(expected) as (keyof PeerCredentials)[]).filter((k) => expected[k] !== got[k]);
   if (wrong.length === 0) return;
-  const what = wrong.map((k) => `${k} ${got[k]} (expected ${expected[k]})`).join(', ');
+  const what = wrong
+    .map((k) => (k === 'pid' && got.pid === -1 ? `an unknown pid (expected ${expected.pid}): it closed before the credentials were read, and macOS forgets a closed peer's pid` : `${k} ${got[k]} (expected ${expected[k]})`))
+    .join(', ');
   throw new StepFailure(
     'PEER_CRED_MISMATCH',
     `${progress.step.step}: the peer at the other end has ${what}; fix expectPeer or the program that connected`,
