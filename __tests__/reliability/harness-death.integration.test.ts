@@ -140,4 +140,36 @@ describe('when the harness goes away', () => {
     expect(runDirs()).toEqual([]);
     expect(liveAmong(pids)).toEqual([]);
   }, 90_000);
+
+  it('SIGTERM to the Jest process alone (a CI runner stopping it), with workers: the workers clean up and end too', async () => {
+    const project = path.join(work, 'project');
+    mkdirSync(project);
+    writeFileSync(path.join(project, 'jest.config.js'), "module.exports = { testEnvironment: 'node', transform: {}, watchman: false };\n");
+    // Two test files, so Jest really uses worker processes.
+    for (const name of ['a', 'b']) {
+      const scenario = path.join(work, `never-${name}.scenario.yaml`);
+      hangingScenario(scenario);
+      writeFileSync(
+        path.join(project, `never-${name}.test.js`),
+        [
+          `const { runScenario } = require(${JSON.stringify(distIndex)});`,
+          "test('never ends', async () => {",
+          `  await runScenario(${JSON.stringify(scenario)}, { tmpBase: ${JSON.stringify(base)} });`,
+          '}, 300000);',
+          '',
+        ].join('\n'),
+      );
+    }
+    const jest = spawn(process.execPath, [jestBin, '--rootDir', project, '--ci', '--maxWorkers=2'], { cwd: project, stdio: 'ignore' });
+    started.push(jest.pid!);
+    await until(() => runDirs().length === 2 && liveDescendants(jest.pid!).length >= 8, 30_000, 'both workers never had their peers up');
+    const everything = liveDescendants(jest.pid!).map((r) => r.pid);
+    started.push(...everything);
+    const end = exited(jest);
+    process.kill(jest.pid!, 'SIGTERM');
+    await end;
+    await until(() => liveAmong(everything).length === 0, 10_000, `processes ${everything.join(', ')} outlived Jest`);
+    expect(liveAmong(everything)).toEqual([]);
+    expect(runDirs()).toEqual([]);
+  }, 90_000);
 });

@@ -56,14 +56,28 @@ function onFatalSignal(signal: NodeJS.Signals): void {
   host.kill(host.pid, signal);
 }
 
+/**
+ * A worker process that talks to its parent over IPC (a Jest worker) loses the channel when the
+ * parent goes: SIGTERM to Jest alone ends Jest, not its workers, and a worker's peers' supervisors
+ * watch the worker, not Jest. Nobody will ever read this process's results then: its runs are
+ * killed and removed, and the orphan ends itself.
+ */
+function onParentGone(): void {
+  killLiveRuns();
+  uninstall();
+  host.exit(1);
+}
+
 function install(): void {
   host.on('exit', onExit);
   for (const signal of FATAL_SIGNALS) host.on(signal, onFatalSignal);
+  if (host.connected) host.on('disconnect', onParentGone);
 }
 
 function uninstall(): void {
   host.off('exit', onExit);
   for (const signal of FATAL_SIGNALS) host.off(signal, onFatalSignal);
+  host.off('disconnect', onParentGone);
 }
 
 export interface ExitGuard {
