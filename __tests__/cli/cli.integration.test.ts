@@ -61,6 +61,40 @@ test('a failing scenario exits 1, prints the reason with its line, and writes it
   expect(readFileSync(summary, 'utf8')).toContain('```mermaid');
 });
 
+test('with only a JUnit report chosen, a failing run still tells the terminal why, and where the timeline is', () => {
+  const file = path.join(work, 'wrong.scenario.yaml');
+  writeFileSync(file, ['name: wrong bytes', 'socket: stream', 'server:', '  steps: [listen, accept, { send: { text: "pang" } }, close]', 'client:', '  steps: [connect, { recv: { text: "pong" } }]', ''].join('\n'));
+  const out = path.join(work, 'reports');
+  const r = run(['run', file, '--reporter', 'junit', '--out', out]);
+  expect(r.code).toBe(1);
+  expect(r.stdout).toContain('✗ wrong bytes');
+  expect(r.stdout).toMatch(/STEP_FAILED client: .*expected "pong", got "pang"/);
+  expect(r.stdout).toContain(`timeline: ${path.join(out, 'timelines', 'wrong-bytes.html')}  ${path.join(out, 'timelines', 'wrong-bytes.mmd')}`);
+  expect(r.stdout).toContain(path.join(out, 'junit.xml'));
+  // JUnit on stdout instead: the human part moves to stderr, stdout stays a clean document.
+  const toStdout = run(['run', file, '--reporter', 'junit']);
+  expect(toStdout.stdout).toMatch(/^<\?xml/);
+  expect(toStdout.stderr).toContain('STEP_FAILED client:');
+});
+
+test('a scenario whose plan cannot work is reported invalid by validate and by run, and the others still run', () => {
+  writeFileSync(path.join(work, 'echo.scenario.yaml'), readFileSync(path.join(repoRoot, 'fixtures', 'basics', 'stream-echo.scenario.yaml')));
+  writeFileSync(
+    path.join(work, 'outside.scenario.yaml'),
+    ['name: escapes', 'socket: stream', 'server:', '  steps: [listen, accept, close]', 'client:', '  steps:', '    - connect: { to: "../elsewhere.sock" }', ''].join('\n'),
+  );
+  const v = run(['validate', work]);
+  expect(v.code).toBe(2);
+  expect(v.stdout).toContain('1 valid, 1 invalid');
+  expect(v.stderr).toContain('outside.scenario.yaml: ERR_PATH_OUTSIDE: client.steps[0].connect.to: `../elsewhere.sock` leads outside the run directory');
+  const out = path.join(work, 'reports');
+  const r = run(['run', work, '--reporter', 'junit', '--reporter', 'pretty', '--out', out]);
+  expect(r.code).toBe(2);
+  expect(r.stdout).toContain('✓ pass stream echo');
+  expect(r.stdout).toContain('1 passed, 0 failed, 1 invalid');
+  expect(readFileSync(path.join(out, 'junit.xml'), 'utf8')).toContain('ERR_SCENARIO_INVALID');
+});
+
 test('validate prints every problem as file:line:col and exits 2', () => {
   const r = run(['validate', 'fixtures/invalid/unknown-step.yaml', 'fixtures/invalid/bad-duration.yaml']);
   expect(r.code).toBe(2);

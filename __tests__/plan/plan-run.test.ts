@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { INHERITED_ENV_NAMES } from '../../src/plan/env';
 import path from 'node:path';
 import { planRun } from '../../src/plan/plan-run';
@@ -12,7 +12,8 @@ let base: string;
 const made: string[] = [];
 
 beforeEach(() => {
-  base = mkdtempSync('/tmp/udsf-plan-');
+  // The real path: on macOS /tmp is a link, and run directories are named by their real path.
+  base = realpathSync(mkdtempSync('/tmp/udsf-plan-'));
 });
 afterEach(async () => {
   for (const dir of made.splice(0)) await removeRunDir(dir);

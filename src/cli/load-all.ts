@@ -1,6 +1,8 @@
-// Loads every discovered file; a file that fails to load becomes an `invalid` entry carrying the
-// loader's positioned message, and the others go on.
+// Loads every discovered file; a file that fails to load, or whose plan cannot work here (a
+// socket path too long for sun_path under the temp base, a path leaving the run directory),
+// becomes an `invalid` entry carrying the message, and the others go on.
 
+import { checkPlan, PlanError } from '../plan';
 import { loadScenario, ScenarioError } from '../scenario';
 import type { Scenario } from '../scenario/types';
 import type { InvalidScenario } from '../report';
@@ -15,9 +17,11 @@ export async function loadAll(files: string[]): Promise<Loaded> {
   const invalid: InvalidScenario[] = [];
   for (const file of files) {
     try {
-      scenarios.push(await loadScenario(file));
+      const scenario = await loadScenario(file);
+      checkPlan(scenario);
+      scenarios.push(scenario);
     } catch (err) {
-      const message = err instanceof ScenarioError ? err.format() : `${file}: ${(err as Error).message}`;
+      const message = err instanceof ScenarioError ? err.format() : `${file}: ${err instanceof PlanError ? `${err.code}: ` : ''}${(err as Error).message}`;
       invalid.push({ file, message });
     }
   }

@@ -1,4 +1,4 @@
-export { planRun, DEFAULT_GRACE_MS } from './plan-run';
+export { planRun, checkPlan, DEFAULT_GRACE_MS } from './plan-run';
 export { PlanError, SocketPathTooLongError, type PlanErrorCode } from './errors';
 export { checkSunPath, sunPathLimit } from './sun-path';
 export { substitute, type Variables } from './substitute';

@@ -3,12 +3,13 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_STEP_TIMEOUT_MS, type Scenario } from '../scenario/types';
 import { peerProgramPath, supervisorPath } from '../run/package-root';
+import { realPathOf } from '../scenario/context';
 import { reapStaleRunDirs } from '../run/reaper';
 import { PlanError } from './errors';
-import { writeDeclaredFiles } from './files';
+import { declaredFilePaths, writeDeclaredFiles } from './files';
 import { peerIdentities, planPeer } from './peers';
 import { skipReason } from './platform';
-import { createRunDir, prepareTmpBase, removeRunDir } from './run-dir';
+import { createRunDir, prepareTmpBase, removeRunDir, resolveTmpBase, RUN_DIR_PREFIX } from './run-dir';
 import { checkSunPath } from './sun-path';
 import type { PeerPlan, PlannedRun, PlanOptions, RunPlan } from './types';
 
@@ -22,6 +23,29 @@ function checkPeers(scenario: Scenario): void {
       'address: pair connects exactly two peers; declare a server and a single client',
     );
   }
+}
+
+/** The scenario's own address in a run directory, checked against sun_path. */
+function plannedSocket(scenario: Scenario, dir: string): PlannedRun['socket'] {
+  const socket: PlannedRun['socket'] = { type: scenario.socket.type, address: scenario.socket.address };
+  if (socket.address === 'path') socket.path = checkSunPath(path.join(dir, 's.sock'), 'socket path');
+  if (socket.address === 'abstract') socket.abstract = checkSunPath(`uds-fixture-${path.basename(dir)}`, 'abstract socket name');
+  return socket;
+}
+
+/**
+ * planRun's checks of the scenario, without making anything (`uds-fixture validate`): socket
+ * paths against sun_path under the temp base in use, with a run directory name of the real
+ * length; relative paths that would leave the run directory; substitutions; file names; pair
+ * peers. Throws the PlanError planRun would. The temp base itself is checked only by a run.
+ */
+export function checkPlan(scenario: Scenario, options: Pick<PlanOptions, 'tmpBase'> = {}): void {
+  if (skipReason(scenario) !== undefined) return;
+  checkPeers(scenario);
+  const identities = peerIdentities(scenario);
+  const dir = path.join(realPathOf(resolveTmpBase(options.tmpBase)), `${RUN_DIR_PREFIX}${process.pid.toString(36)}-XXXXXX`);
+  const run = { dir, socket: plannedSocket(scenario, dir), files: declaredFilePaths(dir, scenario.files) };
+  for (const who of identities) planPeer({ scenario, run, identities, peerProgram: 'peer', readyTimeoutMs: 0 }, who);
 }
 
 /**
@@ -53,9 +77,7 @@ export async function planRun(scenario: Scenario, options: PlanOptions = {}): Pr
   const dir = await createRunDir(base);
   try {
     const runId = path.basename(dir);
-    const socket: PlannedRun['socket'] = { type: scenario.socket.type, address: scenario.socket.address };
-    if (socket.address === 'path') socket.path = checkSunPath(path.join(dir, 's.sock'), 'socket path');
-    if (socket.address === 'abstract') socket.abstract = checkSunPath(`uds-fixture-${runId}`, 'abstract socket name');
+    const socket = plannedSocket(scenario, dir);
     const files = await writeDeclaredFiles(dir, scenario.files);
     const runMs = options.timeout ?? scenario.timeoutMs;
     const run = { dir, socket, files };

@@ -1,4 +1,4 @@
-import { lstat, mkdir, chmod, stat, writeFile, rm } from 'node:fs/promises';
+import { lstat, mkdir, chmod, realpath, stat, writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { dir as tmpDir } from 'tmp-promise';
 import { PlanError } from './errors';
@@ -74,12 +74,17 @@ export async function checkGivenTmpBase(base: string): Promise<void> {
   }
 }
 
-/** Resolves the base for a run and checks it (creating the default one); returns its path. */
+/**
+ * Resolves the base for a run and checks it (creating the default one); returns its real path.
+ * tmp-promise names run directories by the real path, and on macOS /tmp is a link to /private/tmp:
+ * the base is given as the run directories will be, so paths compare and sun_path counts the
+ * bytes that are really bound.
+ */
 export async function prepareTmpBase(option?: string): Promise<string> {
   const base = resolveTmpBase(option);
   if (givenTmpBase(option) !== undefined) await checkGivenTmpBase(base);
   else await ensureTmpBase(base);
-  return base;
+  return realpath(base);
 }
 
 /** A fresh private run directory with its owner file; returns its absolute path. */

@@ -18,7 +18,7 @@ export function formatResultLine(result: ScenarioResult, c: Palette): string {
   return `${result.passed ? c.green('✓ pass') : c.red('✗ fail')} ${result.name} ${time}`;
 }
 
-export function formatFailureDetails(result: ScenarioResult, c: Palette): string[] {
+export function formatFailureDetails(result: ScenarioResult, c: Palette, timelineFiles: readonly string[] = []): string[] {
   const out: string[] = [c.bold(c.red(`✗ ${result.name}`)) + (result.file ? c.dim(`  ${result.file}`) : '')];
   for (const f of result.failures) {
     const where = f.pos ? c.dim(` at ${f.pos.file}:${f.pos.line}:${f.pos.col}`) : '';
@@ -29,21 +29,31 @@ export function formatFailureDetails(result: ScenarioResult, c: Palette): string
     out.push(c.dim(`  ${p.id} stderr (last lines):`));
     for (const line of stderrTail(p.stderr)) out.push(c.dim(`    | ${line}`));
   }
+  if (timelineFiles.length) out.push(c.dim(`  timeline: ${timelineFiles.join('  ')}`));
   return out;
 }
 
 export interface PrettyOptions {
   /** where report files were written, to point the reader at them */
   reportFiles?: string[];
+  /** each failed scenario's timeline files, named under its reasons */
+  timelines?: ReadonlyMap<ScenarioResult, readonly string[]>;
+  /**
+   * Only what went wrong and the summary, without a line per scenario: for a run whose chosen
+   * report is JSON or JUnit, which still tells the person at the terminal why it failed.
+   */
+  failuresOnly?: boolean;
 }
 
 export function toPretty(summary: RunSummary, c: Palette, options: PrettyOptions = {}): string {
   const lines: string[] = [];
-  for (const r of summary.results) lines.push(formatResultLine(r, c));
-  for (const bad of summary.invalid) lines.push(`${c.red('✗ invalid')} ${bad.file}`);
   const failed = summary.results.filter((r) => !r.passed);
-  if (failed.length || summary.invalid.length) lines.push('');
-  for (const r of failed) lines.push(...formatFailureDetails(r, c), '');
+  if (!options.failuresOnly) {
+    for (const r of summary.results) lines.push(formatResultLine(r, c));
+    for (const bad of summary.invalid) lines.push(`${c.red('✗ invalid')} ${bad.file}`);
+    if (failed.length || summary.invalid.length) lines.push('');
+  }
+  for (const r of failed) lines.push(...formatFailureDetails(r, c, options.timelines?.get(r)), '');
   for (const bad of summary.invalid) lines.push(bad.message, '');
   const n = countResults(summary);
   const parts = [

@@ -8,6 +8,7 @@ import { toJsonReport } from './json';
 import { toJUnit } from './junit';
 import { timelineToMermaid } from './mermaid';
 import { slugger, type RunSummary } from './summary';
+import type { ScenarioResult } from '../judge/result';
 
 export type FileReporter = 'json' | 'junit';
 
@@ -18,8 +19,16 @@ export interface WriteReportsOptions {
   allTimelines?: boolean;
 }
 
-export async function writeReports(summary: RunSummary, options: WriteReportsOptions): Promise<string[]> {
+export interface WrittenReports {
+  /** every file written, reports first */
+  files: string[];
+  /** the timeline files of each scenario that has them (HTML, then Mermaid) */
+  timelines: Map<ScenarioResult, string[]>;
+}
+
+export async function writeReports(summary: RunSummary, options: WriteReportsOptions): Promise<WrittenReports> {
   const written: string[] = [];
+  const timelineFiles = new Map<ScenarioResult, string[]>();
   await mkdir(options.outDir, { recursive: true });
   if (options.reporters.includes('json')) {
     const file = path.join(options.outDir, 'results.json');
@@ -40,10 +49,11 @@ export async function writeReports(summary: RunSummary, options: WriteReportsOpt
       const base = path.join(dir, slug(r.name));
       await writeFile(`${base}.html`, timelineToHtml(r));
       await writeFile(`${base}.mmd`, timelineToMermaid(r));
-      written.push(`${base}.html`);
+      written.push(`${base}.html`, `${base}.mmd`);
+      timelineFiles.set(r, [`${base}.html`, `${base}.mmd`]);
     }
   }
-  return written;
+  return { files: written, timelines: timelineFiles };
 }
 
 /** Appends the Markdown summary when running on GitHub Actions; a no-op elsewhere. */

@@ -28,7 +28,7 @@ export function isInside(dir: string, target: string): boolean {
 }
 
 /** The path with symlinks resolved as far as it exists (a missing tail is kept as written). */
-function realPathOf(target: string): string {
+export function realPathOf(target: string): string {
   try {
     return realpathSync(target);
   } catch {

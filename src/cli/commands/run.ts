@@ -5,7 +5,8 @@ import { availableParallelism } from 'node:os';
 import { runScenario } from '../../run/run-scenario';
 import type { ScenarioResult } from '../../judge/result';
 import type { Scenario } from '../../scenario/types';
-import { appendGithubSummary, palette, toJsonReport, toJUnit, toPretty, wantsColor, writeReports, type RunSummary } from '../../report';
+import { PlanError } from '../../plan';
+import { appendGithubSummary, palette, toJsonReport, toJUnit, toPretty, wantsColor, writeReports, type InvalidScenario, type RunSummary } from '../../report';
 import { discoverScenarioFiles } from '../discover';
 import { loadAll } from '../load-all';
 import { mapPool } from '../pool';
@@ -56,38 +57,48 @@ export async function runCommand(opts: RunCommandOptions, signal: AbortSignal): 
   const progress = createProgress();
   let done = 0;
   let failed = 0;
-  const results = await mapPool(selected, opts.jobs ?? availableParallelism(), async (scenario) => {
+  const outcomes = await mapPool(selected, opts.jobs ?? availableParallelism(), async (scenario): Promise<ScenarioResult | InvalidScenario> => {
     const result = await runScenario(scenario, { timeout: opts.timeoutMs, signal }).catch((err: unknown) => {
       // An interrupted run rejects after its teardown; it still belongs in the report.
       if (signal.aborted) return interruptedResult(scenario, signal, err);
+      // A scenario that cannot be planned (a path outside the run directory, one too long for
+      // sun_path) is bad input like a file that does not load: reported, and the others run on.
+      if (err instanceof PlanError) return { file: scenario.file ?? scenario.name, message: `${scenario.file ?? scenario.name}: ${err.message}` };
       throw err;
     });
     done++;
-    if (!result.passed) failed++;
-    progress.update(done, selected.length, failed, result.name);
+    if (!('passed' in result) || !result.passed) failed++;
+    progress.update(done, selected.length, failed, 'passed' in result ? result.name : scenario.name);
     return result;
   });
   progress.clear();
 
-  const summary: RunSummary = { results, invalid, durationMs: performance.now() - started };
-  const reportFiles = opts.outDir
+  const results = outcomes.filter((o): o is ScenarioResult => 'passed' in o);
+  const unplannable = outcomes.filter((o): o is InvalidScenario => !('passed' in o));
+  const summary: RunSummary = { results, invalid: [...invalid, ...unplannable], durationMs: performance.now() - started };
+  const written = opts.outDir
     ? await writeReports(summary, {
         outDir: opts.outDir,
         reporters: opts.reporters.filter((r): r is 'json' | 'junit' => r !== 'pretty'),
         allTimelines: opts.allTimelines,
       })
-    : [];
+    : undefined;
   await appendGithubSummary(summary);
 
+  const human = { reportFiles: written?.files, timelines: written?.timelines };
   if (opts.reporters.includes('pretty')) {
-    process.stdout.write(toPretty(summary, palette(wantsColor(process.stdout)), { reportFiles }));
-  } else if (machineToStdout[0] === 'json') {
-    process.stdout.write(toJsonReport(summary));
-  } else if (machineToStdout[0] === 'junit') {
-    process.stdout.write(toJUnit(summary));
+    process.stdout.write(toPretty(summary, palette(wantsColor(process.stdout)), human));
+  } else {
+    // The chosen reports are for machines; the person at the terminal still learns what failed
+    // and where the files are — on stderr when stdout carries the report itself.
+    const toStdout = machineToStdout.length === 0;
+    const stream = toStdout ? process.stdout : process.stderr;
+    stream.write(toPretty(summary, palette(wantsColor(stream)), { ...human, failuresOnly: true }));
+    if (machineToStdout[0] === 'json') process.stdout.write(toJsonReport(summary));
+    else if (machineToStdout[0] === 'junit') process.stdout.write(toJUnit(summary));
   }
 
   if (signal.aborted) return EXIT.interrupted;
-  if (invalid.length) return EXIT.badInput;
+  if (summary.invalid.length) return EXIT.badInput;
   return results.every((r) => r.passed) ? EXIT.passed : EXIT.failed;
 }
