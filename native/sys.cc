@@ -26,6 +26,20 @@ int SetFlags(int fd) {
 }
 
 #ifdef __APPLE__
+// macOS limits an AF_UNIX datagram to its send buffer, 2048 bytes by default
+// (net.local.dgram.maxdgram), and queues 4096 bytes at the receiver (net.local.dgram.recvspace);
+// a larger datagram fails with EMSGSIZE, or waits forever for room that never comes. Datagram
+// sockets get Linux's default sizes instead, so scenarios carry the same messages on both. Best
+// effort: a system that refuses keeps its defaults, and sends fail with their own errno.
+constexpr int kDatagramSendBytes = 212992;
+constexpr int kDatagramReceiveBytes = 4 * 212992;
+
+void SizeDatagramBuffers(int fd, int type) {
+  if (type != SOCK_DGRAM) return;
+  setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &kDatagramSendBytes, sizeof kDatagramSendBytes);
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &kDatagramReceiveBytes, sizeof kDatagramReceiveBytes);
+}
+
 // macOS prepares a descriptor in a second step; when that fails the new descriptor is dropped.
 int CloseKeepingErrno(int fd, int result) {
   close(fd);
@@ -109,7 +123,9 @@ int OpenSocket(int type) {
   int fd = socket(AF_UNIX, type, 0);
   if (fd < 0) return -errno;
   int result = PrepareDescriptor(fd);
-  return result < 0 ? CloseKeepingErrno(fd, result) : fd;
+  if (result < 0) return CloseKeepingErrno(fd, result);
+  SizeDatagramBuffers(fd, type);
+  return fd;
 #else
   int fd = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   return fd < 0 ? -errno : fd;
@@ -124,8 +140,11 @@ int OpenSocketPair(int type, int fds[2]) {
   if (result < 0) {
     close(fds[0]);
     close(fds[1]);
+    return result;
   }
-  return result;
+  SizeDatagramBuffers(fds[0], type);
+  SizeDatagramBuffers(fds[1], type);
+  return 0;
 #else
   return socketpair(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) < 0 ? -errno : 0;
 #endif

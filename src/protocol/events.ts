@@ -2,7 +2,8 @@
 //
 // A peer writes one JSON object per line to the descriptor in UDS_FIXTURE_EVENTS_FD (always 3).
 // The harness merges the lines of all peers into one timeline, ordered by `t`, the system
-// monotonic clock in nanoseconds (process.hrtime.bigint() / clock_gettime(CLOCK_MONOTONIC)), so
+// monotonic clock in nanoseconds (process.hrtime.bigint(): clock_gettime(CLOCK_MONOTONIC) on Linux,
+// CLOCK_UPTIME_RAW on macOS), so
 // events of different processes compare directly. External programs may write events too.
 //
 // The channel is a socket, so it is two-way: the harness relays every event it receives to every
