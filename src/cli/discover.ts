@@ -29,6 +29,8 @@ export async function discoverScenarioFiles(operands: string[], cwd = process.cw
       continue;
     }
     const matches = await glob(SCENARIO_GLOB, { cwd: abs, absolute: true, ignore: ['**/node_modules/**'] });
+    // A mistyped or emptied directory must not pass a CI job by running nothing.
+    if (matches.length === 0) throw new UsageError(`'${operand}' holds no *.scenario.yaml, *.scenario.yml or *.scenario.json file`, 'run');
     for (const m of matches) found.add(path.resolve(m));
   }
   return [...found].sort();

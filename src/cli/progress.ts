@@ -7,7 +7,9 @@ export interface Progress {
 }
 
 export function createProgress(stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env): Progress {
-  const active = Boolean(stream.isTTY) && !env.CI;
+  // CI=false or CI=0 (set by some runners to say "not CI") leave the progress line on.
+  const inCi = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
+  const active = Boolean(stream.isTTY) && !inCi;
   let shown = false;
   return {
     update(done, total, failed, current) {

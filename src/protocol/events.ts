@@ -2,9 +2,9 @@
 //
 // A peer writes one JSON object per line to the descriptor in UDS_FIXTURE_EVENTS_FD (always 3).
 // The harness merges the lines of all peers into one timeline, ordered by `t`, the system
-// monotonic clock in nanoseconds (process.hrtime.bigint(): clock_gettime(CLOCK_MONOTONIC) on Linux,
-// CLOCK_UPTIME_RAW on macOS), so
-// events of different processes compare directly. External programs may write events too.
+// monotonic clock in nanoseconds that process.hrtime.bigint() reads (clock_gettime CLOCK_MONOTONIC
+// on Linux, CLOCK_UPTIME_RAW on macOS), so events of different processes compare directly.
+// External programs may write events too.
 //
 // The channel is a socket, so it is two-way: the harness relays every event it receives to every
 // scripted peer (that is how `waitFor` learns what another peer did). External programs may
