@@ -11,8 +11,14 @@ Commands:
   list [files|dirs|globs]  list the scenarios that run would select
   schema                   print the JSON Schema of the scenario format
 
+Examples:
+  uds-fixture validate fixtures
+  uds-fixture run fixtures --reporter pretty --reporter junit --out reports
+  uds-fixture list fixtures --tag smoke
+
 Run 'uds-fixture <command> --help' for a command's options.
-Exit status: 0 all passed, 1 a scenario failed, 2 bad input or usage.`,
+Exit status: 0 all passed, 1 a scenario failed, 2 bad input or usage,
+130 / 143 interrupted by SIGINT / SIGTERM (after the peers were stopped and cleaned up).`,
   run: `Usage: uds-fixture run [files|dirs|globs] [options]
 
 Runs each scenario: spawns its peers, judges what crossed the socket, cleans up.
