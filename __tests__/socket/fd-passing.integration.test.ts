@@ -90,7 +90,7 @@ describe('passing descriptors between processes', () => {
     }
   });
 
-  it('10 descriptors into room for 2 report controlTruncated and leak nothing in the receiver', async () => {
+  it('10 descriptors into room for 2 (sendFds, recvFds) report controlTruncated and leak nothing in the receiver', async () => {
     const socketPath = path.join(temp.dir, 'ctrunc.sock');
     const child = startChild('__tests__/socket/children/fd-receiver.ts', [socketPath, '2']);
     const filePath = path.join(temp.dir, 'ten.txt');
@@ -100,7 +100,8 @@ describe('passing descriptors between processes', () => {
     try {
       await child.next('ready');
       await client.connect(socketPath);
-      await client.send(Buffer.from('T'), { fds });
+      // sendFds / recvFds (in the child) are the descriptor face of send / recv
+      await client.sendFds(fds, Buffer.from('T'));
       const report = await child.next('report');
       expect(report).toMatchObject({ data: 'T', controlTruncated: true });
       expect(report.received).toEqual([expect.objectContaining({ isFile: true }), expect.objectContaining({ isFile: true })]);

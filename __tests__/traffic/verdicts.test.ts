@@ -45,14 +45,25 @@ describe('traffic verdicts', () => {
       duplicated: 1, corrupt: 1, boundaryViolations: 1,
       anomalies: [
         { kind: 'duplicate', sender: 'client-2', seq: 7, message: 8, text: '#7 arrived twice' },
-        { kind: 'corrupt', sender: 'client-2', seq: 13, message: 14, detail: 'checksum', text: '#13 failed its checksum (64 bytes)' },
+        { kind: 'corrupt', sender: 'client-2', seq: 13, message: 14, detail: 'checksum', text: '#13 (64 bytes) failed its checksum' },
         { kind: 'boundary', seq: 0, message: 1, bytes: 48, expectedBytes: 64, text: 'message 1 is 48 bytes but carries a frame of 64 (#0): boundaries not preserved' },
       ],
     });
     const messages = Object.fromEntries(judgeSummary(s, 'server', strict).map((f) => [f.code, f.message]));
     expect(messages.DUPLICATES).toBe('client-2 → server: #7 arrived twice (1 duplicated; duplicates: 0 allowed)');
-    expect(messages.CORRUPTION).toContain('client-2 → server: #13 failed its checksum');
+    expect(messages.CORRUPTION).toContain('client-2 → server: #13 (64 bytes) failed its checksum');
     expect(messages.BOUNDARIES).toContain('a sender → server: message 1 is 48 bytes');
+  });
+
+  it('a message that arrived damaged is CORRUPTION only, not also LOSS; a real loss beside it still is', () => {
+    const corrupt: TrafficAnomaly = { kind: 'corrupt', sender: 'client-2', seq: 13, message: 14, detail: 'checksum', text: '#13 (64 bytes) failed its checksum' };
+    const damagedOnly = summary({ corrupt: 1, lost: 1, unique: 4999, perSender: [tally('client-2', { lost: 1, unique: 4999, missing: [13] })], anomalies: [corrupt] });
+    expect(judgeSummary(damagedOnly, 'server', strict).map((f) => f.code)).toEqual(['CORRUPTION']);
+    const both = summary({ corrupt: 1, lost: 2, unique: 4998, perSender: [tally('client-2', { lost: 2, unique: 4998, missing: [13, 40] })], anomalies: [corrupt] });
+    expect(judgeSummary(both, 'server', strict).map((f) => [f.code, f.message])).toEqual([
+      ['LOSS', 'client-2 → server: #40 never arrived (1 of 5000 lost; loss: 0 allowed)'],
+      ['CORRUPTION', 'client-2 → server: #13 (64 bytes) failed its checksum (1 corrupt; every message must arrive intact)'],
+    ]);
   });
 
   it('holds several senders to one global order only under ordering: strict', () => {

@@ -77,8 +77,12 @@ export function judgeSummary(summary: ReceiverSummary, receiver: string, rules: 
   };
   const of = (kinds: TrafficAnomaly['kind'][]): TrafficAnomaly[] => summary.anomalies.filter((a) => kinds.includes(a.kind));
 
-  if (summary.lost > rules.loss) {
-    fail('LOSS', `${lossDetail(summary, receiver)} (${summary.lost} of ${Math.max(summary.count, summary.unique + summary.lost)} lost; loss: ${rules.loss} allowed)`);
+  // The engine counts a message that arrived damaged as not arrived intact; CORRUPTION names it,
+  // so LOSS counts and lists only what never arrived at all.
+  const losses = withoutDamaged(summary);
+  const lost = losses.reduce((n, s) => n + s.lost, 0) + unattributedLoss(summary);
+  if (lost > rules.loss) {
+    fail('LOSS', `${lossDetail(summary, losses, receiver)} (${lost} of ${Math.max(summary.count, summary.unique + summary.lost)} lost; loss: ${rules.loss} allowed)`);
   }
   if (summary.duplicated > rules.duplicates) {
     fail('DUPLICATES', `${byFlow(of(['duplicate']), receiver)} (${summary.duplicated} duplicated; duplicates: ${rules.duplicates} allowed)`);
@@ -106,13 +110,23 @@ export function judgeSummary(summary: ReceiverSummary, receiver: string, rules: 
   return failures;
 }
 
-function lossDetail(summary: ReceiverSummary, receiver: string): string {
-  const parts = summary.perSender
-    .filter((s) => s.lost > 0)
-    .map((s) => `${s.sender} → ${receiver}: ${missingText(s)}`);
-  const accounted = summary.perSender.reduce((n, s) => n + s.lost, 0);
-  if (summary.lost > accounted) {
-    const silent = summary.lost - accounted;
+/** Each sender's tally without the messages that did arrive, damaged (named by a corrupt anomaly). */
+function withoutDamaged(summary: ReceiverSummary): SenderTally[] {
+  return summary.perSender.map((s) => {
+    const damaged = new Set(summary.anomalies.filter((a) => a.kind === 'corrupt' && a.sender === s.sender && a.seq !== undefined && s.missing.includes(a.seq)).map((a) => a.seq!));
+    return damaged.size === 0 ? s : { ...s, lost: s.lost - damaged.size, missing: s.missing.filter((seq) => !damaged.has(seq)) };
+  });
+}
+
+/** Messages lost that no sender's tally accounts for (a sender that never finished, or none). */
+function unattributedLoss(summary: ReceiverSummary): number {
+  return Math.max(0, summary.lost - summary.perSender.reduce((n, s) => n + s.lost, 0));
+}
+
+function lossDetail(summary: ReceiverSummary, losses: SenderTally[], receiver: string): string {
+  const parts = losses.filter((s) => s.lost > 0).map((s) => `${s.sender} → ${receiver}: ${missingText(s)}`);
+  if (unattributedLoss(summary) > 0) {
+    const silent = unattributedLoss(summary);
     parts.push(`${silent} message${silent === 1 ? '' : 's'} from ${summary.perSender.length === 0 ? 'any sender' : 'senders that never finished'} never arrived${summary.stopped !== 'complete' ? ` (the receiver stopped: ${summary.stopped})` : ''}`);
   }
   return parts.join('; ');

@@ -212,6 +212,23 @@ export class UnixSocket implements AsyncDisposable {
     });
   }
 
+  /**
+   * Passes descriptors with SCM_RIGHTS, carried by `data` (default one byte, `F`: a message with
+   * descriptors needs at least one data byte). The caller keeps its own descriptors open.
+   */
+  sendFds(fds: number[], data: Buffer = Buffer.from('F'), options: { to?: UnixAddress } = {}): Promise<number> {
+    return this.send(data, { ...options, fds });
+  }
+
+  /**
+   * Receives one message with room for `room` descriptors (default 253). The descriptors that
+   * arrive are the caller's to close; `controlTruncated` says more were sent than fitted (those
+   * were closed). A stream that ended gives `eof: true`, as `recv` does.
+   */
+  recvFds(options: { room?: number; maxBytes?: number } = {}): Promise<Received> {
+    return this.recv({ maxFds: options.room ?? MAX_FDS_PER_MESSAGE, ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}) });
+  }
+
   shutdown(how: 'read' | 'write' | 'both'): void {
     const { constants } = binding();
     const value = how === 'read' ? constants.SHUT_RD : how === 'write' ? constants.SHUT_WR : how === 'both' ? constants.SHUT_RDWR : undefined;

@@ -20,9 +20,9 @@ export function describeAnomaly(a: RawAnomaly): string {
     case 'corrupt':
       switch (a.detail) {
         case 'checksum':
-          return `${frame} failed its checksum${size}`;
+          return `${frame}${size} failed its checksum`;
         case 'content':
-          return `${frame} has a valid checksum but not its own payload${size}`;
+          return `${frame}${size} has a valid checksum but not its own payload`;
         case 'short':
           return `message ${a.message}${size} is shorter than a frame header`;
         case 'too-many-senders':

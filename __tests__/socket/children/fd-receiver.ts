@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   announce({ ready: true });
   const connection = await server.accept();
   const before = openDescriptorCount();
-  const message = await connection.recv({ maxFds: Number(room) });
+  const message = await connection.recvFds({ room: Number(room) });
   const received = message.fds.map((fd) => ({ fd, isFile: fstatSync(fd).isFile() }));
   const during = openDescriptorCount();
   for (const fd of message.fds) closeSync(fd);
