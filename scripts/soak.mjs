@@ -75,7 +75,12 @@ try {
   const started = Date.now();
   for (let i = 1; i <= RUNS; i++) {
     const result = await runScenario(scenario, { tmpBase: base });
-    if (!result.passed) failures++;
+    if (!result.passed) {
+      failures++;
+      // A rare failure is the point of a soak: say what it was.
+      console.log(`run ${i} failed: ${JSON.stringify(result.failures)}`);
+      for (const p of result.peers) if (p.stderr.trim()) console.log(`  ${p.id} stderr: ${p.stderr.trim().slice(-400)}`);
+    }
     if (i % Math.max(1, Math.floor(RUNS / 10)) === 0) samples.push({ run: i, ...sample() });
   }
   console.log(`${RUNS} runs in one process (${((Date.now() - started) / 1000).toFixed(1)} s):`);
