@@ -104,13 +104,23 @@ describe('socket errors', () => {
     }
   });
 
-  it('writing to a closed peer is EPIPE, not a SIGPIPE', async () => {
+  it('writing to a closed peer is EPIPE', async () => {
     const [left, right] = UnixSocket.pair('stream');
     right.close();
     try {
       await expect(left.send(Buffer.from('nobody'))).rejects.toMatchObject({ code: 'EPIPE', syscall: 'sendmsg' });
     } finally {
       left.close();
+    }
+  });
+
+  it('no SIGPIPE is raised at all: a process listening for it sees none', async () => {
+    const child = startChild('__tests__/socket/children/sigpipe-writer.ts');
+    try {
+      expect(await child.next('result')).toEqual({ code: 'EPIPE', sigpipes: 0 });
+      expect(await child.exited()).toBe(0);
+    } finally {
+      await child.stop();
     }
   });
 
