@@ -18,7 +18,9 @@ export const timeoutVerdict: Verdict = ({ scenario, record }) => {
     code: 'TIMEOUT',
     message: `the run exceeded its timeout of ${record.timeoutMs} ms${still}; raise \`timeout:\` if the scenario needs longer, or look at the timeline for the step that hung`,
   };
-  const first = record.timeline.find((e) => e.ev === 'stopped' && killed.includes(e.peer));
+  // The failure points at the first stopped peer in peer order (server first), not at whichever
+  // happened to answer SIGTERM first: the same run gives the same result.
+  const first = killed.map((id) => record.timeline.find((e) => e.ev === 'stopped' && e.peer === id)).find((e) => e !== undefined);
   const step = first ? stepOf(scenario, first.peer, first.step) : undefined;
   if (first && step) Object.assign(failure, { peer: first.peer, step: { name: step.step, index: step.index }, ...(step.pos ? { pos: step.pos } : {}) });
   return { failures: [failure] };
