@@ -309,15 +309,9 @@ class FdReceiveWorker : public TrafficWorker {
       message.msg_iovlen = 1;
       control_.Attach(&message);
       // kRecvFlags carries MSG_CMSG_CLOEXEC on Linux: received descriptors are close-on-exec atomically.
-      ssize_t result = recvmsg(link_.fd(), &message, kRecvFlags);
-      if (result < 0) {
-        int error = errno;
-        if (error == EINTR) continue;
-        if (!IsBackpressure(error)) return -error;
-        int code = link_.Wait(POLLIN);
-        if (code != 0) return code;
-        continue;
-      }
+      ssize_t result = 0;
+      int code = link_.Receive(&message, kRecvFlags, &result);
+      if (code != 0) return code;
       // kRecvFlags has made them close-on-exec on Linux; Take() does it on macOS.
       std::vector<int> arrived;
       if (control_.Take(&message, &arrived)) ctrunc_ = true;

@@ -311,15 +311,9 @@ class ReceiveWorker : public TrafficWorker {
       msg.msg_iovlen = 1;
       // Room for no descriptor: any a buggy sender attaches are closed, not leaked.
       discard_.Attach(&msg);
-      ssize_t got = recvmsg(link_.fd(), &msg, MSG_DONTWAIT);
-      if (got < 0) {
-        int error = errno;
-        if (error == EINTR) continue;
-        if (!IsBackpressure(error)) return -error;
-        int code = link_.Wait(POLLIN);
-        if (code != 0) return code;
-        continue;
-      }
+      ssize_t got = 0;
+      int stop = link_.Receive(&msg, MSG_DONTWAIT, &got);
+      if (stop != 0) return stop;
       discard_.Take(&msg, nullptr);
       if (got == 0 && spec_.type != SOCK_DGRAM) {
         stopped_ = "eof";
@@ -392,16 +386,10 @@ class ReceiveWorker : public TrafficWorker {
       msg.msg_iov = &iov;
       msg.msg_iovlen = 1;
       discard_.Attach(&msg);
-      ssize_t got = recvmsg(link_.fd(), &msg, MSG_DONTWAIT);
-      if (got >= 0) discard_.Take(&msg, nullptr);
-      if (got < 0) {
-        int error = errno;
-        if (error == EINTR) continue;
-        if (!IsBackpressure(error)) return -error;
-        int code = link_.Wait(POLLIN);
-        if (code != 0) return code;
-        continue;
-      }
+      ssize_t got = 0;
+      int stop = link_.Receive(&msg, MSG_DONTWAIT, &got);
+      if (stop != 0) return stop;
+      discard_.Take(&msg, nullptr);
       if (got == 0) {
         if (end > start) {
           received_++;

@@ -75,6 +75,18 @@ int Link::Wait(short events) const {
   }
 }
 
+int Link::Receive(msghdr* message, int flags, ssize_t* got) const {
+  for (;;) {
+    *got = recvmsg(fd_, message, flags);
+    if (*got >= 0) return 0;
+    int error = errno;
+    if (error == EINTR) continue;
+    if (!IsBackpressure(error)) return -error;
+    int code = Wait(POLLIN);
+    if (code != 0) return code;
+  }
+}
+
 TrafficWorker::TrafficWorker(Napi::Function callback, std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity)
     : Napi::AsyncWorker(callback, "uds-fixture:traffic"), control_(std::move(control)), link_(fd, origin, identity, control_.get()) {
   // A worker still running when the environment goes away (worker thread, Jest worker) stops.

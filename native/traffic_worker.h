@@ -5,6 +5,7 @@
 #pragma once
 
 #include <napi.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -51,6 +52,8 @@ class Link {
   }
   // Waits for `events`: 0 when ready (or failed: the next syscall reports it), a stop code, or -errno.
   int Wait(short events) const;
+  // recvmsg that waits out EINTR and backpressure: 0 with the byte count in *got, a stop code, or -errno.
+  int Receive(msghdr* message, int flags, ssize_t* got) const;
 
  private:
   int fd_;
