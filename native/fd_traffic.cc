@@ -161,20 +161,10 @@ class FdSendWorker : public TrafficWorker {
       int code = link_.Wait(POLLOUT);
       if (code != 0) return code;
     }
+    // On a stream the rest of the data follows without the descriptors, which went with the first byte.
     size_t offset = static_cast<size_t>(written);
-    while (spec_.type == SOCK_STREAM && offset < spec_.data.size()) {
-      ssize_t result = send(link_.fd(), spec_.data.data() + offset, spec_.data.size() - offset, kSendFlags);
-      if (result >= 0) {
-        offset += static_cast<size_t>(result);
-        continue;
-      }
-      int error = errno;
-      if (error == EINTR) continue;
-      if (!IsBackpressure(error)) return -error;
-      int code = link_.Wait(POLLOUT);
-      if (code != 0) return code;
-    }
-    return 0;
+    if (spec_.type != SOCK_STREAM || offset >= spec_.data.size()) return 0;
+    return link_.SendAll(spec_.data.data() + offset, spec_.data.size() - offset, kSendFlags);
   }
 
   FdSendSpec spec_;

@@ -158,21 +158,9 @@ class SendWorker : public TrafficWorker {
   }
 
   int Flush() {
-    size_t offset = 0;
-    while (offset < batch_.size()) {
-      ssize_t result = send(link_.fd(), batch_.data() + offset, batch_.size() - offset, kSendFlags);
-      if (result >= 0) {
-        offset += static_cast<size_t>(result);
-        continue;
-      }
-      int error = errno;
-      if (error == EINTR) continue;
-      if (!IsBackpressure(error)) return -error;
-      int code = link_.Wait(POLLOUT);
-      if (code != 0) return code;
-    }
-    batch_.clear();
-    return 0;
+    int code = link_.SendAll(batch_.data(), batch_.size(), kSendFlags);
+    if (code == 0) batch_.clear();
+    return code;
   }
 
   SendSpec spec_;

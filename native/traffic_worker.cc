@@ -87,6 +87,23 @@ int Link::Receive(msghdr* message, int flags, ssize_t* got) const {
   }
 }
 
+int Link::SendAll(const void* data, size_t size, int flags) const {
+  size_t offset = 0;
+  while (offset < size) {
+    ssize_t result = send(fd_, static_cast<const char*>(data) + offset, size - offset, flags);
+    if (result >= 0) {
+      offset += static_cast<size_t>(result);
+      continue;
+    }
+    int error = errno;
+    if (error == EINTR) continue;
+    if (!IsBackpressure(error)) return -error;
+    int code = Wait(POLLOUT);
+    if (code != 0) return code;
+  }
+  return 0;
+}
+
 TrafficWorker::TrafficWorker(Napi::Function callback, std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity)
     : Napi::AsyncWorker(callback, "uds-fixture:traffic"), control_(std::move(control)), link_(fd, origin, identity, control_.get()) {
   // A worker still running when the environment goes away (worker thread, Jest worker) stops.

@@ -54,6 +54,8 @@ class Link {
   int Wait(short events) const;
   // recvmsg that waits out EINTR and backpressure: 0 with the byte count in *got, a stop code, or -errno.
   int Receive(msghdr* message, int flags, ssize_t* got) const;
+  // Writes all `size` bytes to a stream, waiting out EINTR and backpressure: 0, a stop code, or -errno.
+  int SendAll(const void* data, size_t size, int flags) const;
 
  private:
   int fd_;
