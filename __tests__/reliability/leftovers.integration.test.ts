@@ -68,6 +68,30 @@ describe('nothing left behind', () => {
     expect(readdirSync(base)).toEqual([]);
   }, 30_000);
 
+  it('after a run aborted in flight (AbortSignal, what the CLI does on SIGINT): descriptors, process table and temp base are as before', async () => {
+    const fdsBefore = openDescriptors();
+    const childrenBefore = liveDescendants(process.pid).map((r) => r.pid);
+    const controller = new AbortController();
+    const scenario: ScenarioInput = {
+      name: 'aborted',
+      socket: 'stream',
+      server: { steps: ['listen', 'accept', { recv: { text: 'never', timeout: '1m' } }] },
+      client: { steps: ['connect', { waitFor: { peer: 'server', event: 'recv', timeout: '1m' } }] },
+    };
+    // Abort once both peers are really running: the client's `connect` is in the timeline.
+    const run = runScenario(scenario, {
+      tmpBase: base,
+      signal: controller.signal,
+      onEvent: (ev) => {
+        if (ev.peer === 'client' && ev.ev === 'connect') controller.abort(new Error('stopped by the test'));
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: 'ERR_RUN_ABORTED' });
+    expect(liveDescendants(process.pid).map((r) => r.pid)).toEqual(childrenBefore);
+    expect(openDescriptors()).toEqual(fdsBefore);
+    expect(readdirSync(base)).toEqual([]);
+  }, 30_000);
+
   it('150 runs in one process: the descriptor count ends where it began and the heap stays bounded', async () => {
     const file = path.join(repoRoot, 'fixtures/basics/stream-echo.scenario.yaml');
     const gc = collectGarbage();

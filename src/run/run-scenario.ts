@@ -1,3 +1,4 @@
+import type { PeerEvent } from '../protocol/events';
 import { loadScenario, normalizeScenario } from '../scenario';
 import type { Scenario, ScenarioInput } from '../scenario/types';
 import { planRun } from '../plan/plan-run';
@@ -19,6 +20,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** directory that relative paths of an inline scenario resolve against (default: process.cwd()) */
   baseDir?: string;
+  /** called with every event as it arrives (peers' and the harness's), e.g. to watch a run live */
+  onEvent?: (event: PeerEvent) => void;
 }
 
 function isScenario(value: ScenarioInput | Scenario): value is Scenario {
@@ -48,7 +51,7 @@ export async function runScenario(fileOrScenario: string | ScenarioInput | Scena
   if (plan.kind === 'skip') return skippedResult(scenario, plan.reason);
   let record;
   try {
-    record = await executePlan(plan, options.signal ? { signal: options.signal } : {});
+    record = await executePlan(plan, { ...(options.signal ? { signal: options.signal } : {}), ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
   } finally {
     // executePlan removes the directory itself; this covers a throw before its teardown began.
     await removeRunDir(plan.dir);
