@@ -6,7 +6,7 @@
 // Jest, ts-jest and TypeScript are linked from this repository's node_modules instead of being
 // downloaded again; uds-fixture itself comes from `npm pack`, installed with npm as a user would.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync, mkdirSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../helpers/child-script';
@@ -82,3 +82,16 @@ test('a native ESM project imports uds-fixture under --experimental-vm-modules',
   const report = jestReport(install('esm'), ['--experimental-vm-modules']);
   expect(report).toMatchObject({ numFailedTests: 0, numPassedTests: 2 });
 }, 200_000);
+
+test('installed as a user installs it (its install script runs): the addon, the supervisor and the C fixtures are built from the shipped sources, and the CLI runs', () => {
+  const dir = path.join(work, 'plain-install');
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'plain-install', version: '1.0.0', private: true }));
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-save', tarball], dir);
+  const pkg = path.join(dir, 'node_modules', 'uds-fixture');
+  // Only a build makes these: the tarball ships neither object files nor fixtures/c/bin.
+  expect(existsSync(path.join(pkg, 'build', 'Release', 'obj.target'))).toBe(true);
+  expect(readdirSync(path.join(pkg, 'fixtures', 'c', 'bin'))).toEqual(expect.arrayContaining(['echo_stream_server', 'fd_client']));
+  const out = run(process.execPath, [path.join(pkg, 'dist', 'cli.cjs'), 'run', path.join(pkg, 'fixtures', 'external', 'c-echo-server.scenario.yaml'), path.join(pkg, 'fixtures', 'basics', 'module-peer.scenario.yaml')], dir);
+  expect(out).toMatch(/2 passed, 0 failed/);
+}, 300_000);
