@@ -60,3 +60,52 @@ it('several stream sends in flight are written whole and in order through a full
     reader.close();
   }
 });
+
+/** Counts the calls of one native method of a socket (the handle is private: reached for here only). */
+function countCalls(sock: UnixSocket, method: 'sendmsg' | 'recvmsg'): () => number {
+  const native = (sock as unknown as { native: Record<string, (...args: unknown[]) => unknown> }).native;
+  const original = native[method]!.bind(native);
+  let calls = 0;
+  // The addon's methods are read-only on its prototype: shadow one on this instance.
+  Object.defineProperty(native, method, {
+    configurable: true,
+    value: (...args: unknown[]) => {
+      calls++;
+      return original(...args);
+    },
+  });
+  return () => calls;
+}
+
+const turnsOfTheLoop = async (n: number): Promise<void> => {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+it('a blocked send and a pending recv wait for readiness: no syscall is retried while nothing changes', async () => {
+  const [writer, reader] = UnixSocket.pair('stream');
+  const [idle, other] = UnixSocket.pair('stream');
+  try {
+    const sends = countCalls(writer, 'sendmsg');
+    const recvs = countCalls(idle, 'recvmsg');
+    const big = Buffer.alloc(8 << 20, 7); // far more than the socket buffers hold
+    const sending = writer.send(big);
+    const receiving = idle.recv();
+    // If an expectation fails, closing the sockets cancels these: that must not mask the failure.
+    sending.catch(() => undefined);
+    receiving.catch(() => undefined);
+    // 300 turns of the event loop with nobody reading or writing: a busy retry would call the
+    // syscalls hundreds of times; waiting for readiness calls each once or twice.
+    await turnsOfTheLoop(300);
+    // (A retry loop, even one that backs off, shows as 4 or more calls here: checked.)
+    expect(sends()).toBeLessThanOrEqual(2);
+    expect(recvs()).toBeLessThanOrEqual(2);
+    // And both still complete once the other side acts.
+    let got = 0;
+    while (got < big.length) got += (await reader.recv({ maxBytes: 1 << 20 })).data.length;
+    expect(await sending).toBe(big.length);
+    await other.send(Buffer.from('x'));
+    expect((await receiving).data.toString()).toBe('x');
+  } finally {
+    for (const s of [writer, reader, idle, other]) s.close();
+  }
+});
