@@ -103,7 +103,7 @@ async function checkDescriptor(
     const want = pathInfo(file!);
     if (want.dev !== info.dev || want.ino !== info.ino) {
       fail(
-        `is not the file "${expect.sameFileAs}" (${file}): it is dev ${info.dev} inode ${info.ino}, the file is dev ${want.dev} inode ${want.ino}`,
+        `is not the file "${expect.sameFileAs}" (${file}): expected dev ${want.dev} inode ${want.ino}, got dev ${info.dev} inode ${info.ino}`,
         { dev: want.dev, ino: want.ino },
         { dev: info.dev, ino: info.ino },
       );
