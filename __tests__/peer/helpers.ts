@@ -4,10 +4,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
 import type { PeerEvent, PeerLaunch } from '../../src/protocol/events';
 import type { Payload, SocketType, AddressKind, Step } from '../../src/scenario/types';
 import { childScript } from '../helpers/child-script';
+import { keepReadingAfterWriteErrors } from '../../src/run/event-channel';
 
 /** A step as tests write it: the normalized shape without its index. */
 export type StepSpec = Step extends infer S ? (S extends Step ? Omit<S, 'index'> : never) : never;
@@ -40,6 +41,7 @@ export class PeerProcess {
   readonly exited: Promise<Exit>;
   private readonly listeners = new Set<(event: PeerEvent) => void>();
   private exit?: Exit;
+  private writeDead = false;
 
   constructor(
     readonly id: string,
@@ -64,7 +66,11 @@ export class PeerProcess {
         partial = lines.pop() ?? '';
         for (const line of lines) if (line) this.receive(JSON.parse(line) as PeerEvent);
       });
-      // The peer may exit while a relayed line is still being written to it.
+      // The peer may exit while a relayed line is still being written to it: as in the harness,
+      // that write error must not throw away the peer's last events still unread.
+      const destroy = keepReadingAfterWriteErrors(channel as unknown as Duplex, () => (this.writeDead = true));
+      // Everything the peer wrote has been read: done with the channel (the child's 'close' waits for it).
+      channel.on('end', destroy);
       (channel as unknown as Writable).on('error', (err: NodeJS.ErrnoException) => {
         if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') throw err;
       });
@@ -81,7 +87,7 @@ export class PeerProcess {
 
   /** Write an event to the peer as the harness relays it. */
   relay(event: PeerEvent): void {
-    if (this.exit || this.channel.destroyed) return;
+    if (this.exit || this.writeDead || this.channel.destroyed) return;
     this.channel.write(JSON.stringify(event) + '\n');
   }
 

@@ -40,7 +40,7 @@ export class EventHub {
     const channel: Channel = { peer, socket, relay };
     this.channels.push(channel);
     let partial = '';
-    channel.destroy = keepReadingAfterWriteErrors(channel);
+    channel.destroy = keepReadingAfterWriteErrors(socket, () => (channel.writeDead = true));
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
       const lines = (partial + chunk).split('\n');
@@ -125,18 +125,18 @@ export class EventHub {
  * A relayed event can be written just after the peer exited: EPIPE. A stream that fails a write
  * marks its readable side errored too (dropping whatever arrives after) and destroys itself,
  * which would throw away the peer's last events still unread in the kernel — its final steps,
- * its `done`. On a busy harness that happens. So a failed write only marks the channel's writing
- * side dead: the readable side is cleared of that write error and reads on to end-of-file, and
- * `close()` destroys the socket. (Node keeps the error in `_readableState.errored`; there is no
- * public way to keep reading after a write error on a Duplex.)
- * Returns the real destroy, for `close()`.
+ * its `done`. On a busy harness that happens. So a failed write only marks the writing side dead
+ * (`onWriteDead`): the readable side is cleared of that write error and reads on to end-of-file.
+ * (Node keeps the error in `_readableState.errored`; there is no public way to keep reading after
+ * a write error on a Duplex.) Returns the real destroy, for when the channel is done with.
  */
-function keepReadingAfterWriteErrors(channel: Channel): () => void {
-  const { socket } = channel;
+export function keepReadingAfterWriteErrors(socket: Duplex, onWriteDead: () => void): () => void {
   const destroy = socket.destroy.bind(socket);
   socket.destroy = ((err?: NodeJS.ErrnoException) => {
-    if (err && IGNORED_WRITE_ERRORS.has(err.code ?? '') && !socket.readableEnded) {
-      channel.writeDead = true;
+    // Only a write's error: a read that fails (ECONNRESET once a peer exits with relayed lines
+    // unread) comes after everything it sent was read, and ends the channel as end-of-file would.
+    if (err && err.syscall !== 'read' && IGNORED_WRITE_ERRORS.has(err.code ?? '') && !socket.readableEnded) {
+      onWriteDead();
       const readable = (socket as unknown as { _readableState?: { errored: unknown } })._readableState;
       if (readable && readable.errored === err) readable.errored = null;
       return socket;
