@@ -289,27 +289,36 @@ class ReceiveWorker : public TrafficWorker {
  private:
   bool Complete() const { return spec_.count == 0 || announced_ >= spec_.count; }
 
+  // One recvmsg into [data, data + size): 0 with the byte count and the message flags, a stop
+  // code, or -errno. Room for no descriptor: any a buggy sender attaches are closed, not leaked.
+  int ReceiveInto(uint8_t* data, size_t size, ssize_t* got, int* flags) {
+    iovec iov = {data, size};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    discard_.Attach(&msg);
+    int stop = link_.Receive(&msg, MSG_DONTWAIT, got);
+    if (stop != 0) return stop;
+    discard_.Take(&msg, nullptr);
+    *flags = msg.msg_flags;
+    return 0;
+  }
+
   int RunMessages() {
     // Room for one byte more than the largest message expected, so a longer one shows as MSG_TRUNC.
     std::vector<uint8_t> buffer(std::max<size_t>(spec_.maxSize, 65536) + 1);
     while (!Complete()) {
-      iovec iov = {buffer.data(), buffer.size()};
-      msghdr msg{};
-      msg.msg_iov = &iov;
-      msg.msg_iovlen = 1;
-      // Room for no descriptor: any a buggy sender attaches are closed, not leaked.
-      discard_.Attach(&msg);
       ssize_t got = 0;
-      int stop = link_.Receive(&msg, MSG_DONTWAIT, &got);
+      int flags = 0;
+      int stop = ReceiveInto(buffer.data(), buffer.size(), &got, &flags);
       if (stop != 0) return stop;
-      discard_.Take(&msg, nullptr);
       if (got == 0 && spec_.type != SOCK_DGRAM) {
         stopped_ = "eof";
         return 0;
       }
       uint64_t now = NowNs();
       messages_++;
-      if (msg.msg_flags & MSG_TRUNC) {
+      if (flags & MSG_TRUNC) {
         received_++;
         boundary_++;
         Anomaly a = At("boundary");
@@ -369,15 +378,10 @@ class ReceiveWorker : public TrafficWorker {
         end -= start;
         start = 0;
       }
-      iovec iov = {buffer.data() + end, buffer.size() - end};
-      msghdr msg{};
-      msg.msg_iov = &iov;
-      msg.msg_iovlen = 1;
-      discard_.Attach(&msg);
       ssize_t got = 0;
-      int stop = link_.Receive(&msg, MSG_DONTWAIT, &got);
+      int flags = 0;
+      int stop = ReceiveInto(buffer.data() + end, buffer.size() - end, &got, &flags);
       if (stop != 0) return stop;
-      discard_.Take(&msg, nullptr);
       if (got == 0) {
         if (end > start) {
           received_++;

@@ -36,8 +36,11 @@ export function scenarioSuite(patterns: string | string[], options: ScenarioSuit
       return;
     }
     if (files.length === 0) {
-      // More shards than files: this one has nothing to run, which is no failure.
-      test.skip(`shard ${process.env.UDS_FIXTURE_SHARD} holds none of the ${all.length} scenario files`, () => undefined);
+      // More shards than files: this one has nothing to run, which is no failure. A passing test
+      // says so (a suite with no test at all fails in Jest).
+      test(`shard ${process.env.UDS_FIXTURE_SHARD} holds none of the ${all.length} scenario files`, async () => {
+        (expect as unknown as (v: unknown) => { toEqual(x: unknown): void })(files).toEqual([]);
+      });
       return;
     }
     for (const file of files) {
