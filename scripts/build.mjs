@@ -4,7 +4,7 @@
 // Schema that `uds-fixture schema` prints.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +53,11 @@ await Promise.all([
       }),
     ),
 ]);
+
+// The build deletes dist/, so the bin npm linked (node_modules/.bin/uds-fixture → dist/cli.cjs)
+// would lose its exec bit with every rebuild: `npx uds-fixture` after `npm test` would fail with
+// "Permission denied". Entries with a #! banner are commands: make them executable.
+for (const e of entries.filter((x) => x.banner?.startsWith('#!'))) chmodSync(path.join(dist, e.out), 0o755);
 
 // ESM faces: re-export the CommonJS bundle's named exports. The names come from an ESM analysis of
 // the same entry (not from require(): the Jest entry may only be loaded inside Jest).

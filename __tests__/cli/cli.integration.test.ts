@@ -1,6 +1,6 @@
 // The uds-fixture command as users run it: the built dist/cli.cjs in a real child process.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../helpers/child-script';
@@ -119,6 +119,17 @@ test('schema prints the JSON Schema; help has examples for every command', () =>
     expect(h.code).toBe(0);
     expect(h.stdout).toContain('Examples:');
   }
+});
+
+test('the built command runs as a program, the way its bin link calls it, and says its version', () => {
+  // npm links bin entries to dist/cli.cjs; the build recreates dist/, so the exec bit must be set
+  // by the build itself, or `npx uds-fixture` fails with "Permission denied" after `npm test`.
+  expect(statSync(cli).mode & 0o111).toBe(0o111);
+  const r = spawnSync(cli, ['--version'], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+  const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  expect(r.error).toBeUndefined();
+  expect(r.status).toBe(0);
+  expect(r.stdout).toBe(`uds-fixture ${version}\n`);
 });
 
 test('list honours --tag and --shard', () => {

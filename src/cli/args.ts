@@ -9,6 +9,7 @@ import { UsageError } from './usage-error';
 
 export type Command =
   | { name: 'help'; topic: string }
+  | { name: 'version' }
   | { name: 'run'; options: RunCommandOptions }
   | { name: 'validate'; operands: string[] }
   | { name: 'list'; operands: string[]; selection: Selection }
@@ -44,6 +45,7 @@ function parseTimeout(text: string | undefined): number | undefined {
 export function parseCommandLine(argv: string[], defaultOperands: () => string[]): Command {
   const [name, ...rest] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') return { name: 'help', topic: rest[0] ?? 'main' };
+  if (name === '--version' || name === '-V' || name === 'version') return { name: 'version' };
   if (!COMMANDS.includes(name)) {
     throw new UsageError(`unknown command '${name}'; the commands are ${COMMANDS.join(', ')}`);
   }

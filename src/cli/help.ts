@@ -16,7 +16,7 @@ Examples:
   uds-fixture run fixtures --reporter pretty --reporter junit --out reports
   uds-fixture list fixtures --tag smoke
 
-Run 'uds-fixture <command> --help' for a command's options.
+Run 'uds-fixture <command> --help' for a command's options; 'uds-fixture --version' for the version.
 Exit status: 0 all passed, 1 a scenario failed, 2 bad input or usage,
 130 / 143 interrupted by SIGINT / SIGTERM (after the peers were stopped and cleaned up).`,
   run: `Usage: uds-fixture run [files|dirs|globs] [options]

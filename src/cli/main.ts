@@ -7,6 +7,7 @@ import { listCommand } from './commands/list';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { validateCommand } from './commands/validate';
+import { packageVersion } from '../run/package-root';
 import { HELP } from './help';
 import { EXIT, UsageError } from './usage-error';
 
@@ -19,6 +20,9 @@ async function main(argv: string[]): Promise<number> {
   switch (command.name) {
     case 'help':
       process.stdout.write((HELP[command.topic] ?? HELP.main) + '\n');
+      return EXIT.passed;
+    case 'version':
+      process.stdout.write(`uds-fixture ${packageVersion()}\n`);
       return EXIT.passed;
     case 'schema':
       return schemaCommand();

@@ -33,6 +33,12 @@ export function packageRoot(from: string = __dirname): string {
   }
 }
 
+/** The version in uds-fixture's own package.json (`uds-fixture --version`). */
+export function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version?: unknown };
+  return typeof manifest.version === 'string' ? manifest.version : 'unknown';
+}
+
 /** The bundled scripted peer program. */
 export function peerProgramPath(): string {
   return path.join(packageRoot(), 'dist', 'peer.cjs');
