@@ -31,7 +31,15 @@ for (const [key, entry] of Object.entries(lock.packages)) {
     if (lock.packages[where] || lock.packages[hoisted]) continue;
     const platform = platformOf(dep);
     if (!platform) throw new Error(`${dep} (optional dependency of ${key}) is missing from the lock and its platform cannot be told from its name`);
-    lock.packages[hoisted] = { version, ...(entry.dev ? { dev: true } : {}), optional: true, ...platform };
+    // Keys in the order npm itself writes them, so that a later `npm install` leaves the lock as it is.
+    lock.packages[hoisted] = {
+      version,
+      cpu: platform.cpu,
+      ...(entry.dev ? { dev: true } : {}),
+      ...(platform.libc ? { libc: platform.libc } : {}),
+      optional: true,
+      ...(platform.os ? { os: platform.os } : {}),
+    };
     added++;
   }
 }
