@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../helpers/child-script';
 
-const SHARED = ['jest', 'ts-jest', 'typescript', '@types/jest', '@types/node'];
+const SHARED = ['jest', 'ts-jest', 'typescript', '@types/jest', '@types/node', '@jest/globals', 'expect'];
 let work: string;
 let tarball: string;
 
@@ -38,6 +38,7 @@ afterAll(() => {
 
 function install(name: string): string {
   const dir = path.join(work, name);
+  if (existsSync(dir)) return dir; // installed by an earlier test of this file
   cpSync(path.join(__dirname, name), dir, { recursive: true });
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--no-save', tarball], dir);
   for (const pkg of SHARED) {
@@ -73,9 +74,25 @@ test('a plain CommonJS project: two files in parallel workers, Jest --shard and 
   expect(jestReport(dir, [], [], { UDS_FIXTURE_SHARD: '1/2' })).toMatchObject({ numFailedTests: 0, numPassedTests: 3 });
 }, 300_000);
 
-test('a ts-jest project type-checks against the shipped declarations and passes', () => {
-  const report = jestReport(install('ts-jest'));
-  expect(report).toMatchObject({ numFailedTests: 0, numPassedTests: 2 });
+test('a ts-jest project type-checks against the shipped declarations (skipLibCheck: false, matchers on the global and the @jest/globals expect) and passes', () => {
+  const dir = install('ts-jest');
+  // tsc over the whole project: every shipped declaration, none resolving a package the consumer lacks
+  run(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', 'tsconfig.json'], dir);
+  const report = jestReport(dir);
+  expect(report).toMatchObject({ numFailedTests: 0, numPassedTests: 3 });
+}, 200_000);
+
+test('uds-fixture/jest outside Jest says what is wrong and what to import instead', () => {
+  const dir = install('cjs');
+  let message = '';
+  try {
+    run(process.execPath, ['-e', "require('uds-fixture/jest')"], dir);
+  } catch (err) {
+    message = (err as Error).message;
+  }
+  expect(message).toContain('ERR_JEST_MISSING');
+  expect(message).toContain('works inside Jest only');
+  expect(message).toContain('uds-fixture/vitest');
 }, 200_000);
 
 test('a native ESM project imports uds-fixture under --experimental-vm-modules', () => {

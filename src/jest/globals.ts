@@ -12,6 +12,25 @@ type JestApi = {
 export function jestApi(): JestApi {
   const g = globalThis as unknown as Partial<JestApi>;
   if (g.expect && g.describe && g.test) return g as JestApi;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('@jest/globals') as JestApi;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('@jest/globals') as JestApi;
+  } catch (cause) {
+    throw new JestMissingError(cause);
+  }
+}
+
+/** uds-fixture/jest was loaded where Jest is not: outside a test file, or in a project without Jest. */
+export class JestMissingError extends Error {
+  override readonly name = 'JestMissingError';
+  readonly code = 'ERR_JEST_MISSING';
+
+  constructor(cause: unknown) {
+    super(
+      'uds-fixture/jest registers Jest tests and matchers, so it works inside Jest only: import it from a test file that Jest runs ' +
+        '(Jest is an optional peer dependency: npm install --save-dev jest). ' +
+        'For Vitest import uds-fixture/vitest, for node:test uds-fixture/node-test, and for plain scripts runScenario() from uds-fixture.',
+      { cause },
+    );
+  }
 }

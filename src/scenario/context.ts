@@ -4,7 +4,7 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { PathSegment } from './errors';
 import { MAX_MESSAGE_SIZE } from './limits';
-import type { PositionLookup } from './positions';
+import type { PositionLookup } from './position-types';
 import type { ProblemList } from './problem-list';
 import type { SourcePos } from './types';
 

@@ -2,7 +2,7 @@ export type * from './types';
 export { DEFAULT_STEP_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from './types';
 export { scenarioJsonSchema, SCENARIO_SCHEMA_ID } from './schema';
 export { ScenarioError, formatProblem, formatProblems, formatPath, type Problem, type PathSegment } from './errors';
-export type { PositionLookup, Position } from './positions';
+export type { PositionLookup, Position } from './position-types';
 export { loadScenario, loadScenarioSync, validateScenarioFile, checkScenarioText, SCENARIO_EXTENSIONS } from './load';
 export { normalizeScenario, checkScenario, type ScenarioOrigin, type CheckedScenario } from './normalize';
 export { defineScenario } from './define';

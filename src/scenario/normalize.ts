@@ -6,7 +6,7 @@ import { ScenarioError, type Problem } from './errors';
 import { normalizeExpect } from './expect';
 import { normalizeFiles } from './files';
 import { peerIdsOf, normalizePeer } from './peers';
-import type { PositionLookup } from './positions';
+import type { PositionLookup } from './position-types';
 import { ProblemList } from './problem-list';
 import { schemaProblems } from './schema-errors';
 import { DEFAULT_TIMEOUT_MS, type AddressKind, type Platform, type Scenario, type SocketType } from './types';

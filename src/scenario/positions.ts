@@ -1,23 +1,7 @@
 // Maps a JSON path (`server.steps[2].send`) back to where it was written in a YAML or JSON file.
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
 import type { PathSegment } from './errors';
-
-export interface Position {
-  line: number;
-  col: number;
-}
-
-export interface PositionLookup {
-  /**
-   * Where the value at `path` was written, or its key with `target: 'key'` (for unknown keys).
-   * A path that was not written (a missing key) gives its nearest written ancestor.
-   */
-  find(path: readonly PathSegment[], target?: 'key' | 'value'): Position | undefined;
-  /** the text of a 1-based line, without its line break */
-  lineText(line: number): string | undefined;
-  /** a scalar exactly as written, e.g. `0644` where the parsed value is the number 644 */
-  rawScalar(path: readonly PathSegment[]): string | undefined;
-}
+import type { Position, PositionLookup } from './position-types';
 
 interface Located {
   node: Node;

@@ -1,7 +1,7 @@
 // Collects the problems of one scenario with their positions, and remembers which parts failed
 // the schema so later checks skip data whose shape is already known to be wrong.
 import { formatPath, sortProblems, type PathSegment, type Problem } from './errors';
-import type { PositionLookup } from './positions';
+import type { PositionLookup } from './position-types';
 import type { RawProblem } from './schema-errors';
 import { withSource } from './source';
 

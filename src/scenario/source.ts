@@ -2,7 +2,8 @@
 // plus a position lookup. Hostile input becomes problems, never an exception or a hang.
 import { isCollection, LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
 import type { Problem } from './errors';
-import { positionsOf, type PositionLookup } from './positions';
+import { positionsOf } from './positions';
+import type { PositionLookup } from './position-types';
 
 /** Larger than any real scenario; stops a stray huge file before the parser spends memory on it. */
 export const MAX_SCENARIO_FILE_BYTES = 8 * 1024 * 1024;
