@@ -6,12 +6,12 @@
 // Jest, ts-jest and TypeScript are linked from this repository's node_modules instead of being
 // downloaded again; uds-fixture itself comes from `npm pack`, installed with npm as a user would.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../helpers/child-script';
 
-const SHARED = ['jest', 'ts-jest', 'typescript', '@types/jest', '@types/node', '@jest/globals', 'expect'];
+const SHARED = ['jest', 'ts-jest', 'typescript', '@types/jest', '@types/node', '@jest/globals', 'expect', 'vitest'];
 let work: string;
 let tarball: string;
 
@@ -100,6 +100,21 @@ test('a native ESM project imports uds-fixture under --experimental-vm-modules',
   expect(report).toMatchObject({ numFailedTests: 0, numPassedTests: 2 });
 }, 200_000);
 
+test('a Vitest project: scenarioSuite and the matchers on Vitest\'s expect, typed', () => {
+  const dir = install('vitest');
+  run(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], dir);
+  run(process.execPath, [path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', dir, '--reporter=json', '--outputFile=report.json'], dir);
+  const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as JestReport;
+  expect(report).toMatchObject({ numFailedTests: 0, numPassedTests: 3 });
+}, 200_000);
+
+test('a node:test project: scenarioSuite and assertScenarioPasses, from CommonJS and ESM', () => {
+  const dir = install('node-test');
+  const out = run(process.execPath, ['--test', '--test-reporter=tap'], dir);
+  expect(out).toMatch(/^# pass 4$/m);
+  expect(out).toMatch(/^# fail 0$/m);
+}, 200_000);
+
 test('installed as a user installs it (its install script runs): the addon, the supervisor and the C fixtures are built from the shipped sources, and the CLI runs', () => {
   const dir = path.join(work, 'plain-install');
   mkdirSync(dir);
@@ -109,6 +124,21 @@ test('installed as a user installs it (its install script runs): the addon, the 
   // Only a build makes these: the tarball ships neither object files nor fixtures/c/bin.
   expect(existsSync(path.join(pkg, 'build', 'Release', 'obj.target'))).toBe(true);
   expect(readdirSync(path.join(pkg, 'fixtures', 'c', 'bin'))).toEqual(expect.arrayContaining(['echo_stream_server', 'fd_client']));
-  const out = run(process.execPath, [path.join(pkg, 'dist', 'cli.cjs'), 'run', path.join(pkg, 'fixtures', 'external', 'c-echo-server.scenario.yaml'), path.join(pkg, 'fixtures', 'basics', 'module-peer.scenario.yaml')], dir);
-  expect(out).toMatch(/2 passed, 0 failed/);
+  const out = run(process.execPath, [path.join(pkg, 'dist', 'cli.cjs'), 'run', path.join(pkg, 'fixtures', 'external', 'c-echo-server.scenario.yaml')], dir);
+  expect(out).toMatch(/1 passed, 0 failed/);
+  // esbuild is an optional peer, not installed here: a TypeScript module peer says what to install.
+  expect(existsSync(path.join(dir, 'node_modules', 'esbuild'))).toBe(false);
+  let failed = '';
+  try {
+    run(process.execPath, [path.join(pkg, 'dist', 'cli.cjs'), 'run', path.join(pkg, 'fixtures', 'basics', 'module-peer.scenario.yaml')], dir);
+  } catch (err) {
+    failed = (err as Error).message;
+  }
+  expect(failed).toContain('npm install --save-dev esbuild');
+  // what a user installs: the packed package without source maps, the test-only vendor bundle or object files
+  const installed = execFileSync('du', ['-sk', pkg], { encoding: 'utf8' });
+  const packed = statSync(tarball).size;
+  process.stdout.write(`consumer install: packed ${(packed / 1024).toFixed(0)} KiB, installed ${installed.split('\t')[0]} KiB\n`);
+  expect(existsSync(path.join(pkg, 'dist', 'vendor'))).toBe(false);
+  expect(readdirSync(path.join(pkg, 'dist')).filter((f) => f.endsWith('.map'))).toEqual([]);
 }, 300_000);

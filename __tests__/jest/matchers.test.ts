@@ -1,4 +1,4 @@
-import { scenarioMatchers } from '../../src/jest/matchers';
+import { scenarioMatchers } from '../../src/testing/matchers';
 import { failedEcho, passed } from '../report/fixtures';
 
 const ctx = { isNot: false, utils: { printReceived: String, printExpected: String } };

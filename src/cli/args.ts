@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../scenario';
 import type { RunCommandOptions, Reporter } from './commands/run';
-import { parseGrep, parseShard, type Selection } from './select';
+import { parseGrep, parseShard, SelectionError, type Selection } from '../select/select';
 import { UsageError } from './usage-error';
 
 export type Command =
@@ -18,12 +18,17 @@ export type Command =
 const REPORTERS: Reporter[] = ['pretty', 'json', 'junit'];
 const COMMANDS = ['run', 'validate', 'list', 'schema'];
 
-function selectionOf(values: { grep?: string; tag?: string[]; shard?: string }): Selection {
-  return {
-    grep: values.grep !== undefined ? parseGrep(values.grep) : undefined,
-    tags: values.tag ?? [],
-    shard: values.shard !== undefined ? parseShard(values.shard) : undefined,
-  };
+function selectionOf(values: { grep?: string; tag?: string[]; shard?: string }, command: string): Selection {
+  try {
+    return {
+      grep: values.grep !== undefined ? parseGrep(values.grep) : undefined,
+      tags: values.tag ?? [],
+      shard: values.shard !== undefined ? parseShard(values.shard) : undefined,
+    };
+  } catch (err) {
+    if (err instanceof SelectionError) throw new UsageError(err.message, command);
+    throw err;
+  }
 }
 
 function parseJobs(text: string | undefined): number | undefined {
@@ -79,7 +84,7 @@ export function parseCommandLine(argv: string[], defaultOperands: () => string[]
     case 'validate':
       return { name: 'validate', operands };
     case 'list':
-      return { name: 'list', operands, selection: selectionOf(values) };
+      return { name: 'list', operands, selection: selectionOf(values, 'list') };
     default: {
       const reporters = (values.reporter ?? ['pretty']).flatMap((r) => r.split(',')) as Reporter[];
       for (const r of reporters) {
@@ -89,7 +94,7 @@ export function parseCommandLine(argv: string[], defaultOperands: () => string[]
         name: 'run',
         options: {
           operands,
-          selection: selectionOf(values),
+          selection: selectionOf(values, 'run'),
           reporters: [...new Set(reporters)],
           outDir: values.out,
           jobs: parseJobs(values.jobs),

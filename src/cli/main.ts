@@ -1,66 +1,7 @@
-// The uds-fixture command. Exit status: 0 all passed, 1 a scenario failed, 2 bad input or usage,
-// 130/143 interrupted by SIGINT/SIGTERM (after teardown completed).
+// The uds-fixture executable (dist/cli.cjs, the package's bin): the command runs from the shared
+// runtime bundle, and this only sets the exit status.
+import { runCli } from '../runtime';
 
-import { existsSync } from 'node:fs';
-import { parseCommandLine } from './args';
-import { listCommand } from './commands/list';
-import { runCommand } from './commands/run';
-import { schemaCommand } from './commands/schema';
-import { validateCommand } from './commands/validate';
-import { packageVersion } from '../run/package-root';
-import { HELP } from './help';
-import { EXIT, UsageError } from './usage-error';
-
-function defaultOperands(): string[] {
-  return existsSync('fixtures') ? ['fixtures'] : ['.'];
-}
-
-async function main(argv: string[]): Promise<number> {
-  const command = parseCommandLine(argv, defaultOperands);
-  switch (command.name) {
-    case 'help':
-      process.stdout.write((HELP[command.topic] ?? HELP.main) + '\n');
-      return EXIT.passed;
-    case 'version':
-      process.stdout.write(`uds-fixture ${packageVersion()}\n`);
-      return EXIT.passed;
-    case 'schema':
-      return schemaCommand();
-    case 'validate':
-      return validateCommand(command.operands);
-    case 'list':
-      return listCommand(command.operands, command.selection);
-    case 'run': {
-      const controller = new AbortController();
-      let exitSignal: NodeJS.Signals | undefined;
-      const onSignal = (sig: NodeJS.Signals) => {
-        if (exitSignal) return; // a second signal while tearing down: teardown is already bounded
-        exitSignal = sig;
-        process.stderr.write(`\nuds-fixture: ${sig} received, stopping peers and cleaning up…\n`);
-        controller.abort(new Error(`interrupted by ${sig}`));
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      const code = await runCommand(command.options, controller.signal);
-      if (exitSignal) return exitSignal === 'SIGTERM' ? 143 : EXIT.interrupted;
-      return code;
-    }
-  }
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`uds-fixture: ${err.message}\n`);
-      if (err.command) process.stderr.write(`Run 'uds-fixture ${err.command} --help' for usage.\n`);
-      process.exitCode = EXIT.badInput;
-      return;
-    }
-    const e = err as Error & { code?: string };
-    process.stderr.write(`uds-fixture: ${e.code ? `${e.code}: ` : ''}${e.message}\n`);
-    process.exitCode = EXIT.badInput;
-  },
-);
+void runCli(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

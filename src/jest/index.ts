@@ -2,13 +2,27 @@
 
 // Brings module 'expect' into the program so that the augmentation below has something to extend.
 import type {} from 'expect';
+import { registerScenarioSuite, scenarioMatchers, type ScenarioMatchers, type ScenarioResult, type ScenarioSuiteOptions } from '../runtime';
 import { jestApi } from './globals';
-import { scenarioMatchers, type ScenarioMatchers } from './matchers';
 
 jestApi().expect.extend(scenarioMatchers);
 
-export { scenarioSuite, type ScenarioSuiteOptions } from './scenario-suite';
-export { scenarioMatchers, type ScenarioMatchers } from './matchers';
+export { scenarioMatchers, type ScenarioMatchers, type ScenarioSuiteOptions };
+
+/** One Jest test per scenario file matching `patterns` (skipped, with the reason, on another platform). */
+export function scenarioSuite(patterns: string | string[], options: ScenarioSuiteOptions = {}): void {
+  const { describe, test, expect } = jestApi();
+  registerScenarioSuite(
+    {
+      describe,
+      test: (title, body, timeoutMs) => test(title, body, timeoutMs),
+      skip: (title) => test.skip(title, () => undefined),
+      assertPasses: (result: ScenarioResult) => (expect as unknown as (v: unknown) => { toPass(): void })(result).toPass(),
+    },
+    patterns,
+    options,
+  );
+}
 
 // Typed matchers, both for suites that use Jest's globals (@types/jest's `jest` namespace) and for
 // suites that import `expect` from @jest/globals (whose type is built on module 'expect').

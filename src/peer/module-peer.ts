@@ -2,6 +2,7 @@
 // export runs in the scripted peer with the typed socket API. Its helpers are the steps
 // themselves, so a module's listen/connect/waitFor emit the same events, honour the same timeouts
 // and are cleaned up the same way as a scripted peer's.
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { PeerEvent } from '../protocol/events';
 import { DEFAULT_STEP_TIMEOUT_MS, type Step } from '../scenario/types';
@@ -41,27 +42,56 @@ export type ModulePeer = (context: ModulePeerContext) => unknown;
 
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
 
+type Esbuild = typeof import('esbuild');
+
 /**
- * TypeScript modules are bundled to CommonJS in the run directory first (Node 20 cannot run TS).
- * esbuild is loaded only here, and without its worker thread, so it leaves no helper process or
- * descriptor behind to pass for a leak.
+ * esbuild is an optional peer dependency (only TypeScript module peers need it): looked up from
+ * this package, then from the module's own directory (the user's project).
+ */
+function findEsbuild(file: string): Esbuild | undefined {
+  for (const from of [__filename, file]) {
+    try {
+      return createRequire(from)('esbuild') as Esbuild;
+    } catch {
+      // not installed where this looks
+    }
+  }
+  return undefined;
+}
+
+/** Node strips TypeScript types itself from 22.18 and 23.6 on (`process.features.typescript`). */
+function nodeStripsTypes(): boolean {
+  return Boolean((process.features as { typescript?: unknown }).typescript);
+}
+
+/**
+ * TypeScript modules are bundled to CommonJS in the run directory first, with esbuild where it is
+ * installed, loaded without its worker thread so that it leaves no helper process or descriptor
+ * behind to pass for a leak; where it is not and Node strips types itself, Node loads the file.
  */
 function loadable(file: string, dir: string, id: string): string {
   if (!TS_EXTENSIONS.has(path.extname(file))) return file;
-  const outfile = path.join(dir, `.module-${id}.cjs`);
   process.env.ESBUILD_WORKER_THREADS = '0';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { buildSync } = require('esbuild') as typeof import('esbuild');
-  buildSync({ entryPoints: [file], outfile, bundle: true, packages: 'external', platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
+  const esbuild = findEsbuild(file);
+  if (!esbuild) {
+    if (nodeStripsTypes()) return file;
+    throw new StepFailure(
+      'UNEXPECTED_ERROR',
+      `module ${file} is TypeScript, and this Node (${process.version}) cannot run TypeScript by itself: install esbuild (npm install --save-dev esbuild), which uds-fixture uses to compile module peers, or use Node 22.18 / 23.6 or newer`,
+    );
+  }
+  const outfile = path.join(dir, `.module-${id}.cjs`);
+  esbuild.buildSync({ entryPoints: [file], outfile, bundle: true, packages: 'external', platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
   return outfile;
 }
 
 /** Loads (and for TypeScript, compiles) the module; done before the peer's descriptor snapshot. */
 export function loadModule(file: string, dir: string, id: string): ModulePeer {
   let mod: unknown;
+  const target = loadable(file, dir, id);
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require(loadable(file, dir, id));
+    mod = require(target);
   } catch (err) {
     throw new StepFailure('UNEXPECTED_ERROR', `module ${file} could not be loaded: ${(err as Error).message}`);
   }

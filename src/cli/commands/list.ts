@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { discoverScenarioFiles } from '../discover';
 import { loadAll } from '../load-all';
-import { selectScenarios, type Selection } from '../select';
+import { selectScenarios, type Selection } from '../../select/select';
 import { EXIT } from '../usage-error';
 
 export async function listCommand(operands: string[], selection: Selection): Promise<number> {

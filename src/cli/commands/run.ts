@@ -11,7 +11,7 @@ import { discoverScenarioFiles } from '../discover';
 import { loadAll } from '../load-all';
 import { mapPool } from '../pool';
 import { createProgress } from '../progress';
-import { selectScenarios, type Selection } from '../select';
+import { selectScenarios, type Selection } from '../../select/select';
 import { EXIT, UsageError } from '../usage-error';
 
 export type Reporter = 'pretty' | 'json' | 'junit';

@@ -1,28 +1,40 @@
 // Which of the loaded scenarios a run takes: --grep, --tag, then --shard over what remains, so
-// every shard of the same selection gets a stable, disjoint part.
+// every shard of the same selection gets a stable, disjoint part. Shared by every face: the CLI's
+// options and the test-framework suites' UDS_FIXTURE_SHARD select alike.
 
-import { UsageError } from './usage-error';
+/** A selection that cannot be understood; `source` names where it was written (`--shard`, `UDS_FIXTURE_SHARD`). */
+export class SelectionError extends Error {
+  override readonly name = 'SelectionError';
+  readonly code = 'ERR_SELECTION';
+
+  constructor(
+    readonly source: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface Shard {
   index: number; // 1-based
   total: number;
 }
 
-export function parseShard(text: string): Shard {
+export function parseShard(text: string, source = '--shard'): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text);
   const index = m ? Number(m[1]) : NaN;
   const total = m ? Number(m[2]) : NaN;
   if (!m || total < 1 || index < 1 || index > total) {
-    throw new UsageError(`--shard must be i/n with 1 <= i <= n, like 1/4; got '${text}'`, 'run');
+    throw new SelectionError(source, `${source} must be i/n with 1 <= i <= n, like 1/4; got '${text}'`);
   }
   return { index, total };
 }
 
-export function parseGrep(text: string): RegExp {
+export function parseGrep(text: string, source = '--grep'): RegExp {
   try {
     return new RegExp(text);
   } catch (err) {
-    throw new UsageError(`--grep '${text}' is not a valid regular expression: ${(err as Error).message}`, 'run');
+    throw new SelectionError(source, `${source} '${text}' is not a valid regular expression: ${(err as Error).message}`);
   }
 }
 

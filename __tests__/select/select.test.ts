@@ -1,4 +1,4 @@
-import { parseGrep, parseShard, selectScenarios } from '../../src/cli/select';
+import { parseGrep, parseShard, selectScenarios } from '../../src/select/select';
 import { mapPool } from '../../src/cli/pool';
 
 const items = Array.from({ length: 10 }, (_, i) => ({ name: `s${i}`, tags: i % 2 ? ['odd'] : ['even', 'smoke'] }));

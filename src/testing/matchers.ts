@@ -1,7 +1,8 @@
-// Jest matchers for ScenarioResult. Failure messages carry every reason and the part of the
+// Matchers for ScenarioResult, in the expect.extend() form Jest and Vitest share. Failure messages carry every reason and the part of the
 // timeline that matters, so a red test explains itself without re-running.
 
-import type { ScenarioResult, FailureCode } from '../judge/result';
+import type { FailureCode } from '../judge/result';
+import { failedScenarioText, isResult, notAResultText, reasons } from './result-text';
 import { timelineExcerpt } from './timeline-text';
 
 interface MatcherContext {
@@ -10,28 +11,8 @@ interface MatcherContext {
 }
 type MatcherResult = { pass: boolean; message: () => string };
 
-function isResult(value: unknown): value is ScenarioResult {
-  return typeof value === 'object' && value !== null && 'passed' in value && 'failures' in value && 'timeline' in value;
-}
-
 function notAResult(name: string, value: unknown): MatcherResult {
-  return {
-    pass: false,
-    message: () => `${name}() expects the ScenarioResult that runScenario() resolves to; got ${typeof value === 'object' ? JSON.stringify(value)?.slice(0, 80) : String(value)}. Did you forget \`await\`?`,
-  };
-}
-
-function reasons(result: ScenarioResult): string {
-  return result.failures
-    .map((f) => `  ✗ ${f.code}${f.peer ? ` [${f.peer}]` : ''}: ${f.message}${f.pos ? `  (${f.pos.file}:${f.pos.line}:${f.pos.col})` : ''}`)
-    .join('\n');
-}
-
-function stderrTails(result: ScenarioResult): string {
-  return result.peers
-    .filter((p) => p.stderr.trim())
-    .map((p) => `  ${p.id} stderr:\n${p.stderr.trimEnd().split('\n').slice(-8).map((l) => `    | ${l}`).join('\n')}`)
-    .join('\n');
+  return { pass: false, message: () => notAResultText(name, value) };
 }
 
 export const scenarioMatchers = {
@@ -43,9 +24,7 @@ export const scenarioMatchers = {
       message: () =>
         pass
           ? `expected scenario "${received.name}" to fail, but it passed`
-          : [`scenario "${received.name}" failed:`, reasons(received), '', 'timeline:', timelineExcerpt(received), stderrTails(received)]
-              .filter((s) => s !== '')
-              .join('\n'),
+          : failedScenarioText(received),
     };
   },
 
