@@ -13,6 +13,7 @@ import {
   MAX_MESSAGE_SIZE,
   STEP_NAMES,
 } from './limits';
+import { POSIX_ERRNO_NAMES } from './errno-names';
 
 export type JsonSchema = { [keyword: string]: unknown };
 
@@ -317,7 +318,12 @@ export const scenarioJsonSchema: JsonSchema = {
         { type: 'string', pattern: '^(0o|0)?[0-7]{1,4}$' },
       ],
     },
-    errno: { type: 'string', pattern: '^E[A-Z0-9]+$', description: 'An errno code such as `ECONNREFUSED`.' },
+    errno: {
+      type: 'string',
+      description: 'An errno code such as `ECONNREFUSED`.',
+      // The enum is there for editors to complete; the pattern admits the codes only one platform has.
+      anyOf: [{ enum: [...POSIX_ERRNO_NAMES] }, { pattern: '^E[A-Z0-9]+$' }],
+    },
     signal: { type: 'string', pattern: '^SIG[A-Z0-9]+$', description: 'A signal name such as `SIGTERM`.' },
     exitCode: { type: 'integer', minimum: 0, maximum: 255, description: 'An exit code, 0 to 255.' },
     socketType: { type: 'string', enum: ['stream', 'dgram', 'seqpacket'], description: 'A socket type.' },
