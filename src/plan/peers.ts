@@ -128,6 +128,13 @@ function resolveSteps(steps: Step[], id: string, peerIds: Set<string>, vars: Var
   });
 }
 
+/** What a `bind` step binds: its `path`, else the scenario's address (server) or the peer's own path. */
+function bindAddress(written: string | undefined, who: PeerIdentity, peerPaths: Record<string, string>, run: Pick<PlannedRun, 'socket'>): string {
+  if (written !== undefined) return peerPaths[written] ?? written;
+  if (who.role !== 'server') return peerPaths[who.id]!;
+  return run.socket.abstract !== undefined ? `@${run.socket.abstract}` : (run.socket.path ?? peerPaths[who.id]!);
+}
+
 export interface PeerPlanContext {
   scenario: Scenario;
   run: Pick<PlannedRun, 'dir' | 'socket' | 'files'>;
@@ -170,6 +177,12 @@ export function planPeer(ctx: PeerPlanContext, who: PeerIdentity): { peer: PeerP
   const launchFile = path.join(run.dir, `.peer-${who.id}.json`);
   const peerPaths: Record<string, string> = {};
   for (const other of ctx.identities) peerPaths[other.id] = path.join(run.dir, other.ownName);
+  const peerBinds: Record<string, string[]> = {};
+  for (const other of ctx.identities) {
+    if (other.spec.kind !== 'steps') continue;
+    const steps = resolveSteps(other.spec.steps, other.id, peerIds, vars, run.dir, scenario.allowOutsidePaths === true);
+    peerBinds[other.id] = steps.flatMap((s) => (s.step === 'bind' ? [bindAddress(s.path, other, peerPaths, run)] : []));
+  }
   const launch: PeerLaunch = {
     protocol: EVENTS_PROTOCOL_VERSION,
     id: who.id,
@@ -185,6 +198,7 @@ export function planPeer(ctx: PeerPlanContext, who: PeerIdentity): { peer: PeerP
     files: run.files,
     ownPath,
     peerPaths,
+    peerBinds,
     steps: spec.kind === 'steps' ? resolveSteps(spec.steps, who.id, peerIds, vars, run.dir, scenario.allowOutsidePaths === true) : [],
     ...(spec.kind === 'module' ? { module: spec.module } : {}),
     fdAccounting: scenario.expect.fdLeaks !== 'ignore',
