@@ -55,7 +55,11 @@ export const recv: StepImpl<'recv'> = {
 async function pickedConnection(step: StepOf<'recv'>, peer: PeerRuntime, progress: StepProgress): Promise<Connection | undefined> {
   if (step.on !== undefined) return connectionOn(peer, step.on, 'recv');
   if (step.from === undefined || peer.launch.socket.type === 'dgram' || peer.launch.socket.address === 'pair') return undefined;
-  return connectionFrom(peer, step.from, 'recv', progress);
+  // Heard from, answered: the connection becomes the current one, as a datagram `send` without
+  // `to` answers the last sender.
+  const connection = await connectionFrom(peer, step.from, 'recv', progress);
+  peer.current = connection;
+  return connection;
 }
 
 // A stream has no boundaries: read until the expected number of bytes arrived, never more, and
