@@ -68,8 +68,8 @@ export type StepInput =
   | { bind: null | (CommonStepOptions & { path?: string }) }
   | { send: CommonStepOptions & OnConnection & PayloadInput & { to?: string } }
   | { recv: null | (CommonStepOptions & OnConnection & Partial<PayloadInput> & { eof?: boolean; from?: string }) }
-  | { sendFds: CommonStepOptions & OnConnection & SendFdsInput }
-  | { recvFds: CommonStepOptions & OnConnection & RecvFdsInput }
+  | { sendFds: CommonStepOptions & SendFdsInput }
+  | { recvFds: CommonStepOptions & RecvFdsInput }
   | { shutdown: null | ShutdownHow | (CommonStepOptions & OnConnection & { how?: ShutdownHow }) }
   | { close: null | (CommonStepOptions & OnConnection & { unlink?: boolean }) }
   | { sleep: DurationInput | { for: DurationInput } }
@@ -78,7 +78,7 @@ export type StepInput =
   | { crash: null | string | { signal?: string } }
   | { ready: null };
 
-export interface SendFdsInput {
+export interface SendFdsInput extends OnConnection {
   /** names of entries under `files:` */
   files?: string[];
   /** a pipe whose read end is sent; the sender writes `content` into the write end and closes it */
@@ -103,7 +103,7 @@ export interface FdExpectInput {
   type?: FdType;
 }
 
-export interface RecvFdsInput {
+export interface RecvFdsInput extends OnConnection {
   count?: number;
   /** control-buffer room in descriptors; smaller than what is sent provokes MSG_CTRUNC */
   room?: number;
