@@ -80,7 +80,7 @@ describe('traffic verdicts', () => {
     ]);
   });
 
-  it('defaults to per-sender order for several senders (one datagram queue, or a server's connections read together), strict for one', () => {
+  it('defaults to per-sender order for several senders (one datagram queue, or the connections a server reads together), strict for one', () => {
     const scenario = (type: 'dgram' | 'stream', count: number) =>
       ({
         socket: { type, address: 'path' },
