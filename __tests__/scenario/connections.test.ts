@@ -61,6 +61,17 @@ describe('connection names', () => {
 });
 
 describe('recv.from', () => {
+  it('`on` and `from` on one stream recv are refused: both pick a connection', () => {
+    expect(
+      problemsOf({
+        name: 'both',
+        socket: 'stream',
+        server: { steps: ['listen', { accept: { as: 'a' } }, { recv: { on: 'a', from: 'client', text: 'x' } }] },
+        client: { steps: ['connect'] },
+      }),
+    ).toEqual(['server.steps[2].recv.on: `on` and `from` both pick a connection; write one of them (`on: a` names the connection; `from: client` finds the one that peer made)']);
+  });
+
   it('a misspelt peer is refused with a hint; a path is taken as a path', async () => {
     const problems = await validateScenarioFile(invalid('recv-from.yaml'));
     expect(problems).toHaveLength(1);

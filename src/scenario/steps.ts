@@ -70,6 +70,12 @@ function connectionOptions(ctx: NormalizeContext, at: readonly PathSegment[], op
     });
     return;
   }
+  if (step.step === 'recv' && step.from !== undefined && ctx.socketType !== 'dgram') {
+    ctx.problems.add([...at, 'on'], '`on` and `from` both pick a connection; write one of them', {
+      hint: `\`on: ${name}\` names the connection; \`from: ${step.from}\` finds the one that peer made`,
+    });
+    return;
+  }
   (step as Step & { on?: string }).on = name;
 }
 
