@@ -269,14 +269,55 @@ struct ReceiveSpec {
   uint64_t listArrivals = 0;  // how many arrivals to list, one by one (small exchanges)
 };
 
+// A further connection read in the same run: the worker's own dup of it, and the identity of the
+// original, as for the first (TrafficWorker's link_).
+struct ExtraSocket {
+  int fd;
+  int origin;
+  struct stat identity;
+};
+
+// One connection the receiver reads; on a stream, with its own frame reassembly buffer (frames
+// of different connections never share a buffer).
+struct Source {
+  explicit Source(const Link& l) : link(l) {}
+  Link link;
+  bool open = true;
+  bool ready = true;  // may have data: false after EAGAIN, until poll() says otherwise
+  std::vector<uint8_t> buffer;
+  size_t start = 0, end = 0;
+  uint64_t offset = 0;  // stream offset of buffer[start], for a framing report
+  uint64_t lastReadNs = 0;
+};
+
+// Internal outcomes of reading one connection (positive, beside the stop codes and -errno).
+constexpr int kWouldBlock = 100;
+constexpr int kFramingLost = 101;
+// Messages taken from one ready connection before the next one gets its turn.
+constexpr int kFairTurn = 64;
+constexpr size_t kManyStreamReadBytes = 64 * 1024;
+
 class ReceiveWorker : public TrafficWorker {
  public:
-  ReceiveWorker(Napi::Function callback, std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity, ReceiveSpec spec)
-      : TrafficWorker(callback, std::move(control), fd, origin, identity), spec_(spec) {}
+  ReceiveWorker(Napi::Function callback, std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity, ReceiveSpec spec,
+                std::vector<ExtraSocket> extra)
+      : TrafficWorker(callback, std::move(control), fd, origin, identity), spec_(spec), extra_(std::move(extra)) {}
+
+  ~ReceiveWorker() override {
+    for (const ExtraSocket& e : extra_) close(e.fd);
+  }
 
   void Execute() override {
     startNs_ = NowNs();
-    int code = spec_.type == SOCK_STREAM ? RunStream() : RunMessages();
+    int code;
+    if (!extra_.empty()) {
+      // A server's several connections: one thread polls them all, judged per sender.
+      sources_.emplace_back(link_);
+      for (const ExtraSocket& e : extra_) sources_.emplace_back(Link(e.fd, e.origin, e.identity, control_.get()));
+      code = RunMany();
+    } else {
+      code = spec_.type == SOCK_STREAM ? RunStream() : RunMessages();
+    }
     if (code != 0) StopWith(code, spec_.type == SOCK_STREAM ? "recv" : "recvmsg");
     for (auto& entry : senders_) Finish(entry.second);
     Progress(received_, bytes_);
@@ -316,88 +357,234 @@ class ReceiveWorker : public TrafficWorker {
         stopped_ = "eof";
         return 0;
       }
-      uint64_t now = NowNs();
-      messages_++;
-      if (flags & MSG_TRUNC) {
-        received_++;
-        boundary_++;
-        Anomaly a = At("boundary");
-        a.bytes = static_cast<uint64_t>(got);
-        a.detail = "truncated";
-        Note(a);
-      } else {
-        Process(buffer.data(), static_cast<size_t>(got), now);
-      }
+      TakeMessage(buffer.data(), got, flags, NowNs());
       int code = link_.Tick();
       if (code != 0) return code;
     }
     return 0;
   }
 
+  // One whole message: a frame, or a boundary violation when it did not fit (MSG_TRUNC).
+  void TakeMessage(const uint8_t* data, ssize_t got, int flags, uint64_t now) {
+    messages_++;
+    if (flags & MSG_TRUNC) {
+      received_++;
+      boundary_++;
+      Anomaly a = At("boundary");
+      a.bytes = static_cast<uint64_t>(got);
+      a.detail = "truncated";
+      Note(a);
+    } else {
+      Process(data, static_cast<size_t>(got), now);
+    }
+  }
+
   int RunStream() {
-    std::vector<uint8_t> buffer(kStreamReadBytes);
-    size_t start = 0, end = 0;
-    uint64_t offset = 0;  // stream offset of buffer[start], for a framing report
+    Source c(link_);
+    c.buffer.resize(kStreamReadBytes);
     while (!Complete()) {
-      // Take every whole frame in the buffer.
-      while (end - start >= UDS_FRAME_HEADER_BYTES && !Complete()) {
-        const uint8_t* frame = buffer.data() + start;
-        uint64_t size = UDS_FRAME_HEADER_BYTES + static_cast<uint64_t>(uds_load32(frame + 16));
-        if (uds_load32(frame) != UDS_FRAME_MAGIC || size > UDS_FRAME_MAX_BYTES) {
-          // Without a trustworthy length there is no next frame to find: stop counting here.
-          received_++;
-          corrupt_++;
-          Anomaly a = At("framing", messages_ + 1);
-          a.bytes = offset;
-          a.detail = uds_load32(frame) != UDS_FRAME_MAGIC ? "magic" : "length";
-          Note(a);
-          stopped_ = "framing";
-          return 0;
-        }
-        if (end - start < size) {
-          if (buffer.size() < size) {
-            buffer.erase(buffer.begin(), buffer.begin() + static_cast<long>(start));
-            end -= start;
-            start = 0;
-            buffer.resize(size);
-          }
-          break;
-        }
-        messages_++;
-        Process(frame, static_cast<size_t>(size), lastReadNs_);
-        start += size;
-        offset += size;
-        int code = link_.Tick();
-        if (code != 0) return code;
+      int code = TakeFrames(c);
+      if (code == kFramingLost) {
+        stopped_ = "framing";
+        return 0;
       }
+      if (code != 0) return code;
       if (Complete()) break;
-      if (start == end) {
-        start = end = 0;
-      } else if (buffer.size() - end < UDS_FRAME_HEADER_BYTES || start > buffer.size() / 2) {
-        std::copy(buffer.begin() + static_cast<long>(start), buffer.begin() + static_cast<long>(end), buffer.begin());
-        end -= start;
-        start = 0;
-      }
+      Compact(c);
       ssize_t got = 0;
       int flags = 0;
-      int stop = ReceiveInto(buffer.data() + end, buffer.size() - end, &got, &flags);
+      int stop = ReceiveInto(c.buffer.data() + c.end, c.buffer.size() - c.end, &got, &flags);
       if (stop != 0) return stop;
       if (got == 0) {
-        if (end > start) {
-          received_++;
-          corrupt_++;
-          Anomaly a = At("framing", messages_ + 1);
-          a.bytes = offset;
-          a.detail = "eof";
-          Note(a);
-        }
+        StreamEnded(c);
         stopped_ = "eof";
         return 0;
       }
-      lastReadNs_ = NowNs();
-      end += static_cast<size_t>(got);
+      c.lastReadNs = NowNs();
+      c.end += static_cast<size_t>(got);
     }
     return 0;
+  }
+
+  // Takes every whole frame in the connection's buffer: 0, kFramingLost, or a stop code.
+  int TakeFrames(Source& c) {
+    while (c.end - c.start >= UDS_FRAME_HEADER_BYTES && !Complete()) {
+      const uint8_t* frame = c.buffer.data() + c.start;
+      uint64_t size = UDS_FRAME_HEADER_BYTES + static_cast<uint64_t>(uds_load32(frame + 16));
+      if (uds_load32(frame) != UDS_FRAME_MAGIC || size > UDS_FRAME_MAX_BYTES) {
+        // Without a trustworthy length there is no next frame to find: stop counting here.
+        received_++;
+        corrupt_++;
+        Anomaly a = At("framing", messages_ + 1);
+        a.bytes = c.offset;
+        a.detail = uds_load32(frame) != UDS_FRAME_MAGIC ? "magic" : "length";
+        Note(a);
+        return kFramingLost;
+      }
+      if (c.end - c.start < size) {
+        if (c.buffer.size() < size) {
+          c.buffer.erase(c.buffer.begin(), c.buffer.begin() + static_cast<long>(c.start));
+          c.end -= c.start;
+          c.start = 0;
+          c.buffer.resize(size);
+        }
+        break;
+      }
+      messages_++;
+      Process(frame, static_cast<size_t>(size), c.lastReadNs);
+      c.start += size;
+      c.offset += size;
+      int code = c.link.Tick();
+      if (code != 0) return code;
+    }
+    return 0;
+  }
+
+  // Makes room at the end of the buffer for the next read.
+  static void Compact(Source& c) {
+    if (c.start == c.end) {
+      c.start = c.end = 0;
+    } else if (c.buffer.size() - c.end < UDS_FRAME_HEADER_BYTES || c.start > c.buffer.size() / 2) {
+      std::copy(c.buffer.begin() + static_cast<long>(c.start), c.buffer.begin() + static_cast<long>(c.end), c.buffer.begin());
+      c.end -= c.start;
+      c.start = 0;
+    }
+  }
+
+  // A stream ended: a partial frame left in the buffer is a framing anomaly.
+  void StreamEnded(Source& c) {
+    c.open = false;
+    if (c.end > c.start) {
+      received_++;
+      corrupt_++;
+      Anomaly a = At("framing", messages_ + 1);
+      a.bytes = c.offset;
+      a.detail = "eof";
+      Note(a);
+    }
+  }
+
+  // Several connections: take what each ready one has, in turns, and poll() them all when none
+  // has more. The run ends when the senders announced `count` frames, or every connection ended.
+  int RunMany() {
+    bool stream = spec_.type == SOCK_STREAM;
+    size_t room = stream ? (sources_.size() <= 4 ? kStreamReadBytes : kManyStreamReadBytes) : std::max<size_t>(spec_.maxSize, 65536) + 1;
+    std::vector<uint8_t> shared;
+    if (stream) {
+      for (Source& c : sources_) c.buffer.resize(room);
+    } else {
+      shared.resize(room);
+    }
+    size_t open = sources_.size();
+    while (!Complete()) {
+      bool any = false;
+      for (Source& c : sources_) {
+        if (!c.open || !c.ready) continue;
+        any = true;
+        int code = stream ? ReadStreamTurn(c) : ReadMessagesTurn(c, shared);
+        if (code == kFramingLost) {
+          stopped_ = "framing";
+          return 0;
+        }
+        if (code != 0) return code;
+        if (!c.open) open--;
+        if (Complete()) return 0;
+      }
+      if (open == 0) {
+        stopped_ = "eof";
+        return 0;
+      }
+      if (!any) {
+        int code = WaitAny();
+        if (code != 0) return code;
+      }
+    }
+    return 0;
+  }
+
+  // One read from a stream connection and the frames it completes.
+  int ReadStreamTurn(Source& c) {
+    Compact(c);
+    ssize_t got = 0;
+    int stop = ReceiveOnce(c, c.buffer.data() + c.end, c.buffer.size() - c.end, &got, nullptr);
+    if (stop == kWouldBlock) return 0;
+    if (stop != 0) return stop;
+    if (got == 0) {
+      StreamEnded(c);
+      return 0;
+    }
+    c.lastReadNs = NowNs();
+    c.end += static_cast<size_t>(got);
+    return TakeFrames(c);
+  }
+
+  // Up to kFairTurn messages from one seqpacket (or datagram) connection.
+  int ReadMessagesTurn(Source& c, std::vector<uint8_t>& buffer) {
+    for (int i = 0; i < kFairTurn && !Complete(); i++) {
+      ssize_t got = 0;
+      int flags = 0;
+      int stop = ReceiveOnce(c, buffer.data(), buffer.size(), &got, &flags);
+      if (stop == kWouldBlock) return 0;
+      if (stop != 0) return stop;
+      if (got == 0 && spec_.type != SOCK_DGRAM) {
+        c.open = false;
+        return 0;
+      }
+      TakeMessage(buffer.data(), got, flags, NowNs());
+      int code = c.link.Tick();
+      if (code != 0) return code;
+    }
+    return 0;
+  }
+
+  // One recvmsg that does not wait: 0, kWouldBlock (then the connection is not ready), or -errno.
+  int ReceiveOnce(Source& c, uint8_t* data, size_t size, ssize_t* got, int* flags) {
+    iovec iov = {data, size};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    discard_.Attach(&msg);
+    for (;;) {
+      *got = recvmsg(c.link.fd(), &msg, MSG_DONTWAIT);
+      if (*got >= 0) break;
+      int error = errno;
+      if (error == EINTR) continue;
+      if (IsBackpressure(error)) {
+        c.ready = false;
+        return kWouldBlock;
+      }
+      return -error;
+    }
+    discard_.Take(&msg, nullptr);
+    if (flags != nullptr) *flags = msg.msg_flags;
+    return 0;
+  }
+
+  // Waits until a connection that went quiet has something (data, end-of-file or an error).
+  int WaitAny() {
+    std::vector<pollfd> fds;
+    std::vector<Source*> of;
+    for (Source& c : sources_) {
+      if (!c.open) continue;
+      fds.push_back({c.link.fd(), POLLIN, 0});
+      of.push_back(&c);
+    }
+    for (;;) {
+      for (Source* c : of) {
+        int stop = c->link.Check();
+        if (stop != 0) return stop;
+      }
+      int ready = poll(fds.data(), static_cast<nfds_t>(fds.size()), kPollSliceMs);
+      if (ready < 0) {
+        if (errno == EINTR) continue;
+        return -errno;
+      }
+      if (ready == 0) continue;
+      for (size_t i = 0; i < fds.size(); i++) {
+        if (fds[i].revents != 0) of[i]->ready = true;
+      }
+      return 0;
+    }
   }
 
   void Process(const uint8_t* frame, size_t size, uint64_t now) {
@@ -590,13 +777,14 @@ class ReceiveWorker : public TrafficWorker {
   }
 
   ReceiveSpec spec_;
+  std::vector<ExtraSocket> extra_;
+  std::vector<Source> sources_;  // RunMany's connections, the first being link_
   std::unordered_map<uint32_t, SenderTally> senders_;
   std::vector<uint32_t> order_;  // senders in order of first appearance
   std::vector<Anomaly> anomalies_;
   std::vector<Arrival> arrivals_;
   ControlBuffer discard_{0};  // room for no descriptor (see ControlBuffer: macOS needs a buffer anyway)  // the first spec_.listArrivals intact arrivals
   LatencyHistogram latency_;
-  uint64_t lastReadNs_ = 0;
   uint64_t latestSentNs_ = 0;
   uint64_t announced_ = 0;
   uint64_t messages_ = 0;
@@ -757,7 +945,30 @@ Napi::Value TrafficReceive(const Napi::CallbackInfo& info) {
   spec.count = U64(options, "count", 0);
   spec.maxSize = static_cast<uint32_t>(std::min<uint64_t>(U64(options, "maxSize", 65536), UDS_FRAME_MAX_BYTES));
   spec.listArrivals = std::min<uint64_t>(U64(options, "listArrivals", 0), kMaxArrivalsListed);
-  return StartWorker<ReceiveWorker>(info, fd, spec);
+  // More connections to read in the same run: each gets the worker's own duplicate, like the first.
+  std::vector<ExtraSocket> extra;
+  Napi::Value more = options.Get("more");
+  if (more.IsArray()) {
+    Napi::Array list = more.As<Napi::Array>();
+    for (uint32_t i = 0; i < list.Length(); i++) {
+      ExtraSocket e;
+      e.origin = list.Get(i).As<Napi::Number>().Int32Value();
+      e.fd = DuplicateFor(e.origin, &e.identity);
+      if (e.fd < 0) {
+        for (const ExtraSocket& done : extra) close(done.fd);
+        return Napi::Number::New(info.Env(), e.fd);
+      }
+      extra.push_back(e);
+    }
+  }
+  std::vector<int> copies;
+  for (const ExtraSocket& e : extra) copies.push_back(e.fd);
+  Napi::Value started = StartWorker<ReceiveWorker>(info, fd, spec, std::move(extra));
+  // Not started (the first descriptor cannot be used): the duplicates are still ours to close.
+  if (started.IsNumber()) {
+    for (int copy : copies) close(copy);
+  }
+  return started;
 }
 
 // trafficFrame(sender, seq, size, sentNs): one data frame, as the engine builds it (tests use it

@@ -80,7 +80,7 @@ describe('traffic verdicts', () => {
     ]);
   });
 
-  it('defaults to per-sender order for datagrams from several senders, strict otherwise', () => {
+  it('defaults to per-sender order for several senders (one datagram queue, or the connections a server reads together), strict for one', () => {
     const scenario = (type: 'dgram' | 'stream', count: number) =>
       ({
         socket: { type, address: 'path' },
@@ -89,7 +89,8 @@ describe('traffic verdicts', () => {
       }) as unknown as Scenario;
     expect(trafficRules(scenario('dgram', 4))).toEqual({ loss: 0, duplicates: 0, boundaries: true, ordering: 'per-sender' });
     expect(trafficRules(scenario('dgram', 1)).ordering).toBe('strict');
-    expect(trafficRules(scenario('stream', 4)).ordering).toBe('strict');
+    expect(trafficRules(scenario('stream', 4)).ordering).toBe('per-sender');
+    expect(trafficRules(scenario('stream', 1)).ordering).toBe('strict');
   });
 });
 

@@ -22,8 +22,9 @@ export interface TrafficRules {
 export function trafficRules(scenario: Scenario): TrafficRules {
   const e = scenario.expect;
   const senders = sequenceSenders(scenario);
-  // Datagrams of several senders meet in one queue in an order no sender controls.
-  const ordering = e.ordering ?? (scenario.socket.type === 'dgram' && senders > 1 ? 'per-sender' : 'strict');
+  // Messages of several senders meet in one receiver (one datagram queue, or a server's several
+  // connections read together) in an order no sender controls.
+  const ordering = e.ordering ?? (senders > 1 ? 'per-sender' : 'strict');
   return {
     loss: e.loss ?? 0,
     duplicates: e.duplicates ?? 0,

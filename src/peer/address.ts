@@ -6,6 +6,11 @@ export function showAddress(address: UnixAddress | undefined): string | undefine
   return typeof address === 'string' ? address : `@${address.abstract}`;
 }
 
+/** An address as a scenario (and an event) writes it: `@name` is abstract, anything else a path. */
+export function parseAddress(text: string): UnixAddress {
+  return text.startsWith('@') ? { abstract: text.slice(1) } : text;
+}
+
 export function sameAddress(a: UnixAddress | undefined, b: UnixAddress | undefined): boolean {
   return showAddress(a) === showAddress(b);
 }

@@ -1,10 +1,10 @@
-// The state one scripted peer carries from step to step: its sockets, the paths it bound, the
-// last datagram sender, what it learnt from relayed events; and the one way out of the process,
-// which flushes the event channel first so no event is lost.
+// The state one scripted peer carries from step to step: its sockets, the connections it
+// accepted, the paths it bound, the last datagram sender, what it learnt from relayed events; and
+// the one way out of the process, which flushes the event channel first so no event is lost.
 import fs from 'node:fs';
 import type { PeerEvent, PeerLaunch } from '../protocol/events';
 import { UnixSocket, type UnixAddress } from '../socket';
-import { sameAddress } from './address';
+import { parseAddress, sameAddress } from './address';
 import type { EventChannel } from './channel';
 import { EventLog } from './event-log';
 import type { StepProgress } from './progress';
@@ -14,6 +14,18 @@ export interface Endpoint {
   sock: UnixSocket;
   /** connected (or accepted): sends need no destination */
   connected: boolean;
+  /** the address `bind` gave it, for a `listen` that follows a `bind` */
+  bound?: UnixAddress;
+}
+
+/** A connection the server accepted; it stays open until `close` (with its `on`, or all). */
+export interface Connection extends Endpoint {
+  /** `accept: { as }` */
+  name?: string;
+  /** 1-based, in the order the server accepted them */
+  number: number;
+  /** the pid the kernel reports for the other end (SO_PEERCRED), -1 when unknown */
+  pid: number;
 }
 
 export interface CloseReport {
@@ -24,7 +36,10 @@ export interface CloseReport {
 export class PeerRuntime {
   readonly log = new EventLog();
   listener?: UnixSocket;
+  /** what a step without `on` uses: the most recent connection, connected or bound socket */
   current?: Endpoint;
+  /** accepted connections still open, oldest first */
+  readonly accepted: Connection[] = [];
   /** sender of the last datagram received: the default destination of an unconnected reply */
   lastFrom?: UnixAddress;
   /** the step running now, for the `stopped` event */
@@ -74,24 +89,68 @@ export class PeerRuntime {
     if (typeof address === 'string') this.boundPaths.add(address);
   }
 
+  /** A newly accepted connection becomes the current one; the earlier ones stay open. */
+  addConnection(connection: Omit<Connection, 'number'>): Connection {
+    const numbered = { ...connection, number: (this.accepted.at(-1)?.number ?? 0) + 1 };
+    this.accepted.push(numbered);
+    this.current = numbered;
+    return numbered;
+  }
+
+  /** Closes one accepted connection; the most recent one left becomes current if it was. */
+  closeConnection(connection: Connection): void {
+    const at = this.accepted.indexOf(connection);
+    if (at >= 0) this.accepted.splice(at, 1);
+    this.release(connection.sock);
+    if (this.current === connection) this.current = this.accepted.at(-1);
+  }
+
   scenarioAddress(): UnixAddress {
     const { socket } = this.launch;
     if (socket.address === 'abstract') return { abstract: socket.path ?? '' };
     return socket.path ?? '';
   }
 
-  /** A peer id names that peer's socket (`server`: the scenario socket); anything else is a path. */
+  /**
+   * A peer id names that peer's socket (`server`: the scenario socket); `@name` is an abstract
+   * address; anything else is a path (the plan made it absolute).
+   */
   resolveAddress(target: string): UnixAddress {
     const own = this.launch.peerPaths[target];
     if (own !== undefined) return own;
-    return target === 'server' ? this.scenarioAddress() : target;
+    return target === 'server' ? this.scenarioAddress() : parseAddress(target);
   }
 
-  /** The peer id whose own path is `address`, for readable events. */
+  /**
+   * Every address `peerId` is known by: its own path, the paths its `bind` steps bind (planned, so
+   * known before its events arrive), the server's scenario address, and the paths in the `bind`
+   * events it wrote (a program or a module announces what it bound that way).
+   */
+  addressesOf(peerId: string): UnixAddress[] {
+    const known: UnixAddress[] = [];
+    const own = this.launch.peerPaths[peerId];
+    if (own !== undefined) known.push(own);
+    if (peerId === 'server') known.push(this.scenarioAddress());
+    for (const text of this.launch.peerBinds?.[peerId] ?? []) known.push(parseAddress(text));
+    for (const e of this.log.all()) {
+      if (e.peer !== peerId || e.ev !== 'bind') continue;
+      const text = typeof e.path === 'string' ? e.path : typeof e.address === 'string' ? e.address : undefined;
+      if (text !== undefined) known.push(parseAddress(text));
+    }
+    return known;
+  }
+
+  /** Whether every address of `peerId` is known from the plan (a scripted peer's `bind` steps). */
+  bindsArePlanned(peerId: string): boolean {
+    return this.launch.peerBinds?.[peerId] !== undefined;
+  }
+
+  /** The peer id known by `address`, for readable events and `recv.from`. */
   peerAt(address: UnixAddress | undefined): string | undefined {
     if (address === undefined) return undefined;
     if (sameAddress(address, this.scenarioAddress())) return 'server';
-    return Object.entries(this.launch.peerPaths).find(([, p]) => sameAddress(p, address))?.[0];
+    const ids = Object.keys(this.launch.peerPaths);
+    return ids.find((id) => this.addressesOf(id).some((a) => sameAddress(a, address)));
   }
 
   /** "the server" or "the client": who the other end is, for messages. */
@@ -105,6 +164,7 @@ export class PeerRuntime {
     this.sockets.clear();
     this.listener = undefined;
     this.current = undefined;
+    this.accepted.length = 0;
     const report: CloseReport = { unlinked: [], kept: [] };
     for (const p of this.boundPaths) {
       if (!unlink) {

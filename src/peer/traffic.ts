@@ -35,13 +35,15 @@ export async function sendSequence(
   return run.result;
 }
 
+/** Receives on one socket, or fans in from several connections of a server in one native run. */
 export async function receiveSequence(
-  sock: UnixSocket,
+  socks: UnixSocket | UnixSocket[],
   options: SequenceOptions,
   progress: StepProgress,
   reportPartial: (partial: { role: 'receiver'; count: number; received: number; bytes: number; partial: true }) => void,
 ): Promise<ReceiverSummary> {
-  const run = receiveTraffic(sock, { count: options.count, size: options.size });
+  const [sock, ...more] = Array.isArray(socks) ? socks : [socks];
+  const run = receiveTraffic(sock!, { count: options.count, size: options.size, ...(more.length > 0 ? { more } : {}) });
   progress.waitingFor(() => `${options.count} sequence messages; got ${run.progress().messages}`);
   progress.onTimeout(() => {
     // The engine's full tally is on its thread; the step fails now with the counters it shares.

@@ -128,6 +128,30 @@ function resolveSteps(steps: Step[], id: string, peerIds: Set<string>, vars: Var
   });
 }
 
+/** What a `bind` step binds: its `path`, else the scenario's address (server) or the peer's own path. */
+function bindAddress(written: string | undefined, who: PeerIdentity, peerPaths: Record<string, string>, run: Pick<PlannedRun, 'socket'>): string {
+  if (written !== undefined) return peerPaths[written] ?? written;
+  if (who.role !== 'server') return peerPaths[who.id]!;
+  return run.socket.abstract !== undefined ? `@${run.socket.abstract}` : (run.socket.path ?? peerPaths[who.id]!);
+}
+
+// One table per run: every peer's launch carries the same one.
+const bindTables = new WeakMap<readonly PeerIdentity[], Record<string, string[]>>();
+
+/** For each scripted peer, the addresses its `bind` steps bind. */
+function plannedBinds(ctx: PeerPlanContext, peerIds: Set<string>, vars: Variables, peerPaths: Record<string, string>): Record<string, string[]> {
+  const known = bindTables.get(ctx.identities);
+  if (known) return known;
+  const table: Record<string, string[]> = {};
+  for (const other of ctx.identities) {
+    if (other.spec.kind !== 'steps') continue;
+    const steps = resolveSteps(other.spec.steps, other.id, peerIds, vars, ctx.run.dir, ctx.scenario.allowOutsidePaths === true);
+    table[other.id] = steps.flatMap((s) => (s.step === 'bind' ? [bindAddress(s.path, other, peerPaths, ctx.run)] : []));
+  }
+  bindTables.set(ctx.identities, table);
+  return table;
+}
+
 export interface PeerPlanContext {
   scenario: Scenario;
   run: Pick<PlannedRun, 'dir' | 'socket' | 'files'>;
@@ -170,6 +194,7 @@ export function planPeer(ctx: PeerPlanContext, who: PeerIdentity): { peer: PeerP
   const launchFile = path.join(run.dir, `.peer-${who.id}.json`);
   const peerPaths: Record<string, string> = {};
   for (const other of ctx.identities) peerPaths[other.id] = path.join(run.dir, other.ownName);
+  const peerBinds = plannedBinds(ctx, peerIds, vars, peerPaths);
   const launch: PeerLaunch = {
     protocol: EVENTS_PROTOCOL_VERSION,
     id: who.id,
@@ -185,6 +210,7 @@ export function planPeer(ctx: PeerPlanContext, who: PeerIdentity): { peer: PeerP
     files: run.files,
     ownPath,
     peerPaths,
+    peerBinds,
     steps: spec.kind === 'steps' ? resolveSteps(spec.steps, who.id, peerIds, vars, run.dir, scenario.allowOutsidePaths === true) : [],
     ...(spec.kind === 'module' ? { module: spec.module } : {}),
     fdAccounting: scenario.expect.fdLeaks !== 'ignore',

@@ -94,6 +94,12 @@ export interface PeerLaunch {
   ownPath: string;
   /** other peers' own paths (for dgram `send: { to: client-2 }`) */
   peerPaths: Record<string, string>;
+  /**
+   * For each scripted peer, every address its `bind` steps bind (`@name` for an abstract one):
+   * a datagram from one of them is known to come from that peer without waiting for its events.
+   * A peer without an entry (a program, a module) is known by the `bind` events it writes.
+   */
+  peerBinds?: Record<string, string[]>;
   steps: import('../scenario/types').Step[];
   /** absolute path of a module peer (`module:`); its default export runs instead of steps */
   module?: string;

@@ -6,7 +6,7 @@ import type { PathSegment } from './errors';
 import { MAX_MESSAGE_SIZE } from './limits';
 import type { PositionLookup } from './position-types';
 import type { ProblemList } from './problem-list';
-import type { SourcePos } from './types';
+import type { SocketType, SourcePos } from './types';
 
 export interface NormalizeContext {
   problems: ProblemList;
@@ -19,6 +19,8 @@ export interface NormalizeContext {
   peerIds: readonly string[];
   /** `allowOutsidePaths: true`: relative paths may lead outside `baseDir` */
   allowOutside?: boolean;
+  /** the scenario's socket type, for options that mean something else per type (`recv.from`) */
+  socketType?: SocketType;
 }
 
 /** True when `target` is `dir` or inside it. */

@@ -61,6 +61,12 @@ const peerCred = closed('Peer credentials the other end must have (SO_PEERCRED /
   pid: { description: 'A process id, or the name of a peer of this scenario.', anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string' }] },
 });
 
+// A name of an accepted connection: `accept: { as: a }` declares it, `on: a` uses it.
+const connectionName = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' };
+const on: JsonSchema = {
+  on: { ...connectionName, description: 'The accepted connection to use, by the name an earlier `accept: { as: NAME }` gave it (default: the most recently accepted).' },
+};
+
 const fdEnd = (what: string): JsonSchema => ({
   description: `Send ${what}; \`true\`, or \`{ content }\` to write into the other end first.`,
   anyOf: [
@@ -76,7 +82,11 @@ const stepOptions: Record<string, JsonSchema> = {
   ),
   accept: optional(
     'Accept one connection.',
-    closed('Options of `accept`.', { ...common, expectPeer: { ...peerCred, description: 'Credentials the connecting peer must have.' } }),
+    closed('Options of `accept`.', {
+      ...common,
+      expectPeer: { ...peerCred, description: 'Credentials the connecting peer must have.' },
+      as: { ...connectionName, description: 'A name for this connection, for `on: NAME` in later steps.' },
+    }),
   ),
   connect: optional(
     'Connect to the scenario socket (or `to`).',
@@ -86,11 +96,15 @@ const stepOptions: Record<string, JsonSchema> = {
       expectPeer: { ...peerCred, description: 'Credentials the server must have.' },
     }),
   ),
-  bind: optional('Bind a socket (a datagram client binds its own address to get replies).', closed('Options of `bind`.', { ...common, path: text('Path to bind, relative to the run directory.') })),
+  bind: optional(
+    'Bind a socket: on the server, the scenario address (a datagram server that then receives); on a client, its own path (so a datagram server can answer).',
+    closed('Options of `bind`.', { ...common, path: text('Path to bind, relative to the run directory, or `@name` (abstract).') }),
+  ),
   send: {
     ...closed('Send one payload: exactly one of `text`, `hex`, `base64`, `file`, or generated traffic (`count` + `size`).', {
       ...common,
       ...payloadKeys,
+      ...on,
       to: text('Datagram destination: a peer id or a path relative to the run directory.'),
     }),
     anyOf: ['text', 'hex', 'base64', 'file', 'count'].map((key) => ({ required: [key] })),
@@ -100,13 +114,17 @@ const stepOptions: Record<string, JsonSchema> = {
     ...closed('Options of `recv`: the expected payload (one of `text`, `hex`, `base64`, `file`, or `count` + `size`), `eof`, `from`.', {
       ...common,
       ...payloadKeys,
+      ...on,
       eof: flag('Expect end of stream (the other end closed or shut down writing).'),
-      from: text('Datagram sender that must have sent it: a peer id.'),
+      from: text(
+        'Who must have sent it: a peer id (datagram: any path that peer bound; stream or seqpacket server: the connection of that peer), or, for datagrams, a socket path relative to the run directory or `@name`.',
+      ),
     }),
     dependencies: { pattern: ['count'], size: ['count'] },
   }),
   sendFds: closed('Send descriptors with SCM_RIGHTS, carried by at least one data byte.', {
     ...common,
+    ...on,
     files: { type: 'array', items: text('Name of an entry under `files:`.'), description: 'Declared files to open and send.' },
     pipe: fdEnd('the read end of a pipe'),
     socket: fdEnd('one end of a socketpair'),
@@ -121,6 +139,7 @@ const stepOptions: Record<string, JsonSchema> = {
   }),
   recvFds: closed('Receive descriptors and check them.', {
     ...common,
+    ...on,
     count: { type: 'integer', minimum: 1, maximum: MAX_FDS_PER_MESSAGE, description: 'How many descriptors must arrive (default: the length of `expect`, or 1).' },
     room: { type: 'integer', minimum: 0, maximum: MAX_FDS_PER_MESSAGE, description: 'Control-buffer room in descriptors; less than what is sent provokes MSG_CTRUNC.' },
     expect: {
@@ -149,12 +168,16 @@ const stepOptions: Record<string, JsonSchema> = {
     anyOf: [
       { type: 'null', description: 'both directions' },
       ref('shutdownHow', 'Which direction.'),
-      closed('Options of `shutdown`.', { ...common, how: ref('shutdownHow', 'Which direction (default `both`).') }),
+      closed('Options of `shutdown`.', { ...common, ...on, how: ref('shutdownHow', 'Which direction (default `both`).') }),
     ],
   },
   close: optional(
-    'Close the socket; unlinks the path the peer bound.',
-    closed('Options of `close`.', { ...common, unlink: flag('Unlink the bound path (default true); `false` leaves a stale socket file behind.') }),
+    'Close every socket of the peer and unlink the path it bound; with `on`, close only that accepted connection.',
+    closed('Options of `close`.', {
+      ...common,
+      ...on,
+      unlink: flag('Unlink the bound path (default true); `false` leaves a stale socket file behind.'),
+    }),
   ),
   sleep: {
     description: 'Wait this long.',

@@ -17,6 +17,8 @@ type StepBody = Step extends infer S ? (S extends Step ? Omit<S, 'index' | 'pos'
 
 export function normalizeSteps(ctx: NormalizeContext, at: readonly PathSegment[], input: readonly unknown[]): Step[] {
   const steps: Step[] = [];
+  // Connection names declared so far by `accept: { as }`: an `on:` may only name an earlier one.
+  const connections: string[] = [];
   input.forEach((written, index) => {
     const stepAt = [...at, index];
     if (!ctx.problems.isSound(stepAt)) return;
@@ -29,6 +31,7 @@ export function normalizeSteps(ctx: NormalizeContext, at: readonly PathSegment[]
     const pos = sourcePos(ctx, stepAt);
     if (pos !== undefined) step.pos = pos;
     commonOptions(ctx, optionsAt, options, step);
+    connectionOptions(ctx, optionsAt, options, step, connections);
     steps.push(step);
   });
   return steps;
@@ -46,6 +49,53 @@ function commonOptions(ctx: NormalizeContext, at: readonly PathSegment[], option
     if (unknown !== undefined) ctx.problems.add([...at, 'expectError'], unknown.message, { hint: unknown.hint });
     else step.expectError = options.expectError;
   }
+}
+
+const USES_CONNECTION = new Set<StepName>(['send', 'recv', 'sendFds', 'recvFds', 'shutdown', 'close']);
+
+/** `accept: { as }` names a connection; `on:` uses one, which an earlier accept must have named. */
+function connectionOptions(ctx: NormalizeContext, at: readonly PathSegment[], options: Options, step: Step, declared: string[]): void {
+  if (step.step === 'accept' && typeof options.as === 'string') {
+    step.as = options.as;
+    declared.push(options.as);
+    return;
+  }
+  if (typeof options.on !== 'string' || !USES_CONNECTION.has(step.step)) return;
+  const name = options.on;
+  if (!declared.includes(name)) {
+    ctx.problems.add([...at, 'on'], `no earlier \`accept\` names a connection \`${name}\``, {
+      hint:
+        didYouMean(name, declared) ??
+        (declared.length > 0 ? `connections named so far: ${listNames(declared)}` : `name one where it is accepted: \`- accept: { as: ${name} }\``),
+    });
+    return;
+  }
+  if (step.step === 'recv' && step.from !== undefined && ctx.socketType !== 'dgram') {
+    ctx.problems.add([...at, 'on'], '`on` and `from` both pick a connection; write one of them', {
+      hint: `\`on: ${name}\` names the connection; \`from: ${step.from}\` finds the one that peer made`,
+    });
+    return;
+  }
+  (step as Step & { on?: string }).on = name;
+}
+
+/**
+ * `recv.from` names a peer, or (datagrams) a socket path. A bare word that is no peer id is most
+ * likely a misspelt peer; a path says so with a `/`, a `.` or a leading `@`.
+ */
+function checkFrom(ctx: NormalizeContext, at: readonly PathSegment[], from: string): void {
+  if (ctx.peerIds.includes(from)) return;
+  const looksLikePath = /[/.@$]/.test(from);
+  if (looksLikePath && ctx.socketType !== undefined && ctx.socketType !== 'dgram') {
+    ctx.problems.add(at, `on a ${ctx.socketType} socket \`from\` names a peer (the connection it made), not a path`, {
+      hint: `peers in this scenario: ${listNames(ctx.peerIds)}`,
+    });
+    return;
+  }
+  if (looksLikePath) return;
+  ctx.problems.add(at, `no peer is called \`${from}\``, {
+    hint: `${didYouMean(from, ctx.peerIds) ?? `peers in this scenario: ${listNames(ctx.peerIds)}`}; a socket path needs a \`/\`, a \`.\` or a leading \`@\`, e.g. \`./${from}\``,
+  });
 }
 
 function peerCred(value: unknown): PeerCredExpectation | undefined {
@@ -95,7 +145,7 @@ function stepBody(ctx: NormalizeContext, at: readonly PathSegment[], name: StepN
       const hasPayload = ['text', 'hex', 'base64', 'file', 'count'].some((k) => o[k] !== undefined);
       const payload = payloadOf(ctx, at, o, true);
       if (hasPayload && payload === undefined) return undefined;
-      if (typeof o.from === 'string') checkPeer(ctx, [...at, 'from'], o.from);
+      if (typeof o.from === 'string') checkFrom(ctx, [...at, 'from'], o.from);
       return withOptional({ step: 'recv' as const }, { payload, eof: o.eof, from: o.from });
     }
     case 'sendFds':

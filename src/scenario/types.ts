@@ -55,25 +55,30 @@ export interface PeerCredExpect {
   pid?: number | string;
 }
 
+/** Steps that use a connection may name one: `on: a`, declared earlier by `accept: { as: a }`. */
+export interface OnConnection {
+  on?: string;
+}
+
 export type StepInput =
   | string // a bare step name: `- listen`
   | { listen: null | (CommonStepOptions & { backlog?: number }) }
-  | { accept: null | (CommonStepOptions & { expectPeer?: PeerCredExpect }) }
+  | { accept: null | (CommonStepOptions & { expectPeer?: PeerCredExpect; as?: string }) }
   | { connect: null | (CommonStepOptions & { to?: string; expectPeer?: PeerCredExpect }) }
   | { bind: null | (CommonStepOptions & { path?: string }) }
-  | { send: CommonStepOptions & PayloadInput & { to?: string } }
-  | { recv: null | (CommonStepOptions & Partial<PayloadInput> & { eof?: boolean; from?: string }) }
+  | { send: CommonStepOptions & OnConnection & PayloadInput & { to?: string } }
+  | { recv: null | (CommonStepOptions & OnConnection & Partial<PayloadInput> & { eof?: boolean; from?: string }) }
   | { sendFds: CommonStepOptions & SendFdsInput }
   | { recvFds: CommonStepOptions & RecvFdsInput }
-  | { shutdown: null | ShutdownHow | (CommonStepOptions & { how?: ShutdownHow }) }
-  | { close: null | (CommonStepOptions & { unlink?: boolean }) }
+  | { shutdown: null | ShutdownHow | (CommonStepOptions & OnConnection & { how?: ShutdownHow }) }
+  | { close: null | (CommonStepOptions & OnConnection & { unlink?: boolean }) }
   | { sleep: DurationInput | { for: DurationInput } }
   | { waitFor: CommonStepOptions & { peer: string; event: string; count?: number } }
   | { exit: null | number | { code?: number } }
   | { crash: null | string | { signal?: string } }
   | { ready: null };
 
-export interface SendFdsInput {
+export interface SendFdsInput extends OnConnection {
   /** names of entries under `files:` */
   files?: string[];
   /** a pipe whose read end is sent; the sender writes `content` into the write end and closes it */
@@ -98,7 +103,7 @@ export interface FdExpectInput {
   type?: FdType;
 }
 
-export interface RecvFdsInput {
+export interface RecvFdsInput extends OnConnection {
   count?: number;
   /** control-buffer room in descriptors; smaller than what is sent provokes MSG_CTRUNC */
   room?: number;
@@ -209,12 +214,12 @@ export interface FdExpectation {
 
 export type Step =
   | (StepBase & { step: 'listen'; backlog: number })
-  | (StepBase & { step: 'accept'; expectPeer?: PeerCredExpectation })
+  | (StepBase & { step: 'accept'; expectPeer?: PeerCredExpectation; as?: string })
   | (StepBase & { step: 'connect'; to?: string; expectPeer?: PeerCredExpectation })
   | (StepBase & { step: 'bind'; path?: string })
-  | (StepBase & { step: 'send'; payload: Payload; to?: string })
-  | (StepBase & { step: 'recv'; payload?: Payload; eof?: boolean; from?: string })
-  | (StepBase & {
+  | (StepBase & OnConnection & { step: 'send'; payload: Payload; to?: string })
+  | (StepBase & OnConnection & { step: 'recv'; payload?: Payload; eof?: boolean; from?: string })
+  | (StepBase & OnConnection & {
       step: 'sendFds';
       files: string[];
       pipe?: { content: string };
@@ -224,7 +229,7 @@ export type Step =
       /** bulk mode when present (absent: one message, as ever) */
       repeat?: number;
     })
-  | (StepBase & {
+  | (StepBase & OnConnection & {
       step: 'recvFds';
       count: number;
       room?: number;
@@ -234,8 +239,8 @@ export type Step =
       /** bulk mode when present (absent: one message, as ever) */
       repeat?: number;
     })
-  | (StepBase & { step: 'shutdown'; how: ShutdownHow })
-  | (StepBase & { step: 'close'; unlink: boolean })
+  | (StepBase & OnConnection & { step: 'shutdown'; how: ShutdownHow })
+  | (StepBase & OnConnection & { step: 'close'; unlink: boolean })
   | (StepBase & { step: 'sleep'; ms: number })
   | (StepBase & { step: 'waitFor'; peer: string; event: string; count: number })
   | (StepBase & { step: 'exit'; code: number })

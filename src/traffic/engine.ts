@@ -1,6 +1,7 @@
 // Starts the native engine on a socket. Options are checked and defaults filled here, so native
 // code only runs the loop. While a run is going, nothing else may use the socket.
 import { encodeAddress } from '../socket/address';
+import { errnoOf, syscallError } from '../socket/errors';
 import type { UnixSocket } from '../socket';
 import { describeAnomaly, type RawAnomaly } from './describe';
 import { TrafficOptionError } from './errors';
@@ -40,8 +41,19 @@ export function sendTraffic(sock: UnixSocket, options: SendTrafficOptions): Traf
 export function receiveTraffic(sock: UnixSocket, options: ReceiveTrafficOptions): TrafficRun<ReceiverSummary> {
   checkCount(options.count, 'count');
   checkSize(options.size);
+  const more = options.more ?? [];
+  for (const other of more) {
+    if (other.type !== sock.type) throw new TrafficOptionError('more', other.type, `connections of the same type as the first (${sock.type})`);
+    if (other.closed) throw syscallError(errnoOf('EBADF'), 'recv', undefined, 'one of the connections is closed');
+  }
   // A small exchange has the engine list each arrival (for per-message timeline events).
-  const spec = { type: nativeType(sock), count: options.count, maxSize: options.size.max, listArrivals: options.count <= SMALL_EXCHANGE ? options.count : 0 };
+  const spec = {
+    type: nativeType(sock),
+    count: options.count,
+    maxSize: options.size.max,
+    listArrivals: options.count <= SMALL_EXCHANGE ? options.count : 0,
+    more: more.map((s) => s.fd),
+  };
   return startRun(sock, 'recv', (done) => trafficBinding().trafficReceive(sock.fd, spec, done), receiverSummary);
 }
 

@@ -24,6 +24,8 @@ export interface NativeReceiveSpec {
   maxSize: number;
   /** list this many arrivals one by one (a small exchange), 0 for none */
   listArrivals: number;
+  /** more descriptors read in the same run (a server's other connections) */
+  more: number[];
 }
 
 /** What the worker hands back: the summary fields native code knows, plus errno on failure. */

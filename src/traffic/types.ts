@@ -1,7 +1,7 @@
 // What the sequence traffic engine takes and reports. Summaries are plain JSON: the scripted peer
 // writes them as its `traffic` event and the judge reads them back from the timeline.
 import type { FdType, SizeRange, SocketType } from '../scenario/types';
-import type { UnixAddress } from '../socket';
+import type { UnixAddress, UnixSocket } from '../socket';
 
 /**
  * Faults a sender makes on purpose, for tests that prove the receiver catches each kind. Not
@@ -33,6 +33,12 @@ export interface ReceiveTrafficOptions {
   count: number;
   /** the sizes the senders use; the largest decides the datagram buffer */
   size: SizeRange;
+  /**
+   * more connections of the same type to read in the same run (a server's other accepted
+   * connections): the engine polls them all, each stream with its own frame reassembly, and
+   * tallies per sender as for datagrams from several senders
+   */
+  more?: UnixSocket[];
 }
 
 /** Why a run ended: done, the peer ended the stream, cancel(), the socket was closed, a stream lost its framing, or a syscall failed. */

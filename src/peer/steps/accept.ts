@@ -3,6 +3,8 @@ import { PeerError } from '../errors';
 import type { StepImpl } from './types';
 import { checkPeerCredentials } from './expect-peer';
 
+// Each accept adds a connection and makes it the current one; earlier ones stay open, for `on:`
+// (named by `as`), `from: <peer>`, and sequence traffic fanning in from all of them.
 export const accept: StepImpl<'accept'> = {
   async run(step, peer, progress) {
     if (peer.launch.socket.address === 'pair') return { pair: true };
@@ -12,9 +14,9 @@ export const accept: StepImpl<'accept'> = {
     }
     progress.waitingFor(() => `a client to connect to ${showAddress(peer.scenarioAddress())}`);
     const sock = peer.own(await listener.accept());
-    peer.current = { sock, connected: true };
     const credentials = sock.peerCredentials();
+    const connection = peer.addConnection({ sock, connected: true, pid: credentials.pid, ...(step.as !== undefined ? { name: step.as } : {}) });
     await checkPeerCredentials(step.expectPeer, credentials, peer, progress);
-    return { credentials };
+    return { credentials, connection: connection.number, ...(step.as !== undefined ? { as: step.as } : {}) };
   },
 };

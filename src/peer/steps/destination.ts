@@ -1,6 +1,9 @@
 // Which socket a send uses and where an unconnected datagram goes: `to` (a peer id or a path),
-// else back to the sender of the last datagram received, else the scenario socket.
+// else back to the sender of the last datagram received, else the scenario socket. A server's
+// step may name one of its accepted connections with `on:`; without it, the current one is used
+// (the most recently accepted, connected or bound socket).
 import { UnixSocket, type UnixAddress } from '../../socket';
+import { endpointFor } from '../connections';
 import { PeerError } from '../errors';
 import type { PeerRuntime } from '../runtime';
 
@@ -10,8 +13,8 @@ export interface SendTarget {
   to?: UnixAddress;
 }
 
-export function sendTarget(peer: PeerRuntime, to: string | undefined, syscall: string): SendTarget {
-  const current = peer.current;
+export function sendTarget(peer: PeerRuntime, to: string | undefined, syscall: string, on?: string): SendTarget {
+  const current = endpointFor(peer, on, syscall);
   if (peer.launch.socket.type !== 'dgram') {
     if (!current?.connected) {
       throw new PeerError('ENOTCONN', syscall, `${syscall} needs a connection: add a \`connect\` or \`accept\` step before it`);
@@ -35,8 +38,8 @@ function datagramSocket(peer: PeerRuntime): UnixSocket {
 }
 
 /** The socket a receive uses: a connection, or a bound datagram socket. */
-export function receiveSocket(peer: PeerRuntime, syscall: string): UnixSocket {
-  const current = peer.current;
+export function receiveSocket(peer: PeerRuntime, syscall: string, on?: string): UnixSocket {
+  const current = endpointFor(peer, on, syscall);
   if (current && (current.connected || peer.launch.socket.type === 'dgram')) return current.sock;
   const fix = peer.launch.socket.type === 'dgram' ? '`listen`, `bind` or `connect`' : '`connect` or `accept`';
   throw new PeerError('ENOTCONN', syscall, `${syscall} needs a socket to receive on: add a ${fix} step before it`);

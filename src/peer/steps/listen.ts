@@ -1,28 +1,35 @@
 import { UnixSocket } from '../../socket';
-import { showAddress } from '../address';
+import { sameAddress, showAddress } from '../address';
 import type { StepImpl } from './types';
 
 // A datagram server has nothing to listen on: binding makes it reachable, and the bound socket is
-// the one it receives and replies on.
+// the one it receives and replies on. After a `bind` of the scenario's address (socket, bind,
+// listen, as C servers do), listen uses that socket.
 export const listen: StepImpl<'listen'> = {
   async run(step, peer) {
     const { type, address } = peer.launch.socket;
     if (address === 'pair') return { pair: true };
     const addr = peer.scenarioAddress();
-    const sock = peer.own(UnixSocket.create(type));
+    const current = peer.current;
+    const bound = current && !current.connected && sameAddress(current.bound, addr) ? current.sock : undefined;
+    if (bound && type === 'dgram') return { address: showAddress(addr), type };
+    const sock = bound ?? peer.own(UnixSocket.create(type));
     try {
-      sock.bind(addr);
-      peer.recordBound(addr);
+      if (!bound) {
+        sock.bind(addr);
+        peer.recordBound(addr);
+      }
       if (type === 'dgram') {
-        peer.current = { sock, connected: false };
+        peer.current = { sock, connected: false, bound: addr };
         return { address: showAddress(addr), type };
       }
       sock.listen(step.backlog);
     } catch (err) {
-      peer.release(sock);
+      if (!bound) peer.release(sock);
       throw err;
     }
     peer.listener = sock;
+    if (bound) peer.current = undefined;
     return { address: showAddress(addr), type, backlog: step.backlog };
   },
 };

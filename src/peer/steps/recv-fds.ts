@@ -16,7 +16,7 @@ const MAX_CONTENT_BYTES = 1024 * 1024;
 
 export const recvFds: StepImpl<'recvFds'> = {
   async run(step, peer, progress) {
-    const sock = receiveSocket(peer, 'recvmsg');
+    const sock = receiveSocket(peer, 'recvmsg', step.on);
     if (step.repeat !== undefined) return receiveBulk(step, sock, peer, progress);
     progress.waitingFor(() => `a message with ${plural(step.count, 'descriptor')} from ${peer.remoteName()}`);
     const r = await sock.recv({ maxFds: step.room ?? step.count });

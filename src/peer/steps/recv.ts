@@ -6,6 +6,8 @@ import { StepFailure } from '../errors';
 import type { StepProgress } from '../progress';
 import type { PeerRuntime } from '../runtime';
 import { receiveSequence } from '../traffic';
+import { connectionFrom, connectionOn, fanInConnections } from '../connections';
+import type { Connection } from '../runtime';
 import { receiveSocket } from './destination';
 import type { StepDetails, StepImpl, StepOf } from './types';
 
@@ -13,10 +15,14 @@ const ANY_MESSAGE_MAX = 65536;
 
 export const recv: StepImpl<'recv'> = {
   async run(step, peer, progress) {
-    const sock = receiveSocket(peer, 'recv');
+    const picked = await pickedConnection(step, peer, progress);
+    const sock = picked?.sock ?? receiveSocket(peer, 'recv');
     const payload = step.payload;
     if (payload?.kind === 'sequence') {
-      const summary = await receiveSequence(sock, { ...payload, socketType: peer.launch.socket.type }, progress, (partial) =>
+      // Unnamed, on a server with several connections: one run reads them all, judged per sender.
+      const fanIn = picked === undefined ? fanInConnections(peer) : [];
+      const socks = fanIn.length > 0 ? fanIn.map((c) => c.sock) : [sock];
+      const summary = await receiveSequence(socks, { ...payload, socketType: peer.launch.socket.type }, progress, (partial) =>
         peer.emit('traffic', { ...partial }, step.index),
       );
       const { arrivals, ...totals } = summary;
@@ -25,7 +31,7 @@ export const recv: StepImpl<'recv'> = {
       for (const a of arrivals ?? []) {
         peer.emit('message', { from: a.sender, seq: a.seq, bytes: a.bytes, latencyNs: a.receivedNs - a.sentNs }, step.index, a.receivedNs);
       }
-      return { messages: summary.received, bytes: summary.bytes };
+      return { messages: summary.received, bytes: summary.bytes, ...(fanIn.length > 0 ? { connections: fanIn.length } : {}) };
     }
     let details: StepDetails = {};
     if (payload) {
@@ -41,6 +47,20 @@ export const recv: StepImpl<'recv'> = {
     return details;
   },
 };
+
+/**
+ * A connection the step names: `on: a`, or on a stream or seqpacket socket `from: <peer>` (the
+ * connection that peer made). Undefined when it names none (datagram `from` checks the sender).
+ */
+async function pickedConnection(step: StepOf<'recv'>, peer: PeerRuntime, progress: StepProgress): Promise<Connection | undefined> {
+  if (step.on !== undefined) return connectionOn(peer, step.on, 'recv');
+  if (step.from === undefined || peer.launch.socket.type === 'dgram' || peer.launch.socket.address === 'pair') return undefined;
+  // Heard from, answered: the connection becomes the current one, as a datagram `send` without
+  // `to` answers the last sender.
+  const connection = await connectionFrom(peer, step.from, 'recv', progress);
+  peer.current = connection;
+  return connection;
+}
 
 // A stream has no boundaries: read until the expected number of bytes arrived, never more, and
 // fail as soon as a prefix differs instead of waiting for bytes that will not match anyway.
@@ -81,7 +101,7 @@ async function receiveMessage(
   if (r.eof) {
     throw new StepFailure('RECV_MISMATCH', `recv expected a message but ${peer.remoteName()} closed the connection`, describeBytes(expected), 'end-of-file');
   }
-  const from = checkSender(r, step, peer);
+  const from = await checkSender(r, step, peer, progress);
   if (r.truncated || !r.data.equals(expected)) throw mismatch(expected, r.data, peer, r.truncated);
   return { bytes: r.data.length, from: showAddress(from), fromPeer: peer.peerAt(from), data: describeBytes(r.data) };
 }
@@ -91,7 +111,7 @@ async function receiveAny(sock: UnixSocket, step: StepOf<'recv'>, peer: PeerRunt
   const r = await sock.recv({ maxBytes: ANY_MESSAGE_MAX });
   closeUnaskedFds(r);
   if (r.eof) throw new StepFailure('RECV_MISMATCH', `recv expected data but ${peer.remoteName()} closed the connection`, 'data', 'end-of-file');
-  const from = checkSender(r, step, peer);
+  const from = await checkSender(r, step, peer, progress);
   return { bytes: r.data.length, from: showAddress(from), fromPeer: peer.peerAt(from), data: describeBytes(r.data), truncated: r.truncated || undefined };
 }
 
@@ -106,21 +126,30 @@ async function receiveEof(sock: UnixSocket, peer: PeerRuntime, progress: StepPro
 }
 
 /** Datagram sender: checked against `from`, and remembered as the default reply address. */
-function checkSender(r: Received, step: StepOf<'recv'>, peer: PeerRuntime): UnixAddress | undefined {
+async function checkSender(r: Received, step: StepOf<'recv'>, peer: PeerRuntime, progress: StepProgress): Promise<UnixAddress | undefined> {
   if (peer.launch.socket.type !== 'dgram') return undefined;
   peer.lastFrom = r.from;
-  if (step.from !== undefined) {
-    const wanted = peer.resolveAddress(step.from);
-    if (!sameAddress(wanted, r.from)) {
-      throw new StepFailure(
-        'RECV_MISMATCH',
-        `recv expected a datagram from ${step.from} but it came from ${showAddress(r.from) ?? 'an unbound socket'}`,
-        showAddress(wanted),
-        showAddress(r.from) ?? 'unbound',
-      );
-    }
+  if (step.from === undefined) return r.from;
+  const isPeer = peer.launch.peerPaths[step.from] !== undefined;
+  const wanted = isPeer ? peer.addressesOf(step.from) : [peer.resolveAddress(step.from)];
+  if (wanted.some((a) => sameAddress(a, r.from))) return r.from;
+  if (isPeer && r.from !== undefined && peer.peerAt(r.from) === undefined && !peer.bindsArePlanned(step.from)) {
+    // A program (or module) is known by the `bind` events it writes; the datagram may have
+    // overtaken the relayed event that names its path.
+    const at = r.from;
+    progress.waitingFor(() => `a \`bind\` event naming ${showAddress(at)}, to tell whether ${step.from} sent the datagram (a program is known by the paths it announces; or write \`from: ${showAddress(at)}\`)`);
+    const owner = await peer.log.until(() => peer.peerAt(at));
+    if (owner === step.from) return r.from;
   }
-  return r.from;
+  const sender = showAddress(r.from);
+  const owner = peer.peerAt(r.from);
+  const known = wanted.map(showAddress).join(', ');
+  throw new StepFailure(
+    'RECV_MISMATCH',
+    `recv expected a datagram from ${step.from}${isPeer ? ` (known by ${known})` : ''} but it came from ${sender ?? 'an unbound socket'}${owner !== undefined ? `, which is ${owner}'s` : ''}`,
+    known,
+    sender ?? 'unbound',
+  );
 }
 
 function mismatch(expected: Buffer, got: Buffer, peer: PeerRuntime, truncated = false): StepFailure {

@@ -6,7 +6,7 @@ import { sendTarget } from './destination';
 
 export const sendFds: StepImpl<'sendFds'> = {
   async run(step, peer, progress) {
-    const { sock, to } = sendTarget(peer, undefined, 'sendmsg');
+    const { sock, to } = sendTarget(peer, undefined, 'sendmsg', step.on);
     // SCM_RIGHTS travels with data: at least one byte must go with the descriptors.
     const data = Buffer.from(step.data.length > 0 ? step.data : 'F');
     const outgoing = new OutgoingFds();

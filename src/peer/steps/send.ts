@@ -6,7 +6,7 @@ import { sendTarget } from './destination';
 
 export const send: StepImpl<'send'> = {
   async run(step, peer, progress) {
-    const { sock, to } = sendTarget(peer, step.to, 'send');
+    const { sock, to } = sendTarget(peer, step.to, 'send', step.on);
     const toPeer = peer.peerAt(to);
     if (step.payload.kind === 'sequence') {
       const summary = await sendSequence(sock, { ...step.payload, senderId: peer.launch.id, socketType: peer.launch.socket.type, to }, progress);

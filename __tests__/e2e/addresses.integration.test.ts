@@ -1,0 +1,147 @@
+// Addresses end to end through real peers: a peer is known by every path it bound (its own path,
+// its `bind: { path }` steps, the `bind` events a program writes), `recv.from` takes a peer id or
+// a path, and a server's bare `bind` binds the scenario's address (socket, bind, recvfrom).
+// Needs `node scripts/build.mjs` (dist/peer.cjs) and the addon (build/Release).
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { runScenario } from '../../src/run/run-scenario';
+import type { ScenarioResult } from '../../src/judge/result';
+import type { ScenarioInput, StepInput } from '../../src/scenario/types';
+import { repoRoot } from '../helpers/child-script';
+
+const ready = existsSync(path.join(repoRoot, 'dist', 'peer.cjs')) && existsSync(path.join(repoRoot, 'build', 'Release', 'uds_fixture.node'));
+const describeBuilt = ready ? describe : describe.skip;
+// Abstract addresses exist only on Linux (README: platform differences).
+const itLinux = process.platform === 'linux' ? it : it.skip;
+
+let base: string;
+beforeEach(() => {
+  base = mkdtempSync('/tmp/udsf-addr-');
+});
+afterEach(() => {
+  const left = readdirSync(base);
+  rmSync(base, { recursive: true, force: true });
+  expect(left).toEqual([]);
+});
+
+async function run(input: ScenarioInput): Promise<ScenarioResult> {
+  return runScenario(input, { tmpBase: base, timeout: 15_000 });
+}
+
+function explain(result: ScenarioResult): string {
+  return JSON.stringify({ failures: result.failures, peers: result.peers.map((p) => [p.id, p.exitCode, p.signal, p.stdout, p.stderr]) }, null, 2);
+}
+
+function expectPass(result: ScenarioResult): void {
+  expect(explain(result)).toBe(explain({ ...result, failures: [] }));
+  expect(result.passed).toBe(true);
+}
+
+/** A datagram ping/pong: the client binds `bindPath`, the server checks the sender with `from`. */
+function boundClient(bindPath: string, from: string): ScenarioInput {
+  return {
+    name: `bound datagram client (${bindPath}, from ${from})`,
+    socket: 'dgram',
+    server: { steps: ['listen', { recv: { from, text: 'ping' } }, { send: { text: 'pong' } }, 'close'] },
+    client: { steps: [{ bind: { path: bindPath } }, { send: { text: 'ping' } }, { recv: { from: 'server', text: 'pong' } }, 'close'] },
+  };
+}
+
+/** Python client that binds its own path, optionally announces it, and sends one datagram. */
+function pythonClient(announce: boolean): string {
+  return [
+    'import json, os, socket, time',
+    'me = os.path.join(os.environ["UDS_FIXTURE_DIR"], "py.sock")',
+    's = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)',
+    's.bind(me)',
+    ...(announce
+      ? [
+          'ev = socket.socket(fileno=int(os.environ["UDS_FIXTURE_EVENTS_FD"]))',
+          'ev.sendall((json.dumps({"t": time.monotonic_ns(), "peer": os.environ["UDS_FIXTURE_PEER"], "ev": "bind", "path": me}) + "\\n").encode())',
+        ]
+      : []),
+    's.sendto(b"ping", os.environ["UDS_FIXTURE_SOCKET"])',
+    // the silent one is never answered: it ends after sending
+    ...(announce ? ['print(s.recv(64).decode(), flush=True)'] : []),
+    's.close()',
+    'os.unlink(me)',
+  ].join('\n');
+}
+
+describeBuilt('addresses (skipped unless built)', () => {
+  it('`from: client` accepts a datagram from the path the client bound (relative)', async () => {
+    expectPass(await run(boundClient('mine.sock', 'client')));
+  });
+
+  it('`from: client` accepts a datagram from the path the client bound (absolute)', async () => {
+    expectPass(await run(boundClient('${dir}/abs.sock', 'client')));
+  });
+
+  it('`from:` may be the path itself', async () => {
+    const result = await run(boundClient('mine.sock', 'mine.sock'));
+    expectPass(result);
+    const recv = result.timeline.find((e) => e.peer === 'server' && e.ev === 'recv');
+    expect(recv).toMatchObject({ fromPeer: 'client' });
+    expect(String(recv?.from)).toMatch(/\/mine\.sock$/);
+  });
+
+  it('a datagram from an unbound socket is not from `client`', async () => {
+    const result = await run({
+      name: 'unbound sender',
+      socket: 'dgram',
+      server: { steps: ['listen', { recv: { from: 'client', text: 'ping' } }, 'close'] },
+      client: { steps: [{ send: { text: 'ping' } }, 'close'] },
+    });
+    expect(result.passed).toBe(false);
+    expect(result.failures.find((f) => f.peer === 'server')?.message).toMatch(/recv expected a datagram from client \(known by .*c1\.sock.*\) but it came from an unbound socket/);
+  });
+
+  const cStyle = (address: 'path' | 'abstract'): ScenarioInput => ({
+    name: `C-style datagram server (${address})`,
+    socket: { type: 'dgram', address },
+    // socket, bind, recvfrom, sendto: no `listen`
+    server: { steps: ['bind', { recv: { from: 'client', text: 'ping' } }, { send: { text: 'pong' } }, 'close'] },
+    client: { steps: ['bind', { send: { text: 'ping' } }, { recv: { text: 'pong' } }, 'close'] },
+  });
+
+  it('a server’s bare `bind` binds the scenario address, and readiness follows it (path)', async () => {
+    const result = await run(cStyle('path'));
+    expectPass(result);
+    const bind = result.timeline.find((e) => e.peer === 'server' && e.ev === 'bind');
+    // with `address: path` the scenario's socket is the server's own path (s.sock in the run directory)
+    expect(String(bind?.path)).toMatch(/\/s\.sock$/);
+  });
+
+  itLinux('a server’s bare `bind` binds the scenario address (abstract), not its own path', async () => {
+    const result = await run(cStyle('abstract'));
+    expectPass(result);
+    expect(String(result.timeline.find((e) => e.peer === 'server' && e.ev === 'bind')?.path)).toMatch(/^@/);
+  });
+
+  it('a stream server may `bind` then `listen` on the same socket', async () => {
+    const steps: StepInput[] = ['bind', 'listen', 'accept', { recv: { text: 'hi' } }, 'close'];
+    expectPass(await run({ name: 'bind, listen', socket: 'stream', server: { steps }, client: { steps: ['connect', { send: { text: 'hi' } }, 'close'] } }));
+  });
+
+  it('a python3 client that announces its bound path in a `bind` event is known by it', async () => {
+    const result = await run({
+      name: 'python client, announced path',
+      socket: 'dgram',
+      server: { steps: ['listen', { recv: { from: 'client', text: 'ping' } }, { send: { text: 'pong' } }, 'close'] },
+      client: { run: ['python3', '-c', pythonClient(true)] },
+    });
+    expectPass(result);
+    expect(result.peers.find((p) => p.id === 'client')?.stdout.trim()).toBe('pong');
+  });
+
+  it('a python3 client that does not announce its path: the step says what it waited for and what to write', async () => {
+    const result = await run({
+      name: 'python client, silent',
+      socket: 'dgram',
+      server: { steps: ['listen', { recv: { from: 'client', text: 'ping', timeout: '1s' } }, { send: { text: 'pong' } }, 'close'] },
+      client: { run: ['python3', '-c', pythonClient(false)] },
+    });
+    expect(result.passed).toBe(false);
+    expect(result.failures.find((f) => f.peer === 'server')?.message).toMatch(/a `bind` event naming \/.*\/py\.sock, to tell whether client sent the datagram.*or write `from: \/.*\/py\.sock`/);
+  });
+});

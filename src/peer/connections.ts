@@ -1,0 +1,56 @@
+// Which of a server's accepted connections a step uses: the one named `on:` (declared by
+// `accept: { as }`), the one a peer made (`from: client-2`), or, unnamed, the most recent one;
+// and, for sequence traffic, all of them at once.
+import { PeerError, StepFailure } from './errors';
+import type { StepProgress } from './progress';
+import type { Connection, Endpoint, PeerRuntime } from './runtime';
+
+/** The accepted connection called `name`; it must still be open. */
+export function connectionOn(peer: PeerRuntime, name: string, syscall: string): Connection {
+  const found = [...peer.accepted].reverse().find((c) => c.name === name);
+  if (found) return found;
+  // The loader checked that an earlier accept names it, so here it was closed or never accepted.
+  throw new PeerError('ENOTCONN', syscall, `${syscall} on \`${name}\`: that connection is not open (an earlier \`close: { on: ${name} }\` closed it, or its accept failed)`);
+}
+
+/**
+ * Whether the process at the other end of a connection is `peerId`, judged by the pid the kernel
+ * reports for it against the pid the peer announced in its `start` event; undefined while that
+ * event has not arrived. The one place that maps credentials to peers.
+ */
+export function pidBelongsTo(peer: PeerRuntime, peerId: string, pid: number): boolean | undefined {
+  const announced = peer.log.pidOf(peerId);
+  return announced === undefined ? undefined : announced === pid;
+}
+
+/** The accepted connection that `peerId` made, once its pid is known. */
+export async function connectionFrom(peer: PeerRuntime, peerId: string, syscall: string, progress: StepProgress): Promise<Connection> {
+  progress.waitingFor(() => `the start event of peer "${peerId}" (its pid tells which connection is its)`);
+  await peer.log.until(() => peer.log.pidOf(peerId));
+  const found = peer.accepted.find((c) => pidBelongsTo(peer, peerId, c.pid) === true);
+  if (found) return found;
+  const open = peer.accepted.map((c) => `#${c.number}${c.name !== undefined ? ` (${c.name})` : ''} from pid ${c.pid}`);
+  throw new StepFailure(
+    'PEER_CRED_MISMATCH',
+    open.length === 0
+      ? `${syscall} from ${peerId}: the server has no open connection; add an \`accept\` step before it`
+      : `${syscall} from ${peerId}: none of the server's open connections is ${peerId}'s (pid ${peer.log.pidOf(peerId)}): ${open.join(', ')}; accept its connection first`,
+    peerId,
+    open,
+  );
+}
+
+/** The endpoint a step uses: `on`, else the current one (the most recently accepted or connected). */
+export function endpointFor(peer: PeerRuntime, on: string | undefined, syscall: string): Endpoint | undefined {
+  return on !== undefined ? connectionOn(peer, on, syscall) : peer.current;
+}
+
+/**
+ * The connections an unnamed sequence `recv` reads: every open accepted connection when the
+ * server has several and the current one is among them (a server serving many clients), else
+ * none (the caller uses the current endpoint).
+ */
+export function fanInConnections(peer: PeerRuntime): Connection[] {
+  if (peer.accepted.length < 2 || !peer.accepted.includes(peer.current as Connection)) return [];
+  return [...peer.accepted];
+}
