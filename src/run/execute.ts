@@ -21,7 +21,9 @@ function startPeer(plan: PeerPlan, pair: SocketPairEnds | undefined, hub: EventH
   const peer = spawnPeer(plan, pairFd);
   if (peer.pid !== undefined) onGroup(peer.pid);
   if (peer.channel) hub.attach(plan.id, peer.channel, plan.program === 'steps');
-  hub.harness('spawn', { target: plan.id, ...(peer.pid !== undefined ? { pid: peer.pid } : {}) });
+  // `pgid`: the peer's process group (the supervisor leads it), so that `expectPeer: { pid }` can
+  // recognise any process of a `run:` program; `program` says whether a `start` event will follow.
+  hub.harness('spawn', { target: plan.id, program: plan.program, ...(peer.pid !== undefined ? { pid: peer.pid, pgid: peer.pid } : {}) });
   void peer.ended.then((end) => {
     if ('message' in end) hub.harness('spawn-error', { target: plan.id, code: end.code, message: end.message });
     else hub.harness('exit', { target: plan.id, code: end.exitCode, signal: end.signal });
