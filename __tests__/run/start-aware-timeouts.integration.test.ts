@@ -77,4 +77,17 @@ clients:
 `);
     expect(result.failures).toEqual([]);
   });
+
+  it('recv: a datagram server waits for its slow client without burning its timeout', async () => {
+    const result = await run(`
+name: slow datagram client
+socket: dgram
+server:
+  steps: [listen, { recv: { text: hi, timeout: 1s } }, close]
+client:
+  ${slowStart(2000)}
+  steps: [bind, { send: { text: hi, to: server } }, close]
+`);
+    expect(result.failures).toEqual([]);
+  });
 });

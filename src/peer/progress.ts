@@ -61,9 +61,10 @@ export class StepProgress {
   /** "10000 ms", or "10000 ms after client-3 started (it started 4.2 s after the step began)". */
   waited(): string {
     const from = this.countsFrom();
-    if (from?.after === undefined) return `${this.timeoutMs} ms`;
-    const late = ((from.ns - this.beganNs) / 1e9).toFixed(1);
-    return `${this.timeoutMs} ms after ${from.after} started (it started ${late} s after the step began)`;
+    const late = from?.after === undefined ? 0 : (from.ns - this.beganNs) / 1e9;
+    // A start within the same instant as the step is no news.
+    if (late < 0.05) return `${this.timeoutMs} ms`;
+    return `${this.timeoutMs} ms after ${from!.after} started (it started ${late.toFixed(1)} s after the step began)`;
   }
 
   timeoutFailure(): StepFailure {
