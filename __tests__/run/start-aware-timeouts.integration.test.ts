@@ -4,6 +4,7 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runScenario } from '../../src/run/run-scenario';
+import { startupMs } from '../../src/run/startup-time';
 import { fixture } from './run-hand-made';
 
 let base: string;
@@ -89,5 +90,57 @@ client:
   steps: [bind, { send: { text: hi, to: server } }, close]
 `);
     expect(result.failures).toEqual([]);
+  });
+});
+
+describe('the run\'s timeout does not count the time its peers took to start', () => {
+  it('a run whose client starts after the run timeout passed still passes', async () => {
+    const result = await run(`
+name: slow client, short run timeout
+timeout: 2s
+server:
+  steps: [listen, accept, { recv: { text: hi } }, close]
+client:
+  ${slowStart(2000)}
+  steps: [connect, { send: { text: hi } }, close]
+`);
+    expect(result.failures).toEqual([]);
+    expect(startupMs(result.timeline)).toBeGreaterThan(2000);
+  });
+
+  it('a run that still times out says how long its peers took to start', async () => {
+    const result = await run(`
+name: slow client that hangs
+timeout: 1s
+server:
+  steps: [listen, accept, { recv: { text: never, timeout: 1m } }]
+client:
+  ${slowStart(500)}
+  steps: [connect, { recv: { text: never, timeout: 1m } }]
+`);
+    expect(result.failures.map((f) => f.code)).toEqual(['TIMEOUT']);
+    expect(result.failures[0]!.message).toMatch(/^the run exceeded its timeout of 1000 ms \(not counting \d+ ms its peers took to start\); still running and killed: server at step 3/);
+  });
+});
+
+describe('startupMs', () => {
+  const ev = (t: number, peer: string, ev: string, more: Record<string, unknown> = {}) => ({ t: t * 1e6, peer, ev, ...more });
+  it('is the union of the spawn-to-start intervals of scripted peers', () => {
+    const timeline = [
+      ev(0, 'harness', 'spawn', { target: 'server', program: 'steps' }),
+      ev(100, 'server', 'start'),
+      ev(150, 'harness', 'spawn', { target: 'client-1', program: 'steps' }),
+      ev(160, 'harness', 'spawn', { target: 'client-2', program: 'steps' }),
+      ev(170, 'harness', 'spawn', { target: 'prog', program: 'run' }),
+      ev(300, 'client-2', 'start'),
+      ev(400, 'client-1', 'start'),
+      ev(500, 'prog', 'start'), // a program's own events never count
+    ];
+    expect(startupMs(timeline)).toBe(100 + 250);
+    expect(startupMs([])).toBe(0);
+    // a peer still starting counts until the time asked about, and not without one
+    const starting = [ev(0, 'harness', 'spawn', { target: 'client', program: 'steps' })];
+    expect(startupMs(starting, 700e6)).toBe(700);
+    expect(startupMs(starting)).toBe(0);
   });
 });

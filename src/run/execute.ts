@@ -6,6 +6,8 @@ import { NotReadyError, waitUntilReady } from './readiness';
 import { openSocketPair, type SocketPairEnds } from './socket-pair';
 import { isRunning, spawnPeer, type PeerProcess, type StopReason } from './spawn';
 import { stopPeers, teardown } from './teardown';
+import { monotonicNs } from './clock';
+import { startupMs } from './startup-time';
 import { RunDeadline } from './timeouts';
 import type { LeftoverSocket, NotReadyRecord, PeerRecord, RunRecord } from './types';
 
@@ -62,7 +64,8 @@ export async function executePlan(plan: PlannedRun, options: ExecuteOptions = {}
   const hub = new EventHub();
   if (options.onEvent) hub.on(options.onEvent);
   const guard = guardRun(plan.dir);
-  const deadline = new RunDeadline(plan.timeouts.runMs, options.signal);
+  // The run's timeout does not count the time its scripted peers took to start (src/run/startup-time.ts).
+  const deadline = new RunDeadline(plan.timeouts.runMs, options.signal, () => startupMs(hub.timeline(), monotonicNs()));
   const peers = new Map<string, PeerProcess>();
   const harnessErrors: string[] = [];
   let notReady: NotReadyRecord | undefined;
