@@ -108,6 +108,20 @@ client:
     expect(startupMs(result.timeline)).toBeGreaterThan(2000);
   });
 
+  it('a scripted server that starts after its readiness timeout still becomes ready', async () => {
+    // readiness waits min(10 s, the run's timeout): 3 s here, less than the server takes to start
+    const result = await run(`
+name: slow server
+timeout: 3s
+server:
+  ${slowStart(3500)}
+  steps: [listen, accept, { recv: { text: hi } }, close]
+client:
+  steps: [connect, { send: { text: hi } }, close]
+`);
+    expect(result.failures).toEqual([]);
+  });
+
   it('a run that still times out says how long its peers took to start', async () => {
     const result = await run(`
 name: slow client that hangs
