@@ -18,7 +18,7 @@ export function awaitedPeers(step: Step, peer: PeerRuntime): string[] {
       // any peer may be the one that connects
       return others;
     case 'connect': {
-      const pidOf = typeof step.expectPeer?.pid === 'string' ? [step.expectPeer.pid] : [];
+      const pidOf = others.filter((id) => id === step.expectPeer?.pid);
       return [...new Set([...(named(step.to) ?? (step.to === undefined ? otherSide() : [])), ...pidOf])];
     }
     case 'recv':
