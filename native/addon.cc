@@ -4,6 +4,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 #include "addon_state.h"
 #include "fd_traffic.h"
 #include "native_socket.h"
@@ -52,6 +54,13 @@ Napi::Value TypeOf(const Napi::CallbackInfo& info) {
   return Number(info.Env(), SocketTypeOf(info[0].As<Napi::Number>().Int32Value()));
 }
 
+// getpgid(2): which process group a pid belongs to, so that `expectPeer: { pid: <run: peer> }`
+// can accept any process of the group the harness started (a wrapper script's child included).
+Napi::Value ProcessGroupOf(const Napi::CallbackInfo& info) {
+  pid_t group = getpgid(static_cast<pid_t>(info[0].As<Napi::Number>().Int32Value()));
+  return Number(info.Env(), group < 0 ? -errno : static_cast<int>(group));
+}
+
 Napi::Object Constants(Napi::Env env) {
   Napi::Object constants = Napi::Object::New(env);
   constants.Set("SOCK_STREAM", Number(env, SOCK_STREAM));
@@ -74,6 +83,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("socketpair", Napi::Function::New<CreatePair>(env, "socketpair"));
   exports.Set("adopt", Napi::Function::New<Adopt>(env, "adopt"));
   exports.Set("socketTypeOf", Napi::Function::New<TypeOf>(env, "socketTypeOf"));
+  exports.Set("processGroupOf", Napi::Function::New<ProcessGroupOf>(env, "processGroupOf"));
   exports.Set("constants", Constants(env));
   InitTraffic(env, exports);
   InitFdTraffic(env, exports);

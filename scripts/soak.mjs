@@ -3,10 +3,15 @@
 //      must pass completely and leave the temp base empty.
 //   2. RUNS runs of one scenario in this process: descriptor count, RSS and heap are sampled and
 //      must end flat.
-// Usage: node scripts/soak.mjs [--scenarios 200] [--jobs 8] [--rounds 3] [--runs 1000]
+//   3. Weighted load: HEAVY scenarios of 20 scripted clients each (a scripted server accepting 20
+//      times), through `uds-fixture run` at --jobs 8 and at the default: every one must pass — on
+//      2 cores they did not before the scheduler weighed peers and step timeouts waited for the
+//      awaited peer's start (issue 9).
+// Usage: node scripts/soak.mjs [--scenarios 200] [--jobs 8] [--rounds 3] [--runs 1000] [--heavy 50]
+//                              [--only load|memory|heavy]
 // Exit status 0 when every check held, 1 otherwise. Needs a built dist/ (node scripts/build.mjs).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +30,10 @@ const SCENARIOS = option('scenarios', 200);
 const JOBS = option('jobs', 8);
 const ROUNDS = option('rounds', 3);
 const RUNS = option('runs', 1000);
+const HEAVY = option('heavy', 50);
+const onlyAt = process.argv.indexOf('--only');
+const ONLY = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
+const wanted = (name) => ONLY === undefined || ONLY === name;
 
 const work = mkdtempSync('/tmp/udsf-soak-');
 const base = path.join(work, 'base');
@@ -35,10 +44,41 @@ const check = (holds, message) => {
   console.log(`${holds ? 'ok  ' : 'FAIL'} ${message}`);
 };
 
+/** Runs `uds-fixture run dir [...args]` with a JSON report; returns the figures a check needs. */
+function runCli(dir, out, args) {
+  const started = Date.now();
+  const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.cjs'), 'run', dir, ...args, '--reporter', 'json', '--out', out], {
+    encoding: 'utf8',
+    env: { ...process.env, UDS_FIXTURE_TMPDIR: base, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '' },
+  });
+  const file = path.join(out, 'results.json');
+  const results = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+  return { r, results, seconds: ((Date.now() - started) / 1000).toFixed(1), left: readdirSync(base) };
+}
+
+/** `count` scenarios of a scripted server that accepts 20 scripted clients, each saying hi. */
+function writeHeavyScenarios(dir, count) {
+  mkdirSync(dir, { recursive: true });
+  const serverSteps = ['    - listen', ...Array.from({ length: 20 }, () => '    - accept\n    - recv: { text: hi }'), '    - close'];
+  for (let i = 0; i < count; i++) {
+    const text = [
+      `name: "#${i} twenty clients"`,
+      'server:',
+      '  steps:',
+      ...serverSteps,
+      'clients:',
+      '  count: 20',
+      '  steps: [connect, { send: { text: hi } }, close]',
+      '',
+    ].join('\n');
+    writeFileSync(path.join(dir, `${String(i).padStart(3, '0')}-twenty.scenario.yaml`), text);
+  }
+}
+
 try {
   const scenarios = path.join(work, 'scenarios');
-  writeLoadScenarios(scenarios, SCENARIOS);
-  for (let round = 1; round <= ROUNDS; round++) {
+  if (wanted('load')) writeLoadScenarios(scenarios, SCENARIOS);
+  for (let round = 1; wanted('load') && round <= ROUNDS; round++) {
     const out = path.join(work, `out-${round}`);
     const started = Date.now();
     const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.cjs'), 'run', scenarios, '--jobs', String(JOBS), '--reporter', 'json', '--out', out], {
@@ -59,41 +99,58 @@ try {
     if (r.status === 2) console.log(r.stderr.slice(0, 1000));
   }
 
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc');
-  const { runScenario } = require(path.join(root, 'dist', 'index.cjs'));
-  const fdDir = existsSync('/proc/self/fd') ? '/proc/self/fd' : '/dev/fd';
-  const sample = () => {
-    gc();
-    const m = process.memoryUsage();
-    return { fds: readdirSync(fdDir).length, rssMB: +(m.rss / 2 ** 20).toFixed(1), heapMB: +(m.heapUsed / 2 ** 20).toFixed(1) };
-  };
-  const scenario = path.join(root, 'fixtures', 'basics', 'stream-echo.scenario.yaml');
-  for (let i = 0; i < 20; i++) await runScenario(scenario, { tmpBase: base }); // warm-up
-  const samples = [{ run: 0, ...sample() }];
-  let failures = 0;
-  const started = Date.now();
-  for (let i = 1; i <= RUNS; i++) {
-    const result = await runScenario(scenario, { tmpBase: base });
-    if (!result.passed) {
-      failures++;
-      // A rare failure is the point of a soak: say what it was.
-      console.log(`run ${i} failed: ${JSON.stringify(result.failures)}`);
-      for (const p of result.peers) if (p.stderr.trim()) console.log(`  ${p.id} stderr: ${p.stderr.trim().slice(-400)}`);
+  if (wanted('heavy')) {
+    const heavy = path.join(work, 'heavy');
+    writeHeavyScenarios(heavy, HEAVY);
+    for (const args of [['--jobs', '8'], []]) {
+      const { r, results, seconds, left } = runCli(heavy, path.join(work, `out-heavy-${args.length ? args[1] : 'default'}`), args);
+      const failed = results ? results.results.filter((x) => !x.passed) : [];
+      check(
+        r.status === 0 && results?.counts.passed === HEAVY && left.length === 0,
+        `weighted load: ${HEAVY} scenarios of 20 scripted clients, ${args.length ? args.join(' ') : 'default --jobs'}: exit ${r.status}, ${results?.counts.passed ?? '?'} passed, ${results?.counts.failed ?? '?'} failed, ${left.length} entries left in the temp base, ${seconds} s`,
+      );
+      for (const f of failed.slice(0, 5)) console.log(`     ${f.name}: ${JSON.stringify(f.failures).slice(0, 400)}`);
+      if (r.status === 2) console.log(r.stderr.slice(0, 1000));
     }
-    if (i % Math.max(1, Math.floor(RUNS / 10)) === 0) samples.push({ run: i, ...sample() });
   }
-  console.log(`${RUNS} runs in one process (${((Date.now() - started) / 1000).toFixed(1)} s):`);
-  for (const s of samples) console.log(`     after ${String(s.run).padStart(5)} runs: ${s.fds} descriptors, RSS ${s.rssMB} MB, heap ${s.heapMB} MB`);
-  const first = samples[0];
-  const last = samples[samples.length - 1];
-  const mid = samples[Math.floor(samples.length / 2)];
-  check(failures === 0, `${RUNS} runs: ${failures} failed`);
-  check(last.fds === first.fds, `descriptors: ${first.fds} before, ${last.fds} after`);
-  // Flat means the second half adds no more than noise: a per-run leak grows linearly.
-  check(last.heapMB - mid.heapMB < 2, `heap: ${first.heapMB} MB → ${mid.heapMB} MB (half-way) → ${last.heapMB} MB`);
-  check(last.rssMB - mid.rssMB < 20, `RSS: ${first.rssMB} MB → ${mid.rssMB} MB (half-way) → ${last.rssMB} MB`);
-  check(readdirSync(base).length === 0, 'temp base empty after the in-process runs');
+
+  if (wanted('memory')) {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc');
+    const { runScenario } = require(path.join(root, 'dist', 'index.cjs'));
+    const fdDir = existsSync('/proc/self/fd') ? '/proc/self/fd' : '/dev/fd';
+    const sample = () => {
+      gc();
+      const m = process.memoryUsage();
+      return { fds: readdirSync(fdDir).length, rssMB: +(m.rss / 2 ** 20).toFixed(1), heapMB: +(m.heapUsed / 2 ** 20).toFixed(1) };
+    };
+    const scenario = path.join(root, 'fixtures', 'basics', 'stream-echo.scenario.yaml');
+    for (let i = 0; i < 20; i++) await runScenario(scenario, { tmpBase: base }); // warm-up
+    const samples = [{ run: 0, ...sample() }];
+    let failures = 0;
+    const started = Date.now();
+    for (let i = 1; i <= RUNS; i++) {
+      const result = await runScenario(scenario, { tmpBase: base });
+      if (!result.passed) {
+        failures++;
+        // A rare failure is the point of a soak: say what it was.
+        console.log(`run ${i} failed: ${JSON.stringify(result.failures)}`);
+        for (const p of result.peers) if (p.stderr.trim()) console.log(`  ${p.id} stderr: ${p.stderr.trim().slice(-400)}`);
+      }
+      if (i % Math.max(1, Math.floor(RUNS / 10)) === 0) samples.push({ run: i, ...sample() });
+    }
+    console.log(`${RUNS} runs in one process (${((Date.now() - started) / 1000).toFixed(1)} s):`);
+    for (const s of samples) console.log(`     after ${String(s.run).padStart(5)} runs: ${s.fds} descriptors, RSS ${s.rssMB} MB, heap ${s.heapMB} MB`);
+    const first = samples[0];
+    const last = samples[samples.length - 1];
+    const mid = samples[Math.floor(samples.length / 2)];
+    check(failures === 0, `${RUNS} runs: ${failures} failed`);
+    check(last.fds === first.fds, `descriptors: ${first.fds} before, ${last.fds} after`);
+    // Flat means the second half adds no more than noise: a per-run leak grows linearly.
+    check(last.heapMB - mid.heapMB < 2, `heap: ${first.heapMB} MB → ${mid.heapMB} MB (half-way) → ${last.heapMB} MB`);
+    check(last.rssMB - mid.rssMB < 20, `RSS: ${first.rssMB} MB → ${mid.rssMB} MB (half-way) → ${last.rssMB} MB`);
+    check(readdirSync(base).length === 0, 'temp base empty after the in-process runs');
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -54,6 +54,18 @@ describe('inline scenarios (defineScenario + normalizeScenario)', () => {
     expect(error!.format()).toBe('`timeout` must be a duration like `500ms` or `2s`, got `soon` (at `timeout`)');
   });
 
+  it('refuses expectPeer.pid naming no peer (it would wait for an identity that never comes)', () => {
+    const problems = problemsOf({
+      name: 'who',
+      server: { steps: ['listen', { accept: { expectPeer: { pid: 'clinet' } } }] },
+      clients: { count: 2, steps: [{ connect: { expectPeer: { pid: 'server' } } }, { connect: { expectPeer: { pid: 'client-3' } } }] },
+    });
+    expect(problems.map(({ path, message, hint }) => ({ path, message, hint }))).toEqual([
+      { path: 'clients.steps[1].connect.expectPeer.pid', message: 'no peer is called `client-3`', hint: 'did you mean `client-1`?' },
+      { path: 'server.steps[1].accept.expectPeer.pid', message: 'no peer is called `clinet`', hint: expect.any(String) },
+    ]);
+  });
+
   it('checks names, limits and combinations a schema cannot express', () => {
     const problems = problemsOf({
       name: 'limits',

@@ -24,7 +24,7 @@ test('bad --shard and --grep are usage errors that say what to write', () => {
 test('mapPool never runs more than the limit at once and keeps order', async () => {
   let running = 0;
   let peak = 0;
-  const out = await mapPool([5, 1, 4, 2, 3], 2, async (n) => {
+  const out = await mapPool([5, 1, 4, 2, 3], { jobs: 2, budget: Infinity, weight: () => 1 }, async (n) => {
     running++;
     peak = Math.max(peak, running);
     await new Promise((r) => setImmediate(r));

@@ -27,7 +27,8 @@ With no argument, runs ./fixtures if it exists, else the current directory.
 Options:
   --reporter R     pretty (default), json, junit; repeat for several
   --out DIR        write reports (results.json, junit.xml, timelines/*.html|.mmd) into DIR
-  --jobs N         scenarios run at once (default: number of cores)
+  --jobs N         scenarios run at once (default: number of cores); heavy scenarios
+                   (many peers) run fewer at once, within 8 scripted peers per core
   --shard i/n      run only the i-th of n equal parts (for CI machines)
   --grep RE        only scenarios whose name matches RE
   --tag T          only scenarios tagged T (repeat: any of them)

@@ -1,4 +1,5 @@
 import type { PeerEvent } from '../protocol/events';
+import { startupMs } from '../run/startup-time';
 import type { Scenario } from '../scenario/types';
 import { stepOf } from './peers';
 import type { Failure } from './result';
@@ -16,7 +17,7 @@ export const timeoutVerdict: Verdict = ({ scenario, record }) => {
   const still = killed.length > 0 ? `; still running and killed: ${where.join('; ')}` : '';
   const failure: Failure = {
     code: 'TIMEOUT',
-    message: `the run exceeded its timeout of ${record.timeoutMs} ms${still}; raise \`timeout:\` if the scenario needs longer, or look at the timeline for the step that hung`,
+    message: `the run exceeded its timeout of ${record.timeoutMs} ms${startupNote(record.timeline, record.timeoutMs)}${still}; raise \`timeout:\` if the scenario needs longer, or look at the timeline for the step that hung`,
   };
   // The failure points at the first stopped peer in peer order (server first), not at whichever
   // happened to answer SIGTERM first: the same run gives the same result.
@@ -37,4 +38,13 @@ function whereStuck(scenario: Scenario, peer: string, timeline: readonly PeerEve
   }
   const last = [...timeline].reverse().find((e) => e.peer === peer);
   return last ? `${peer} (its last event: ${last.ev})` : `${peer} (it reported no event)`;
+}
+
+/** The run's clock did not count its peers' start-up (up to the timeout again): say how long that was. */
+function startupNote(timeline: readonly PeerEvent[], timeoutMs: number): string {
+  const stoppedAt = timeline.find((e) => e.peer === 'harness' && e.ev === 'timeout')?.t;
+  const ms = Math.round(startupMs(timeline, stoppedAt));
+  if (ms < 1) return '';
+  const counted = Math.min(ms, timeoutMs);
+  return ` (not counting ${counted} ms its peers took to start${ms > counted ? `, of ${ms} ms` : ''})`;
 }

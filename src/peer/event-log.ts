@@ -1,6 +1,14 @@
 // What the peer has learnt about every peer of the run (itself included) from relayed events:
-// `waitFor` counts events, `expectPeer: { pid: <peer> }` looks up a peer's `start` pid.
+// `waitFor` counts events, `expectPeer: { pid: <peer> }` looks up who a peer is, and step
+// timeouts ask since when a peer has been running.
 import type { PeerEvent } from '../protocol/events';
+
+/**
+ * Who a peer is, as far as credentials can tell: a scripted peer is the one process that
+ * announced its pid in `start`; a `run:` program is any process of the group the harness
+ * started it in (the program, or a child of a wrapper script), as the `spawn` event says.
+ */
+export type PeerIdentity = { kind: 'process'; pid: number } | { kind: 'group'; pgid: number };
 
 export class EventLog {
   private readonly events: PeerEvent[] = [];
@@ -14,6 +22,12 @@ export class EventLog {
   add(event: PeerEvent): void {
     this.events.push(event);
     for (const watcher of [...this.watchers]) watcher();
+  }
+
+  /** Calls `watcher` after every event from now on, until the returned function is called. */
+  watch(watcher: () => void): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
   }
 
   /**
@@ -30,6 +44,28 @@ export class EventLog {
     return typeof start?.pid === 'number' ? start.pid : undefined;
   }
 
+  /** Who `peer` is (see PeerIdentity); undefined until its `start` (scripted) or `spawn` (program). */
+  identityOf(peer: string): PeerIdentity | undefined {
+    const spawn = this.spawnOf(peer);
+    if (spawn?.program === 'run' && typeof spawn.pgid === 'number') return { kind: 'group', pgid: spawn.pgid };
+    const pid = this.pidOf(peer);
+    return pid === undefined ? undefined : { kind: 'process', pid };
+  }
+
+  /**
+   * Since when (monotonic ns) `peer` has been running: its `start` event for a scripted peer, the
+   * harness's `spawn` for a `run:` program (which announces nothing), or the moment it ended or
+   * failed to spawn if it never started. Undefined while it has not got that far.
+   */
+  runningSince(peer: string): number | undefined {
+    const spawn = this.spawnOf(peer);
+    if (spawn?.program === 'run') return spawn.t;
+    const settled = this.events.find(
+      (e) => (e.ev === 'start' && e.peer === peer) || (e.peer === 'harness' && (e.ev === 'exit' || e.ev === 'spawn-error') && e.target === peer),
+    );
+    return settled?.t;
+  }
+
   /** Resolves once `ready()` holds; re-checked on every relayed event. */
   until<T>(ready: () => T | undefined): Promise<T> {
     const now = ready();
@@ -44,9 +80,13 @@ export class EventLog {
       this.watchers.add(watcher);
     });
   }
+
+  private spawnOf(peer: string): PeerEvent | undefined {
+    return this.events.find((e) => e.ev === 'spawn' && e.peer === 'harness' && e.target === peer);
+  }
 }
 
-function peerMatches(wanted: string, actual: string): boolean {
+export function peerMatches(wanted: string, actual: string): boolean {
   if (wanted === actual) return true;
   return (wanted === 'client' || wanted === 'clients') && /^client-\d+$/.test(actual);
 }

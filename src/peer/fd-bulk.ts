@@ -22,7 +22,7 @@ export async function sendFdsBulk(
   progress.onTimeout(() => {
     run.cancel();
     const sent = run.progress().messages;
-    return new StepFailure('STEP_TIMEOUT', `sendFds waited ${progress.timeoutMs} ms for ${receiver} to take ${repeat} messages with descriptors; it took ${sent}`, repeat, sent);
+    return new StepFailure('STEP_TIMEOUT', `sendFds waited ${progress.waited()} for ${receiver} to take ${repeat} messages with descriptors; it took ${sent}`, repeat, sent);
   });
   return run.result;
 }
@@ -57,7 +57,7 @@ export async function receiveFdsBulk(sock: UnixSocket, options: BulkReceive, pro
   progress.onTimeout(() => {
     run.cancel();
     const got = run.progress().messages;
-    return new StepFailure('STEP_TIMEOUT', `recvFds waited ${progress.timeoutMs} ms for ${wanted}; ${got} arrived`, repeat, got);
+    return new StepFailure('STEP_TIMEOUT', `recvFds waited ${progress.waited()} for ${wanted}; ${got} arrived`, repeat, got);
   });
   const summary = await run.result;
   judge(summary, wanted, sender);

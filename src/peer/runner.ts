@@ -1,6 +1,7 @@
 // Runs one step: its timeout, and what `expectError` turns a failure (or a success) into.
 import { DEFAULT_STEP_TIMEOUT_MS, type Step } from '../scenario/types';
 import { errnoCode, messageOf, StepFailure, syscallOf } from './errors';
+import { awaitedPeers } from './awaited';
 import { StepProgress } from './progress';
 import type { PeerRuntime } from './runtime';
 import { STEPS, type StepDetails } from './steps';
@@ -11,14 +12,27 @@ type AnyStepImpl = { run(step: Step, peer: PeerRuntime, progress: StepProgress):
 export async function runStep(step: Step, peer: PeerRuntime): Promise<void> {
   const impl = STEPS[step.step] as unknown as AnyStepImpl;
   const timeoutMs = step.timeoutMs ?? (impl.untimed ? undefined : DEFAULT_STEP_TIMEOUT_MS);
-  const progress = new StepProgress(step, timeoutMs ?? Number.POSITIVE_INFINITY);
+  const progress = new StepProgress(step, timeoutMs ?? Number.POSITIVE_INFINITY, { peers: awaitedPeers(step, peer), log: peer.log });
   peer.running = progress;
   const work = impl.run(step, peer, progress);
   // Once the timeout won, the step's late outcome changes nothing: the peer is already failing.
   work.catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
+  let unwatch: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    if (timeoutMs !== undefined) timer = setTimeout(() => reject(progress.timeoutFailure()), timeoutMs);
+    if (timeoutMs === undefined) return;
+    // While an awaited peer has not started, the timeout does not count; every relayed event
+    // re-checks. Once all have, its due time is fixed and one timer suffices.
+    const arm = (): void => {
+      const due = progress.dueInMs();
+      if (due === undefined) return;
+      unwatch?.();
+      clearTimeout(timer);
+      if (due <= 0) reject(progress.timeoutFailure());
+      else timer = setTimeout(arm, Math.ceil(due));
+    };
+    unwatch = peer.log.watch(arm);
+    arm();
   });
   let details: StepDetails;
   try {
@@ -50,6 +64,7 @@ export async function runStep(step: Step, peer: PeerRuntime): Promise<void> {
     );
   } finally {
     clearTimeout(timer);
+    unwatch?.();
     if (peer.running === progress) peer.running = undefined;
   }
   if (step.expectError !== undefined) {

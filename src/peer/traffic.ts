@@ -27,7 +27,7 @@ export async function sendSequence(
     run.cancel();
     return new StepFailure(
       'STEP_TIMEOUT',
-      `send waited ${progress.timeoutMs} ms for the receiver to take ${options.count} sequence messages; it took ${run.progress().messages}`,
+      `send waited ${progress.waited()} for the receiver to take ${options.count} sequence messages; it took ${run.progress().messages}`,
       options.count,
       run.progress().messages,
     );
@@ -52,7 +52,7 @@ export async function receiveSequence(
     reportPartial({ role: 'receiver', count: options.count, received: messages, bytes, partial: true });
     return new StepFailure(
       'STEP_TIMEOUT',
-      `recv waited ${progress.timeoutMs} ms for ${options.count} sequence messages; ${messages} arrived`,
+      `recv waited ${progress.waited()} for ${options.count} sequence messages; ${messages} arrived`,
       options.count,
       messages,
     );

@@ -6,6 +6,8 @@ import { NotReadyError, waitUntilReady } from './readiness';
 import { openSocketPair, type SocketPairEnds } from './socket-pair';
 import { isRunning, spawnPeer, type PeerProcess, type StopReason } from './spawn';
 import { stopPeers, teardown } from './teardown';
+import { monotonicNs } from './clock';
+import { startupMs } from './startup-time';
 import { RunDeadline } from './timeouts';
 import type { LeftoverSocket, NotReadyRecord, PeerRecord, RunRecord } from './types';
 
@@ -21,7 +23,9 @@ function startPeer(plan: PeerPlan, pair: SocketPairEnds | undefined, hub: EventH
   const peer = spawnPeer(plan, pairFd);
   if (peer.pid !== undefined) onGroup(peer.pid);
   if (peer.channel) hub.attach(plan.id, peer.channel, plan.program === 'steps');
-  hub.harness('spawn', { target: plan.id, ...(peer.pid !== undefined ? { pid: peer.pid } : {}) });
+  // `pgid`: the peer's process group (the supervisor leads it), so that `expectPeer: { pid }` can
+  // recognise any process of a `run:` program; `program` says whether a `start` event will follow.
+  hub.harness('spawn', { target: plan.id, program: plan.program, ...(peer.pid !== undefined ? { pid: peer.pid, pgid: peer.pid } : {}) });
   void peer.ended.then((end) => {
     if ('message' in end) hub.harness('spawn-error', { target: plan.id, code: end.code, message: end.message });
     else hub.harness('exit', { target: plan.id, code: end.exitCode, signal: end.signal });
@@ -60,7 +64,8 @@ export async function executePlan(plan: PlannedRun, options: ExecuteOptions = {}
   const hub = new EventHub();
   if (options.onEvent) hub.on(options.onEvent);
   const guard = guardRun(plan.dir);
-  const deadline = new RunDeadline(plan.timeouts.runMs, options.signal);
+  // The run's timeout does not count the time its scripted peers took to start (src/run/startup-time.ts).
+  const deadline = new RunDeadline(plan.timeouts.runMs, options.signal, () => startupMs(hub.timeline(), monotonicNs()));
   const peers = new Map<string, PeerProcess>();
   const harnessErrors: string[] = [];
   let notReady: NotReadyRecord | undefined;

@@ -1,4 +1,5 @@
 import type { ReadinessPlan } from '../plan/types';
+import type { PeerEvent } from '../protocol/events';
 import type { EventHub } from './event-channel';
 import { describeAddress, probeOnce } from './probe';
 import type { PeerProcess } from './spawn';
@@ -73,8 +74,16 @@ export function waitUntilReady(peer: PeerProcess, hub: EventHub, stop: AbortSign
       else resolve();
     };
 
-    const timer = setTimeout(() => finish(new NotReadyError(id, describeReadiness(ready), notReadyMessage(id, ready, timeoutMs, lastError))), timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (): void => {
+      timer = setTimeout(() => finish(new NotReadyError(id, describeReadiness(ready), notReadyMessage(id, ready, timeoutMs, lastError))), timeoutMs);
+    };
     cleanups.push(() => clearTimeout(timer));
+    // A scripted peer's readiness counts from its `start`: the seconds a busy machine may take to
+    // start a Node process are not the peer's failure (the run's own timeout still bounds them).
+    const started = (e: PeerEvent): boolean => e.peer === id && e.ev === 'start';
+    if (peer.plan.program === 'steps' && !hub.timeline().some(started)) cleanups.push(hub.on((e) => started(e) && timer === undefined && arm()));
+    else arm();
     const onStop = (): void => finish();
     stop.addEventListener('abort', onStop, { once: true });
     cleanups.push(() => stop.removeEventListener('abort', onStop));

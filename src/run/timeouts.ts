@@ -6,15 +6,18 @@ export type StopCause = 'timeout' | 'aborted';
  */
 export class RunDeadline {
   private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout;
+  private readonly startedAt = performance.now();
   private readonly onAbort: () => void;
   cause?: StopCause;
 
   constructor(
     readonly timeoutMs: number,
     private readonly external?: AbortSignal,
+    /** ms the run may take beyond its timeout (its peers' start-up, so far), at most the timeout again */
+    private readonly allowanceMs: () => number = () => 0,
   ) {
-    this.timer = setTimeout(() => this.stop('timeout'), timeoutMs);
+    this.timer = setTimeout(() => this.due(), timeoutMs);
     this.onAbort = () => this.stop('aborted');
     if (external?.aborted) this.stop('aborted');
     else external?.addEventListener('abort', this.onAbort, { once: true });
@@ -28,6 +31,18 @@ export class RunDeadline {
   whenStopped(): Promise<StopCause> {
     if (this.cause) return Promise.resolve(this.cause);
     return new Promise((resolve) => this.signal.addEventListener('abort', () => resolve(this.cause!), { once: true }));
+  }
+
+  /**
+   * The timeout passed: stop, unless the allowance moved the deadline later in the meantime. While
+   * a peer is still starting the allowance grows with the clock, and the deadline waits (up to
+   * twice the timeout in all).
+   */
+  private due(): void {
+    const allowed = Math.min(this.timeoutMs, Math.max(0, this.allowanceMs()));
+    const left = this.startedAt + this.timeoutMs + allowed - performance.now();
+    if (left >= 1) this.timer = setTimeout(() => this.due(), left);
+    else this.stop('timeout');
   }
 
   dispose(): void {

@@ -98,8 +98,10 @@ function checkFrom(ctx: NormalizeContext, at: readonly PathSegment[], from: stri
   });
 }
 
-function peerCred(value: unknown): PeerCredExpectation | undefined {
+function peerCred(ctx: NormalizeContext, at: readonly PathSegment[], value: unknown): PeerCredExpectation | undefined {
   if (!isRecord(value)) return undefined;
+  // `pid: <peer id>` waits for that peer's identity: a name no peer has would wait in vain.
+  if (typeof value.pid === 'string') checkPeer(ctx, [...at, 'expectPeer', 'pid'], value.pid);
   const out: PeerCredExpectation = {};
   if (value.uid !== undefined) out.uid = value.uid as number | 'self';
   if (value.gid !== undefined) out.gid = value.gid as number | 'self';
@@ -132,9 +134,9 @@ function stepBody(ctx: NormalizeContext, at: readonly PathSegment[], name: StepN
     case 'listen':
       return { step: 'listen' as const, backlog: (o.backlog as number | undefined) ?? DEFAULT_BACKLOG };
     case 'accept':
-      return withOptional({ step: 'accept' as const }, { expectPeer: peerCred(o.expectPeer) });
+      return withOptional({ step: 'accept' as const }, { expectPeer: peerCred(ctx, at, o.expectPeer) });
     case 'connect':
-      return withOptional({ step: 'connect' as const }, { to: o.to, expectPeer: peerCred(o.expectPeer) });
+      return withOptional({ step: 'connect' as const }, { to: o.to, expectPeer: peerCred(ctx, at, o.expectPeer) });
     case 'bind':
       return withOptional({ step: 'bind' as const }, { path: o.path });
     case 'send': {

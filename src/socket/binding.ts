@@ -43,6 +43,8 @@ export interface NativeBinding {
   /** takes ownership of `fd` on success (sets O_NONBLOCK and FD_CLOEXEC) */
   adopt(fd: number): NativeSocketHandle | number;
   socketTypeOf(fd: number): number;
+  /** getpgid(pid): the process group of `pid`, or -errno (-ESRCH when there is no such process) */
+  processGroupOf(pid: number): number;
   constants: {
     SOCK_STREAM: number;
     SOCK_DGRAM: number;

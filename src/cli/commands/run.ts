@@ -12,6 +12,7 @@ import { loadAll } from '../load-all';
 import { mapPool } from '../pool';
 import { createProgress } from '../progress';
 import { selectScenarios, type Selection } from '../../select/select';
+import { scenarioWeight, weightBudget } from '../weight';
 import { EXIT, UsageError } from '../usage-error';
 
 export type Reporter = 'pretty' | 'json' | 'junit';
@@ -57,7 +58,12 @@ export async function runCommand(opts: RunCommandOptions, signal: AbortSignal): 
   const progress = createProgress();
   let done = 0;
   let failed = 0;
-  const outcomes = await mapPool(selected, opts.jobs ?? availableParallelism(), async (scenario): Promise<ScenarioResult | InvalidScenario> => {
+  // `--jobs` bounds how many scenarios run at once, the cores bound how many peers: a scenario of
+  // twenty clients takes the room of several small ones, and one heavier than the whole budget
+  // runs alone (src/cli/weight.ts).
+  const cores = availableParallelism();
+  const limits = { jobs: opts.jobs ?? cores, budget: weightBudget(cores), weight: (i: number) => scenarioWeight(selected[i]!) };
+  const outcomes = await mapPool(selected, limits, async (scenario): Promise<ScenarioResult | InvalidScenario> => {
     const result = await runScenario(scenario, { timeout: opts.timeoutMs, signal }).catch((err: unknown) => {
       // An interrupted run rejects after its teardown; it still belongs in the report.
       if (signal.aborted) return interruptedResult(scenario, signal, err);
