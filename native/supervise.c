@@ -88,18 +88,23 @@ static long now_ms(void) {
   return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-/* What this process knows of its descendants: how many left its group, how many of its own children stayed in it. */
+/*
+ * What this process knows of its descendants: how many live ones left its group, how many of its
+ * own live children stayed in it, and how many of its children died and wait to be reaped here.
+ */
 struct kin {
   int escaped;
   int own_in_group;
+  int unreaped;
 };
 
 #ifdef __linux__
 struct proc_row {
   pid_t pid, ppid, pgid;
+  int dead; /* a zombie: its end is known, only its parent's wait is missing */
 };
 
-/* Every live process on the machine (zombies are gone already), from /proc/<pid>/stat. */
+/* Every process on the machine, from /proc/<pid>/stat. */
 static int read_process_table(struct proc_row **rows) {
   int n = 0, cap = 0;
   *rows = NULL;
@@ -120,7 +125,7 @@ static int read_process_table(struct proc_row **rows) {
     char *after = strrchr(buf, ')');
     char state;
     int ppid, pgid;
-    if (after == NULL || sscanf(after + 1, " %c %d %d", &state, &ppid, &pgid) != 3 || state == 'Z' || state == 'X') continue;
+    if (after == NULL || sscanf(after + 1, " %c %d %d", &state, &ppid, &pgid) != 3) continue;
     if (n == cap) {
       cap = cap ? cap * 2 : 512;
       struct proc_row *grown = realloc(*rows, (size_t)cap * sizeof **rows);
@@ -130,6 +135,7 @@ static int read_process_table(struct proc_row **rows) {
     (*rows)[n].pid = (pid_t)atoi(entry->d_name);
     (*rows)[n].ppid = (pid_t)ppid;
     (*rows)[n].pgid = (pid_t)pgid;
+    (*rows)[n].dead = state == 'Z' || state == 'X';
     n++;
   }
   closedir(proc);
@@ -164,7 +170,7 @@ static int childless(void) {
 }
 
 static struct kin visit_descendants(int sig) {
-  struct kin found = {0, 0};
+  struct kin found = {0, 0, 0};
   if (childless()) return found;
   struct proc_row *rows;
   int n = read_process_table(&rows);
@@ -186,6 +192,11 @@ static struct kin visit_descendants(int sig) {
   }
   for (int i = 0; i < n; i++) {
     if (!mark[i]) continue;
+    if (rows[i].dead) {
+      /* one that died between the last wait and this walk: the next turn reaps it */
+      if (rows[i].ppid == self) found.unreaped++;
+      continue;
+    }
     if (rows[i].pgid == group) {
       if (rows[i].ppid == self) found.own_in_group++;
       continue;
@@ -204,7 +215,7 @@ static struct kin visit_descendants(int sig) {
 /* No subreaper on macOS: an escapee reparents to launchd at once, so there is nothing to find. */
 static struct kin visit_descendants(int sig) {
   (void)sig;
-  struct kin none = {0, 0};
+  struct kin none = {0, 0, 0};
   return none;
 }
 #endif
@@ -374,7 +385,7 @@ int main(int argc, char **argv) {
       stopping = 1;
       kill_at = now + STOP_GRACE_MS;
     }
-    struct kin kin = {0, 0};
+    struct kin kin = {0, 0, 0};
     if (stopping || program_done) {
       int killing = kill_at >= 0 && now >= kill_at;
       kin = visit_descendants(killing ? SIGKILL : SIGTERM);
@@ -383,12 +394,16 @@ int main(int argc, char **argv) {
     if (program_done) {
       int group_settled = !stopping || kin.own_in_group == 0 || (kill_at >= 0 && now >= kill_at);
       int given_up = kill_at >= 0 && now >= kill_at + AFTER_KILL_MS;
-      if ((kin.escaped == 0 && group_settled) || given_up) exit_like(program_status);
+      if ((kin.escaped == 0 && kin.unreaped == 0 && group_settled) || given_up) exit_like(program_status);
     }
-    /* Reparenting sends no signal: while someone is condemned or awaited, look again often. */
+    /*
+     * Once the program has ended, descendants are awaited here: look again often (not every
+     * reparenting sends a signal). While it runs during a stop, look when escapees are due their
+     * SIGKILL, then now and then for new ones until the harness's own SIGKILL.
+     */
     int timeout = -1;
-    if (kill_at >= 0) timeout = now < kill_at ? (int)(kill_at - now < 20 ? kill_at - now : 20) : 20;
-    else if (program_done || stopping) timeout = 20;
+    if (program_done) timeout = kill_at > now && kill_at - now < 20 ? (int)(kill_at - now) : 20;
+    else if (stopping) timeout = kill_at > now ? (int)(kill_at - now) : 100;
     int n = poll(fds, 2, timeout);
     if (n == -1 && errno != EINTR) end_group();
     if (n > 0 && fds[0].revents) {
