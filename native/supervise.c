@@ -383,7 +383,7 @@ int main(int argc, char **argv) {
     long now = now_ms();
     if (stop_requested && !stopping) {
       stopping = 1;
-      kill_at = now + STOP_GRACE_MS;
+      if (kill_at < 0 || now + STOP_GRACE_MS < kill_at) kill_at = now + STOP_GRACE_MS;
     }
     struct kin kin = {0, 0, 0};
     if (stopping || program_done) {
