@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeScenario, runPeer } from '../plan/make-scenario';
 import { checkPlan, planRun } from '../../src/plan/plan-run';
@@ -132,5 +132,20 @@ describe('the run directory', () => {
     expect(readdirSync(own)).toEqual([]);
     // validate counts the same path a run uses
     expect(() => checkPlan(makeScenario({ server: runPeer(['true']) }), { tmpBase: shared })).not.toThrow();
+  });
+
+  it('refuses a uds-fixture-<uid> in a shared base that is a symlink or a file, and follows nothing', async () => {
+    const shared = path.join(base, 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    const elsewhere = usersDir(base, 'elsewhere');
+    const own = path.join(shared, `uds-fixture-${process.getuid!()}`);
+    symlinkSync(elsewhere, own);
+    const plan = () => planRun(makeScenario({ server: runPeer(['true']) }), { tmpBase: shared });
+    await expect(plan()).rejects.toMatchObject({ code: 'ERR_TMP_BASE_UNSAFE', value: own, message: expect.stringContaining('is not a directory (a symlink, or a file)') });
+    expect(readdirSync(elsewhere)).toEqual(['precious.txt']);
+    rmSync(own);
+    writeFileSync(own, '');
+    await expect(plan()).rejects.toMatchObject({ code: 'ERR_TMP_BASE_UNSAFE', value: own, message: expect.stringContaining('is not a directory (a symlink, or a file)') });
   });
 });

@@ -72,7 +72,13 @@ function unsafe(base: string, why: string, next = CHOOSE): PlanError {
  * sockets. Group or world write bits on it are removed, since it is ours.
  */
 export async function ensureTmpBase(base: string): Promise<void> {
-  await mkdir(base, { recursive: true, mode: 0o700 });
+  try {
+    await mkdir(base, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    // EEXIST: a file (or a link to one) is in the way, which the checks below name
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST') throw unsafe(base, `cannot be created (${code})`, `make its parent writable for you or ${CHOOSE}`);
+  }
   const st = await lstat(base);
   const uid = typeof process.getuid === 'function' ? process.getuid() : st.uid;
   if (!st.isDirectory()) throw unsafe(base, 'is not a directory (a symlink, or a file)', `remove it or ${CHOOSE}`);
