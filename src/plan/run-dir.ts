@@ -68,8 +68,9 @@ function unsafe(base: string, why: string, next = CHOOSE): PlanError {
 
 /**
  * Creates the default base (or the private directory inside a shared base) 0700 if missing. It
- * must be a real directory (not a symlink) owned by us: /tmp is shared, and another user could plant a directory or symlink there to catch our
- * sockets. Group or world write bits on it are removed, since it is ours.
+ * must be a real directory (not a symlink) owned by us: /tmp is shared, and another user could
+ * plant a directory or symlink there to catch our sockets. Group or world write bits on it are
+ * removed, since it is ours.
  */
 export async function ensureTmpBase(base: string): Promise<void> {
   try {
