@@ -13,8 +13,17 @@
  * While the harness lives, this process is transparent: stdio and every other inherited
  * descriptor go to the program unchanged (WATCH_FD excepted), and it exits as the program did —
  * the same code, or the same signal re-raised — so the harness judges the program, not us.
- * SIGTERM is caught and not acted on: the harness's teardown signals the whole group, so the
- * program has its own copy, and this process must outlive it to report how it ended.
+ * SIGTERM is caught, not obeyed: the harness's teardown signals the whole group, so the program
+ * has its own copy, and this process must outlive it to report how it ended.
+ *
+ * Descendants that leave the group (setsid, setpgid, a double fork) are out of reach of group
+ * signals. On Linux this process is a child subreaper (PR_SET_CHILD_SUBREAPER): orphans of the
+ * program reparent to it instead of to init, which also lets it reap them at once where the
+ * machine's init reaps slowly. It finds escaped descendants in /proc (its descendants whose group
+ * is not its own) and ends them — SIGTERM, then SIGKILL — with the rest: when the harness stops
+ * the group (its SIGTERM), when the harness dies, and when the program exits by itself, before
+ * exiting as the program did. macOS has no subreaper: an escapee there reparents to launchd
+ * before anything can see it, and stays a documented limit.
  *
  * PROGRAM is run with execv, never execvp: the harness resolves it in the peer's PATH first, and
  * execvp would hand a file without a #! line to /bin/sh (no shell anywhere).
@@ -27,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -37,8 +47,16 @@
 #endif
 
 #define GRACE_MS 500
+/*
+ * Escaped descendants get SIGKILL this long after the harness's stop request: sooner than the
+ * harness's own grace, whose SIGKILL to the group would end this process too and leave them to init.
+ */
+#define STOP_GRACE_MS 250
+/* After SIGKILL a process ends at once unless stuck in the kernel; this bounds the wait anyway. */
+#define AFTER_KILL_MS 1000
 
 static volatile sig_atomic_t harness_gone = 0;
+static volatile sig_atomic_t stop_requested = 0;
 static int wake_pipe[2] = {-1, -1};
 
 static void on_parent_death(int sig) {
@@ -58,6 +76,153 @@ static void on_child(int sig) {
 
 static void on_term(int sig) {
   (void)sig;
+  stop_requested = 1;
+  int saved = errno;
+  (void)!write(wake_pipe[1], "t", 1);
+  errno = saved;
+}
+
+static long now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/*
+ * What this process knows of its descendants: how many live ones left its group, how many of its
+ * own live children stayed in it, and how many of its children died and wait to be reaped here.
+ */
+struct kin {
+  int escaped;
+  int own_in_group;
+  int unreaped;
+};
+
+#ifdef __linux__
+struct proc_row {
+  pid_t pid, ppid, pgid;
+  int dead; /* a zombie: its end is known, only its parent's wait is missing */
+};
+
+/* Every process on the machine, from /proc/<pid>/stat. */
+static int read_process_table(struct proc_row **rows) {
+  int n = 0, cap = 0;
+  *rows = NULL;
+  DIR *proc = opendir("/proc");
+  if (proc == NULL) return 0;
+  struct dirent *entry;
+  while ((entry = readdir(proc)) != NULL) {
+    if (entry->d_name[0] < '1' || entry->d_name[0] > '9') continue;
+    char path[16 + sizeof entry->d_name], buf[512];
+    snprintf(path, sizeof path, "/proc/%s/stat", entry->d_name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd == -1) continue;
+    ssize_t got = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (got <= 0) continue;
+    buf[got] = '\0';
+    /* the command name (field 2) is in parentheses and may hold spaces or parentheses itself */
+    char *after = strrchr(buf, ')');
+    char state;
+    int ppid, pgid;
+    if (after == NULL || sscanf(after + 1, " %c %d %d", &state, &ppid, &pgid) != 3) continue;
+    if (n == cap) {
+      cap = cap ? cap * 2 : 512;
+      struct proc_row *grown = realloc(*rows, (size_t)cap * sizeof **rows);
+      if (grown == NULL) break;
+      *rows = grown;
+    }
+    (*rows)[n].pid = (pid_t)atoi(entry->d_name);
+    (*rows)[n].ppid = (pid_t)ppid;
+    (*rows)[n].pgid = (pid_t)pgid;
+    (*rows)[n].dead = state == 'Z' || state == 'X';
+    n++;
+  }
+  closedir(proc);
+  return n;
+}
+
+/*
+ * Finds this process's live descendants and signals (if sig != 0) each one that left the group:
+ * its own group too when it leads one (setsid makes it the leader of a new group and session),
+ * and the process itself. SIGTERM goes once to each process (`termed` remembers whom), SIGKILL
+ * every time. Descendants of an escapee are escapees too, found in the same walk.
+ */
+#define MAX_TERMED 1024
+static pid_t termed[MAX_TERMED];
+static int n_termed = 0;
+
+static int was_termed(pid_t pid) {
+  for (int i = 0; i < n_termed; i++)
+    if (termed[i] == pid) return 1;
+  return 0;
+}
+
+/* True when this process has no child at all (then it has no descendant): the common exit, without a /proc scan. */
+static int childless(void) {
+  char path[64], buf[16];
+  snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd == -1) return 0; /* a kernel without CONFIG_PROC_CHILDREN: scan */
+  ssize_t got = read(fd, buf, sizeof buf);
+  close(fd);
+  return got == 0;
+}
+
+static struct kin visit_descendants(int sig) {
+  struct kin found = {0, 0, 0};
+  if (childless()) return found;
+  struct proc_row *rows;
+  int n = read_process_table(&rows);
+  pid_t self = getpid(), group = getpgrp();
+  /* mark descendants: a row is one when its parent is self or a marked row; repeat until stable */
+  char *mark = calloc((size_t)n + 1, 1);
+  if (mark == NULL) {
+    free(rows);
+    return found;
+  }
+  for (int grew = 1; grew;) {
+    grew = 0;
+    for (int i = 0; i < n; i++) {
+      if (mark[i] || rows[i].pid == self) continue;
+      int parent_marked = rows[i].ppid == self;
+      for (int j = 0; !parent_marked && j < n; j++) parent_marked = mark[j] && rows[j].pid == rows[i].ppid;
+      if (parent_marked) mark[i] = grew = 1;
+    }
+  }
+  for (int i = 0; i < n; i++) {
+    if (!mark[i]) continue;
+    if (rows[i].dead) {
+      /* one that died between the last wait and this walk: the next turn reaps it */
+      if (rows[i].ppid == self) found.unreaped++;
+      continue;
+    }
+    if (rows[i].pgid == group) {
+      if (rows[i].ppid == self) found.own_in_group++;
+      continue;
+    }
+    found.escaped++;
+    if (sig == 0 || (sig == SIGTERM && was_termed(rows[i].pid))) continue;
+    if (sig == SIGTERM && n_termed < MAX_TERMED) termed[n_termed++] = rows[i].pid;
+    if (rows[i].pgid == rows[i].pid) kill(-rows[i].pgid, sig);
+    kill(rows[i].pid, sig);
+  }
+  free(mark);
+  free(rows);
+  return found;
+}
+#else
+/* No subreaper on macOS: an escapee reparents to launchd at once, so there is nothing to find. */
+static struct kin visit_descendants(int sig) {
+  (void)sig;
+  struct kin none = {0, 0, 0};
+  return none;
+}
+#endif
+
+static void reap_orphans(void) {
+  while (waitpid(-1, NULL, WNOHANG) > 0) {
+  }
 }
 
 static void set_cloexec_nonblock(int fd) {
@@ -65,16 +230,24 @@ static void set_cloexec_nonblock(int fd) {
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 }
 
-/* Ends the whole process group (the program and anything it started), this process included. */
+/*
+ * Ends the whole process group (the program and anything it started) and every descendant that
+ * left it, this process last.
+ */
 static void end_group(void) {
   pid_t group = getpgrp();
   signal(SIGTERM, SIG_IGN);
   kill(-group, SIGTERM);
   struct timespec step = {0, 20 * 1000 * 1000};
   for (int waited = 0; waited < GRACE_MS; waited += 20) {
-    while (waitpid(-1, NULL, WNOHANG) > 0) {
-    }
-    /* kill(-group, 0) succeeds while any member but us remains: probe by signalling nothing. */
+    reap_orphans();
+    /* new escapees appear as the processes between them and us die */
+    visit_descendants(SIGTERM);
+    nanosleep(&step, NULL);
+  }
+  for (int waited = 0; waited < AFTER_KILL_MS; waited += 20) {
+    reap_orphans();
+    if (visit_descendants(SIGKILL).escaped == 0) break;
     nanosleep(&step, NULL);
   }
   kill(-group, SIGKILL);
@@ -140,6 +313,11 @@ int main(int argc, char **argv) {
   (void)harness;
 #endif
 
+#ifdef __linux__
+  /* orphans of the program come here, not to init (not inherited by the program: fork clears it) */
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+#endif
+
   /* Report an exec failure through a close-on-exec pipe: an empty read means exec succeeded. */
   int exec_pipe[2];
   if (pipe(exec_pipe) == -1) {
@@ -183,13 +361,50 @@ int main(int argc, char **argv) {
     return 127;
   }
 
+  /*
+   * Waits for the program, reaping every orphan that reparents here at once. When the program
+   * has ended it exits as the program did, but only once no escaped descendant remains; during a
+   * stop (the harness's SIGTERM to the group) it also waits, briefly, for its own children in the
+   * group, so that they are reaped here and not by a slow init.
+   */
+  int program_done = 0, program_status = 0, stopping = 0;
+  long kill_at = -1; /* when escapees get SIGKILL; -1 while none is condemned */
   struct pollfd fds[2] = {{(int)watch_fd, POLLIN, 0}, {wake_pipe[0], POLLIN, 0}};
   for (;;) {
     int status;
-    pid_t done = waitpid(child, &status, WNOHANG);
-    if (done == child) exit_like(status);
+    pid_t done;
+    while ((done = waitpid(-1, &status, WNOHANG)) > 0) {
+      if (done == child) {
+        program_done = 1;
+        program_status = status;
+      }
+    }
     if (harness_gone) end_group();
-    int n = poll(fds, 2, -1);
+    long now = now_ms();
+    if (stop_requested && !stopping) {
+      stopping = 1;
+      if (kill_at < 0 || now + STOP_GRACE_MS < kill_at) kill_at = now + STOP_GRACE_MS;
+    }
+    struct kin kin = {0, 0, 0};
+    if (stopping || program_done) {
+      int killing = kill_at >= 0 && now >= kill_at;
+      kin = visit_descendants(killing ? SIGKILL : SIGTERM);
+      if (kin.escaped > 0 && kill_at < 0) kill_at = now + GRACE_MS;
+    }
+    if (program_done) {
+      int group_settled = !stopping || kin.own_in_group == 0 || (kill_at >= 0 && now >= kill_at);
+      int given_up = kill_at >= 0 && now >= kill_at + AFTER_KILL_MS;
+      if ((kin.escaped == 0 && kin.unreaped == 0 && group_settled) || given_up) exit_like(program_status);
+    }
+    /*
+     * Once the program has ended, descendants are awaited here: look again often (not every
+     * reparenting sends a signal). While it runs during a stop, look when escapees are due their
+     * SIGKILL, then now and then for new ones until the harness's own SIGKILL.
+     */
+    int timeout = -1;
+    if (program_done) timeout = kill_at > now && kill_at - now < 20 ? (int)(kill_at - now) : 20;
+    else if (stopping) timeout = kill_at > now ? (int)(kill_at - now) : 100;
+    int n = poll(fds, 2, timeout);
     if (n == -1 && errno != EINTR) end_group();
     if (n > 0 && fds[0].revents) {
       /* the harness never writes here; readable means EOF or hang-up, i.e. it is gone */

@@ -7,8 +7,11 @@
 //      times), through `uds-fixture run` at --jobs 8 and at the default: every one must pass — on
 //      2 cores they did not before the scheduler weighed peers and step timeouts waited for the
 //      awaited peer's start (issue 9).
+//   4. ESCAPES runs (Linux) of a python3 peer whose descendants leave its process group (a setsid
+//      child, a double-forked grandchild that ignores SIGTERM), half exiting by itself, half aborted
+//      and torn down once they exist: every escapee must be gone when runScenario returns.
 // Usage: node scripts/soak.mjs [--scenarios 200] [--jobs 8] [--rounds 3] [--runs 1000] [--heavy 50]
-//                              [--only load|memory|heavy]
+//                              [--escapes 40] [--only load|memory|heavy|escapes]
 // Exit status 0 when every check held, 1 otherwise. Needs a built dist/ (node scripts/build.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +34,7 @@ const JOBS = option('jobs', 8);
 const ROUNDS = option('rounds', 3);
 const RUNS = option('runs', 1000);
 const HEAVY = option('heavy', 50);
+const ESCAPES = option('escapes', 40);
 const onlyAt = process.argv.indexOf('--only');
 const ONLY = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
 const wanted = (name) => ONLY === undefined || ONLY === name;
@@ -150,6 +154,57 @@ try {
     check(last.heapMB - mid.heapMB < 2, `heap: ${first.heapMB} MB → ${mid.heapMB} MB (half-way) → ${last.heapMB} MB`);
     check(last.rssMB - mid.rssMB < 20, `RSS: ${first.rssMB} MB → ${mid.rssMB} MB (half-way) → ${last.rssMB} MB`);
     check(readdirSync(base).length === 0, 'temp base empty after the in-process runs');
+  }
+
+  if (wanted('escapes')) {
+    const { runScenario } = require(path.join(root, 'dist', 'index.cjs'));
+    if (process.platform !== 'linux') {
+      console.log('skip escapees: macOS has no child subreaper; a process that leaves the group outlives the run there (README, Guarantees and limits)');
+    } else {
+      const escapees = path.join(root, '__tests__', 'reliability', 'fixtures', 'escapees.py');
+      const alive = (pid) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch (err) {
+          return err.code !== 'ESRCH';
+        }
+      };
+      let survivors = 0;
+      let wrong = 0;
+      const escStarted = Date.now();
+      for (let i = 1; i <= ESCAPES; i++) {
+        const mode = i % 2 ? 'exit' : 'stay';
+        const pidFile = path.join(work, `escapees-${i}.pid`);
+        // 'stay' is aborted once the escapees exist (a timeout could beat a slow start)
+        const controller = new AbortController();
+        const watch = mode === 'stay' ? setInterval(() => existsSync(pidFile) && controller.abort(), 20) : undefined;
+        const outcome = await runScenario(
+          { name: `escapees ${mode}`, timeout: '1m', client: { run: ['python3', escapees, pidFile, mode] } },
+          { tmpBase: base, baseDir: work, signal: controller.signal },
+        ).then(
+          (result) => (result.passed ? 'passed' : JSON.stringify(result.failures).slice(0, 300)),
+          (err) => err.code ?? String(err),
+        );
+        clearInterval(watch);
+        if (outcome !== (mode === 'exit' ? 'passed' : 'ERR_RUN_ABORTED')) {
+          wrong++;
+          console.log(`escapees run ${i} (${mode}): ${outcome}`);
+        }
+        const pids = existsSync(pidFile) ? readFileSync(pidFile, 'utf8').split(' ').map(Number) : [];
+        for (const pid of pids.filter(alive)) {
+          survivors++;
+          console.log(`escapees run ${i} (${mode}): pid ${pid} outlived the run`);
+          process.kill(pid, 'SIGKILL');
+        }
+        if (pids.length !== 2) {
+          wrong++;
+          console.log(`escapees run ${i} (${mode}): ${pids.length} escapee pids recorded, not 2`);
+        }
+      }
+      check(survivors === 0 && wrong === 0, `${ESCAPES} runs with escapees (${((Date.now() - escStarted) / 1000).toFixed(1)} s): ${survivors} outlived their run, ${wrong} runs not as expected`);
+      check(readdirSync(base).length === 0, 'temp base empty after the escapee runs');
+    }
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createRunDir } from '../../src/plan/run-dir';
 import { reapStaleRunDirs } from '../../src/run/reaper';
 import { repoRoot } from '../helpers/child-script';
 import { liveAmong, liveDescendants, until } from './process-table';
@@ -84,13 +85,15 @@ describe('when the harness goes away', () => {
     const tookMs = await until(() => liveAmong(pids).length === 0, GONE_WITHIN_MS, `peers ${pids.join(', ')} still alive`);
     expect(tookMs).toBeLessThanOrEqual(GONE_WITHIN_MS);
 
-    // Killed harnesses clean nothing; the next run's sweep does, and spares a live owner's directory.
+    // Killed harnesses clean nothing; the next run's sweep does, and spares a live owner's
+    // directory and a look-alike without a marker.
     expect(runDirs()).toEqual([runDir]);
-    const live = path.join(base, `r-${process.ppid.toString(36)}-alive1`);
-    mkdirSync(live, { mode: 0o700 });
-    writeFileSync(path.join(live, '.owner'), JSON.stringify({ pid: process.ppid, startedAt: Date.now() }));
+    const live = await createRunDir(base);
+    const lookAlike = path.join(base, 'r-data-demo');
+    mkdirSync(lookAlike, { mode: 0o700 });
+    writeFileSync(path.join(lookAlike, 'precious.txt'), 'keep me');
     expect(await reapStaleRunDirs(base)).toEqual([path.join(base, runDir!)]);
-    expect(runDirs()).toEqual([path.basename(live)]);
+    expect(runDirs().sort()).toEqual([path.basename(live), 'r-data-demo'].sort());
   }, 60_000);
 
   it.each([

@@ -9,7 +9,7 @@ import { PlanError } from './errors';
 import { declaredFilePaths, writeDeclaredFiles } from './files';
 import { peerIdentities, planPeer } from './peers';
 import { skipReason } from './platform';
-import { createRunDir, prepareTmpBase, removeRunDir, resolveTmpBase, RUN_DIR_PREFIX } from './run-dir';
+import { createRunDir, prepareTmpBase, removeRunDir, resolveRunBase, RUN_DIR_PREFIX } from './run-dir';
 import { checkSunPath } from './sun-path';
 import type { PeerPlan, PlannedRun, PlanOptions, RunPlan } from './types';
 
@@ -43,7 +43,7 @@ export function checkPlan(scenario: Scenario, options: Pick<PlanOptions, 'tmpBas
   if (skipReason(scenario) !== undefined) return;
   checkPeers(scenario);
   const identities = peerIdentities(scenario);
-  const dir = path.join(realPathOf(resolveTmpBase(options.tmpBase)), `${RUN_DIR_PREFIX}${process.pid.toString(36)}-XXXXXX`);
+  const dir = path.join(realPathOf(resolveRunBase(options.tmpBase)), `${RUN_DIR_PREFIX}${process.pid.toString(36)}-XXXXXX`);
   const run = { dir, socket: plannedSocket(scenario, dir), files: declaredFilePaths(dir, scenario.files) };
   for (const who of identities) planPeer({ scenario, run, identities, peerProgram: 'peer', readyTimeoutMs: 0 }, who);
 }

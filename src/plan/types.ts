@@ -75,7 +75,7 @@ export type RunPlan = PlannedRun | SkippedRun;
 export interface PlanOptions {
   /** whole-run timeout in ms; overrides the scenario's `timeout` */
   timeout?: number;
-  /** base directory for run directories (default /tmp/uds-fixture-<uid>, or env UDS_FIXTURE_TMPDIR) */
+  /** base directory for run directories (default /tmp/uds-fixture-<uid>, or env UDS_FIXTURE_TMPDIR); runs go in a private uds-fixture-<uid> inside a base others can write to */
   tmpBase?: string;
   /** extra environment for every peer, under the declared env */
   env?: Record<string, string>;

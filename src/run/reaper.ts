@@ -1,6 +1,7 @@
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { OWNER_FILE, RUN_DIR_PREFIX, removeRunDir } from '../plan/run-dir';
+import { RUN_DIR_PREFIX, removeRunDir } from '../plan/run-dir';
+import { processStartTime, readRunMarker, type OwnerRecord } from '../plan/run-marker';
 
 /** True unless the process is certainly gone. EPERM means it exists under another user. */
 export function isProcessAlive(pid: number): boolean {
@@ -13,25 +14,25 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 /**
- * The pid that owns a run directory: from its owner file, or, while that file is still being
- * written by a run that just made the directory, from the name `r-<pid36>-<random>`.
+ * True when the harness that made a run directory is certainly gone: its pid is free, or (on
+ * Linux, where the marker records the owner's start time) the pid now belongs to a process that
+ * started at another time. Without a start time, a reused pid only delays the removal.
  */
-async function ownerPid(dir: string): Promise<number | undefined> {
-  try {
-    const owner = JSON.parse(await readFile(path.join(dir, OWNER_FILE), 'utf8')) as { pid?: unknown };
-    if (typeof owner.pid === 'number' && Number.isInteger(owner.pid) && owner.pid > 0) return owner.pid;
-  } catch {
-    // fall back to the name
+function ownerGone(owner: OwnerRecord): boolean {
+  if (owner.pidStart !== null) {
+    const now = processStartTime(owner.pid);
+    if (now === undefined) return true;
+    if (now !== null) return now !== owner.pidStart;
   }
-  const match = /^r-([0-9a-z]+)-/.exec(path.basename(dir));
-  const pid = match ? parseInt(match[1]!, 36) : NaN;
-  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  return owner.pid !== process.pid && !isProcessAlive(owner.pid);
 }
 
 /**
  * Removes run directories under `base` whose owner process is gone (a harness killed with
- * SIGKILL cannot clean up after itself). A directory whose owner is alive is never touched; a
- * reused pid only delays the removal to a later sweep. Returns the removed paths.
+ * SIGKILL cannot clean up after itself). Only a directory uds-fixture provably made is removed:
+ * one whose marker names that very directory and this user (readRunMarker). A directory without
+ * a valid marker is never touched, whatever its name; one whose owner lives is left to it.
+ * Returns the removed paths.
  */
 export async function reapStaleRunDirs(base: string): Promise<string[]> {
   let entries;
@@ -42,16 +43,14 @@ export async function reapStaleRunDirs(base: string): Promise<string[]> {
     throw err;
   }
   const removed: string[] = [];
-  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
   for (const entry of entries) {
-    // Dirent types do not follow symlinks: a planted link is never followed into.
+    // Dirent types do not follow symlinks: a planted link is never followed into. The prefix
+    // only spares reading entries no run could have made; the marker decides.
     if (!entry.isDirectory() || !entry.name.startsWith(RUN_DIR_PREFIX)) continue;
     const dir = path.join(base, entry.name);
     try {
-      // In a shared base (root-owned with the sticky bit) other users' run directories are theirs to sweep.
-      if (uid !== undefined && (await lstat(dir)).uid !== uid) continue;
-      const pid = await ownerPid(dir);
-      if (pid === undefined || pid === process.pid || isProcessAlive(pid)) continue;
+      const owner = await readRunMarker(dir);
+      if (owner === undefined || !ownerGone(owner)) continue;
       await removeRunDir(dir);
       removed.push(dir);
     } catch {

@@ -12,7 +12,7 @@ import { executePlan } from './execute';
 export interface RunOptions {
   /** whole-run timeout in ms; overrides the scenario's `timeout` */
   timeout?: number;
-  /** base for run directories (default /tmp/uds-fixture-<uid>; env UDS_FIXTURE_TMPDIR) */
+  /** base for run directories (default /tmp/uds-fixture-<uid>; env UDS_FIXTURE_TMPDIR); runs go in a private uds-fixture-<uid> inside a base others can write to */
   tmpBase?: string;
   /** stops the run: peers are killed, everything removed, and runScenario rejects with ERR_RUN_ABORTED */
   signal?: AbortSignal;
