@@ -14,7 +14,9 @@
  * descriptor go to the program unchanged (WATCH_FD excepted), and it exits as the program did —
  * the same code, or the same signal re-raised — so the harness judges the program, not us.
  * SIGTERM is caught and not acted on: the harness's teardown signals the whole group, so the
- * program has its own copy, and this process must outlive it to report how it ended.
+ * program has its own copy, and this process must outlive it to report how it ended. The other
+ * signals a planned stop may send (`stop: { signal }`: SIGINT, SIGHUP, SIGQUIT, SIGUSR1) are
+ * caught the same way, for the same reason.
  *
  * PROGRAM is run with execv, never execvp: the harness resolves it in the peer's PATH first, and
  * execvp would hand a file without a #! line to /bin/sh (no shell anywhere).
@@ -59,6 +61,10 @@ static void on_child(int sig) {
 static void on_term(int sig) {
   (void)sig;
 }
+
+/* Signals the harness may send the group to stop the program (see src/scenario/peers.ts). */
+static const int STOP_SIGNALS[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1};
+#define STOP_SIGNAL_COUNT (sizeof STOP_SIGNALS / sizeof STOP_SIGNALS[0])
 
 static void set_cloexec_nonblock(int fd) {
   fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC);
@@ -126,7 +132,7 @@ int main(int argc, char **argv) {
   sigaction(SIGCHLD, &sa, NULL);
   sa.sa_handler = on_term;
   sa.sa_flags = SA_RESTART;
-  sigaction(SIGTERM, &sa, NULL);
+  for (size_t i = 0; i < STOP_SIGNAL_COUNT; i++) sigaction(STOP_SIGNALS[i], &sa, NULL);
 
 #ifdef __linux__
   sa.sa_handler = on_parent_death;
@@ -156,7 +162,7 @@ int main(int argc, char **argv) {
   if (child == 0) {
     close(exec_pipe[0]);
     signal(SIGCHLD, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
+    for (size_t i = 0; i < STOP_SIGNAL_COUNT; i++) signal(STOP_SIGNALS[i], SIG_DFL);
 #ifdef __linux__
     signal(SIGUSR2, SIG_DFL);
     prctl(PR_SET_PDEATHSIG, 0);

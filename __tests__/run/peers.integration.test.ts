@@ -23,7 +23,7 @@ describe('executePlan with external peers', () => {
     expect(result.failures).toEqual([]);
     expect(result.passed).toBe(true);
     expect(record.peers.map((p) => [p.id, p.exitCode, p.signal, p.stoppedBy ?? null])).toEqual([
-      ['server', 0, null, 'clients-done'],
+      ['server', 0, null, 'planned-stop'],
       ['client-1', 0, null, null],
       ['client-2', 0, null, null],
     ]);
@@ -85,7 +85,7 @@ describe('executePlan with external peers', () => {
   it('reports the socket file an external server never unlinks, and removes it anyway', async () => {
     const s = makeScenario({ server: server('keep-socket'), clients: clientGroup(client('x')) });
     const { result, record, plan } = await runHandMade(s, { tmpBase: base });
-    expect(record.leftoverSockets).toEqual([{ name: 's.sock', owner: 'server', ownerStoppedBy: 'clients-done' }]);
+    expect(record.leftoverSockets).toEqual([{ name: 's.sock', owner: 'server', ownerStoppedBy: 'planned-stop' }]);
     expect(result.failures).toEqual([
       {
         code: 'LEFTOVER_SOCKET',
