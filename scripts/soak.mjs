@@ -3,7 +3,12 @@
 //      must pass completely and leave the temp base empty.
 //   2. RUNS runs of one scenario in this process: descriptor count, RSS and heap are sampled and
 //      must end flat.
-// Usage: node scripts/soak.mjs [--scenarios 200] [--jobs 8] [--rounds 3] [--runs 1000]
+//   3. LIFECYCLE runs in a row, no retries, of each planned-stop fixture (fixtures/external): a
+//      Python one-shot server that ends 0.5 s after its client must pass by its own exit every
+//      time, and a Python daemon that exits 0 on SIGTERM must pass every time, stopped by the
+//      harness, and end well under its run timeout.
+// Usage: node scripts/soak.mjs [--scenarios 200] [--jobs 8] [--rounds 3] [--runs 1000] [--lifecycle 50]
+//        node scripts/soak.mjs --only lifecycle   (one part alone: load, process or lifecycle)
 // Exit status 0 when every check held, 1 otherwise. Needs a built dist/ (node scripts/build.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -25,6 +30,9 @@ const SCENARIOS = option('scenarios', 200);
 const JOBS = option('jobs', 8);
 const ROUNDS = option('rounds', 3);
 const RUNS = option('runs', 1000);
+const LIFECYCLE = option('lifecycle', 50);
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const part = (name) => only === undefined || only === name;
 
 const work = mkdtempSync('/tmp/udsf-soak-');
 const base = path.join(work, 'base');
@@ -35,33 +43,48 @@ const check = (holds, message) => {
   console.log(`${holds ? 'ok  ' : 'FAIL'} ${message}`);
 };
 
-try {
-  const scenarios = path.join(work, 'scenarios');
-  writeLoadScenarios(scenarios, SCENARIOS);
-  for (let round = 1; round <= ROUNDS; round++) {
-    const out = path.join(work, `out-${round}`);
-    const started = Date.now();
-    const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.cjs'), 'run', scenarios, '--jobs', String(JOBS), '--reporter', 'json', '--out', out], {
-      encoding: 'utf8',
-      env: { ...process.env, UDS_FIXTURE_TMPDIR: base, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '' },
-    });
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    const file = path.join(out, 'results.json');
-    const results = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
-    const failed = results ? results.results.filter((x) => !x.passed && !x.skipped) : [];
-    const names = results ? new Set(results.results.map((x) => x.name)).size : 0;
-    const left = readdirSync(base);
-    check(
-      r.status === 0 && results?.counts.failed === 0 && names === SCENARIOS && left.length === 0,
-      `round ${round}: ${SCENARIOS} scenarios, --jobs ${JOBS}: exit ${r.status}, ${results?.counts.passed ?? '?'} passed, ${results?.counts.failed ?? '?'} failed, ${names} distinct names, ${left.length} entries left in the temp base, ${seconds} s`,
-    );
-    for (const f of failed.slice(0, 5)) console.log(`     ${f.name}: ${JSON.stringify(f.failures).slice(0, 300)}`);
-    if (r.status === 2) console.log(r.stderr.slice(0, 1000));
-  }
+/** min / median / max of a list of numbers, for the printed figures. */
+function spread(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${sorted[0]} / ${sorted[Math.floor(sorted.length / 2)]} / ${sorted[sorted.length - 1]}`;
+}
 
+/**
+ * The planned-stop proof: each fixture LIFECYCLE times in a row in this process, no retries.
+ * Every run must pass with the server ended as `end` says; the daemon's runs must also end well
+ * under the run's timeout (at most half of it), which a stop that waited for the timeout would not.
+ */
+async function lifecycleSoak(runScenario, loadScenario) {
+  const cases = [
+    { file: 'one-shot-server-exit', end: 'self' },
+    { file: 'daemon-stops-on-sigterm', end: 'planned-stop' },
+  ];
+  for (const c of cases) {
+    const scenario = path.join(root, 'fixtures', 'external', `${c.file}.scenario.yaml`);
+    const limit = (await loadScenario(scenario)).timeoutMs;
+    const durations = [];
+    const endedAfter = [];
+    let failed = 0;
+    for (let i = 1; i <= LIFECYCLE; i++) {
+      const result = await runScenario(scenario, { tmpBase: base });
+      const server = result.peers.find((p) => p.id === 'server');
+      durations.push(result.durationMs);
+      if (server?.plannedStop?.endedAfterMs !== undefined) endedAfter.push(server.plannedStop.endedAfterMs);
+      if (!result.passed || server?.end !== c.end) {
+        failed++;
+        console.log(`     ${c.file} run ${i}: passed ${result.passed}, server end ${server?.end}: ${JSON.stringify(result.failures)}`);
+      }
+    }
+    check(failed === 0, `${c.file}: ${LIFECYCLE} runs in a row, ${failed} failed (the server must end: ${c.end})`);
+    console.log(`     run wall time min / median / max: ${spread(durations)} ms; server's end after the clients' min / median / max: ${spread(endedAfter)} ms`);
+    if (c.end === 'planned-stop') check(Math.max(...durations) < limit / 2, `${c.file}: slowest run ${Math.max(...durations)} ms, under half its ${limit} ms timeout`);
+  }
+}
+
+/** Part 2: RUNS runs of one scenario in this process, sampled for leaks. */
+async function inProcessRuns(runScenario) {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc');
-  const { runScenario } = require(path.join(root, 'dist', 'index.cjs'));
   const fdDir = existsSync('/proc/self/fd') ? '/proc/self/fd' : '/dev/fd';
   const sample = () => {
     gc();
@@ -94,6 +117,38 @@ try {
   check(last.heapMB - mid.heapMB < 2, `heap: ${first.heapMB} MB → ${mid.heapMB} MB (half-way) → ${last.heapMB} MB`);
   check(last.rssMB - mid.rssMB < 20, `RSS: ${first.rssMB} MB → ${mid.rssMB} MB (half-way) → ${last.rssMB} MB`);
   check(readdirSync(base).length === 0, 'temp base empty after the in-process runs');
+}
+
+try {
+  const { runScenario, loadScenario } = require(path.join(root, 'dist', 'index.cjs'));
+  const scenarios = path.join(work, 'scenarios');
+  if (part('load')) writeLoadScenarios(scenarios, SCENARIOS);
+  for (let round = 1; part('load') && round <= ROUNDS; round++) {
+    const out = path.join(work, `out-${round}`);
+    const started = Date.now();
+    const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.cjs'), 'run', scenarios, '--jobs', String(JOBS), '--reporter', 'json', '--out', out], {
+      encoding: 'utf8',
+      env: { ...process.env, UDS_FIXTURE_TMPDIR: base, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '' },
+    });
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const file = path.join(out, 'results.json');
+    const results = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+    const failed = results ? results.results.filter((x) => !x.passed && !x.skipped) : [];
+    const names = results ? new Set(results.results.map((x) => x.name)).size : 0;
+    const left = readdirSync(base);
+    check(
+      r.status === 0 && results?.counts.failed === 0 && names === SCENARIOS && left.length === 0,
+      `round ${round}: ${SCENARIOS} scenarios, --jobs ${JOBS}: exit ${r.status}, ${results?.counts.passed ?? '?'} passed, ${results?.counts.failed ?? '?'} failed, ${names} distinct names, ${left.length} entries left in the temp base, ${seconds} s`,
+    );
+    for (const f of failed.slice(0, 5)) console.log(`     ${f.name}: ${JSON.stringify(f.failures).slice(0, 300)}`);
+    if (r.status === 2) console.log(r.stderr.slice(0, 1000));
+  }
+
+  if (part('process')) await inProcessRuns(runScenario);
+  if (part('lifecycle') && LIFECYCLE > 0) {
+    await lifecycleSoak(runScenario, loadScenario);
+    check(readdirSync(base).length === 0, 'temp base empty after the lifecycle runs');
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
