@@ -61,7 +61,8 @@ function lifecycleNote(ev: PeerEvent, lanes: string[]): TimelineItem | undefined
   if (!peer) return undefined;
   if (ev.ev === 'stop-wait') return { kind: 'note', t: ev.t, peer, label: `harness: ${othersDone(ev)}; waiting up to ${String(ev.afterMs)} ms for ${peer} to end by itself` };
   if (ev.ev === 'stop') return { kind: 'note', t: ev.t, peer, label: `harness: planned stop, ${String(ev.signal)}` };
-  if (ev.ev === 'exit' && (ev.end === 'planned-stop' || typeof ev.afterMs === 'number')) {
+  // An end after a planned stop began; one at the timeout or an abort is drawn as the failure it is.
+  if (ev.ev === 'exit' && (ev.end === 'planned-stop' || (ev.end === 'self' && typeof ev.afterMs === 'number'))) {
     const how = typeof ev.signal === 'string' ? `killed by ${ev.signal}` : `exited ${String(ev.code)}`;
     const who = ev.end === 'planned-stop' ? 'stopped by the harness' : `ended by itself ${String(ev.afterMs)} ms after ${othersDone(ev)}`;
     return { kind: 'note', t: ev.t, peer, label: `${who}, ${how}` };
