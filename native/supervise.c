@@ -62,8 +62,10 @@ static void on_term(int sig) {
   (void)sig;
 }
 
-/* Signals the harness may send the group to stop the program (see src/scenario/peers.ts). */
-static const int STOP_SIGNALS[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1};
+/* Signals the harness may send the group to stop the program (see src/scenario/peers.ts). SIGTERM
+ * is last: installed last and reset first (the child walks the list backwards), so the windows in
+ * which a SIGTERM to the group finds a handler that ignores it stay as short as they were. */
+static const int STOP_SIGNALS[] = {SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGTERM};
 #define STOP_SIGNAL_COUNT (sizeof STOP_SIGNALS / sizeof STOP_SIGNALS[0])
 
 static void set_cloexec_nonblock(int fd) {
@@ -162,7 +164,7 @@ int main(int argc, char **argv) {
   if (child == 0) {
     close(exec_pipe[0]);
     signal(SIGCHLD, SIG_DFL);
-    for (size_t i = 0; i < STOP_SIGNAL_COUNT; i++) signal(STOP_SIGNALS[i], SIG_DFL);
+    for (size_t i = STOP_SIGNAL_COUNT; i-- > 0;) signal(STOP_SIGNALS[i], SIG_DFL);
 #ifdef __linux__
     signal(SIGUSR2, SIG_DFL);
     prctl(PR_SET_PDEATHSIG, 0);
