@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import type { PeerSpec } from '../../src/scenario/types';
 import { clientGroup, makeScenario, runPeer } from '../plan/make-scenario';
 import { fixture, gone, runHandMade } from './run-hand-made';
 
@@ -11,13 +12,16 @@ afterEach(() => {
 });
 
 const node = process.execPath;
-const server = (mode?: string) => runPeer([node, fixture('echo-server.cjs'), '${socket}', ...(mode ? [mode] : [])]);
+// The echo server is a daemon: stopped as soon as its clients are done (`stop.after` 0) where the
+// test is not about the planned stop's default wait (__tests__/run/lifecycle.integration.test.ts is).
+const atOnce = { stop: { afterMs: 0, signal: 'SIGTERM' } };
+const server = (mode?: string, extra: Partial<PeerSpec> = atOnce) => runPeer([node, fixture('echo-server.cjs'), '${socket}', ...(mode ? [mode] : [])], extra);
 const client = (text: string) => runPeer([node, fixture('echo-client.cjs'), '${socket}', text]);
 
 describe('executePlan with external peers', () => {
   it('runs an external server and clients, stops the server once the clients are done, and passes', async () => {
     const { record, result, plan } = await runHandMade(
-      makeScenario({ server: server(), clients: clientGroup(client('hi'), 2), expect: { ...makeScenario().expect, stdout: { clients: '^echoed: hi$' } } }),
+      makeScenario({ server: server(undefined, {}), clients: clientGroup(client('hi'), 2), expect: { ...makeScenario().expect, stdout: { clients: '^echoed: hi$' } } }),
       { tmpBase: base },
     );
     expect(result.failures).toEqual([]);
