@@ -14,7 +14,9 @@
  * descriptor go to the program unchanged (WATCH_FD excepted), and it exits as the program did —
  * the same code, or the same signal re-raised — so the harness judges the program, not us.
  * SIGTERM is caught, not obeyed: the harness's teardown signals the whole group, so the program
- * has its own copy, and this process must outlive it to report how it ended.
+ * has its own copy, and this process must outlive it to report how it ended. The other signals a
+ * planned stop may send (`stop: { signal }`: SIGINT, SIGHUP, SIGQUIT, SIGUSR1) are caught the same
+ * way, for the same reason.
  *
  * Descendants that leave the group (setsid, setpgid, a double fork) are out of reach of group
  * signals. On Linux this process is a child subreaper (PR_SET_CHILD_SUBREAPER): orphans of the
@@ -37,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -74,8 +77,15 @@ static void on_child(int sig) {
   errno = saved;
 }
 
+/*
+ * The first stop signal this process received, in memory shared with the program's process until
+ * it execs: a stop signal sent to the group before the program's process existed reached only this
+ * process, and the program must still get it (see start_program).
+ */
+static volatile sig_atomic_t *first_stop = NULL;
+
 static void on_term(int sig) {
-  (void)sig;
+  if (first_stop != NULL && *first_stop == 0) *first_stop = sig;
   stop_requested = 1;
   int saved = errno;
   (void)!write(wake_pipe[1], "t", 1);
@@ -225,6 +235,12 @@ static void reap_orphans(void) {
   }
 }
 
+/* Signals the harness may send the group to stop the program (see src/scenario/peers.ts). SIGTERM
+ * is last: installed last and reset first (the child walks the list backwards), so the windows in
+ * which a SIGTERM to the group finds a handler that ignores it stay as short as they were. */
+static const int STOP_SIGNALS[] = {SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGTERM};
+#define STOP_SIGNAL_COUNT (sizeof STOP_SIGNALS / sizeof STOP_SIGNALS[0])
+
 static void set_cloexec_nonblock(int fd) {
   fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC);
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -292,6 +308,9 @@ int main(int argc, char **argv) {
   set_cloexec_nonblock(wake_pipe[1]);
   set_cloexec_nonblock((int)watch_fd);
 
+  /* before the handlers: a stop signal from now on is recorded for the program (see below) */
+  first_stop = mmap(NULL, sizeof *first_stop, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANON, -1, 0);
+  if (first_stop == MAP_FAILED) first_stop = NULL;
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_child;
@@ -299,7 +318,7 @@ int main(int argc, char **argv) {
   sigaction(SIGCHLD, &sa, NULL);
   sa.sa_handler = on_term;
   sa.sa_flags = SA_RESTART;
-  sigaction(SIGTERM, &sa, NULL);
+  for (size_t i = 0; i < STOP_SIGNAL_COUNT; i++) sigaction(STOP_SIGNALS[i], &sa, NULL);
 
 #ifdef __linux__
   sa.sa_handler = on_parent_death;
@@ -326,6 +345,24 @@ int main(int argc, char **argv) {
   }
   fcntl(exec_pipe[1], F_SETFD, FD_CLOEXEC);
 
+  /*
+   * A stop signal (the harness's teardown signals the whole group) must reach the program exactly
+   * once, whenever it comes. Before fork only this process exists to receive it; after fork both
+   * do. So the stop signals are blocked across fork; the child sets their default action, then
+   * waits for this process to take delivery of whatever was pending here and to say go; a signal
+   * this process got that the child has not got itself came before the child existed, and the
+   * child sends it to itself. Unblocked, a pending one then ends the child as it would the program.
+   */
+  int go_pipe[2];
+  if (pipe(go_pipe) == -1) {
+    perror("uds-fixture-supervise: pipe");
+    return 125;
+  }
+  sigset_t stops, unblocked;
+  sigemptyset(&stops);
+  for (size_t i = 0; i < STOP_SIGNAL_COUNT; i++) sigaddset(&stops, STOP_SIGNALS[i]);
+  sigprocmask(SIG_BLOCK, &stops, &unblocked);
+
   pid_t child = fork();
   if (child == -1) {
     perror("uds-fixture-supervise: fork");
@@ -333,18 +370,34 @@ int main(int argc, char **argv) {
   }
   if (child == 0) {
     close(exec_pipe[0]);
+    close(go_pipe[1]);
     signal(SIGCHLD, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
+    for (size_t i = STOP_SIGNAL_COUNT; i-- > 0;) signal(STOP_SIGNALS[i], SIG_DFL);
 #ifdef __linux__
     signal(SIGUSR2, SIG_DFL);
     prctl(PR_SET_PDEATHSIG, 0);
 #endif
+    char go;
+    while (read(go_pipe[0], &go, 1) == -1 && errno == EINTR) {
+    }
+    close(go_pipe[0]);
+    if (first_stop != NULL && *first_stop != 0) {
+      sigset_t pending;
+      sigpending(&pending);
+      if (!sigismember(&pending, *first_stop)) kill(getpid(), *first_stop);
+    }
+    sigprocmask(SIG_SETMASK, &unblocked, NULL);
     execv(argv[3], &argv[3]);
     int err = errno;
     (void)!write(exec_pipe[1], &err, sizeof err);
     _exit(127);
   }
   close(exec_pipe[1]);
+  close(go_pipe[0]);
+  /* stop signals that came before fork are delivered now, and recorded by on_term */
+  sigprocmask(SIG_SETMASK, &unblocked, NULL);
+  (void)!write(go_pipe[1], "g", 1);
+  close(go_pipe[1]);
   int exec_errno = 0;
   ssize_t got;
   do {

@@ -10,8 +10,16 @@
 //   4. ESCAPES runs (Linux) of a python3 peer whose descendants leave its process group (a setsid
 //      child, a double-forked grandchild that ignores SIGTERM), half exiting by itself, half aborted
 //      and torn down once they exist: every escapee must be gone when runScenario returns.
+//   5. LIFECYCLE runs in a row, no retries, of each planned-stop fixture (fixtures/external): a
+//      Python one-shot server that ends 0.5 s after its client must pass by its own exit every
+//      time, and a Python daemon that exits 0 on SIGTERM must pass every time, stopped by the
+//      harness, and end well under its run timeout.
+//   6. EARLY_STOPS runs aborted at the very moment a peer is spawned: the stop signal meets the
+//      supervisor before (or while) it starts the program, and must still reach the program once,
+//      so every run's program ends by SIGTERM, none by the SIGKILL after the grace.
 // Usage: node scripts/soak.mjs [--scenarios 200] [--jobs 8] [--rounds 3] [--runs 1000] [--heavy 50]
-//                              [--escapes 40] [--only load|memory|heavy|escapes]
+//                              [--escapes 40] [--lifecycle 50] [--early-stops 100]
+//                              [--only load|memory|heavy|escapes|lifecycle|early-stops]
 // Exit status 0 when every check held, 1 otherwise. Needs a built dist/ (node scripts/build.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +43,8 @@ const ROUNDS = option('rounds', 3);
 const RUNS = option('runs', 1000);
 const HEAVY = option('heavy', 50);
 const ESCAPES = option('escapes', 40);
+const LIFECYCLE = option('lifecycle', 50);
+const EARLY_STOPS = option('early-stops', 100);
 const onlyAt = process.argv.indexOf('--only');
 const ONLY = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
 const wanted = (name) => ONLY === undefined || ONLY === name;
@@ -76,6 +86,44 @@ function writeHeavyScenarios(dir, count) {
       '',
     ].join('\n');
     writeFileSync(path.join(dir, `${String(i).padStart(3, '0')}-twenty.scenario.yaml`), text);
+  }
+}
+
+/** min / median / max of a list of numbers, for the printed figures. */
+function spread(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${sorted[0]} / ${sorted[Math.floor(sorted.length / 2)]} / ${sorted[sorted.length - 1]}`;
+}
+
+/**
+ * The planned-stop proof: each fixture LIFECYCLE times in a row in this process, no retries.
+ * Every run must pass with the server ended as `end` says; the daemon's runs must also end well
+ * under the run's timeout (at most half of it), which a stop that waited for the timeout would not.
+ */
+async function lifecycleSoak(runScenario, loadScenario) {
+  const cases = [
+    { file: 'one-shot-server-exit', end: 'self' },
+    { file: 'daemon-stops-on-sigterm', end: 'planned-stop' },
+  ];
+  for (const c of cases) {
+    const scenario = path.join(root, 'fixtures', 'external', `${c.file}.scenario.yaml`);
+    const limit = (await loadScenario(scenario)).timeoutMs;
+    const durations = [];
+    const endedAfter = [];
+    let failed = 0;
+    for (let i = 1; i <= LIFECYCLE; i++) {
+      const result = await runScenario(scenario, { tmpBase: base });
+      const server = result.peers.find((p) => p.id === 'server');
+      durations.push(result.durationMs);
+      if (server?.plannedStop?.endedAfterMs !== undefined) endedAfter.push(server.plannedStop.endedAfterMs);
+      if (!result.passed || server?.end !== c.end) {
+        failed++;
+        console.log(`     ${c.file} run ${i}: passed ${result.passed}, server end ${server?.end}: ${JSON.stringify(result.failures)}`);
+      }
+    }
+    check(failed === 0, `${c.file}: ${LIFECYCLE} runs in a row, ${failed} failed (the server must end: ${c.end})`);
+    console.log(`     run wall time min / median / max: ${spread(durations)} ms; server's end after the clients' min / median / max: ${spread(endedAfter)} ms`);
+    if (c.end === 'planned-stop') check(Math.max(...durations) < limit / 2, `${c.file}: slowest run ${Math.max(...durations)} ms, under half its ${limit} ms timeout`);
   }
 }
 
@@ -205,6 +253,29 @@ try {
       check(survivors === 0 && wrong === 0, `${ESCAPES} runs with escapees (${((Date.now() - escStarted) / 1000).toFixed(1)} s): ${survivors} outlived their run, ${wrong} runs not as expected`);
       check(readdirSync(base).length === 0, 'temp base empty after the escapee runs');
     }
+  }
+
+  if (wanted('lifecycle') && LIFECYCLE > 0) {
+    const { runScenario, loadScenario } = require(path.join(root, 'dist', 'index.cjs'));
+    await lifecycleSoak(runScenario, loadScenario);
+    check(readdirSync(base).length === 0, 'temp base empty after the lifecycle runs');
+  }
+
+  if (wanted('early-stops') && EARLY_STOPS > 0) {
+    const { planRun, executePlan, normalizeScenario } = require(path.join(root, 'dist', 'index.cjs'));
+    const silent = path.join(root, '__tests__', 'run', 'fixtures', 'silent.cjs');
+    const endings = {};
+    const started = Date.now();
+    for (let i = 0; i < EARLY_STOPS; i++) {
+      const scenario = normalizeScenario({ name: 'stopped at spawn', server: { run: [process.execPath, silent], ready: 'none' } }, { baseDir: root });
+      const plan = await planRun(scenario, { tmpBase: base, graceMs: 2000 });
+      const controller = new AbortController();
+      const record = await executePlan(plan, { signal: controller.signal, onEvent: (e) => e.ev === 'spawn' && controller.abort() });
+      const end = String(record.peers[0].signal ?? record.peers[0].exitCode);
+      endings[end] = (endings[end] ?? 0) + 1;
+    }
+    check(endings.SIGTERM === EARLY_STOPS, `${EARLY_STOPS} runs stopped at their peer's spawn (${((Date.now() - started) / 1000).toFixed(1)} s): the program ended by ${JSON.stringify(endings)}`);
+    check(readdirSync(base).length === 0, 'temp base empty after the early stops');
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -33,6 +33,7 @@ const pairs: Array<[string, string[]]> = [
   ['keyof T.ScenarioInput', objectKeys(schema, ['$schema'])],
   ['keyof T.PeerInput', objectKeys(schema.properties!.server)],
   ['keyof T.ClientsInput', objectKeys(schema.properties!.clients)],
+  ['keyof T.StopInput', objectKeys(schema.properties!.server!.properties!.stop)],
   ['keyof T.FileInput', objectKeys(schema.properties!.files!.additionalProperties as Json)],
   ['keyof T.ExpectInput', objectKeys(schema.properties!.expect)],
   ['keyof T.CommonStepOptions', COMMON],

@@ -26,6 +26,7 @@ function peer(id: string, over: Partial<PeerRecord> = {}): PeerRecord {
     exitCode: 0,
     signal: null,
     killedByHarness: false,
+    end: over.stoppedBy ?? 'self',
     stdout: '',
     stderr: '',
     ...over,
@@ -120,14 +121,49 @@ describe('judgeRun', () => {
       expect(messages(s, record({ peers: [peer('server'), peer('client-1', { exitCode: 1 }), peer('client-2', { exitCode: 1 })] }))).toEqual([]);
     });
 
-    it('passes an external server stopped after the clients ended, unless its exit was declared', () => {
-      const stopped = peer('server', { exitCode: null, signal: 'SIGTERM', killedByHarness: true, stoppedBy: 'clients-done' });
-      expect(messages(scripted(), record({ peers: [stopped, peer('client')] }))).toEqual([]);
+    const plannedStop = { from: 'clients' as const, afterMs: 2000, signal: 'SIGTERM', graceMs: 2000, endedAfterMs: 2004, sent: ['SIGTERM'] };
+    const stoppedWith = (over: Partial<PeerRecord>): PeerRecord =>
+      peer('server', { exitCode: null, signal: null, killedByHarness: true, stoppedBy: 'planned-stop', plannedStop, ...over });
+
+    it('passes a server its planned stop ended by the stop signal, exit 0 or 128 + the signal, when no exit is declared', () => {
+      for (const end of [{ signal: 'SIGTERM' }, { exitCode: 0 }, { exitCode: 143 }]) {
+        expect(messages(scripted(), record({ peers: [stoppedWith(end), peer('client')] }))).toEqual([]);
+      }
+    });
+
+    it('holds a server its planned stop ended to a declared exit, saying how it was stopped', () => {
       const s = scripted();
       s.expect.exit = { server: { code: 0 } };
-      expect(messages(s, record({ peers: [stopped, peer('client')] }))).toEqual([
-        ['PEER_CRASHED', 'server was killed by SIGTERM (not declared; declare `exit: { server: SIGTERM }` if intended)'],
+      expect(messages(s, record({ peers: [stoppedWith({ exitCode: 0 }), peer('client')] }))).toEqual([]);
+      expect(messages(s, record({ peers: [stoppedWith({ signal: 'SIGTERM' }), peer('client')] }))).toEqual([
+        [
+          'EXIT_MISMATCH',
+          'server was stopped by the harness (SIGTERM 2000 ms after the clients ended) and was killed by SIGTERM, expected 0; a program that must exit 0 handles SIGTERM and exits, or declare `exit: { server: SIGTERM }`',
+        ],
       ]);
+      s.expect.exit = { server: { signal: 'SIGTERM' } };
+      expect(messages(s, record({ peers: [stoppedWith({ signal: 'SIGTERM' }), peer('client')] }))).toEqual([]);
+    });
+
+    it('fails a server that needed SIGKILL after its planned stop, or exited with another code', () => {
+      const killed = stoppedWith({ signal: 'SIGKILL', plannedStop: { ...plannedStop, endedAfterMs: 4010, sent: ['SIGTERM', 'SIGKILL'] } });
+      expect(messages(scripted(), record({ peers: [killed, peer('client')] }))).toEqual([
+        [
+          'EXIT_MISMATCH',
+          'server was stopped by the harness (SIGTERM 2000 ms after the clients ended, then SIGKILL after the 2000 ms grace) and was killed by SIGKILL: it did not end on SIGTERM; handle SIGTERM, name the signal it ends on with `stop: { signal: … }`, or declare `exit: { server: SIGKILL }` if intended',
+        ],
+      ]);
+      expect(messages(scripted(), record({ peers: [stoppedWith({ exitCode: 3 }), peer('client')] }))).toEqual([
+        [
+          'EXIT_MISMATCH',
+          'server was stopped by the harness (SIGTERM 2000 ms after the clients ended) and exited with code 3; a planned stop expects exit code 0, SIGTERM or code 143 (128 + SIGTERM) unless `exit:` says otherwise; declare `exit: { server: 3 }` if intended',
+        ],
+      ]);
+    });
+
+    it('says a peer ended by itself, and when, after its planned stop began', () => {
+      const self = peer('server', { exitCode: 1, plannedStop: { ...plannedStop, endedAfterMs: 503, sent: [] } });
+      expect(messages(scripted(), record({ peers: [self, peer('client')] }))).toEqual([['EXIT_MISMATCH', 'server ended by itself 503 ms after the clients ended and exited with code 1, expected 0']]);
     });
   });
 

@@ -68,6 +68,23 @@ describe('planRun', () => {
     expect(p.timeouts).toEqual({ runMs: 10_000, graceMs: 2_000 });
   });
 
+  it('gives a run: server the default planned stop, a run: client one only when declared, and scripted peers none', async () => {
+    const stopped = (s: Parameters<typeof makeScenario>[0], graceMs?: number) =>
+      plan(makeScenario(s), { tmpBase: base, ...(graceMs !== undefined ? { graceMs } : {}) }).then((p) => p.peers.map((x) => [x.id, x.stop ?? null]));
+    expect(await stopped({ server: echo, clients: clientGroup(runPeer(['./c'])) }, 700)).toEqual([
+      ['server', { from: 'clients', afterMs: 2000, signal: 'SIGTERM', graceMs: 700 }],
+      ['client', null],
+    ]);
+    expect(await stopped({ server: { ...echo, stop: { afterMs: 0, signal: 'SIGINT', graceMs: 50 } }, clients: clientGroup(runPeer(['./c'], { stop: { afterMs: 300, signal: 'SIGTERM' } })) })).toEqual([
+      ['server', { from: 'clients', afterMs: 0, signal: 'SIGINT', graceMs: 50 }],
+      ['client', { from: 'server', afterMs: 300, signal: 'SIGTERM', graceMs: 2000 }],
+    ]);
+    expect(await stopped({ server: stepsPeer([{ step: 'listen', backlog: 1 }] as never), clients: clientGroup(stepsPeer([{ step: 'connect' }])) })).toEqual([
+      ['server', null],
+      ['client', null],
+    ]);
+  });
+
   it('gives every peer the documented baseline of the harness environment, the declared env and the protocol variables', async () => {
     process.env.UDS_FIXTURE_TEST_MARK = 'not inherited';
     process.env.LC_UDS_FIXTURE_TEST = 'inherited';

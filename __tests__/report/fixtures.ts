@@ -20,8 +20,8 @@ export function failedEcho(): ScenarioResult {
     ],
     warnings: [],
     peers: [
-      { id: 'server', role: 'server', pid: 10, exitCode: 0, signal: null, killedByHarness: false, stdout: '', stderr: '', argv: ['node'] },
-      { id: 'client', role: 'client', pid: 11, exitCode: 1, signal: null, killedByHarness: false, stdout: 'hello\n', stderr: 'boom\x07 <bad>\n', argv: ['node'] },
+      { id: 'server', role: 'server', pid: 10, exitCode: 0, signal: null, killedByHarness: false, end: 'self', stdout: '', stderr: '', argv: ['node'] },
+      { id: 'client', role: 'client', pid: 11, exitCode: 1, signal: null, killedByHarness: false, end: 'self', stdout: 'hello\n', stderr: 'boom\x07 <bad>\n', argv: ['node'] },
     ],
     timeline: [
       { t: t0, peer: 'server', ev: 'listen', step: 0 },

@@ -103,3 +103,34 @@ test('countResults separates passed, failed, skipped and invalid', () => {
   });
   expect(c).toEqual({ total: 4, passed: 1, failed: 1, skipped: 1, invalid: 1 });
 });
+
+describe('how the peers ended', () => {
+  const stopped = () => {
+    const r = failedEcho();
+    r.peers[0] = {
+      ...r.peers[0]!,
+      exitCode: null,
+      signal: 'SIGTERM',
+      end: 'planned-stop',
+      killedByHarness: true,
+      plannedStop: { from: 'clients', afterMs: 2000, signal: 'SIGTERM', graceMs: 2000, sent: ['SIGTERM'], endedAfterMs: 2010 },
+    };
+    r.timeline = [
+      { t: 0, peer: 'harness', ev: 'stop-wait', target: 'server', from: 'clients', afterMs: 2000, signal: 'SIGTERM' },
+      { t: 2e9, peer: 'harness', ev: 'stop', target: 'server', signal: 'SIGTERM', reason: 'planned-stop' },
+      { t: 2.01e9, peer: 'harness', ev: 'exit', target: 'server', code: null, signal: 'SIGTERM', end: 'planned-stop', afterMs: 2010, from: 'clients' },
+    ];
+    return r;
+  };
+  test('the timeline draws a planned stop as notes on the peer, not as a kill', () => {
+    const text = timelineToMermaid(stopped());
+    expect(text).toMatch(/Note over server: harness: the clients ended. waiting up to 2000 ms for server to end by itself/);
+    expect(text).toContain('Note over server: harness: planned stop, SIGTERM');
+    expect(text).toContain('Note over server: stopped by the harness, killed by SIGTERM');
+    expect(text).not.toContain('❌ killed by SIGTERM');
+  });
+  test('the pretty report says who ended each peer the harness had a hand in', () => {
+    const text = toPretty({ results: [stopped()], invalid: [], durationMs: 1 }, plain);
+    expect(text).toContain('  how the peers ended:\n    server was stopped by the harness (SIGTERM 2000 ms after the clients ended) and was killed by SIGTERM\n');
+  });
+});

@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import type { PeerSpec } from '../../src/scenario/types';
 import { clientGroup, makeScenario, runPeer } from '../plan/make-scenario';
 import { fixture, gone, runHandMade } from './run-hand-made';
 
@@ -11,19 +12,22 @@ afterEach(() => {
 });
 
 const node = process.execPath;
-const server = (mode?: string) => runPeer([node, fixture('echo-server.cjs'), '${socket}', ...(mode ? [mode] : [])]);
+// The echo server is a daemon: stopped as soon as its clients are done (`stop.after` 0) where the
+// test is not about the planned stop's default wait (__tests__/run/lifecycle.integration.test.ts is).
+const atOnce = { stop: { afterMs: 0, signal: 'SIGTERM' } };
+const server = (mode?: string, extra: Partial<PeerSpec> = atOnce) => runPeer([node, fixture('echo-server.cjs'), '${socket}', ...(mode ? [mode] : [])], extra);
 const client = (text: string) => runPeer([node, fixture('echo-client.cjs'), '${socket}', text]);
 
 describe('executePlan with external peers', () => {
   it('runs an external server and clients, stops the server once the clients are done, and passes', async () => {
     const { record, result, plan } = await runHandMade(
-      makeScenario({ server: server(), clients: clientGroup(client('hi'), 2), expect: { ...makeScenario().expect, stdout: { clients: '^echoed: hi$' } } }),
+      makeScenario({ server: server(undefined, {}), clients: clientGroup(client('hi'), 2), expect: { ...makeScenario().expect, stdout: { clients: '^echoed: hi$' } } }),
       { tmpBase: base },
     );
     expect(result.failures).toEqual([]);
     expect(result.passed).toBe(true);
     expect(record.peers.map((p) => [p.id, p.exitCode, p.signal, p.stoppedBy ?? null])).toEqual([
-      ['server', 0, null, 'clients-done'],
+      ['server', 0, null, 'planned-stop'],
       ['client-1', 0, null, null],
       ['client-2', 0, null, null],
     ]);
@@ -85,7 +89,7 @@ describe('executePlan with external peers', () => {
   it('reports the socket file an external server never unlinks, and removes it anyway', async () => {
     const s = makeScenario({ server: server('keep-socket'), clients: clientGroup(client('x')) });
     const { result, record, plan } = await runHandMade(s, { tmpBase: base });
-    expect(record.leftoverSockets).toEqual([{ name: 's.sock', owner: 'server', ownerStoppedBy: 'clients-done' }]);
+    expect(record.leftoverSockets).toEqual([{ name: 's.sock', owner: 'server', ownerStoppedBy: 'planned-stop' }]);
     expect(result.failures).toEqual([
       {
         code: 'LEFTOVER_SOCKET',

@@ -14,11 +14,13 @@ afterEach(() => {
 
 const node = process.execPath;
 const client = runPeer([node, fixture('echo-client.cjs'), '${socket}', 'ping']);
+// These servers are daemons: stopped as soon as their client is done, since readiness is the point here.
+const atOnce = { stop: { afterMs: 0, signal: 'SIGTERM' } };
 
 describe('server readiness', () => {
   it('socket: clients start only once the path accepts a connection', async () => {
     const { result, record } = await runHandMade(
-      makeScenario({ server: runPeer([node, fixture('echo-server.cjs'), '${socket}']), clients: clientGroup(client) }),
+      makeScenario({ server: runPeer([node, fixture('echo-server.cjs'), '${socket}'], atOnce), clients: clientGroup(client) }),
       { tmpBase: base },
     );
     expect(result.failures).toEqual([]);
@@ -28,7 +30,7 @@ describe('server readiness', () => {
   it('stdout: waits for the pattern', async () => {
     const { result, record } = await runHandMade(
       makeScenario({
-        server: runPeer([node, fixture('echo-server.cjs'), '${socket}', 'ready-stdout'], { ready: { kind: 'stdout', pattern: '^listening on /' } }),
+        server: runPeer([node, fixture('echo-server.cjs'), '${socket}', 'ready-stdout'], { ready: { kind: 'stdout', pattern: '^listening on /' }, ...atOnce }),
         clients: clientGroup(client),
       }),
       { tmpBase: base },
@@ -41,7 +43,7 @@ describe('server readiness', () => {
   it('event: waits for the event on fd 3, and records a garbage line as a warning', async () => {
     const { result, record } = await runHandMade(
       makeScenario({
-        server: runPeer([node, fixture('echo-server.cjs'), '${socket}', 'ready-event'], { ready: { kind: 'event', event: 'ready' } }),
+        server: runPeer([node, fixture('echo-server.cjs'), '${socket}', 'ready-event'], { ready: { kind: 'event', event: 'ready' }, ...atOnce }),
         clients: clientGroup(client),
       }),
       { tmpBase: base },
@@ -94,7 +96,7 @@ describe('server readiness', () => {
 describe('server readiness for datagram sockets', () => {
   const built = existsSync(path.join(repoRoot, 'build', 'Release', 'uds_fixture.node'));
   (built ? it : it.skip)('socket: a connected datagram probe through the native layer (skipped without the addon)', async () => {
-    const server = runPeer([node, childScript('__tests__/run/fixtures/dgram-server.ts'), '${socket}']);
+    const server = runPeer([node, childScript('__tests__/run/fixtures/dgram-server.ts'), '${socket}'], atOnce);
     const s = makeScenario({ socket: { type: 'dgram', address: 'path' }, server, clients: clientGroup(runPeer([node, '-e', '0'])) });
     const { result, record } = await runHandMade(s, { tmpBase: base, readyTimeout: 5_000 });
     expect(result.failures).toEqual([]);

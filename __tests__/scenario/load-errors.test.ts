@@ -32,6 +32,20 @@ describe('loader errors point at file:line:col', () => {
     ['waitfor-unknown-peer.yaml', [{ line: 6, col: 24, path: 'client.steps[0].waitFor.peer', message: 'no peer is called `sever`', hint: 'did you mean `server`?' }]],
     ['steps-and-run.yaml', [{ line: 4, col: 3, path: 'server.run', message: '`server` has both `steps` and `run`; a peer runs one program' }]],
     ['unknown-key.json', [{ line: 5, col: 5, path: 'server.evn', message: 'unknown key `evn` in `server`', hint: 'did you mean `env`?' }]],
+    [
+      'bad-stop.yaml',
+      [
+        { line: 4, col: 3, path: 'server.stop', message: '`stop` applies to `run:` peers; a scripted peer ends when its last step does', hint: "remove `stop`; the run's `timeout:` bounds a peer that never ends" },
+        { line: 7, col: 30, path: 'client.stop.signal', message: 'a planned stop cannot send `SIGSTOP`', hint: expect.stringContaining('`SIGTERM`, `SIGINT`') as unknown as string },
+      ],
+    ],
+    [
+      'client-stop-without-server.yaml',
+      [
+        { line: 4, col: 3, path: 'client.stop', message: '`stop` on a client counts from the end of the server, and this scenario has no server' },
+        { line: 4, col: 30, path: 'client.stop.signal', message: `\`SIGTREM\` is not a signal on ${process.platform}`, hint: 'did you mean `SIGTERM`?' },
+      ],
+    ],
   ])('%s', async (name, expected) => {
     const problems = await problemsOf(name);
     expect(problems).toHaveLength(expected.length);

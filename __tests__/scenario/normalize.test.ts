@@ -196,3 +196,29 @@ client:
     });
   });
 });
+
+describe('stop: the planned stop of a run: peer', () => {
+  const FILE = '/scenarios/stop.yaml';
+  it('keeps what is written in milliseconds, fills `after` and `signal`, and leaves `grace` to the run', () => {
+    const { scenario, problems } = checkScenarioText(
+      `name: stops
+server:
+  run: [./daemon, "\${socket}"]
+  stop: { after: 1.5s, signal: SIGINT, grace: 250ms }
+client:
+  run: [./client]
+  stop: {}
+`,
+      FILE,
+    );
+    expect(problems).toEqual([]);
+    expect(scenario!.server!.stop).toEqual({ afterMs: 1500, signal: 'SIGINT', graceMs: 250, pos: { file: FILE, line: 4, col: 3 } });
+    expect(scenario!.clients!.stop).toEqual({ afterMs: 2000, signal: 'SIGTERM', pos: { file: FILE, line: 7, col: 3 } });
+  });
+
+  it('is absent when not written: the plan gives a run: server its default (src/plan/stop.ts)', () => {
+    const { scenario } = checkScenarioText('name: x\nserver:\n  run: [./daemon]\nclient:\n  run: [./client]\n', FILE);
+    expect(scenario!.server!.stop).toBeUndefined();
+    expect(scenario!.clients!.stop).toBeUndefined();
+  });
+});

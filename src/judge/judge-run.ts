@@ -61,6 +61,8 @@ export function judgeRun(scenario: Scenario, plan: RunPlan, record: RunRecord, v
     exitCode: p.exitCode,
     signal: p.signal,
     killedByHarness: p.killedByHarness,
+    end: p.end,
+    ...(p.plannedStop ? { plannedStop: p.plannedStop } : {}),
     stdout: p.stdout,
     stderr: p.stderr,
     argv: p.argv,

@@ -3,6 +3,9 @@
 
 import type { SourcePos } from '../scenario/types';
 import type { PeerEvent } from '../protocol/events';
+import type { PeerEnd, PlannedStopRecord } from '../run/types';
+
+export type { PeerEnd, PlannedStopRecord };
 
 /** Stable failure codes; a message always says what happened and what was expected. */
 export type FailureCode =
@@ -43,8 +46,12 @@ export interface PeerOutcome {
   /** exit code, or null when killed by a signal */
   exitCode: number | null;
   signal: string | null;
-  /** killed by the harness at teardown (it did not end on its own) */
+  /** the harness signalled it while it still ran (a planned stop, the timeout, an abort, teardown) */
   killedByHarness: boolean;
+  /** who ended it: `self`, `planned-stop`, `timeout`, `aborted`, `not-ready`, `teardown`, or `not-started` */
+  end: PeerEnd;
+  /** present when its planned stop (`stop:`) began: the policy, what was sent, and when it ended */
+  plannedStop?: PlannedStopRecord;
   stdout: string;
   stderr: string;
   argv: string[];

@@ -4,6 +4,7 @@ import { EVENTS_PROTOCOL_VERSION, type PeerLaunch } from '../protocol/events';
 import { peerEnv } from './env';
 import { PAIR_FD } from './pair-fd';
 import { PlanError } from './errors';
+import { stopPlanFor } from './stop';
 import { checkSunPath } from './sun-path';
 import { substitute, type Variables } from './substitute';
 import type { PeerPlan, PeerRole, PlannedRun, ReadinessPlan } from './types';
@@ -158,6 +159,8 @@ export interface PeerPlanContext {
   identities: PeerIdentity[];
   peerProgram: string;
   readyTimeoutMs: number;
+  /** the run's grace between SIGTERM and SIGKILL, the default of a planned stop's `grace` */
+  graceMs: number;
   extraEnv?: Record<string, string>;
 }
 
@@ -171,6 +174,7 @@ export function planPeer(ctx: PeerPlanContext, who: PeerIdentity): { peer: PeerP
   const cwd = path.resolve(scenario.baseDir, cwdText);
   const env = peerEnv(run, who.id, spec.env, ctx.extraEnv, vars);
   const pairEnd: 0 | 1 | undefined = run.socket.address === 'pair' ? (who.role === 'server' ? 0 : 1) : undefined;
+  const stop = stopPlanFor(who.role, spec, ctx.graceMs);
   const common = {
     id: who.id,
     role: who.role,
@@ -180,6 +184,7 @@ export function planPeer(ctx: PeerPlanContext, who: PeerIdentity): { peer: PeerP
     readyTimeoutMs: ctx.readyTimeoutMs,
     ownPath,
     ...(pairEnd === undefined ? {} : { pairEnd }),
+    ...(stop ? { stop } : {}),
     ...(spec.pos ? { pos: spec.pos } : {}),
   } as const;
 

@@ -45,7 +45,7 @@ export function checkPlan(scenario: Scenario, options: Pick<PlanOptions, 'tmpBas
   const identities = peerIdentities(scenario);
   const dir = path.join(realPathOf(resolveRunBase(options.tmpBase)), `${RUN_DIR_PREFIX}${process.pid.toString(36)}-XXXXXX`);
   const run = { dir, socket: plannedSocket(scenario, dir), files: declaredFilePaths(dir, scenario.files) };
-  for (const who of identities) planPeer({ scenario, run, identities, peerProgram: 'peer', readyTimeoutMs: 0 }, who);
+  for (const who of identities) planPeer({ scenario, run, identities, peerProgram: 'peer', readyTimeoutMs: 0, graceMs: DEFAULT_GRACE_MS }, who);
 }
 
 /**
@@ -80,11 +80,12 @@ export async function planRun(scenario: Scenario, options: PlanOptions = {}): Pr
     const socket = plannedSocket(scenario, dir);
     const files = await writeDeclaredFiles(dir, scenario.files);
     const runMs = options.timeout ?? scenario.timeoutMs;
+    const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
     const run = { dir, socket, files };
     const peers: PeerPlan[] = [];
     for (const who of identities) {
       const { peer, launch } = planPeer(
-        { scenario, run, identities, peerProgram, readyTimeoutMs: options.readyTimeout ?? Math.min(DEFAULT_STEP_TIMEOUT_MS, runMs), extraEnv: options.env },
+        { scenario, run, identities, peerProgram, readyTimeoutMs: options.readyTimeout ?? Math.min(DEFAULT_STEP_TIMEOUT_MS, runMs), graceMs, extraEnv: options.env },
         who,
       );
       if (launch && peer.launchFile) await writeFile(peer.launchFile, JSON.stringify(launch, null, 2) + '\n', { mode: 0o600 });
@@ -98,7 +99,7 @@ export async function planRun(scenario: Scenario, options: PlanOptions = {}): Pr
       socket,
       files,
       peers,
-      timeouts: { runMs, graceMs: options.graceMs ?? DEFAULT_GRACE_MS },
+      timeouts: { runMs, graceMs },
     };
   } catch (err) {
     await removeRunDir(dir);

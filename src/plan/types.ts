@@ -16,6 +16,17 @@ export type ReadinessPlan =
   | { kind: 'stdout'; pattern: string }
   | { kind: 'event'; event: string };
 
+/** When and how the harness stops a peer that has not ended once the others are done (src/plan/stop.ts). */
+export interface StopPlan {
+  /** what the peer's `after` counts from: a server's every client ended, or a client's server ended */
+  from: 'clients' | 'server';
+  afterMs: number;
+  /** sent to the peer's process group when `afterMs` has passed */
+  signal: string;
+  /** between `signal` and SIGKILL */
+  graceMs: number;
+}
+
 export interface PeerPlan {
   /** `server`, `client`, or `client-N` */
   id: string;
@@ -33,6 +44,8 @@ export interface PeerPlan {
   launchFile?: string;
   /** which end of the socketpair this peer inherits at fd 4, for address: pair */
   pairEnd?: 0 | 1;
+  /** absent: the peer runs until it ends by itself or the run stops */
+  stop?: StopPlan;
   pos?: SourcePos;
 }
 

@@ -2,6 +2,7 @@
 // failures marked. Everything is inline (SVG + CSS, no script, no network), so the page opens from a
 // CI artifact as it is.
 
+import { describeEnder } from '../judge/peer-end';
 import type { ScenarioResult } from '../judge/result';
 import { escapeXml } from './escape';
 import { buildTimelineModel, relativeTime } from './timeline-model';
@@ -60,7 +61,7 @@ function failureList(result: ScenarioResult): string {
 function peerOutput(result: ScenarioResult): string {
   return result.peers
     .map((p) => {
-      const exit = p.signal ? `signal ${p.signal}` : `exit ${p.exitCode}`;
+      const exit = (p.signal ? `signal ${p.signal}` : `exit ${p.exitCode}`) + (p.end !== 'self' || p.plannedStop ? `; ${describeEnder(p)}` : '');
       const out = [p.stdout && `stdout:\n${p.stdout}`, p.stderr && `stderr:\n${p.stderr}`].filter(Boolean).join('\n');
       return `<details><summary>${escapeXml(p.id)} — ${escapeXml(exit)}</summary><pre>${escapeXml(out || '(no output)')}</pre></details>`;
     })

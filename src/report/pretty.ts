@@ -1,6 +1,7 @@
 // Human-readable text: one line per scenario, then for each failed one its reasons, where in the
 // file to look, and the tail of each peer's stderr; then a summary with counts and time.
 
+import { describePeerEnd } from '../judge/peer-end';
 import type { ScenarioResult } from '../judge/result';
 import type { Palette } from './color';
 import { countResults, type RunSummary } from './summary';
@@ -23,6 +24,13 @@ export function formatFailureDetails(result: ScenarioResult, c: Palette, timelin
   for (const f of result.failures) {
     const where = f.pos ? c.dim(` at ${f.pos.file}:${f.pos.line}:${f.pos.col}`) : '';
     out.push(`  ${c.red(f.code)}${f.peer ? ` ${c.bold(f.peer)}` : ''}: ${f.message}${where}`);
+  }
+  // How each peer ended, when the harness had a hand in it or a planned stop began: "stopped by
+  // the harness (SIGTERM 2000 ms after the clients ended) and exited with code 0".
+  const ends = result.peers.filter((p) => p.end !== 'self' || p.plannedStop);
+  if (ends.length) {
+    out.push(c.dim('  how the peers ended:'));
+    for (const p of ends) out.push(c.dim(`    ${describePeerEnd(p)}`));
   }
   for (const p of result.peers) {
     if (!p.stderr.trim()) continue;

@@ -46,6 +46,30 @@ function describeTraffic(ev: PeerEvent): string {
   return `${count}${size} sequence`;
 }
 
+/** "the clients ended" / "the server ended", from a harness event's `from`. */
+function othersDone(ev: PeerEvent): string {
+  return ev.from === 'server' ? 'the server ended' : 'the clients ended';
+}
+
+/**
+ * A harness event about a peer's planned stop or its end, as a note on that peer's lane; undefined
+ * for harness events drawn otherwise (or not at all). Only ends after a planned stop began are
+ * drawn: the others are the ordinary end of a peer's own work.
+ */
+function lifecycleNote(ev: PeerEvent, lanes: string[]): TimelineItem | undefined {
+  const peer = typeof ev.target === 'string' && lanes.includes(ev.target) ? ev.target : undefined;
+  if (!peer) return undefined;
+  if (ev.ev === 'stop-wait') return { kind: 'note', t: ev.t, peer, label: `harness: ${othersDone(ev)}; waiting up to ${String(ev.afterMs)} ms for ${peer} to end by itself` };
+  if (ev.ev === 'stop') return { kind: 'note', t: ev.t, peer, label: `harness: planned stop, ${String(ev.signal)}` };
+  // An end after a planned stop began; one at the timeout or an abort is drawn as the failure it is.
+  if (ev.ev === 'exit' && (ev.end === 'planned-stop' || (ev.end === 'self' && typeof ev.afterMs === 'number'))) {
+    const how = typeof ev.signal === 'string' ? `killed by ${ev.signal}` : `exited ${String(ev.code)}`;
+    const who = ev.end === 'planned-stop' ? 'stopped by the harness' : `ended by itself ${String(ev.afterMs)} ms after ${othersDone(ev)}`;
+    return { kind: 'note', t: ev.t, peer, label: `${who}, ${how}` };
+  }
+  return undefined;
+}
+
 export function buildTimelineModel(result: ScenarioResult): TimelineModel {
   const seen = new Set<string>();
   for (const p of result.peers) seen.add(p.id);
@@ -56,7 +80,9 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
   const perMessage = new Set(result.timeline.filter((ev) => ev.ev === 'message' && typeof ev.from === 'string').map((ev) => `${String(ev.from)}→${ev.peer}`));
   for (const ev of result.timeline) {
     if (ev.peer === 'harness') {
-      if (ev.ev === 'timeout' || ev.ev === 'kill') items.push({ kind: 'failure', t: ev.t, peer: lanes[0] ?? 'harness', label: `harness: ${ev.ev}${typeof ev.message === 'string' ? ' — ' + ev.message : ''}` });
+      const note = lifecycleNote(ev, lanes);
+      if (note) items.push(note);
+      else if (ev.ev === 'timeout' || ev.ev === 'kill') items.push({ kind: 'failure', t: ev.t, peer: lanes[0] ?? 'harness', label: `harness: ${ev.ev}${typeof ev.message === 'string' ? ' — ' + ev.message : ''}` });
       continue;
     }
     if (ev.ev === 'send' && typeof ev.messages === 'number') {
@@ -81,7 +107,9 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
   }
   const lastT = result.timeline.length ? result.timeline[result.timeline.length - 1]!.t : 0;
   for (const p of result.peers) {
-    if (p.signal) items.push({ kind: 'failure', t: lastT, peer: p.id, label: `killed by ${p.signal}` });
+    // A peer that answered its planned stop by dying of the stop signal did what was asked; its note says so.
+    const answered = p.end === 'planned-stop' && p.signal === p.plannedStop?.signal;
+    if (p.signal && !answered) items.push({ kind: 'failure', t: lastT, peer: p.id, label: `killed by ${p.signal}` });
   }
   return { lanes, items, t0: result.timeline[0]?.t ?? 0 };
 }

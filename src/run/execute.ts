@@ -2,10 +2,11 @@ import type { PeerPlan, PlannedRun } from '../plan/types';
 import type { PeerEvent } from '../protocol/events';
 import { EventHub } from './event-channel';
 import { guardRun } from './exit-guard';
+import { noteEnd, stopRecord, superviseStops, type PlannedStop } from './lifecycle';
 import { NotReadyError, waitUntilReady } from './readiness';
 import { openSocketPair, type SocketPairEnds } from './socket-pair';
-import { isRunning, spawnPeer, type PeerProcess, type StopReason } from './spawn';
-import { stopPeers, teardown } from './teardown';
+import { spawnPeer, type PeerProcess, type StopReason } from './spawn';
+import { teardown } from './teardown';
 import { monotonicNs } from './clock';
 import { startupMs } from './startup-time';
 import { RunDeadline } from './timeouts';
@@ -18,7 +19,7 @@ export interface ExecuteOptions {
   onEvent?: (event: PeerEvent) => void;
 }
 
-function startPeer(plan: PeerPlan, pair: SocketPairEnds | undefined, hub: EventHub, onGroup: (pgid: number) => void): PeerProcess {
+function startPeer(plan: PeerPlan, pair: SocketPairEnds | undefined, hub: EventHub, onGroup: (pgid: number) => void, stops: Map<string, PlannedStop>): PeerProcess {
   const pairFd = plan.pairEnd !== undefined && pair ? pair.fds[plan.pairEnd] : undefined;
   const peer = spawnPeer(plan, pairFd);
   if (peer.pid !== undefined) onGroup(peer.pid);
@@ -27,26 +28,43 @@ function startPeer(plan: PeerPlan, pair: SocketPairEnds | undefined, hub: EventH
   // recognise any process of a `run:` program; `program` says whether a `start` event will follow.
   hub.harness('spawn', { target: plan.id, program: plan.program, ...(peer.pid !== undefined ? { pid: peer.pid, pgid: peer.pid } : {}) });
   void peer.ended.then((end) => {
-    if ('message' in end) hub.harness('spawn-error', { target: plan.id, code: end.code, message: end.message });
-    else hub.harness('exit', { target: plan.id, code: end.exitCode, signal: end.signal });
+    if ('message' in end) {
+      hub.harness('spawn-error', { target: plan.id, code: end.code, message: end.message });
+      return;
+    }
+    // How it ended, for the timeline: by itself, or by the harness (and why); and when a planned
+    // stop had begun, how long after the others were done.
+    const afterMs = noteEnd(stops, plan.id);
+    const stop = stops.get(plan.id);
+    hub.harness('exit', {
+      target: plan.id,
+      code: end.exitCode,
+      signal: end.signal,
+      end: peer.stoppedBy ?? 'self',
+      ...(afterMs !== undefined && stop ? { afterMs, from: stop.from } : {}),
+    });
   });
   return peer;
 }
 
-function peerRecord(plan: PeerPlan, peer: PeerProcess | undefined): PeerRecord {
+function peerRecord(plan: PeerPlan, peer: PeerProcess | undefined, stop: PlannedStop | undefined): PeerRecord {
   if (!peer) {
-    return { id: plan.id, role: plan.role, argv: plan.argv, started: false, exitCode: null, signal: null, killedByHarness: false, stdout: '', stderr: '' };
+    return { id: plan.id, role: plan.role, argv: plan.argv, started: false, exitCode: null, signal: null, killedByHarness: false, end: 'not-started', stdout: '', stderr: '' };
   }
+  const plannedStop = stopRecord(stop);
+  const started = peer.pid !== undefined && !peer.spawnError;
   return {
     id: plan.id,
     role: plan.role,
     argv: plan.argv,
     ...(peer.pid !== undefined ? { pid: peer.pid } : {}),
-    started: peer.pid !== undefined && !peer.spawnError,
+    started,
     exitCode: peer.exit?.exitCode ?? null,
     signal: peer.exit?.signal ?? null,
     killedByHarness: peer.killedByHarness,
     ...(peer.stoppedBy ? { stoppedBy: peer.stoppedBy } : {}),
+    end: !started ? 'not-started' : (peer.stoppedBy ?? 'self'),
+    ...(plannedStop ? { plannedStop } : {}),
     stdout: peer.stdout.text(),
     stderr: peer.stderr.text(),
     ...(peer.spawnError ? { spawnError: peer.spawnError } : {}),
@@ -55,9 +73,10 @@ function peerRecord(plan: PeerPlan, peer: PeerProcess | undefined): PeerRecord {
 
 /**
  * Runs a plan: the server first, the clients together once it is ready, then waits for the
- * peers to end. An external server still running when every client has ended is stopped (a
- * daemon does not exit by itself); a scripted server finishes its own steps. Whatever happens,
- * one teardown stops every process group, closes every descriptor and removes the run directory.
+ * peers to end. A peer with a planned stop (by default a `run:` server, once every client has
+ * ended) gets its `stop.after` to end by itself, then its stop signal (src/run/lifecycle.ts); a
+ * scripted peer finishes its own steps. Whatever happens, one teardown stops every process
+ * group, closes every descriptor and removes the run directory.
  */
 export async function executePlan(plan: PlannedRun, options: ExecuteOptions = {}): Promise<RunRecord> {
   const startedAt = Date.now();
@@ -71,13 +90,15 @@ export async function executePlan(plan: PlannedRun, options: ExecuteOptions = {}
   let notReady: NotReadyRecord | undefined;
   let pair: SocketPairEnds | undefined;
   let leftoverSockets: LeftoverSocket[] = [];
+  const stops = new Map<string, PlannedStop>();
+  let planned: Promise<string[]> | undefined;
   const stopped = deadline.whenStopped();
   void stopped.then((cause) => hub.harness(cause, cause === 'timeout' ? { ms: plan.timeouts.runMs } : {}));
 
   try {
     if (plan.socket.address === 'pair') pair = await openSocketPair(plan.socket.type);
     const start = (p: PeerPlan): PeerProcess => {
-      const peer = startPeer(p, pair, hub, guard.addGroup);
+      const peer = startPeer(p, pair, hub, guard.addGroup, stops);
       peers.set(p.id, peer);
       return peer;
     };
@@ -97,14 +118,9 @@ export async function executePlan(plan: PlannedRun, options: ExecuteOptions = {}
     // Every peer holds its own end now (spawn duplicates descriptors synchronously).
     pair?.close();
     if (!notReady && !deadline.cause) {
-      await Promise.race([Promise.all(clients.map((c) => c.ended)), stopped]);
-      if (server && isRunning(server) && !deadline.cause) {
-        if (server.plan.program === 'run' && clients.length > 0) {
-          harnessErrors.push(...(await stopPeers([server], 'clients-done', plan.timeouts.graceMs, hub)));
-        } else {
-          await Promise.race([server.ended, stopped]);
-        }
-      }
+      const running = server ? [server, ...clients] : clients;
+      planned = superviseStops(running, { hub, stopped, isStopped: () => deadline.cause !== undefined }, stops);
+      await Promise.race([Promise.all([...running.map((p) => p.ended), planned]), stopped]);
     }
   } catch (err) {
     harnessErrors.push(`run failed: ${(err as Error).message}`);
@@ -114,6 +130,8 @@ export async function executePlan(plan: PlannedRun, options: ExecuteOptions = {}
     deadline.dispose();
     const outcome = await teardown(plan, [...peers.values()], hub, reason);
     harnessErrors.push(...outcome.problems);
+    // A planned stop under way when the run stopped ends with the groups teardown emptied.
+    if (planned) harnessErrors.push(...(await planned));
     guard.release();
     leftoverSockets = outcome.leftoverSockets;
   }
@@ -122,7 +140,7 @@ export async function executePlan(plan: PlannedRun, options: ExecuteOptions = {}
     dir: plan.dir,
     startedAt,
     durationMs: Date.now() - startedAt,
-    peers: plan.peers.map((p) => peerRecord(p, peers.get(p.id))),
+    peers: plan.peers.map((p) => peerRecord(p, peers.get(p.id), stops.get(p.id))),
     timeline: hub.timeline(),
     leftoverSockets,
     timedOut: deadline.cause === 'timeout',

@@ -39,7 +39,8 @@ export interface PeerProcess {
   settled: Promise<unknown>;
 }
 
-export type StopReason = 'clients-done' | 'timeout' | 'aborted' | 'not-ready' | 'teardown';
+/** Why the harness signalled a peer: its planned stop (`stop:`), the run's end, or a failed start. */
+export type StopReason = 'planned-stop' | 'timeout' | 'aborted' | 'not-ready' | 'teardown';
 
 export function isRunning(peer: PeerProcess): boolean {
   return peer.pid !== undefined && peer.exit === undefined && peer.spawnError === undefined;

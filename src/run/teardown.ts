@@ -36,23 +36,33 @@ async function waitGone(peer: PeerProcess, deadline: number): Promise<boolean> {
   }
 }
 
+export interface StopOptions {
+  /** sent first (default SIGTERM); SIGKILL follows after the grace */
+  signal?: NodeJS.Signals;
+  /** told of each signal sent to a peer that was still running */
+  onSignal?: (peer: PeerProcess, signal: NodeJS.Signals) => void;
+}
+
 /**
- * Stops peers: SIGTERM to each process group (also groups whose leader already exited, where
- * its children may linger), SIGKILL to what remains after `graceMs`, then waits for the exits.
- * A group id is only signalled after its leader was spawned by this run, and a group outlives
- * its leader only while members remain, so the id cannot belong to anyone else yet.
- * Returns problems that deserve a place in the record.
+ * Stops peers: `signal` (SIGTERM) to each process group (also groups whose leader already exited,
+ * where its children may linger), SIGKILL to what remains after `graceMs`, then waits for the
+ * exits. A group id is only signalled after its leader was spawned by this run, and a group
+ * outlives its leader only while members remain, so the id cannot belong to anyone else yet.
+ * The timeline gets a `kill` event per signal, or `stop` for the first signal of a planned stop
+ * (which is not a failure). Returns problems that deserve a place in the record.
  */
-export async function stopPeers(peers: PeerProcess[], reason: StopReason, graceMs: number, hub: EventHub): Promise<string[]> {
+export async function stopPeers(peers: PeerProcess[], reason: StopReason, graceMs: number, hub: EventHub, options: StopOptions = {}): Promise<string[]> {
+  const signal = options.signal ?? 'SIGTERM';
   const problems: string[] = [];
   const started = peers.filter((p) => p.pid !== undefined);
   for (const peer of started) {
     if (isRunning(peer)) {
       peer.killedByHarness = true;
       peer.stoppedBy = reason;
-      hub.harness('kill', { target: peer.plan.id, pid: peer.pid, signal: 'SIGTERM', reason });
+      hub.harness(reason === 'planned-stop' ? 'stop' : 'kill', { target: peer.plan.id, pid: peer.pid, signal, reason });
+      options.onSignal?.(peer, signal);
     }
-    signalGroup(peer.pid!, 'SIGTERM');
+    signalGroup(peer.pid!, signal);
   }
   const graceEnd = Date.now() + graceMs;
   const afterGrace = await Promise.all(started.map((peer) => waitGone(peer, graceEnd)));
@@ -61,6 +71,7 @@ export async function stopPeers(peers: PeerProcess[], reason: StopReason, graceM
 
   for (const peer of stubborn) {
     hub.harness('kill', { target: peer.plan.id, pid: peer.pid, signal: 'SIGKILL', reason });
+    if (isRunning(peer)) options.onSignal?.(peer, 'SIGKILL');
     signalGroup(peer.pid!, 'SIGKILL');
   }
   const killEnd = Date.now() + AFTER_KILL_WAIT_MS;

@@ -8,6 +8,26 @@ import type { LeftoverSocket } from './teardown';
 
 export type { LeftoverSocket, StopReason, ChannelWarning };
 
+/**
+ * How a peer's process ended, from the harness's side: by itself (`self`, whatever its exit),
+ * by its planned stop (`planned-stop`: the harness sent its `stop.signal`), or stopped when the
+ * run ended otherwise (`timeout`, `aborted`, `not-ready`, `teardown`); `not-started` when it never ran.
+ */
+export type PeerEnd = 'self' | 'not-started' | StopReason;
+
+/** A planned stop that began: the others were done while the peer still ran. */
+export interface PlannedStopRecord {
+  /** what `afterMs` counted from: every client ended (a server), or the server ended (a client) */
+  from: 'clients' | 'server';
+  afterMs: number;
+  signal: string;
+  graceMs: number;
+  /** ms from the others being done to the peer's exit; absent when the run stopped first */
+  endedAfterMs?: number;
+  /** what the harness sent under the policy, in order: nothing (it ended by itself), `signal`, then SIGKILL */
+  sent: string[];
+}
+
 export interface PeerRecord {
   id: string;
   role: PeerRole;
@@ -21,6 +41,9 @@ export interface PeerRecord {
   killedByHarness: boolean;
   /** why the harness stopped it, when it did */
   stoppedBy?: StopReason;
+  end: PeerEnd;
+  /** present when its planned stop began (see `stop:`), whether it then ended by itself or was stopped */
+  plannedStop?: PlannedStopRecord;
   stdout: string;
   stderr: string;
   spawnError?: { code: string; message: string };

@@ -2,9 +2,11 @@
 // environment, and when it counts as ready.
 import { isRecord, scenarioPath, sourcePos, type NormalizeContext } from './context';
 import type { PathSegment } from './errors';
+import { unknownSignal } from './names';
 import { normalizeSteps } from './steps';
 import { listNames } from './suggest';
-import type { PeerProgram, PeerSpec, Ready, Step } from './types';
+import { DEFAULT_STOP_AFTER_MS, DEFAULT_STOP_SIGNAL, type PeerProgram, type PeerSpec, type Ready, type Step, type StopPolicy } from './types';
+import { durationMs } from './units';
 
 const PROGRAM_KEYS = ['steps', 'run', 'module'] as const;
 
@@ -54,6 +56,61 @@ function readyOf(ctx: NormalizeContext, at: readonly PathSegment[], written: unk
   if (event !== undefined) return { kind: 'event', event };
   ctx.problems.add(at, '`ready` needs `stdout` or `event`', { hint: 'or write `ready: socket` or `ready: none`' });
   return undefined;
+}
+
+/**
+ * Signals a planned stop may send: the ones programs end on. The peer's supervisor
+ * (native/supervise.c) leads its process group and must outlive the program to report how it
+ * ended, so it catches exactly these; any other would end the supervisor first, or suspend the
+ * program instead of ending it.
+ */
+export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGKILL'] as const;
+
+/**
+ * `stop:` of a `run:` peer. A scripted or module peer ends with its own program, and a client's
+ * planned stop counts from the server's end, so both need what they refer to.
+ */
+function stopOf(ctx: NormalizeContext, at: readonly PathSegment[], role: 'server' | 'client', kind: PeerProgram['kind'] | undefined, written: Record<string, unknown>): StopPolicy | undefined {
+  let sound = true;
+  if (kind !== undefined && kind !== 'run') {
+    ctx.problems.add(at, `\`stop\` applies to \`run:\` peers; a ${kind === 'steps' ? 'scripted' : 'module'} peer ends when its ${kind === 'steps' ? 'last step' : 'function'} does`, {
+      target: 'key',
+      hint: 'remove `stop`; the run\'s `timeout:` bounds a peer that never ends',
+    });
+    sound = false;
+  }
+  if (role === 'client' && !ctx.peerIds.includes('server')) {
+    ctx.problems.add(at, '`stop` on a client counts from the end of the server, and this scenario has no server', {
+      target: 'key',
+      hint: 'remove `stop`; the run\'s `timeout:` bounds a client that never ends',
+    });
+    sound = false;
+  }
+  const ms = (key: 'after' | 'grace'): number | undefined => {
+    if (written[key] === undefined || !ctx.problems.isSound([...at, key])) return undefined;
+    const parsed = durationMs(written[key] as string | number);
+    if (parsed.ok) return parsed.value;
+    ctx.problems.add([...at, key], `\`${key}\` ${parsed.message}`, { hint: parsed.hint });
+    sound = false;
+    return undefined;
+  };
+  const afterMs = ms('after');
+  const graceMs = ms('grace');
+  const signal = typeof written.signal === 'string' ? written.signal : DEFAULT_STOP_SIGNAL;
+  const unknown = unknownSignal(signal);
+  if (unknown !== undefined) {
+    ctx.problems.add([...at, 'signal'], unknown.message, { hint: unknown.hint });
+    sound = false;
+  } else if (!(STOP_SIGNALS as readonly string[]).includes(signal)) {
+    ctx.problems.add([...at, 'signal'], `a planned stop cannot send \`${signal}\``, { hint: `use the signal the program ends on: ${listNames([...STOP_SIGNALS], 'or')}` });
+    sound = false;
+  }
+  if (!sound) return undefined;
+  const stop: StopPolicy = { afterMs: afterMs ?? DEFAULT_STOP_AFTER_MS, signal };
+  if (graceMs !== undefined) stop.graceMs = graceMs;
+  const pos = sourcePos(ctx, at, 'key');
+  if (pos !== undefined) stop.pos = pos;
+  return stop;
 }
 
 export function normalizePeer(ctx: NormalizeContext, at: readonly PathSegment[], role: 'server' | 'client', input: Record<string, unknown>): PeerSpec | undefined {
@@ -108,8 +165,10 @@ export function normalizePeer(ctx: NormalizeContext, at: readonly PathSegment[],
   }
 
   const ready = input.ready !== undefined && ctx.problems.isSound([...at, 'ready']) ? readyOf(ctx, [...at, 'ready'], input.ready) : undefined;
+  const stop = isRecord(input.stop) && ctx.problems.isSound([...at, 'stop']) ? stopOf(ctx, [...at, 'stop'], role, conflicting ? undefined : program?.kind, input.stop) : undefined;
   if (program === undefined || conflicting) return undefined;
   const spec: PeerSpec = { ...program, env, ready: ready ?? defaultReady(role, program) };
+  if (stop !== undefined) spec.stop = stop;
   if (cwd !== undefined) spec.cwd = cwd;
   const pos = sourcePos(ctx, at, 'key');
   if (pos !== undefined) spec.pos = pos;

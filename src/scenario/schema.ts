@@ -233,6 +233,14 @@ const peerProperties: JsonSchema = {
       }),
     ],
   },
+  stop: closed(
+    'When the harness stops this `run:` peer once the others are done (a server: every client ended; a client: the server ended): wait `after` for it to end by itself, then send `signal` to its process group, then SIGKILL after `grace`. Its exit is judged against `expect.exit`.',
+    {
+      after: ref('duration', 'How long to wait for the peer to end by itself (default 2s for a `run:` server; a client has no planned stop unless it declares one).'),
+      signal: ref('signal', 'The signal then sent to its process group (default SIGTERM).'),
+      grace: ref('duration', 'How long after the signal before SIGKILL (default 2s).'),
+    },
+  ),
 };
 
 const peer = (description: string): JsonSchema => closed(description, peerProperties);

@@ -121,6 +121,20 @@ export interface ReadyInputObject {
 }
 export type ReadyInput = 'socket' | 'none' | ReadyInputObject;
 
+/**
+ * The planned stop of a `run:` peer: once the others are done (a server: every client ended; a
+ * client: the server ended), wait `after` for it to end by itself, then send `signal` to its
+ * process group, then SIGKILL after `grace`.
+ */
+export interface StopInput {
+  /** how long to wait for the peer to end by itself (default 2s for a `run:` server) */
+  after?: DurationInput;
+  /** the signal then sent to its process group (default SIGTERM) */
+  signal?: string;
+  /** how long after the signal before SIGKILL (default: the run's grace, 2s) */
+  grace?: DurationInput;
+}
+
 export interface PeerInput {
   steps?: StepInput[];
   run?: string[];
@@ -128,6 +142,7 @@ export interface PeerInput {
   env?: Record<string, string>;
   cwd?: string;
   ready?: ReadyInput;
+  stop?: StopInput;
 }
 
 export interface ClientsInput extends PeerInput {
@@ -251,11 +266,22 @@ export type StepName = Step['step'];
 
 export type Ready = { kind: 'socket' } | { kind: 'none' } | { kind: 'stdout'; pattern: string } | { kind: 'event'; event: string };
 
+/** A `stop:` as written, in milliseconds. Absent on a peer: the default for its kind (src/plan/stop.ts). */
+export interface StopPolicy {
+  afterMs: number;
+  signal: string;
+  /** absent: the run's grace (PlanOptions.graceMs, 2 s) */
+  graceMs?: number;
+  pos?: SourcePos;
+}
+
 interface PeerCommon {
   env: Record<string, string>;
   /** absolute; defaults to the scenario file's directory */
   cwd?: string;
   ready: Ready;
+  /** only on `run:` peers; absent: the default (a `run:` server is stopped 2 s after its clients, a client never) */
+  stop?: StopPolicy;
   pos?: SourcePos;
 }
 
@@ -313,3 +339,6 @@ export interface Scenario {
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_STEP_TIMEOUT_MS = 10_000;
+/** How long a `run:` server may take to end by itself after its last client, before its planned stop. */
+export const DEFAULT_STOP_AFTER_MS = 2_000;
+export const DEFAULT_STOP_SIGNAL = 'SIGTERM';
