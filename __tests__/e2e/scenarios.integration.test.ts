@@ -58,14 +58,25 @@ describeBuilt('scripted scenarios (skipped unless built: node scripts/build.mjs 
       {
         name: 'stuck',
         server: { steps: ['listen', 'accept', { recv: { text: 'hello' } }, 'close'] },
-        client: { steps: ['connect', { send: { text: 'hel' } }, { waitFor: { peer: 'server', event: 'recv', timeout: '20s' } }, 'close'] },
+        // The client sends only once the server has accepted, so by the time the client waits in
+        // its last step the server is in its recv: where each peer is stuck does not depend on
+        // how fast a busy machine ran them.
+        client: {
+          steps: [
+            'connect',
+            { waitFor: { peer: 'server', event: 'accept' } },
+            { send: { text: 'hel' } },
+            { waitFor: { peer: 'server', event: 'recv', timeout: '20s' } },
+            'close',
+          ],
+        },
       },
-      { tmpBase: base, timeout: 1_500 },
+      { tmpBase: base, timeout: 4_000 },
     );
     const timeout = result.failures.find((f) => f.code === 'TIMEOUT');
     expect(timeout).toMatchObject({ peer: 'server', step: { name: 'recv', index: 2 } });
     expect(timeout!.message).toMatch(/still running and killed: server at step 3 \(recv\), waiting for \d+ ms for 5 bytes from the client; got 3; /);
-    expect(timeout!.message).toMatch(/client at step 3 \(waitFor\), waiting for \d+ ms for 1 "recv" event from server; saw 0/);
+    expect(timeout!.message).toMatch(/client at step 4 \(waitFor\), waiting for \d+ ms for 1 "recv" event from server; saw 0/);
     // Each peer still died of the harness's signal, after saying where it was.
     expect(result.peers.map((p) => [p.id, p.signal])).toEqual([
       ['server', 'SIGTERM'],
