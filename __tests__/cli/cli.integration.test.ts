@@ -109,6 +109,10 @@ test('usage errors exit 2 and say what to write', () => {
   expect(run(['run', 'fixtures', '--shard', '3/2'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--shard must be i/n') });
   expect(run(['run', 'fixtures', '--reporter', 'xml'])).toMatchObject({ code: 2, stderr: expect.stringContaining("--reporter must be one of pretty, json, junit; got 'xml'") });
   expect(run(['run', 'does-not-exist'])).toMatchObject({ code: 2, stderr: expect.stringContaining("'does-not-exist' does not exist") });
+  // the usage pointer names the command that was run
+  const validate = run(['validate', 'does-not-exist']);
+  expect(validate).toMatchObject({ code: 2, stderr: expect.stringContaining("Run 'uds-fixture validate --help' for usage.") });
+  expect(validate.stderr).not.toContain("'uds-fixture run --help'");
 });
 
 test('schema prints the JSON Schema; help has examples for every command', () => {
@@ -140,6 +144,8 @@ test('SIGINT during a run stops the peers, finishes teardown and exits 130', asy
     env: { ...process.env, UDS_FIXTURE_TMPDIR: tmpBase, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   try {
     // wait (bounded) until the run directory holds the server's socket: the peers are up
     const deadline = Date.now() + 20_000;
@@ -151,6 +157,10 @@ test('SIGINT during a run stops the peers, finishes teardown and exits 130', asy
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
     expect(code).toBe(130);
+    // the report says how long the interrupted scenario ran, not a bogus "(0 ms)"
+    const ran = /hangs until interrupted \((\d+) ms\)/.exec(stdout);
+    expect(ran).not.toBeNull();
+    expect(Number(ran![1])).toBeGreaterThan(0);
   } finally {
     child.kill('SIGKILL');
   }

@@ -1,12 +1,31 @@
 // `server:`, `client:` and `clients:` as PeerSpecs: the program (steps, argv or module), its
 // environment, and when it counts as ready.
+import { statSync } from 'node:fs';
 import { isRecord, scenarioPath, sourcePos, type NormalizeContext } from './context';
 import type { PathSegment } from './errors';
 import { normalizeSteps } from './steps';
 import { listNames } from './suggest';
 import type { PeerProgram, PeerSpec, Ready, Step } from './types';
+import { fileKind } from './user-file';
 
 const PROGRAM_KEYS = ['steps', 'run', 'module'] as const;
+
+/**
+ * A module the peer will `require` must be a regular file: a FIFO would block the peer in open()
+ * and a device would be read without end. Only `stat`ed here (never opened); a missing module is
+ * reported by the peer that loads it.
+ */
+function isSpecialFile(ctx: NormalizeContext, at: readonly PathSegment[], written: string, absolute: string): boolean {
+  let st;
+  try {
+    st = statSync(absolute);
+  } catch {
+    return false;
+  }
+  if (st.isFile()) return false;
+  ctx.problems.add(at, `\`${written}\` (${absolute}) is ${fileKind(st)}, not a regular file`, { hint: 'name a .js, .cjs, .mjs or .ts file' });
+  return true;
+}
 
 /** The ids steps and expectations may name, from the peers as written (before validation). */
 export function peerIdsOf(input: Record<string, unknown>): string[] {
@@ -87,7 +106,7 @@ export function normalizePeer(ctx: NormalizeContext, at: readonly PathSegment[],
     else program = { kind: 'run', argv: [...argv] };
   } else if (key === 'module' && ctx.problems.isSound([...at, 'module'])) {
     const module = scenarioPath(ctx, [...at, 'module'], input.module as string);
-    if (module !== undefined) program = { kind: 'module', module };
+    if (module !== undefined && !isSpecialFile(ctx, [...at, 'module'], input.module as string, module)) program = { kind: 'module', module };
   }
 
   const env: Record<string, string> = {};

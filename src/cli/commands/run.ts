@@ -16,7 +16,8 @@ import { EXIT, UsageError } from '../usage-error';
 
 export type Reporter = 'pretty' | 'json' | 'junit';
 
-function interruptedResult(scenario: Scenario, signal: AbortSignal, err: unknown): ScenarioResult {
+/** `ranMs`: how long the scenario ran before the interruption ended it (its teardown included). */
+function interruptedResult(scenario: Scenario, signal: AbortSignal, err: unknown, ranMs: number): ScenarioResult {
   const why = signal.reason instanceof Error ? signal.reason.message : 'interrupted';
   return {
     name: scenario.name,
@@ -26,7 +27,7 @@ function interruptedResult(scenario: Scenario, signal: AbortSignal, err: unknown
     warnings: [],
     peers: [],
     timeline: [],
-    durationMs: 0,
+    durationMs: ranMs,
     tags: scenario.tags,
   };
 }
@@ -58,9 +59,10 @@ export async function runCommand(opts: RunCommandOptions, signal: AbortSignal): 
   let done = 0;
   let failed = 0;
   const outcomes = await mapPool(selected, opts.jobs ?? availableParallelism(), async (scenario): Promise<ScenarioResult | InvalidScenario> => {
+    const began = performance.now();
     const result = await runScenario(scenario, { timeout: opts.timeoutMs, signal }).catch((err: unknown) => {
       // An interrupted run rejects after its teardown; it still belongs in the report.
-      if (signal.aborted) return interruptedResult(scenario, signal, err);
+      if (signal.aborted) return interruptedResult(scenario, signal, err, performance.now() - began);
       // A scenario that cannot be planned (a path outside the run directory, one too long for
       // sun_path) is bad input like a file that does not load: reported, and the others run on.
       if (err instanceof PlanError) return { file: scenario.file ?? scenario.name, message: `${scenario.file ?? scenario.name}: ${err.message}` };
