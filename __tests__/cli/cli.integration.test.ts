@@ -86,13 +86,27 @@ test('a scenario whose plan cannot work is reported invalid by validate and by r
   const v = run(['validate', work]);
   expect(v.code).toBe(2);
   expect(v.stdout).toContain('1 valid, 1 invalid');
-  expect(v.stderr).toContain('outside.scenario.yaml: ERR_PATH_OUTSIDE: client.steps[0].connect.to: `../elsewhere.sock` leads outside the run directory');
+  // the loader finds it, at its line and column, with the line and a caret
+  expect(v.stderr).toContain(
+    ['outside.scenario.yaml:7:22: `../elsewhere.sock` leads outside the run directory', '7 |     - connect: { to: "../elsewhere.sock" }', '  |                      ^'].join('\n'),
+  );
   const out = path.join(work, 'reports');
   const r = run(['run', work, '--reporter', 'junit', '--reporter', 'pretty', '--out', out]);
   expect(r.code).toBe(2);
   expect(r.stdout).toContain('✓ pass stream echo');
   expect(r.stdout).toContain('1 passed, 0 failed, 1 invalid');
   expect(readFileSync(path.join(out, 'junit.xml'), 'utf8')).toContain('ERR_SCENARIO_INVALID');
+});
+
+test('a plan error (a socket path too long for sun_path) is shown at file:line:col with its line, by validate and run', () => {
+  const file = path.join(work, 'long.scenario.yaml');
+  writeFileSync(file, ['name: long path', 'socket: dgram', 'client:', '  steps:', `    - bind: { path: ${'p'.repeat(120)}.sock }`, '    - close', ''].join('\n'));
+  for (const args of [['validate', file], ['run', file]]) {
+    const r = run(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toContain(`${file}:5:7: ERR_SOCKET_PATH_TOO_LONG: socket path in client.steps[0].bind.path`);
+    expect(r.stdout + r.stderr).toContain('5 |     - bind: { path: ppp');
+  }
 });
 
 test('validate prints every problem as file:line:col and exits 2', () => {

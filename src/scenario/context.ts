@@ -6,7 +6,7 @@ import type { PathSegment } from './errors';
 import { MAX_MESSAGE_SIZE } from './limits';
 import type { PositionLookup } from './positions';
 import type { ProblemList } from './problem-list';
-import type { SourcePos } from './types';
+import type { AddressKind, SourcePos } from './types';
 import { readUserFileSync } from './user-file';
 
 export interface NormalizeContext {
@@ -20,6 +20,8 @@ export interface NormalizeContext {
   peerIds: readonly string[];
   /** `allowOutsidePaths: true`: relative paths may lead outside `baseDir` */
   allowOutside?: boolean;
+  /** the scenario's address kind, which decides whether `${socket}` or `${fd}` has a value */
+  address?: AddressKind;
 }
 
 /** True when `target` is `dir` or inside it. */

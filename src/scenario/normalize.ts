@@ -41,7 +41,14 @@ export function checkScenario(input: unknown, origin: ScenarioOrigin): CheckedSc
   if (!isRecord(input)) return { problems: problems.result() };
 
   const fileNames = new Set(isRecord(input.files) ? Object.keys(input.files) : []);
-  const ctx: NormalizeContext = { problems, baseDir: origin.baseDir, fileNames, peerIds: peerIdsOf(input), allowOutside: input.allowOutsidePaths === true };
+  const ctx: NormalizeContext = {
+    problems,
+    baseDir: origin.baseDir,
+    fileNames,
+    peerIds: peerIdsOf(input),
+    allowOutside: input.allowOutsidePaths === true,
+    address: socketOf(input.socket).address,
+  };
   if (origin.file !== undefined) ctx.file = origin.file;
   if (origin.positions !== undefined) ctx.positions = origin.positions;
 

@@ -7,6 +7,7 @@ import { normalizeSteps } from './steps';
 import { listNames } from './suggest';
 import type { PeerProgram, PeerSpec, Ready, Step } from './types';
 import { fileKind } from './user-file';
+import { checkVariables } from './variables';
 
 const PROGRAM_KEYS = ['steps', 'run', 'module'] as const;
 
@@ -104,6 +105,7 @@ export function normalizePeer(ctx: NormalizeContext, at: readonly PathSegment[],
     const bad = argv.findIndex((arg) => arg.includes('\0'));
     if (bad !== -1) ctx.problems.add([...at, 'run', bad], 'an argument cannot contain a NUL byte');
     else program = { kind: 'run', argv: [...argv] };
+    argv.forEach((arg, i) => checkVariables(ctx, [...at, 'run', i], arg));
   } else if (key === 'module' && ctx.problems.isSound([...at, 'module'])) {
     const module = scenarioPath(ctx, [...at, 'module'], input.module as string);
     if (module !== undefined && !isSpecialFile(ctx, [...at, 'module'], input.module as string, module)) program = { kind: 'module', module };
@@ -116,7 +118,10 @@ export function normalizePeer(ctx: NormalizeContext, at: readonly PathSegment[],
         ctx.problems.add([...at, 'env', variable], `\`${variable}\` cannot be an environment variable name`, { target: 'key' });
       } else if ((value as string).includes('\0')) {
         ctx.problems.add([...at, 'env', variable], 'an environment value cannot contain a NUL byte');
-      } else env[variable] = value as string;
+      } else {
+        checkVariables(ctx, [...at, 'env', variable], value as string);
+        env[variable] = value as string;
+      }
     }
   }
 
@@ -124,6 +129,7 @@ export function normalizePeer(ctx: NormalizeContext, at: readonly PathSegment[],
   if (typeof input.cwd === 'string') {
     // `${dir}` and friends are substituted when the run is planned; only plain paths resolve here.
     cwd = input.cwd.includes('${') && !input.cwd.includes('\0') ? input.cwd : scenarioPath(ctx, [...at, 'cwd'], input.cwd);
+    if (input.cwd.includes('${')) checkVariables(ctx, [...at, 'cwd'], input.cwd);
   }
 
   const ready = input.ready !== undefined && ctx.problems.isSound([...at, 'ready']) ? readyOf(ctx, [...at, 'ready'], input.ready) : undefined;

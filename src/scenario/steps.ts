@@ -6,6 +6,7 @@ import { payloadOf } from './payload';
 import { didYouMean, listNames } from './suggest';
 import type { FdExpectation, PeerCredExpectation, ShutdownHow, Step, StepName } from './types';
 import { durationMs, modeBits } from './units';
+import { checkRunDirPath, checkVariables } from './variables';
 
 /** listen(2) backlog when none is given; SOMAXCONN on older kernels and on macOS. */
 export const DEFAULT_BACKLOG = 128;
@@ -77,6 +78,13 @@ function checkFileName(ctx: NormalizeContext, at: readonly PathSegment[], name: 
   });
 }
 
+/** A path a step names in the run directory (`connect.to`, `bind.path`, `send.to`, `sendFds.dir`). */
+function socketPath(ctx: NormalizeContext, at: readonly PathSegment[], value: unknown): void {
+  if (typeof value !== 'string') return;
+  checkVariables(ctx, at, value);
+  checkRunDirPath(ctx, at, value);
+}
+
 function stepBody(ctx: NormalizeContext, at: readonly PathSegment[], name: StepName, raw: unknown, o: Options): StepBody | undefined {
   switch (name) {
     case 'listen':
@@ -84,10 +92,13 @@ function stepBody(ctx: NormalizeContext, at: readonly PathSegment[], name: StepN
     case 'accept':
       return withOptional({ step: 'accept' as const }, { expectPeer: peerCred(o.expectPeer) });
     case 'connect':
+      socketPath(ctx, [...at, 'to'], o.to);
       return withOptional({ step: 'connect' as const }, { to: o.to, expectPeer: peerCred(o.expectPeer) });
     case 'bind':
+      socketPath(ctx, [...at, 'path'], o.path);
       return withOptional({ step: 'bind' as const }, { path: o.path });
     case 'send': {
+      socketPath(ctx, [...at, 'to'], o.to);
       const payload = payloadOf(ctx, at, o, false);
       return payload === undefined ? undefined : withOptional({ step: 'send' as const, payload }, { to: o.to });
     }
@@ -135,6 +146,7 @@ function stepBody(ctx: NormalizeContext, at: readonly PathSegment[], name: StepN
 }
 
 function sendFds(ctx: NormalizeContext, at: readonly PathSegment[], o: Options): StepBody | undefined {
+  socketPath(ctx, [...at, 'dir'], o.dir);
   const files = (o.files as string[] | undefined) ?? [];
   files.forEach((name, i) => checkFileName(ctx, [...at, 'files', i], name));
   const end = (value: unknown): { content: string } | undefined =>

@@ -9,6 +9,7 @@ import { PlanError } from '../../plan';
 import { appendGithubSummary, palette, toJsonReport, toJUnit, toPretty, wantsColor, writeReports, type InvalidScenario, type RunSummary } from '../../report';
 import { discoverScenarioFiles } from '../discover';
 import { loadAll } from '../load-all';
+import { formatPlanError } from '../plan-problem';
 import { mapPool } from '../pool';
 import { createProgress } from '../progress';
 import { selectScenarios, type Selection } from '../select';
@@ -65,7 +66,7 @@ export async function runCommand(opts: RunCommandOptions, signal: AbortSignal): 
       if (signal.aborted) return interruptedResult(scenario, signal, err, performance.now() - began);
       // A scenario that cannot be planned (a path outside the run directory, one too long for
       // sun_path) is bad input like a file that does not load: reported, and the others run on.
-      if (err instanceof PlanError) return { file: scenario.file ?? scenario.name, message: `${scenario.file ?? scenario.name}: ${err.message}` };
+      if (err instanceof PlanError) return { file: scenario.file ?? scenario.name, message: formatPlanError(err, scenario.file ?? scenario.name) };
       throw err;
     });
     done++;
