@@ -9,6 +9,7 @@ import { peerIdsOf, normalizePeer } from './peers';
 import type { PositionLookup } from './positions';
 import { ProblemList } from './problem-list';
 import { schemaProblems } from './schema-errors';
+import { checkWorkable } from './workable';
 import { DEFAULT_TIMEOUT_MS, type AddressKind, type Platform, type Scenario, type SocketType } from './types';
 import { durationMs } from './units';
 
@@ -116,6 +117,12 @@ function build(ctx: NormalizeContext, input: Record<string, unknown>): Scenario 
       scenario.clients = group.key === 'client' ? { ...spec, count: 1, single: true } : { ...spec, count: count as number, single: false };
     }
   }
+
+  const written = [
+    ...(scenario.server !== undefined ? [{ key: 'server', spec: scenario.server }] : []),
+    ...(scenario.clients !== undefined && group !== undefined ? [{ key: group.key, spec: scenario.clients }] : []),
+  ];
+  checkWorkable(ctx, scenario, written);
 
   // A socketpair has two ends: one server, one client.
   if (socket.address === 'pair' && (scenario.clients?.count ?? 1) !== 1) {

@@ -104,7 +104,11 @@ export function normalizePeer(ctx: NormalizeContext, at: readonly PathSegment[],
     const argv = input.run as string[];
     const bad = argv.findIndex((arg) => arg.includes('\0'));
     if (bad !== -1) ctx.problems.add([...at, 'run', bad], 'an argument cannot contain a NUL byte');
-    else program = { kind: 'run', argv: [...argv] };
+    else {
+      program = { kind: 'run', argv: [...argv] };
+      const programPos = sourcePos(ctx, [...at, 'run', 0]);
+      if (programPos !== undefined) program.programPos = programPos;
+    }
     argv.forEach((arg, i) => checkVariables(ctx, [...at, 'run', i], arg));
   } else if (key === 'module' && ctx.problems.isSound([...at, 'module'])) {
     const module = scenarioPath(ctx, [...at, 'module'], input.module as string);

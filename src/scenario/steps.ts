@@ -1,6 +1,7 @@
 // A peer's `steps:` list, as tagged Step objects that remember where they were written.
 import { isRecord, sourcePos, type NormalizeContext } from './context';
 import type { PathSegment } from './errors';
+import { MAX_FDS_PER_MESSAGE } from './limits';
 import { unknownErrno, unknownSignal } from './names';
 import { payloadOf } from './payload';
 import { didYouMean, listNames } from './suggest';
@@ -155,6 +156,14 @@ function sendFds(ctx: NormalizeContext, at: readonly PathSegment[], o: Options):
   const socket = end(o.socket);
   if (files.length === 0 && pipe === undefined && socket === undefined && o.dir === undefined) {
     ctx.problems.add(at, '`sendFds` sends nothing', { hint: 'name declared `files`, or add `pipe: true`, `socket: true` or `dir: .`' });
+    return undefined;
+  }
+  // The kernel refuses more than SCM_MAX_FD descriptors in one message (sendmsg EINVAL).
+  const count = files.length + [pipe, socket, o.dir].filter((end) => end !== undefined).length;
+  if (count > MAX_FDS_PER_MESSAGE) {
+    ctx.problems.add(files.length > 0 ? [...at, 'files'] : at, `\`sendFds\` names ${count} descriptors; one message carries at most ${MAX_FDS_PER_MESSAGE} (SCM_MAX_FD)`, {
+      hint: 'split them over several `sendFds` steps (and as many `recvFds`)',
+    });
     return undefined;
   }
   return withOptional({ step: 'sendFds' as const, files, data: (o.data as string | undefined) ?? DEFAULT_FD_DATA }, { pipe, socket, dir: o.dir, repeat: o.repeat });
