@@ -151,7 +151,7 @@ test('SIGINT during a run stops the peers, finishes teardown and exits 130', asy
   const file = path.join(work, 'hang.scenario.yaml');
   writeFileSync(
     file,
-    ['name: hangs until interrupted', 'timeout: 60s', 'socket: stream', 'server:', '  steps: [listen, accept, { recv: { text: "never", timeout: 60s } }]', 'client:', '  steps: [connect, { waitFor: { peer: server, event: close, timeout: 60s } }]', ''].join('\n'),
+    ['name: hangs until interrupted', 'timeout: 60s', 'socket: stream', 'server:', '  steps: [listen, accept, { recv: { text: "never", timeout: 60s } }]', 'client:', '  steps: [connect, { waitFor: { peer: server, event: done, timeout: 60s } }]', ''].join('\n'),
   );
   const child = spawn(process.execPath, [cli, 'run', file], {
     cwd: repoRoot,
