@@ -86,13 +86,27 @@ test('a scenario whose plan cannot work is reported invalid by validate and by r
   const v = run(['validate', work]);
   expect(v.code).toBe(2);
   expect(v.stdout).toContain('1 valid, 1 invalid');
-  expect(v.stderr).toContain('outside.scenario.yaml: ERR_PATH_OUTSIDE: client.steps[0].connect.to: `../elsewhere.sock` leads outside the run directory');
+  // the loader finds it, at its line and column, with the line and a caret
+  expect(v.stderr).toContain(
+    ['outside.scenario.yaml:7:22: `../elsewhere.sock` leads outside the run directory', '7 |     - connect: { to: "../elsewhere.sock" }', '  |                      ^'].join('\n'),
+  );
   const out = path.join(work, 'reports');
   const r = run(['run', work, '--reporter', 'junit', '--reporter', 'pretty', '--out', out]);
   expect(r.code).toBe(2);
   expect(r.stdout).toContain('✓ pass stream echo');
   expect(r.stdout).toContain('1 passed, 0 failed, 1 invalid');
   expect(readFileSync(path.join(out, 'junit.xml'), 'utf8')).toContain('ERR_SCENARIO_INVALID');
+});
+
+test('a plan error (a socket path too long for sun_path) is shown at file:line:col with its line, by validate and run', () => {
+  const file = path.join(work, 'long.scenario.yaml');
+  writeFileSync(file, ['name: long path', 'socket: dgram', 'client:', '  steps:', `    - bind: { path: ${'p'.repeat(120)}.sock }`, '    - close', ''].join('\n'));
+  for (const args of [['validate', file], ['run', file]]) {
+    const r = run(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toContain(`${file}:5:7: ERR_SOCKET_PATH_TOO_LONG: socket path in client.steps[0].bind.path`);
+    expect(r.stdout + r.stderr).toContain('5 |     - bind: { path: ppp');
+  }
 });
 
 test('validate prints every problem as file:line:col and exits 2', () => {
@@ -109,6 +123,10 @@ test('usage errors exit 2 and say what to write', () => {
   expect(run(['run', 'fixtures', '--shard', '3/2'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--shard must be i/n') });
   expect(run(['run', 'fixtures', '--reporter', 'xml'])).toMatchObject({ code: 2, stderr: expect.stringContaining("--reporter must be one of pretty, json, junit; got 'xml'") });
   expect(run(['run', 'does-not-exist'])).toMatchObject({ code: 2, stderr: expect.stringContaining("'does-not-exist' does not exist") });
+  // the usage pointer names the command that was run
+  const validate = run(['validate', 'does-not-exist']);
+  expect(validate).toMatchObject({ code: 2, stderr: expect.stringContaining("Run 'uds-fixture validate --help' for usage.") });
+  expect(validate.stderr).not.toContain("'uds-fixture run --help'");
 });
 
 test('schema prints the JSON Schema; help has examples for every command', () => {
@@ -144,13 +162,15 @@ test('SIGINT during a run stops the peers, finishes teardown and exits 130', asy
   const file = path.join(work, 'hang.scenario.yaml');
   writeFileSync(
     file,
-    ['name: hangs until interrupted', 'timeout: 60s', 'socket: stream', 'server:', '  steps: [listen, accept, { recv: { text: "never", timeout: 60s } }]', 'client:', '  steps: [connect, { waitFor: { peer: server, event: close, timeout: 60s } }]', ''].join('\n'),
+    ['name: hangs until interrupted', 'timeout: 60s', 'socket: stream', 'server:', '  steps: [listen, accept, { recv: { text: "never", timeout: 60s } }]', 'client:', '  steps: [connect, { waitFor: { peer: server, event: done, timeout: 60s } }]', ''].join('\n'),
   );
   const child = spawn(process.execPath, [cli, 'run', file], {
     cwd: repoRoot,
     env: { ...process.env, UDS_FIXTURE_TMPDIR: tmpBase, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   try {
     // wait (bounded) until the run directory holds the server's socket: the peers are up
     const deadline = Date.now() + 20_000;
@@ -162,6 +182,10 @@ test('SIGINT during a run stops the peers, finishes teardown and exits 130', asy
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
     expect(code).toBe(130);
+    // the report says how long the interrupted scenario ran, not a bogus "(0 ms)"
+    const ran = /hangs until interrupted \((\d+) ms\)/.exec(stdout);
+    expect(ran).not.toBeNull();
+    expect(Number(ran![1])).toBeGreaterThan(0);
   } finally {
     child.kill('SIGKILL');
   }

@@ -133,7 +133,11 @@ describe('security', () => {
       ...(allow ? { allowOutsidePaths: true } : {}),
       client: { steps: [{ connect: { to: '../elsewhere.sock', expectError: 'ENOENT' } }] },
     });
-    await expect(runScenario(input(false), { tmpBase: base, baseDir: work })).rejects.toMatchObject({ code: 'ERR_PATH_OUTSIDE', value: '../elsewhere.sock' });
+    // found by the loader, before anything is planned
+    await expect(runScenario(input(false), { tmpBase: base, baseDir: work })).rejects.toMatchObject({
+      code: 'ERR_SCENARIO_INVALID',
+      problems: [expect.objectContaining({ path: 'client.steps[0].connect.to', message: '`../elsewhere.sock` leads outside the run directory' })],
+    });
     expect(readdirSync(base)).toEqual([]);
     const allowed = await runScenario(input(true), { tmpBase: base, baseDir: work });
     expect(allowed.failures).toEqual([]);

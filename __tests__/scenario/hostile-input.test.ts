@@ -7,8 +7,33 @@ describe('hostile input becomes positioned problems', () => {
   it('deeply nested flow collections', () => {
     const text = `name: deep\nserver: { steps: ${'['.repeat(200_000)}${']'.repeat(200_000)} }\n`;
     const { problems } = checkScenarioText(text, FILE);
-    // The `{` of `server` is the first level, so the 1000th `[` is one too many.
-    expect(problems).toEqual([expect.objectContaining({ line: 2, col: 17 + MAX_NESTING, message: `brackets nest deeper than ${MAX_NESTING} levels` })]);
+    // The `{` of `server` is the first level, so the 100th `[` is one too many.
+    expect(problems).toEqual([expect.objectContaining({ line: 2, col: 17 + MAX_NESTING, message: `lists and maps nest deeper than ${MAX_NESTING} levels` })]);
+  });
+
+  // Each of these broke the YAML composer's stack (measured: from about 850 levels with Node 20's
+  // default stack) and was shown as "Maximum call stack size exceeded" at a position.
+  it.each<[string, string, number, number]>([
+    ['822 nested `[` in a value', `name: deep\nclient: { steps: [ { send: { text: ${'['.repeat(822)}${']'.repeat(822)} } } ] }\n`, 2, 131],
+    ['a 978-deep `- - -` block sequence', `name: deep\nx:\n  ${'- '.repeat(978)}x\n`, 3, 201],
+    ['nested `{a: {a: ...}}` flow maps', `name: deep\nx: ${'{a: '.repeat(900)}1${'}'.repeat(900)}\n`, 2, 4 + 4 * (MAX_NESTING - 1)],
+    ['nested `- k:` block maps in sequences', `name: deep\nx:\n${Array.from({ length: 120 }, (_, i) => `${' '.repeat(i * 2)}- k:\n`).join('')}`, 52, 101],
+  ])('%s: the depth limit, not a stack overflow', (_title, text, line, col) => {
+    const { problems } = checkScenarioText(text, FILE);
+    expect(problems).toEqual([expect.objectContaining({ line, col, message: `lists and maps nest deeper than ${MAX_NESTING} levels` })]);
+  });
+
+  // a11 nests 90 levels, then `*a10` brings in 90 more: the alias is where the limit is crossed.
+  it('aliases nested in each other count at their full depth', () => {
+    const lines = ['name: deep', `a0: &a0 ${'['.repeat(90)}1${']'.repeat(90)}`];
+    for (let i = 1; i < 12; i++) lines.push(`a${i}: &a${i} ${'['.repeat(90)}*a${i - 1}${']'.repeat(90)}`);
+    const { problems } = checkScenarioText(lines.join('\n') + '\n', FILE);
+    expect(problems).toEqual([expect.objectContaining({ line: 13, col: 101, message: `lists and maps nest deeper than ${MAX_NESTING} levels once the alias \`*a10\` is expanded` })]);
+  });
+
+  it('brackets inside quotes are text, not nesting', () => {
+    const { problems } = checkScenarioText(`name: q\nclient: { steps: [ { send: { text: "${'['.repeat(500)}" } } ] }\n`, FILE);
+    expect(problems).toEqual([]);
   });
 
   it('deeply nested block mappings', () => {
@@ -19,7 +44,10 @@ describe('hostile input becomes positioned problems', () => {
     ]);
     let nested = 'name: deep\nserver:\n';
     for (let i = 1; i <= MAX_INDENT; i++) nested += `${' '.repeat(i)}k:\n`;
-    expect(checkScenarioText(nested, FILE).problems).toContainEqual(expect.objectContaining({ line: 3, col: 2, path: 'server.k', message: 'unknown key `k` in `server`' }));
+    expect(checkScenarioText(nested, FILE).problems).toEqual([expect.objectContaining({ line: 2 + MAX_NESTING, col: MAX_NESTING + 1, message: `lists and maps nest deeper than ${MAX_NESTING} levels` })]);
+    let fine = 'name: deep\nserver:\n';
+    for (let i = 1; i < MAX_NESTING - 1; i++) fine += `${' '.repeat(i)}k:\n`;
+    expect(checkScenarioText(fine, FILE).problems).toContainEqual(expect.objectContaining({ line: 3, col: 2, path: 'server.k', message: 'unknown key `k` in `server`' }));
   });
 
   it('an alias bomb', () => {

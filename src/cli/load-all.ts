@@ -6,6 +6,7 @@ import { checkPlan, PlanError } from '../plan';
 import { loadScenario, ScenarioError } from '../scenario';
 import type { Scenario } from '../scenario/types';
 import type { InvalidScenario } from '../report';
+import { formatPlanError } from './plan-problem';
 
 export interface Loaded {
   scenarios: Scenario[];
@@ -21,7 +22,7 @@ export async function loadAll(files: string[]): Promise<Loaded> {
       checkPlan(scenario);
       scenarios.push(scenario);
     } catch (err) {
-      const message = err instanceof ScenarioError ? err.format() : `${file}: ${err instanceof PlanError ? `${err.code}: ` : ''}${(err as Error).message}`;
+      const message = err instanceof ScenarioError ? err.format() : err instanceof PlanError ? formatPlanError(err, file) : `${file}: ${(err as Error).message}`;
       invalid.push({ file, message });
     }
   }

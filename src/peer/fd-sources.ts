@@ -30,7 +30,8 @@ export class OutgoingFds {
 
   addDir(dir: string, runDir: string): void {
     const abs = path.resolve(runDir, dir);
-    const fd = fs.openSync(abs, 'r');
+    // O_DIRECTORY: a FIFO or device named here fails with ENOTDIR instead of blocking or being opened.
+    const fd = fs.openSync(abs, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NONBLOCK);
     this.track(fd, () => fs.closeSync(fd), { kind: 'dir', name: dir, path: abs });
   }
 

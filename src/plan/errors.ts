@@ -2,6 +2,8 @@
 // (a socket path longer than sun_path, an unknown `${variable}`, an unsafe temp base). Each has a
 // stable `code`, the offending value, and a message that says what to change.
 
+import type { SourcePos } from '../scenario/types';
+
 export type PlanErrorCode =
   | 'ERR_SOCKET_PATH_TOO_LONG'
   | 'ERR_UNKNOWN_VARIABLE'
@@ -10,6 +12,8 @@ export type PlanErrorCode =
   | 'ERR_PEER_UNSUPPORTED'
   | 'ERR_PAIR_PEERS'
   | 'ERR_PEER_PROGRAM_MISSING'
+  | 'ERR_PROGRAM_NOT_FOUND'
+  | 'ERR_PROGRAM_NOT_EXECUTABLE'
   | 'ERR_SUPERVISOR_MISSING'
   | 'ERR_PATH_OUTSIDE'
   | 'ERR_FILE_NAME';
@@ -19,11 +23,24 @@ export class PlanError extends Error {
   readonly code: PlanErrorCode;
   /** the path, variable or value at fault */
   readonly value: string;
+  /** where the offending value was written, when the scenario came from a file */
+  pos?: SourcePos;
 
-  constructor(code: PlanErrorCode, value: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: PlanErrorCode, value: string, message: string, options?: { cause?: unknown; pos?: SourcePos }) {
     super(message, options);
     this.code = code;
     this.value = value;
+    if (options?.pos !== undefined) this.pos = options.pos;
+  }
+
+  /** Runs `plan`, giving a PlanError it throws the position `pos` unless it has a closer one. */
+  static at<T>(pos: SourcePos | undefined, plan: () => T): T {
+    try {
+      return plan();
+    } catch (err) {
+      if (err instanceof PlanError && err.pos === undefined && pos !== undefined) err.pos = pos;
+      throw err;
+    }
   }
 }
 

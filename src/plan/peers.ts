@@ -111,22 +111,24 @@ function inRunDir(text: string, dir: string, where: string, allowOutside: boolea
 }
 
 function resolveSteps(steps: Step[], id: string, peerIds: Set<string>, vars: Variables, dir: string, allowOutside: boolean): Step[] {
-  return steps.map((step) => {
-    const where = `${id}.steps[${step.index}].${step.step}`;
-    switch (step.step) {
-      case 'connect':
-      case 'send':
-        return step.to === undefined ? step : { ...step, to: resolveStepAddress(step.to, peerIds, vars, dir, `${where}.to`, allowOutside) };
-      case 'recv':
-        return step.from === undefined ? step : { ...step, from: resolveStepAddress(step.from, peerIds, vars, dir, `${where}.from`, allowOutside) };
-      case 'bind':
-        return step.path === undefined ? step : { ...step, path: resolveStepAddress(step.path, peerIds, vars, dir, `${where}.path`, allowOutside) };
-      case 'sendFds':
-        return step.dir === undefined ? step : { ...step, dir: inRunDir(substitute(step.dir, vars, `${where}.dir`), dir, `${where}.dir`, allowOutside) };
-      default:
-        return step;
-    }
-  });
+  return steps.map((step) => PlanError.at(step.pos, () => resolveStep(step, id, peerIds, vars, dir, allowOutside)));
+}
+
+function resolveStep(step: Step, id: string, peerIds: Set<string>, vars: Variables, dir: string, allowOutside: boolean): Step {
+  const where = `${id}.steps[${step.index}].${step.step}`;
+  switch (step.step) {
+    case 'connect':
+    case 'send':
+      return step.to === undefined ? step : { ...step, to: resolveStepAddress(step.to, peerIds, vars, dir, `${where}.to`, allowOutside) };
+    case 'recv':
+      return step.from === undefined ? step : { ...step, from: resolveStepAddress(step.from, peerIds, vars, dir, `${where}.from`, allowOutside) };
+    case 'bind':
+      return step.path === undefined ? step : { ...step, path: resolveStepAddress(step.path, peerIds, vars, dir, `${where}.path`, allowOutside) };
+    case 'sendFds':
+      return step.dir === undefined ? step : { ...step, dir: inRunDir(substitute(step.dir, vars, `${where}.dir`), dir, `${where}.dir`, allowOutside) };
+    default:
+      return step;
+  }
 }
 
 /** What a `bind` step binds: its `path`, else the scenario's address (server) or the peer's own path. */
@@ -166,6 +168,10 @@ export interface PeerPlanContext {
 
 /** The plan of one peer, and for a scripted peer the PeerLaunch to write at `launchFile`. */
 export function planPeer(ctx: PeerPlanContext, who: PeerIdentity): { peer: PeerPlan; launch?: PeerLaunch } {
+  return PlanError.at(who.spec.pos, () => planPeerAt(ctx, who));
+}
+
+function planPeerAt(ctx: PeerPlanContext, who: PeerIdentity): { peer: PeerPlan; launch?: PeerLaunch } {
   const { scenario, run } = ctx;
   const vars = variablesFor(run);
   const spec = who.spec;

@@ -7,7 +7,8 @@ import { realPathOf } from '../scenario/context';
 import { reapStaleRunDirs } from '../run/reaper';
 import { PlanError } from './errors';
 import { declaredFilePaths, writeDeclaredFiles } from './files';
-import { peerIdentities, planPeer } from './peers';
+import { peerIdentities, planPeer, type PeerIdentity } from './peers';
+import { resolveProgram } from './resolve-program';
 import { skipReason } from './platform';
 import { createRunDir, prepareTmpBase, removeRunDir, resolveRunBase, RUN_DIR_PREFIX } from './run-dir';
 import { checkSunPath } from './sun-path';
@@ -45,7 +46,37 @@ export function checkPlan(scenario: Scenario, options: Pick<PlanOptions, 'tmpBas
   const identities = peerIdentities(scenario);
   const dir = path.join(realPathOf(resolveRunBase(options.tmpBase)), `${RUN_DIR_PREFIX}${process.pid.toString(36)}-XXXXXX`);
   const run = { dir, socket: plannedSocket(scenario, dir), files: declaredFilePaths(dir, scenario.files) };
-  for (const who of identities) planPeer({ scenario, run, identities, peerProgram: 'peer', readyTimeoutMs: 0, graceMs: DEFAULT_GRACE_MS }, who);
+  const checked = new Set<PeerIdentity['spec']>();
+  for (const who of identities) {
+    const { peer } = planPeer({ scenario, run, identities, peerProgram: 'peer', readyTimeoutMs: 0, graceMs: DEFAULT_GRACE_MS }, who);
+    if (!checked.has(who.spec)) checkProgram(who, peer, scenario.baseDir);
+    checked.add(who.spec);
+  }
+}
+
+/**
+ * A `run:` program must exist and be executable, found the way the run will find it (the peer's
+ * PATH and working directory). Skipped when the program or the working directory is named
+ * through `${...}`: those exist only in a run directory. A run itself does not repeat this check:
+ * a program that vanishes in between is still a SPAWN_FAILED with its errno.
+ */
+function checkProgram(who: PeerIdentity, peer: PeerPlan, baseDir: string): void {
+  const spec = who.spec;
+  if (spec.kind !== 'run' || spec.argv[0] === undefined || spec.argv[0].includes('${') || spec.cwd?.includes('${')) return;
+  const written = spec.argv[0];
+  const found = resolveProgram(peer.argv[0]!, peer.env, peer.cwd);
+  if (!('code' in found)) return;
+  const where = written.includes('/') ? `(${peer.argv[0]}; a relative path starts at the scenario's directory ${baseDir})` : `in the peer's PATH (${peer.env.PATH ?? '/bin:/usr/bin'})`;
+  const pos = spec.programPos ?? spec.pos;
+  if (found.code === 'ENOENT') {
+    throw new PlanError('ERR_PROGRAM_NOT_FOUND', written, `${who.id}.run: no program \`${written}\` ${where}; build or install it, fix the name, or give its path`, pos ? { pos } : undefined);
+  }
+  throw new PlanError(
+    'ERR_PROGRAM_NOT_EXECUTABLE',
+    written,
+    `${who.id}.run: \`${written}\` ${where} is not an executable file; \`chmod +x\` it, or run it through its interpreter, e.g. run: [python3, script.py]`,
+    pos ? { pos } : undefined,
+  );
 }
 
 /**

@@ -52,7 +52,8 @@ export interface PeerEvent {
  * - `fds`    {before, after, leaked: number[]}  descriptor accounting at the end of the peer
  * - `done`   all steps completed
  */
-export type ScriptedEventName = 'start' | 'ready' | 'fail' | 'error' | 'traffic' | 'message' | 'stopped' | 'fds' | 'done';
+export const SCRIPTED_EVENT_NAMES = ['start', 'ready', 'fail', 'error', 'traffic', 'message', 'stopped', 'fds', 'done'] as const;
+export type ScriptedEventName = (typeof SCRIPTED_EVENT_NAMES)[number];
 
 /** Stable codes a scripted peer puts in `fail` events; the judge turns them into failures. */
 export const FAIL_CODES = [

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { PeerPlan } from '../plan/types';
 import { OutputTail } from './output-tail';
 import { supervisorPath } from './package-root';
-import { resolveProgram } from './resolve-program';
+import { resolveProgram } from '../plan/resolve-program';
 import { settlesWithin } from './wait';
 
 export interface PeerExit {

@@ -1,12 +1,13 @@
 // What every part of normalization needs: where problems go, where relative paths start, and the
 // names declared elsewhere in the scenario that steps may refer to.
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { PathSegment } from './errors';
 import { MAX_MESSAGE_SIZE } from './limits';
 import type { PositionLookup } from './position-types';
 import type { ProblemList } from './problem-list';
-import type { SocketType, SourcePos } from './types';
+import type { AddressKind, SocketType, SourcePos } from './types';
+import { readUserFileSync } from './user-file';
 
 export interface NormalizeContext {
   problems: ProblemList;
@@ -21,6 +22,8 @@ export interface NormalizeContext {
   allowOutside?: boolean;
   /** the scenario's socket type, for options that mean something else per type (`recv.from`) */
   socketType?: SocketType;
+  /** the scenario's address kind, which decides whether `${socket}` or `${fd}` has a value */
+  address?: AddressKind;
 }
 
 /** True when `target` is `dir` or inside it. */
@@ -75,17 +78,21 @@ export function scenarioPath(ctx: NormalizeContext, at: readonly PathSegment[], 
 export function readScenarioFile(ctx: NormalizeContext, at: readonly PathSegment[], written: string): Buffer | undefined {
   const absolute = scenarioPath(ctx, at, written);
   if (absolute === undefined) return undefined;
-  try {
-    const size = statSync(absolute).size;
-    if (size > MAX_MESSAGE_SIZE) {
-      ctx.problems.add(at, `\`${written}\` holds ${size} bytes; at most ${MAX_MESSAGE_SIZE} (16 MiB) may be used here`);
-      return undefined;
+  const read = readUserFileSync(absolute, MAX_MESSAGE_SIZE);
+  if (read.ok) return read.bytes;
+  switch (read.reason) {
+    case 'too-large':
+      ctx.problems.add(at, `\`${written}\` holds ${read.size} bytes; at most ${MAX_MESSAGE_SIZE} (16 MiB) may be used here`);
+      break;
+    case 'not-regular':
+      ctx.problems.add(at, `\`${written}\` (${absolute}) is ${read.kind}, not a regular file; it was not read`, {
+        hint: 'name a regular file; for bytes from a pipe or a device, save them to a file first, or use `sendFds: { pipe: ... }` to hand over a pipe',
+      });
+      break;
+    case 'error': {
+      const hint = read.code === 'ENOENT' ? `the path is relative to ${ctx.baseDir}` : read.code === 'EISDIR' ? 'name a file, not a directory' : undefined;
+      ctx.problems.add(at, `cannot read \`${written}\` (${absolute}): ${read.code}`, { hint });
     }
-    return readFileSync(absolute);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
-    const hint = code === 'ENOENT' ? `the path is relative to ${ctx.baseDir}` : code === 'EISDIR' ? 'name a file, not a directory' : undefined;
-    ctx.problems.add(at, `cannot read \`${written}\` (${absolute}): ${code}`, { hint });
-    return undefined;
   }
+  return undefined;
 }

@@ -1,11 +1,10 @@
 // Reading scenario files: YAML or JSON (JSON is read by the YAML parser too, so it gets positions).
-import { readFileSync, statSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ScenarioError, type Problem } from './errors';
 import { checkScenario, type CheckedScenario } from './normalize';
 import { MAX_SCENARIO_FILE_BYTES, parseScenarioSource } from './source';
 import type { Scenario } from './types';
+import { readUserFile, readUserFileSync, type UserFileRead } from './user-file';
 
 export const SCENARIO_EXTENSIONS = ['.yaml', '.yml', '.json'] as const;
 
@@ -18,21 +17,32 @@ function fileProblem(file: string, message: string, hint?: string): Problem {
   return { file: shownName(file), path: '', message, ...(hint !== undefined ? { hint } : {}) };
 }
 
-/** Problems that stop a file from being read at all, before its content is looked at. */
-function preflight(file: string, size: () => number): { problems: Problem[]; cause?: unknown } {
+/** Problems that stop a file from being read at all, before anything is opened. */
+function preflight(file: string): Problem[] {
   if (!(SCENARIO_EXTENSIONS as readonly string[]).includes(path.extname(file).toLowerCase())) {
-    return { problems: [fileProblem(file, 'a scenario file ends in `.yaml`, `.yml` or `.json`')] };
+    return [fileProblem(file, 'a scenario file ends in `.yaml`, `.yml` or `.json`')];
   }
-  if (file.includes('\0')) return { problems: [fileProblem(file, 'a file name cannot contain a NUL byte')] };
-  try {
-    const bytes = size();
-    if (bytes > MAX_SCENARIO_FILE_BYTES) {
-      return { problems: [fileProblem(file, `the file holds ${bytes} bytes; a scenario file may hold at most ${MAX_SCENARIO_FILE_BYTES} (8 MiB)`, 'put large payloads in separate files and use `file:`')] };
-    }
-    return { problems: [] };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
-    return { problems: [fileProblem(file, `cannot read the scenario file: ${code}`, code === 'ENOENT' ? `no such file (looked at ${path.resolve(file)})` : undefined)], cause: error };
+  if (file.includes('\0')) return [fileProblem(file, 'a file name cannot contain a NUL byte')];
+  return [];
+}
+
+/** The text of a scenario file, or the problem that stops it from being read. */
+function textOf(file: string, read: UserFileRead): { text: string } | { problems: Problem[]; cause?: unknown } {
+  if (read.ok) return { text: read.bytes.toString('utf8') };
+  switch (read.reason) {
+    case 'too-large':
+      return {
+        problems: [
+          fileProblem(file, `the file holds ${read.size} bytes; a scenario file may hold at most ${MAX_SCENARIO_FILE_BYTES} (8 MiB)`, 'put large payloads in separate files and use `file:`'),
+        ],
+      };
+    case 'not-regular':
+      return { problems: [fileProblem(file, `the scenario file is ${read.kind}, not a regular file; it was not read`, 'name a regular .yaml, .yml or .json file')] };
+    case 'error':
+      return {
+        problems: [fileProblem(file, `cannot read the scenario file: ${read.code}`, read.code === 'ENOENT' ? `no such file (looked at ${path.resolve(file)})` : undefined)],
+        cause: read.error,
+      };
   }
 }
 
@@ -52,33 +62,24 @@ function unwrap(checked: CheckedScenario, file: string, cause?: unknown): Scenar
   throw new ScenarioError(checked.problems, { file: shownName(file), cause });
 }
 
+function loadText(file: string, read: UserFileRead): Scenario {
+  const got = textOf(file, read);
+  if ('problems' in got) return unwrap({ problems: got.problems }, file, got.cause);
+  return unwrap(checkScenarioText(got.text, file), file);
+}
+
 /** Reads, validates and normalizes a scenario file; throws ScenarioError with every problem. */
 export async function loadScenario(file: string): Promise<Scenario> {
-  const early = preflight(file, () => 0);
-  if (early.problems.length > 0) return unwrap(early, file);
-  let text: string;
-  try {
-    const info = await stat(file);
-    const sized = preflight(file, () => info.size);
-    if (sized.problems.length > 0) return unwrap(sized, file);
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    return unwrap(preflight(file, () => { throw error; }), file, error);
-  }
-  return unwrap(checkScenarioText(text, file), file);
+  const early = preflight(file);
+  if (early.length > 0) return unwrap({ problems: early }, file);
+  return loadText(file, await readUserFile(file, MAX_SCENARIO_FILE_BYTES));
 }
 
 /** loadScenario for callers that must stay synchronous (test registration in Jest). */
 export function loadScenarioSync(file: string): Scenario {
-  const checked = preflight(file, () => statSync(file).size);
-  if (checked.problems.length > 0) return unwrap(checked, file, checked.cause);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    return unwrap(preflight(file, () => { throw error; }), file, error);
-  }
-  return unwrap(checkScenarioText(text, file), file);
+  const early = preflight(file);
+  if (early.length > 0) return unwrap({ problems: early }, file);
+  return loadText(file, readUserFileSync(file, MAX_SCENARIO_FILE_BYTES));
 }
 
 /** Every problem of a scenario file, without throwing: an empty list means it is valid. */

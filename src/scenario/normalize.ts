@@ -9,6 +9,7 @@ import { peerIdsOf, normalizePeer } from './peers';
 import type { PositionLookup } from './position-types';
 import { ProblemList } from './problem-list';
 import { schemaProblems } from './schema-errors';
+import { checkWorkable } from './workable';
 import { DEFAULT_TIMEOUT_MS, type AddressKind, type Platform, type Scenario, type SocketType } from './types';
 import { durationMs } from './units';
 
@@ -48,6 +49,7 @@ export function checkScenario(input: unknown, origin: ScenarioOrigin): CheckedSc
     peerIds: peerIdsOf(input),
     allowOutside: input.allowOutsidePaths === true,
     socketType: socketOf(input.socket).type,
+    address: socketOf(input.socket).address,
   };
   if (origin.file !== undefined) ctx.file = origin.file;
   if (origin.positions !== undefined) ctx.positions = origin.positions;
@@ -116,6 +118,12 @@ function build(ctx: NormalizeContext, input: Record<string, unknown>): Scenario 
       scenario.clients = group.key === 'client' ? { ...spec, count: 1, single: true } : { ...spec, count: count as number, single: false };
     }
   }
+
+  const written = [
+    ...(scenario.server !== undefined ? [{ key: 'server', spec: scenario.server }] : []),
+    ...(scenario.clients !== undefined && group !== undefined ? [{ key: group.key, spec: scenario.clients }] : []),
+  ];
+  checkWorkable(ctx, scenario, written);
 
   // A socketpair has two ends: one server, one client.
   if (socket.address === 'pair' && (scenario.clients?.count ?? 1) !== 1) {

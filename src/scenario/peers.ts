@@ -1,5 +1,6 @@
 // `server:`, `client:` and `clients:` as PeerSpecs: the program (steps, argv or module), its
 // environment, and when it counts as ready.
+import { statSync } from 'node:fs';
 import { isRecord, scenarioPath, sourcePos, type NormalizeContext } from './context';
 import type { PathSegment } from './errors';
 import { unknownSignal } from './names';
@@ -7,8 +8,27 @@ import { normalizeSteps } from './steps';
 import { listNames } from './suggest';
 import { DEFAULT_STOP_AFTER_MS, DEFAULT_STOP_SIGNAL, type PeerProgram, type PeerSpec, type Ready, type Step, type StopPolicy } from './types';
 import { durationMs } from './units';
+import { fileKind } from './user-file';
+import { checkVariables } from './variables';
 
 const PROGRAM_KEYS = ['steps', 'run', 'module'] as const;
+
+/**
+ * A module the peer will `require` must be a regular file: a FIFO would block the peer in open()
+ * and a device would be read without end. Only `stat`ed here (never opened); a missing module is
+ * reported by the peer that loads it.
+ */
+function isSpecialFile(ctx: NormalizeContext, at: readonly PathSegment[], written: string, absolute: string): boolean {
+  let st;
+  try {
+    st = statSync(absolute);
+  } catch {
+    return false;
+  }
+  if (st.isFile()) return false;
+  ctx.problems.add(at, `\`${written}\` (${absolute}) is ${fileKind(st)}, not a regular file`, { hint: 'name a .js, .cjs, .mjs or .ts file' });
+  return true;
+}
 
 /** The ids steps and expectations may name, from the peers as written (before validation). */
 export function peerIdsOf(input: Record<string, unknown>): string[] {
@@ -141,10 +161,15 @@ export function normalizePeer(ctx: NormalizeContext, at: readonly PathSegment[],
     const argv = input.run as string[];
     const bad = argv.findIndex((arg) => arg.includes('\0'));
     if (bad !== -1) ctx.problems.add([...at, 'run', bad], 'an argument cannot contain a NUL byte');
-    else program = { kind: 'run', argv: [...argv] };
+    else {
+      program = { kind: 'run', argv: [...argv] };
+      const programPos = sourcePos(ctx, [...at, 'run', 0]);
+      if (programPos !== undefined) program.programPos = programPos;
+    }
+    argv.forEach((arg, i) => checkVariables(ctx, [...at, 'run', i], arg));
   } else if (key === 'module' && ctx.problems.isSound([...at, 'module'])) {
     const module = scenarioPath(ctx, [...at, 'module'], input.module as string);
-    if (module !== undefined) program = { kind: 'module', module };
+    if (module !== undefined && !isSpecialFile(ctx, [...at, 'module'], input.module as string, module)) program = { kind: 'module', module };
   }
 
   const env: Record<string, string> = {};
@@ -154,7 +179,10 @@ export function normalizePeer(ctx: NormalizeContext, at: readonly PathSegment[],
         ctx.problems.add([...at, 'env', variable], `\`${variable}\` cannot be an environment variable name`, { target: 'key' });
       } else if ((value as string).includes('\0')) {
         ctx.problems.add([...at, 'env', variable], 'an environment value cannot contain a NUL byte');
-      } else env[variable] = value as string;
+      } else {
+        checkVariables(ctx, [...at, 'env', variable], value as string);
+        env[variable] = value as string;
+      }
     }
   }
 
@@ -162,6 +190,7 @@ export function normalizePeer(ctx: NormalizeContext, at: readonly PathSegment[],
   if (typeof input.cwd === 'string') {
     // `${dir}` and friends are substituted when the run is planned; only plain paths resolve here.
     cwd = input.cwd.includes('${') && !input.cwd.includes('\0') ? input.cwd : scenarioPath(ctx, [...at, 'cwd'], input.cwd);
+    if (input.cwd.includes('${')) checkVariables(ctx, [...at, 'cwd'], input.cwd);
   }
 
   const ready = input.ready !== undefined && ctx.problems.isSound([...at, 'ready']) ? readyOf(ctx, [...at, 'ready'], input.ready) : undefined;

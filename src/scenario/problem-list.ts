@@ -50,6 +50,12 @@ export class ProblemList {
     return !this.broken.some((b) => b === at || (b.startsWith(at) && (b[at.length] === '.' || b[at.length] === '[')));
   }
 
+  /** True when a problem was reported at `path` or inside it. */
+  hasAt(path: readonly PathSegment[]): boolean {
+    const at = formatPath(path);
+    return this.list.some((p) => p.path === at || (p.path.startsWith(at) && (p.path[at.length] === '.' || p.path[at.length] === '[')));
+  }
+
   get size(): number {
     return this.list.length;
   }

@@ -1,14 +1,21 @@
 // Turns the text of a scenario file (YAML, or JSON, which the same parser reads) into plain data
 // plus a position lookup. Hostile input becomes problems, never an exception or a hang.
-import { isCollection, LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
+import { Composer, isCollection, LineCounter, Parser, visit, YAMLParseError, type Document, type Node, type YAMLError } from 'yaml';
+import { documentTooDeep, tokensTooDeepAt } from './depth';
 import type { Problem } from './errors';
 import { positionsOf } from './positions';
 import type { PositionLookup } from './position-types';
 
 /** Larger than any real scenario; stops a stray huge file before the parser spends memory on it. */
 export const MAX_SCENARIO_FILE_BYTES = 8 * 1024 * 1024;
-/** Deep enough for any scenario; the YAML composer recurses per level and runs out of stack/memory near 10⁵. */
-export const MAX_NESTING = 1000;
+/**
+ * Lists and maps nested in each other, aliases followed. A scenario needs at most about 8 levels
+ * (`server.steps[0].recvFds.expect[0].mode`). The YAML composer and `toJS` recurse per level and
+ * run out of stack from about 850 levels (flow `[`, block `- - -` and nested maps alike, measured
+ * with Node 20's default stack from a shallow call); 100 leaves a wide margin for callers with
+ * a deep stack of their own.
+ */
+export const MAX_NESTING = 100;
 /** Block nesting shows as indentation; deeper than this is not a scenario (and would exhaust the composer's stack). */
 export const MAX_INDENT = 400;
 /** How many aliases may be expanded; an "alias bomb" expands exponentially. */
@@ -21,16 +28,32 @@ export interface ParsedSource {
   problems: Problem[];
 }
 
-/** Offset of the first `[`/`{` nested deeper than the limit. Quotes are not tracked: a false alarm needs 1000 unclosed brackets in a string. */
-function tooDeepAt(text: string, limit: number): number | undefined {
+/**
+ * The token tree is where depth is measured (quotes known), but yaml's parser slows to about
+ * 20 µs per level on pathological nesting (4 million `[` took 106 s): text nested this deep, by
+ * a count that ignores quotes, is refused before it is parsed. A false alarm would need 1000
+ * unclosed brackets, or 1000 `- ` at the start of one line, inside a string.
+ */
+const PARSE_GUARD = 1000;
+
+/** Offset where brackets first nest deeper than `limit`, when they go on deeper than `guard`. */
+function bracketsTooDeepAt(text: string, limit: number, guard: number): number | undefined {
   let depth = 0;
+  let over = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x5b || c === 0x7b) {
-      if (++depth > limit) return i;
+      if (++depth === limit + 1) over = i;
+      if (depth > guard) return over;
     } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
   }
   return undefined;
+}
+
+/** Offset of the (limit+1)th `- ` of a line that starts with more than `guard` of them. */
+function dashesTooDeepAt(text: string, limit: number, guard: number): number | undefined {
+  const match = new RegExp(`(?:^|\\n)[ \\t]*((?:-[ \\t]+){${limit}})(?:-[ \\t]+){${guard - limit}}`).exec(text);
+  return match === null ? undefined : match.index + match[0].indexOf(match[1]!) + match[1]!.length;
 }
 
 /** Offset of the first line indented more than `limit` spaces. */
@@ -38,6 +61,8 @@ function tooIndentedAt(text: string, limit: number): number | undefined {
   const match = new RegExp(`(?:^|\\n)( {${limit + 1}})`).exec(text);
   return match === null ? undefined : match.index + match[0].length - 1;
 }
+
+const TOO_DEEP_HINT = 'a scenario needs fewer than 10 levels; check for unbalanced `[` or `{`, or aliases nested in each other';
 
 const FRIENDLY: Partial<Record<string, string>> = {
   DUPLICATE_KEY: 'this key is written twice in the same map',
@@ -70,20 +95,33 @@ export function parseScenarioSource(text: string, file: string): ParsedSource {
     return fail(0, `the file holds ${text.length} characters; a scenario file may hold at most ${MAX_SCENARIO_FILE_BYTES} (8 MiB)`, 'put large payloads in a separate file and use `file:`');
   }
 
-  const deep = tooDeepAt(text, MAX_NESTING);
-  if (deep !== undefined) return fail(deep, `brackets nest deeper than ${MAX_NESTING} levels`, 'a scenario needs a few levels; check for unbalanced `[` or `{`');
+  const guarded = bracketsTooDeepAt(text, MAX_NESTING, PARSE_GUARD) ?? dashesTooDeepAt(text, MAX_NESTING, PARSE_GUARD);
+  if (guarded !== undefined) return fail(guarded, `lists and maps nest deeper than ${MAX_NESTING} levels`, TOO_DEEP_HINT);
 
   const indented = tooIndentedAt(text, MAX_INDENT);
   if (indented !== undefined) return fail(indented, `a line is indented more than ${MAX_INDENT} columns`, 'a scenario needs a few levels of nesting; check the indentation');
 
   const counter = new LineCounter();
-  let doc: Document;
+  let doc: Document | undefined;
   try {
+    // What yaml's parseDocument does, with the depth checked between parsing (which keeps its own
+    // stack) and composing (which recurses per level).
+    const tokens = [...new Parser(counter.addNewLine).parse(text)];
+    const deep = tokensTooDeepAt(tokens, MAX_NESTING);
+    if (deep !== undefined) return fail(deep, `lists and maps nest deeper than ${MAX_NESTING} levels`, TOO_DEEP_HINT);
     // logLevel 'error': yaml would otherwise print its warnings to stderr; they become problems here.
-    doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, resolveKnownTags: false, uniqueKeys: true, logLevel: 'error' });
+    const composer = new Composer({ prettyErrors: false, resolveKnownTags: false, uniqueKeys: true, logLevel: 'error' });
+    for (const next of composer.compose(tokens, true, text.length)) {
+      if (doc === undefined) doc = next;
+      else {
+        doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents'));
+        break;
+      }
+    }
   } catch (error) {
     return fail(0, `the file cannot be parsed: ${(error as Error).message}`);
   }
+  if (doc === undefined) return fail(0, 'the file cannot be parsed');
   const positions = positionsOf(doc, counter, text);
   const fromYaml = (error: YAMLError): Problem => {
     const { line, col } = counter.linePos(error.pos[0]);
@@ -92,6 +130,14 @@ export function parseScenarioSource(text: string, file: string): ParsedSource {
   };
   problems.push(...doc.errors.map(fromYaml), ...doc.warnings.map(fromYaml));
   if (doc.errors.length > 0) return { positions, problems };
+
+  const tooDeep = documentTooDeep(doc, MAX_NESTING);
+  if (tooDeep !== undefined) {
+    const { line, col } = counter.linePos(tooDeep.node.range?.[0] ?? 0);
+    const through = tooDeep.alias !== undefined ? ` once the alias \`*${tooDeep.alias}\` is expanded` : '';
+    problems.push(withSource({ file, line, col, path: '', message: `lists and maps nest deeper than ${MAX_NESTING} levels${through}`, hint: TOO_DEEP_HINT }, positions));
+    return { positions, problems };
+  }
 
   // `[a, b]: x` is valid YAML, but a scenario's keys are names; JavaScript would stringify the list.
   visit(doc, {

@@ -1,11 +1,13 @@
 // A peer's `steps:` list, as tagged Step objects that remember where they were written.
 import { isRecord, sourcePos, type NormalizeContext } from './context';
 import type { PathSegment } from './errors';
+import { MAX_FDS_PER_MESSAGE } from './limits';
 import { unknownErrno, unknownSignal } from './names';
 import { payloadOf } from './payload';
 import { didYouMean, listNames } from './suggest';
 import type { FdExpectation, PeerCredExpectation, ShutdownHow, Step, StepName } from './types';
 import { durationMs, modeBits } from './units';
+import { checkRunDirPath, checkVariables } from './variables';
 
 /** listen(2) backlog when none is given; SOMAXCONN on older kernels and on macOS. */
 export const DEFAULT_BACKLOG = 128;
@@ -129,6 +131,13 @@ function checkFileName(ctx: NormalizeContext, at: readonly PathSegment[], name: 
   });
 }
 
+/** A path a step names in the run directory (`connect.to`, `bind.path`, `send.to`, `sendFds.dir`). */
+function socketPath(ctx: NormalizeContext, at: readonly PathSegment[], value: unknown): void {
+  if (typeof value !== 'string') return;
+  checkVariables(ctx, at, value);
+  checkRunDirPath(ctx, at, value);
+}
+
 function stepBody(ctx: NormalizeContext, at: readonly PathSegment[], name: StepName, raw: unknown, o: Options): StepBody | undefined {
   switch (name) {
     case 'listen':
@@ -136,10 +145,13 @@ function stepBody(ctx: NormalizeContext, at: readonly PathSegment[], name: StepN
     case 'accept':
       return withOptional({ step: 'accept' as const }, { expectPeer: peerCred(ctx, at, o.expectPeer) });
     case 'connect':
+      socketPath(ctx, [...at, 'to'], o.to);
       return withOptional({ step: 'connect' as const }, { to: o.to, expectPeer: peerCred(ctx, at, o.expectPeer) });
     case 'bind':
+      socketPath(ctx, [...at, 'path'], o.path);
       return withOptional({ step: 'bind' as const }, { path: o.path });
     case 'send': {
+      socketPath(ctx, [...at, 'to'], o.to);
       const payload = payloadOf(ctx, at, o, false);
       return payload === undefined ? undefined : withOptional({ step: 'send' as const, payload }, { to: o.to });
     }
@@ -187,6 +199,7 @@ function stepBody(ctx: NormalizeContext, at: readonly PathSegment[], name: StepN
 }
 
 function sendFds(ctx: NormalizeContext, at: readonly PathSegment[], o: Options): StepBody | undefined {
+  socketPath(ctx, [...at, 'dir'], o.dir);
   const files = (o.files as string[] | undefined) ?? [];
   files.forEach((name, i) => checkFileName(ctx, [...at, 'files', i], name));
   const end = (value: unknown): { content: string } | undefined =>
@@ -195,6 +208,14 @@ function sendFds(ctx: NormalizeContext, at: readonly PathSegment[], o: Options):
   const socket = end(o.socket);
   if (files.length === 0 && pipe === undefined && socket === undefined && o.dir === undefined) {
     ctx.problems.add(at, '`sendFds` sends nothing', { hint: 'name declared `files`, or add `pipe: true`, `socket: true` or `dir: .`' });
+    return undefined;
+  }
+  // The kernel refuses more than SCM_MAX_FD descriptors in one message (sendmsg EINVAL).
+  const count = files.length + [pipe, socket, o.dir].filter((end) => end !== undefined).length;
+  if (count > MAX_FDS_PER_MESSAGE) {
+    ctx.problems.add(files.length > 0 ? [...at, 'files'] : at, `\`sendFds\` names ${count} descriptors; one message carries at most ${MAX_FDS_PER_MESSAGE} (SCM_MAX_FD)`, {
+      hint: 'split them over several `sendFds` steps (and as many `recvFds`)',
+    });
     return undefined;
   }
   return withOptional({ step: 'sendFds' as const, files, data: (o.data as string | undefined) ?? DEFAULT_FD_DATA }, { pipe, socket, dir: o.dir, repeat: o.repeat });

@@ -287,7 +287,8 @@ interface PeerCommon {
 
 export type PeerProgram =
   | { kind: 'steps'; steps: Step[] }
-  | { kind: 'run'; argv: string[] }
+  /** `programPos`: where argv[0] was written, for a program that cannot be found */
+  | { kind: 'run'; argv: string[]; programPos?: SourcePos }
   /** absolute path of a module whose default export receives the typed socket API */
   | { kind: 'module'; module: string };
 

@@ -5,7 +5,7 @@ import { selectScenarios, type Selection } from '../../select/select';
 import { EXIT } from '../usage-error';
 
 export async function listCommand(operands: string[], selection: Selection): Promise<number> {
-  const files = await discoverScenarioFiles(operands);
+  const files = await discoverScenarioFiles(operands, process.cwd(), 'list');
   const { scenarios, invalid } = await loadAll(files);
   for (const s of selectScenarios(scenarios, selection)) {
     const tags = s.tags.length ? `  [${s.tags.join(', ')}]` : '';

@@ -9,6 +9,7 @@ import { PlanError } from '../../plan';
 import { appendGithubSummary, palette, toJsonReport, toJUnit, toPretty, wantsColor, writeReports, type InvalidScenario, type RunSummary } from '../../report';
 import { discoverScenarioFiles } from '../discover';
 import { loadAll } from '../load-all';
+import { formatPlanError } from '../plan-problem';
 import { mapPool } from '../pool';
 import { createProgress } from '../progress';
 import { selectScenarios, type Selection } from '../../select/select';
@@ -17,7 +18,8 @@ import { EXIT, UsageError } from '../usage-error';
 
 export type Reporter = 'pretty' | 'json' | 'junit';
 
-function interruptedResult(scenario: Scenario, signal: AbortSignal, err: unknown): ScenarioResult {
+/** `ranMs`: how long the scenario ran before the interruption ended it (its teardown included). */
+function interruptedResult(scenario: Scenario, signal: AbortSignal, err: unknown, ranMs: number): ScenarioResult {
   const why = signal.reason instanceof Error ? signal.reason.message : 'interrupted';
   return {
     name: scenario.name,
@@ -27,7 +29,7 @@ function interruptedResult(scenario: Scenario, signal: AbortSignal, err: unknown
     warnings: [],
     peers: [],
     timeline: [],
-    durationMs: 0,
+    durationMs: ranMs,
     tags: scenario.tags,
   };
 }
@@ -64,12 +66,13 @@ export async function runCommand(opts: RunCommandOptions, signal: AbortSignal): 
   const cores = availableParallelism();
   const limits = { jobs: opts.jobs ?? cores, budget: weightBudget(cores), weight: (i: number) => scenarioWeight(selected[i]!) };
   const outcomes = await mapPool(selected, limits, async (scenario): Promise<ScenarioResult | InvalidScenario> => {
+    const began = performance.now();
     const result = await runScenario(scenario, { timeout: opts.timeoutMs, signal }).catch((err: unknown) => {
       // An interrupted run rejects after its teardown; it still belongs in the report.
-      if (signal.aborted) return interruptedResult(scenario, signal, err);
+      if (signal.aborted) return interruptedResult(scenario, signal, err, performance.now() - began);
       // A scenario that cannot be planned (a path outside the run directory, one too long for
       // sun_path) is bad input like a file that does not load: reported, and the others run on.
-      if (err instanceof PlanError) return { file: scenario.file ?? scenario.name, message: `${scenario.file ?? scenario.name}: ${err.message}` };
+      if (err instanceof PlanError) return { file: scenario.file ?? scenario.name, message: formatPlanError(err, scenario.file ?? scenario.name) };
       throw err;
     });
     done++;

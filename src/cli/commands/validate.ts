@@ -3,7 +3,7 @@ import { discoverScenarioFiles } from '../discover';
 import { loadAll } from '../load-all';
 
 export async function validateCommand(operands: string[]): Promise<number> {
-  const files = await discoverScenarioFiles(operands.length ? operands : ['.']);
+  const files = await discoverScenarioFiles(operands.length ? operands : ['.'], process.cwd(), 'validate');
   const { scenarios, invalid } = await loadAll(files);
   for (const s of scenarios) process.stdout.write(`ok  ${s.file}  (${s.name})\n`);
   for (const bad of invalid) process.stderr.write(bad.message.trimEnd() + '\n\n');

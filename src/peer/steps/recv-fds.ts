@@ -139,7 +139,8 @@ function readFileFromStart(fd: number): Buffer {
 
 /**
  * Received descriptors are non-blocking, so a pipe or socket is read through the event loop: until
- * end-of-file, or until the expected number of bytes arrived (a writer may keep its end open).
+ * end-of-file, or until the expected number of bytes arrived (a writer may keep its end open, or
+ * write without end).
  * The step timeout bounds the wait. The descriptor is closed when reading ends.
  */
 function readStream(fd: number, expected: number): Promise<Buffer> {
@@ -156,7 +157,9 @@ function readStream(fd: number, expected: number): Promise<Buffer> {
     stream.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
       length += chunk.length;
-      if (expected > 0 && length >= expected) finish();
+      // Never more than the expected length (plus what one chunk brings): a writer that never
+      // stops must not grow this peer, and a byte where none is expected is already a mismatch.
+      if (length > 0 && length >= expected) finish();
     });
     stream.on('end', () => finish());
     stream.on('error', (err) => finish(err));

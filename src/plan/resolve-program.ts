@@ -22,6 +22,7 @@ function executable(file: string): 'ok' | 'ENOENT' | 'EACCES' {
  * Finds argv[0] the way execvp would, in the peer's own PATH and working directory, before
  * anything is spawned: the supervisor that runs the program can only report a failed exec as
  * an exit status, while a missing program must stay a precise SPAWN_FAILED with its errno.
+ * Pure file-system probing, used by planning's checks (`validate`) and by the spawn alike.
  */
 export function resolveProgram(program: string, env: Record<string, string>, cwd: string): ResolvedProgram {
   if (program.includes('/')) {
