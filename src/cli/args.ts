@@ -13,10 +13,11 @@ export type Command =
   | { name: 'run'; options: RunCommandOptions }
   | { name: 'validate'; operands: string[] }
   | { name: 'list'; operands: string[]; selection: Selection }
+  | { name: 'merge-reports'; operands: string[]; outDir?: string }
   | { name: 'schema' };
 
 const REPORTERS: Reporter[] = ['pretty', 'json', 'junit'];
-const COMMANDS = ['run', 'validate', 'list', 'schema'];
+const COMMANDS = ['run', 'validate', 'list', 'schema', 'merge-reports'];
 
 function selectionOf(values: { grep?: string; tag?: string[]; shard?: string }, command: string): Selection {
   try {
@@ -77,6 +78,8 @@ export function parseCommandLine(argv: string[], defaultOperands: () => string[]
   }
   const { values, positionals } = parsed;
   if (values.help) return { name: 'help', topic: name };
+  // merge-reports has no default: the shards' report directories are for the user to name
+  if (name === 'merge-reports') return { name: 'merge-reports', operands: positionals, outDir: values.out };
   const operands = positionals.length ? positionals : defaultOperands();
   switch (name) {
     case 'schema':

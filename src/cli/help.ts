@@ -10,6 +10,7 @@ Commands:
   validate [files...]      check scenario files; print every problem as file:line:col
   list [files|dirs|globs]  list the scenarios that run would select
   schema                   print the JSON Schema of the scenario format
+  merge-reports DIR...     merge the JSON reports of a sharded run into one set of reports
 
 Examples:
   uds-fixture validate fixtures
@@ -51,6 +52,18 @@ file:line:col with the source line and a hint. Exit 0 when all are valid, 2 othe
 Examples:
   uds-fixture validate fixtures
   uds-fixture validate my.scenario.yaml`,
+  'merge-reports': `Usage: uds-fixture merge-reports DIR... --out DIR
+
+Merges the reports of a suite split with --shard: each DIR is the --out of one shard's
+'run --reporter json' (or its results.json). Writes into --out one results.json, one junit.xml,
+the timelines of the failed scenarios and index.html (every scenario, linking to its timeline),
+and prints the failures. Exit status as for run: 0 all passed, 1 a scenario failed, 2 bad input.
+
+Options:
+  --out DIR        where the merged reports go (required)
+
+Examples:
+  uds-fixture merge-reports shard-1 shard-2 shard-3 --out merged`,
   list: `Usage: uds-fixture list [files|dirs|globs] [--grep RE] [--tag T] [--shard i/n]
 
 Prints the scenarios that 'run' would select, one per line: file, name and tags.

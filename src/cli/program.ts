@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { parseCommandLine } from './args';
 import { listCommand } from './commands/list';
+import { mergeReportsCommand } from './commands/merge-reports';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { validateCommand } from './commands/validate';
@@ -29,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
       return schemaCommand();
     case 'validate':
       return validateCommand(command.operands);
+    case 'merge-reports':
+      return mergeReportsCommand({ operands: command.operands, ...(command.outDir !== undefined ? { outDir: command.outDir } : {}) });
     case 'list':
       return listCommand(command.operands, command.selection);
     case 'run': {
