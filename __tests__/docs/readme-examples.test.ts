@@ -1,5 +1,6 @@
 // The README's scenario examples are what users copy: each complete one must load as written, and
-// every step the format knows must appear in the README's step table.
+// every step the format knows must appear in the README's step table. Scenario examples are the
+// ```yaml blocks; other YAML (a CI workflow) is written ```yml.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkScenarioText } from '../../src/scenario';
