@@ -51,3 +51,27 @@ test('installed as a user installs it (its install script runs): the addon, the 
   expect(existsSync(path.join(pkg, 'dist', 'vendor'))).toBe(false);
   expect(readdirSync(path.join(pkg, 'dist')).filter((f) => f.endsWith('.map'))).toEqual([]);
 }, 300_000);
+
+test('with install scripts blocked: a clear error without a build, and none needed where prebuilt parts fit (as CI packs them)', () => {
+  const dir = path.join(packed.work, 'scripts-blocked');
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'scripts-blocked', version: '1.0.0', private: true }));
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--no-save', packed.tarball], dir);
+  const pkg = path.join(dir, 'node_modules', 'uds-fixture');
+  const scenario = path.join(pkg, 'fixtures', 'basics', 'stream-echo.scenario.yaml');
+  let refused = '';
+  try {
+    run(process.execPath, [path.join(pkg, 'dist', 'cli.cjs'), 'run', scenario], dir);
+  } catch (err) {
+    refused = (err as Error).message;
+  }
+  expect(refused).toContain(`missing for ${process.platform}-${process.arch}`);
+  expect(refused).toContain('npm rebuild uds-fixture');
+  // What the CI matrix puts in the tarball: this platform's build as prebuilds/<platform>-<arch>.
+  run(process.execPath, [path.join(repoRoot, 'scripts', 'prebuild.mjs'), pkg], repoRoot);
+  expect(existsSync(path.join(pkg, 'build'))).toBe(false);
+  expect(run(process.execPath, [path.join(pkg, 'dist', 'cli.cjs'), 'run', scenario], dir)).toMatch(/1 passed, 0 failed/);
+  // and its install script, when allowed, compiles nothing
+  expect(run(process.execPath, [path.join(pkg, 'scripts', 'install.mjs')], pkg)).toContain('using the prebuilt addon and supervisor');
+  expect(existsSync(path.join(pkg, 'build'))).toBe(false);
+}, 200_000);

@@ -99,7 +99,7 @@ export async function planRun(scenario: Scenario, options: PlanOptions = {}): Pr
     throw new PlanError(
       'ERR_SUPERVISOR_MISSING',
       supervisor,
-      `the peer supervisor ${supervisor} is missing; run \`npm install\` in the uds-fixture package (it builds the supervisor with node-gyp; python3, make and a C compiler are needed)`,
+      `the peer supervisor is missing for ${process.platform}-${process.arch}: none was built at ${supervisor} and none is prebuilt (prebuilds/); build it from the shipped sources: \`npm rebuild uds-fixture\` (python3, make and a C compiler are needed; with install scripts blocked, allow them first: npm install-scripts approve uds-fixture)`,
     );
   }
 

@@ -44,7 +44,16 @@ export function peerProgramPath(): string {
   return path.join(packageRoot(), 'dist', 'peer.cjs');
 }
 
-/** The supervisor executable every peer runs under (native/supervise.c, built by node-gyp). */
+/**
+ * The supervisor executable every peer runs under (native/supervise.c): the one node-gyp built
+ * here, else the prebuilt one for this platform and architecture (it is plain C and libc-neutral
+ * enough to ship per platform-arch); the built path when neither exists, for the error that names it.
+ */
 export function supervisorPath(): string {
-  return path.join(packageRoot(), 'build', 'Release', 'uds-fixture-supervise');
+  const built = path.join(packageRoot(), 'build', 'Release', SUPERVISOR);
+  if (existsSync(built)) return built;
+  const prebuilt = path.join(packageRoot(), 'prebuilds', `${process.platform}-${process.arch}`, SUPERVISOR);
+  return existsSync(prebuilt) ? prebuilt : built;
 }
+
+const SUPERVISOR = 'uds-fixture-supervise';

@@ -1,8 +1,10 @@
 // The only module that loads the native addon. It finds the package root by walking up from this
 // file to the package.json named "uds-fixture" (which works from src/, from dist/ bundles and
-// from test bundles under node_modules/.cache) and loads build/Release/uds_fixture.node there.
+// from test bundles under node_modules/.cache) and loads the addon built there, or the prebuilt
+// one for this platform.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import nodeGypBuild from 'node-gyp-build';
 
 import { AddonMissingError } from './errors';
 
@@ -74,11 +76,21 @@ export function findPackageRoot(start: string): string | undefined {
   }
 }
 
-/** Loads the addon of the package found above `start`; throws AddonMissingError when it is not built. */
+/**
+ * Loads the addon of the package found above `start`: the one built here (build/Release), else
+ * the prebuilt one for this platform, architecture and libc (prebuilds/<platform>-<arch>/), found
+ * by node-gyp-build, the loader serialport and many Node-API packages use. Throws
+ * AddonMissingError, saying what was looked for, when neither is there.
+ */
 export function loadBinding(start: string): NativeBinding {
   const root = findPackageRoot(start);
-  const addonPath = root ? path.join(root, ADDON_RELATIVE_PATH) : path.join(start, ADDON_RELATIVE_PATH);
-  if (!root || !existsSync(addonPath)) throw new AddonMissingError(addonPath);
+  if (!root) throw new AddonMissingError(path.join(start, ADDON_RELATIVE_PATH));
+  let addonPath: string;
+  try {
+    addonPath = nodeGypBuild.path(root);
+  } catch (cause) {
+    throw new AddonMissingError(path.join(root, ADDON_RELATIVE_PATH), { cause });
+  }
   return require(addonPath) as NativeBinding;
 }
 

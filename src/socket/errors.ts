@@ -46,15 +46,16 @@ export function cancelledError(syscall: string, path?: string): SocketError {
   return syscallError(errnoOf('ECANCELED'), syscall, path, 'the socket was closed while the operation was pending');
 }
 
-/** Raised when build/Release/uds_fixture.node is not there (the install step did not build it). */
+/** Raised when neither a built addon (build/Release) nor a prebuilt one for this platform is there. */
 export class AddonMissingError extends Error {
   readonly code = 'ERR_UDS_ADDON_MISSING';
   readonly addonPath: string;
 
   constructor(addonPath: string, options?: ErrorOptions) {
     super(
-      `uds-fixture native addon not found at ${addonPath}: run \`npm install\` in the package ` +
-        '(or `npx node-gyp rebuild` there) to build it; it needs a C++ compiler, make and Python',
+      `uds-fixture has no native addon for ${process.platform}-${process.arch}: none was built at ${addonPath} and none of its prebuilt ones (prebuilds/) fits. ` +
+        'Build it from the shipped sources: `npm rebuild uds-fixture` (it needs python3, make and a C/C++ compiler); ' +
+        'with install scripts blocked (pnpm, or npm 11 before `npm install-scripts approve uds-fixture`), allow them first',
       options,
     );
     this.name = 'AddonMissingError';
