@@ -23,9 +23,8 @@ const cases: Array<[string, string, string, string | RegExp]> = [
 
 describe('oversized and hostile values', () => {
   it.each(cases)('%s', (_title, text, at, message) => {
-    const started = Date.now();
+    // no timing asserted: a loader that hung or went quadratic would outlive the test's timeout
     const { scenario, problems } = checkScenarioText(text, FILE);
-    expect(Date.now() - started).toBeLessThan(2_000);
     expect(scenario).toBeUndefined();
     const problem = problems.find((p) => p.path === at);
     expect(problem).toBeDefined();
