@@ -2,40 +2,11 @@
 // its `bind: { path }` steps, the `bind` events a program writes), `recv.from` takes a peer id or
 // a path, and a server's bare `bind` binds the scenario's address (socket, bind, recvfrom).
 // Needs `node scripts/build.mjs` (dist/peer.cjs) and the addon (build/Release).
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import path from 'node:path';
-import { runScenario } from '../../src/run/run-scenario';
-import type { ScenarioResult } from '../../src/judge/result';
 import type { ScenarioInput, StepInput } from '../../src/scenario/types';
-import { repoRoot } from '../helpers/child-script';
+import { describeBuilt, expectPass, itLinux, useRunBase } from './scripted-runs';
 
-const ready = existsSync(path.join(repoRoot, 'dist', 'peer.cjs')) && existsSync(path.join(repoRoot, 'build', 'Release', 'uds_fixture.node'));
-const describeBuilt = ready ? describe : describe.skip;
-// Abstract addresses exist only on Linux (README: platform differences).
-const itLinux = process.platform === 'linux' ? it : it.skip;
-
-let base: string;
-beforeEach(() => {
-  base = mkdtempSync('/tmp/udsf-addr-');
-});
-afterEach(() => {
-  const left = readdirSync(base);
-  rmSync(base, { recursive: true, force: true });
-  expect(left).toEqual([]);
-});
-
-async function run(input: ScenarioInput): Promise<ScenarioResult> {
-  return runScenario(input, { tmpBase: base, timeout: 15_000 });
-}
-
-function explain(result: ScenarioResult): string {
-  return JSON.stringify({ failures: result.failures, peers: result.peers.map((p) => [p.id, p.exitCode, p.signal, p.stdout, p.stderr]) }, null, 2);
-}
-
-function expectPass(result: ScenarioResult): void {
-  expect(explain(result)).toBe(explain({ ...result, failures: [] }));
-  expect(result.passed).toBe(true);
-}
+const runs = useRunBase('addr', 15_000);
+const run = runs.run;
 
 /** A datagram ping/pong: the client binds `bindPath`, the server checks the sender with `from`. */
 function boundClient(bindPath: string, from: string): ScenarioInput {

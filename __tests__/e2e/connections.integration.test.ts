@@ -2,40 +2,14 @@
 // connection open, steps pick one by name (`on:`) or by the peer that made it (`from:`), and
 // sequence traffic fans in from all of them in one native run, judged per sender.
 // Needs `node scripts/build.mjs` (dist/peer.cjs) and the addon (build/Release).
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import path from 'node:path';
-import { runScenario } from '../../src/run/run-scenario';
 import type { ScenarioResult } from '../../src/judge/result';
 import type { ScenarioInput } from '../../src/scenario/types';
-import { repoRoot } from '../helpers/child-script';
+import { describeBuilt, expectPass, itLinux, useRunBase } from './scripted-runs';
 
-const ready = existsSync(path.join(repoRoot, 'dist', 'peer.cjs')) && existsSync(path.join(repoRoot, 'build', 'Release', 'uds_fixture.node'));
-const describeBuilt = ready ? describe : describe.skip;
 // macOS has no AF_UNIX SOCK_SEQPACKET (README: platform differences).
-const itSeqpacket = process.platform === 'linux' ? it : it.skip;
-
-let base: string;
-beforeEach(() => {
-  base = mkdtempSync('/tmp/udsf-conns-');
-});
-afterEach(() => {
-  const left = readdirSync(base);
-  rmSync(base, { recursive: true, force: true });
-  expect(left).toEqual([]);
-});
-
-async function run(input: ScenarioInput): Promise<ScenarioResult> {
-  return runScenario(input, { tmpBase: base, timeout: 20_000 });
-}
-
-function explain(result: ScenarioResult): string {
-  return JSON.stringify({ failures: result.failures, peers: result.peers.map((p) => [p.id, p.exitCode, p.signal, p.stdout, p.stderr]) }, null, 2);
-}
-
-function expectPass(result: ScenarioResult): void {
-  expect(explain(result)).toBe(explain({ ...result, failures: [] }));
-  expect(result.passed).toBe(true);
-}
+const itSeqpacket = itLinux;
+const runs = useRunBase('conns', 20_000);
+const run = runs.run;
 
 /** Three clients × 1 000 sequence messages into a server that accepts three times and receives once. */
 function fanIn(socket: 'stream' | 'seqpacket'): ScenarioInput {

@@ -1,34 +1,13 @@
 // Scripted scenarios end to end: loader → plan → real peers (dist/peer.cjs over the native addon) → judge.
 // Needs `node scripts/build.mjs` (dist/peer.cjs) and the addon (build/Release).
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runScenario } from '../../src/run/run-scenario';
-import type { ScenarioResult } from '../../src/judge/result';
 import type { ScenarioInput } from '../../src/scenario/types';
-import { repoRoot } from '../helpers/child-script';
+import { describeBuilt, explain, itLinux, useRunBase } from './scripted-runs';
 
-const ready = existsSync(path.join(repoRoot, 'dist', 'peer.cjs')) && existsSync(path.join(repoRoot, 'build', 'Release', 'uds_fixture.node'));
-const describeBuilt = ready ? describe : describe.skip;
-const itLinux = process.platform === 'linux' ? it : it.skip;
-
-let base: string;
-beforeEach(() => {
-  base = mkdtempSync('/tmp/udsf-e2e-');
-});
-afterEach(() => {
-  // every run cleans up after itself: nothing may remain in the base
-  const left = readdirSync(base);
-  rmSync(base, { recursive: true, force: true });
-  expect(left).toEqual([]);
-});
-
-async function run(input: ScenarioInput): Promise<ScenarioResult> {
-  return runScenario(input, { tmpBase: base, timeout: 15_000 });
-}
-
-function explain(result: ScenarioResult): string {
-  return JSON.stringify({ failures: result.failures, peers: result.peers.map((p) => [p.id, p.exitCode, p.signal, p.stderr]) }, null, 2);
-}
+const runs = useRunBase('e2e', 15_000);
+const run = runs.run;
 
 describeBuilt('scripted scenarios (skipped unless built: node scripts/build.mjs and the addon)', () => {
   it('stream echo: the client sends, the server answers', async () => {
@@ -71,7 +50,7 @@ describeBuilt('scripted scenarios (skipped unless built: node scripts/build.mjs 
           ],
         },
       },
-      { tmpBase: base, timeout: 4_000 },
+      { tmpBase: runs.base, timeout: 4_000 },
     );
     const timeout = result.failures.find((f) => f.code === 'TIMEOUT');
     expect(timeout).toMatchObject({ peer: 'server', step: { name: 'recv', index: 2 } });
@@ -154,7 +133,7 @@ describeBuilt('scripted scenarios (skipped unless built: node scripts/build.mjs 
       const file = path.join(dir, 'echo.scenario.yaml');
       writeFileSync(file, 'name: from a file\nfiles:\n  greeting: { from: greeting.txt }\nserver:\n  steps: [listen, accept, { recv: { file: greeting.txt } }, close]\nclient:\n  steps: [connect, { send: { text: "hi there" } }, close]\n');
       writeFileSync(path.join(dir, 'greeting.txt'), 'hi there');
-      const result = await runScenario(file, { tmpBase: base });
+      const result = await runScenario(file, { tmpBase: runs.base });
       expect(explain(result)).toBe(explain({ ...result, failures: [] }));
       expect(result).toMatchObject({ name: 'from a file', file });
     } finally {
