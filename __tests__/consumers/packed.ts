@@ -24,7 +24,7 @@ export interface PackedPackage {
   /** a directory of this test file's own, removed after it */
   readonly work: string;
   readonly tarball: string;
-  /** a copy of __tests__/consumers/<name> with the tarball installed (once per test file) */
+  /** a copy of __tests__/consumers/<name> with the tarball and this platform's prebuilds installed (once per test file) */
   install(name: string): string;
 }
 
@@ -54,6 +54,9 @@ export function usePackedPackage(): PackedPackage {
       if (existsSync(dir)) return dir; // installed by an earlier test of this file
       cpSync(path.join(__dirname, name), dir, { recursive: true });
       run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--no-save', tarball], dir);
+      // The published tarball carries prebuilt native parts from the CI matrix; this one is packed
+      // from the checkout, so this platform's are added as CI adds them (scripts/prebuild.mjs).
+      run(process.execPath, [path.join(repoRoot, 'scripts', 'prebuild.mjs'), path.join(dir, 'node_modules', 'uds-fixture')], repoRoot);
       for (const pkg of SHARED) {
         const target = path.join(dir, 'node_modules', pkg);
         if (existsSync(target)) continue;
