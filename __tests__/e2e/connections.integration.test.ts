@@ -181,4 +181,25 @@ describeBuilt('a server with several connections (skipped unless built)', () => 
     expect(told.get(pidOf('a'))).toBe('you are a');
     expect(told.get(pidOf('b'))).toBe('you are b');
   });
+
+  it('from: picks the connection a python3 client (run:) made, by its process group, whatever order they connected in', async () => {
+    // Each program says its peer id; the server reads client-2 first, then client-1.
+    const client = [
+      'import os, socket',
+      's = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)',
+      's.connect(os.environ["UDS_FIXTURE_SOCKET"])',
+      's.sendall(os.environ["UDS_FIXTURE_PEER"].encode())',
+      'while s.recv(64): pass',
+    ].join('\n');
+    const result = await run({
+      name: 'python clients picked by from',
+      socket: 'stream',
+      server: {
+        steps: ['listen', 'accept', 'accept', { recv: { from: 'client-2', text: 'client-2' } }, { recv: { from: 'client-1', text: 'client-1' } }, 'close'],
+      },
+      clients: { count: 2, run: ['python3', '-c', client] },
+    });
+    expectPass(result);
+  });
 });
+

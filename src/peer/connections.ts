@@ -1,6 +1,7 @@
 // Which of a server's accepted connections a step uses: the one named `on:` (declared by
 // `accept: { as }`), the one a peer made (`from: client-2`), or, unnamed, the most recent one;
 // and, for sequence traffic, all of them at once.
+import { processGroupOf } from '../socket';
 import { PeerError, StepFailure } from './errors';
 import type { StepProgress } from './progress';
 import type { Connection, Endpoint, PeerRuntime } from './runtime';
@@ -15,26 +16,29 @@ export function connectionOn(peer: PeerRuntime, name: string, syscall: string): 
 
 /**
  * Whether the process at the other end of a connection is `peerId`, judged by the pid the kernel
- * reports for it against the pid the peer announced in its `start` event; undefined while that
- * event has not arrived. The one place that maps credentials to peers.
+ * reports for it: a scripted peer's is the pid it announced in its `start` event, a `run:`
+ * program's any process of the group the harness started it in (its `spawn` event); undefined
+ * while neither event has arrived. The one place that maps credentials to peers.
  */
 export function pidBelongsTo(peer: PeerRuntime, peerId: string, pid: number): boolean | undefined {
-  const announced = peer.log.pidOf(peerId);
-  return announced === undefined ? undefined : announced === pid;
+  const identity = peer.log.identityOf(peerId);
+  if (identity === undefined) return undefined;
+  return identity.kind === 'process' ? identity.pid === pid : pid !== -1 && processGroupOf(pid) === identity.pgid;
 }
 
-/** The accepted connection that `peerId` made, once its pid is known. */
+/** The accepted connection that `peerId` made, once it is known who `peerId` is. */
 export async function connectionFrom(peer: PeerRuntime, peerId: string, syscall: string, progress: StepProgress): Promise<Connection> {
-  progress.waitingFor(() => `the start event of peer "${peerId}" (its pid tells which connection is its)`);
-  await peer.log.until(() => peer.log.pidOf(peerId));
+  progress.waitingFor(() => `peer "${peerId}" to start (its pid, or a run: program's process group, tells which connection is its)`);
+  const identity = await peer.log.until(() => peer.log.identityOf(peerId));
   const found = peer.accepted.find((c) => pidBelongsTo(peer, peerId, c.pid) === true);
   if (found) return found;
   const open = peer.accepted.map((c) => `#${c.number}${c.name !== undefined ? ` (${c.name})` : ''} from pid ${c.pid}`);
+  const whose = identity.kind === 'process' ? `pid ${identity.pid}` : `a process of group ${identity.pgid}`;
   throw new StepFailure(
     'PEER_CRED_MISMATCH',
     open.length === 0
       ? `${syscall} from ${peerId}: the server has no open connection; add an \`accept\` step before it`
-      : `${syscall} from ${peerId}: none of the server's open connections is ${peerId}'s (pid ${peer.log.pidOf(peerId)}): ${open.join(', ')}; accept its connection first`,
+      : `${syscall} from ${peerId}: none of the server's open connections is ${peerId}'s (${whose}): ${open.join(', ')}; accept its connection first`,
     peerId,
     open,
   );
