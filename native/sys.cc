@@ -112,9 +112,16 @@ bool ControlBuffer::Take(msghdr* message, std::vector<int>* kept) {
 }
 
 int PrepareReceivedDescriptor(int fd) {
-  // Linux already applied close-on-exec atomically through MSG_CMSG_CLOEXEC; macOS has no
-  // atomic form, so a fork in another thread between recvmsg and here could inherit it.
-  return SetFlags(fd);
+  // Close-on-exec only. O_NONBLOCK lives on the open file description, which the sender shares:
+  // setting it would hand a program under test that passed its blocking pipe or socket a
+  // non-blocking one, and the harness never changes the system under test. FD_CLOEXEC is the
+  // descriptor's own. Linux applied it atomically through MSG_CMSG_CLOEXEC; on macOS
+  // ControlBuffer::Take set it as the descriptor arrived (a fork in another thread between
+  // recvmsg and there could inherit it: macOS has no atomic form).
+  int descriptor = fcntl(fd, F_GETFD);
+  if (descriptor < 0) return -errno;
+  if (!(descriptor & FD_CLOEXEC) && fcntl(fd, F_SETFD, descriptor | FD_CLOEXEC) < 0) return -errno;
+  return 0;
 }
 
 int OpenSocket(int type) {

@@ -31,7 +31,7 @@ constexpr int kRecvFlags = MSG_DONTWAIT | MSG_CMSG_CLOEXEC;
 
 // Sets O_NONBLOCK and FD_CLOEXEC (and SO_NOSIGPIPE on a macOS socket).
 int PrepareDescriptor(int fd);
-// Sets O_NONBLOCK and FD_CLOEXEC on a descriptor that arrived with SCM_RIGHTS.
+// Sets FD_CLOEXEC (only: never O_NONBLOCK, a flag the sender shares) on a descriptor that arrived with SCM_RIGHTS.
 int PrepareReceivedDescriptor(int fd);
 
 int OpenSocket(int type);

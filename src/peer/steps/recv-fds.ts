@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import { DEFAULT_FD_DATA } from '../../scenario/steps';
 import type { FdExpectation } from '../../scenario/types';
 import type { UnixSocket } from '../../socket';
@@ -138,32 +137,29 @@ function readFileFromStart(fd: number): Buffer {
 }
 
 /**
- * Received descriptors are non-blocking, so a pipe or socket is read through the event loop: until
- * end-of-file, or until the expected number of bytes arrived (a writer may keep its end open, or
- * write without end).
- * The step timeout bounds the wait. The descriptor is closed when reading ends.
+ * Reads a received pipe or socket until end-of-file or the expected number of bytes (a writer may
+ * keep its end open, or write without end). Received descriptors keep the blocking mode their
+ * sender gave them, and nothing here may change it (O_NONBLOCK is shared with the sender, and
+ * watching a descriptor in the event loop sets it), so the reads are blocking ones on libuv's
+ * thread pool. The step timeout bounds the wait; a read still blocked then ends with the process.
  */
-function readStream(fd: number, expected: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const stream = new net.Socket({ fd, readable: true, writable: false });
-    const chunks: Buffer[] = [];
-    let length = 0;
-    const finish = (err?: Error): void => {
-      stream.removeAllListeners();
-      stream.destroy();
-      if (err) reject(err);
-      else resolve(Buffer.concat(chunks));
-    };
-    stream.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      length += chunk.length;
-      // Never more than the expected length (plus what one chunk brings): a writer that never
-      // stops must not grow this peer, and a byte where none is expected is already a mismatch.
-      if (length > 0 && length >= expected) finish();
-    });
-    stream.on('end', () => finish());
-    stream.on('error', (err) => finish(err));
-  });
+async function readStream(fd: number, expected: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  try {
+    // Never more than the expected length (plus one read): a writer that never stops must not
+    // grow this peer, and a byte where none is expected is already a mismatch.
+    while (length === 0 || length < expected) {
+      const chunk = Buffer.allocUnsafe(Math.max(1, Math.min(64 * 1024, expected - length + 1)));
+      const bytesRead = await new Promise<number>((resolve, reject) => fs.read(fd, chunk, 0, chunk.length, null, (err, n) => (err ? reject(err) : resolve(n))));
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      length += bytesRead;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return Buffer.concat(chunks);
 }
 
 function octal(mode: number): string {
