@@ -73,11 +73,15 @@ describe('passing descriptors between processes', () => {
         passed.close();
       }
 
-      for (const fd of [file, pipe]) {
+      // the file status flags are the sender's (shared with it), left as it set them: the file it
+      // opened blocking, the FIFO it opened with O_NONBLOCK (children/fd-sender.ts)
+      for (const [fd, senderNonblock] of [
+        [file, 0],
+        [pipe, O_NONBLOCK],
+      ] as const) {
         if (process.platform === 'linux') {
           expect(fdinfoFlags(fd) & O_CLOEXEC).toBe(O_CLOEXEC);
-          // the file status flags are the sender's (shared with it): left blocking, as it sent them
-          expect(fdinfoFlags(fd) & O_NONBLOCK).toBe(0);
+          expect(fdinfoFlags(fd) & O_NONBLOCK).toBe(senderNonblock);
         }
         expect(childSeesSameFile(fd)).toBe(false);
       }
