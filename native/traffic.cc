@@ -629,10 +629,6 @@ class ReceiveWorker : public TrafficWorker {
           corrupt_++;
           a.detail = "magic";
           break;
-        case UDS_VERIFY_CONTENT:
-          corrupt_++;
-          a.detail = "content";
-          break;
         default:
           corrupt_++;
           a.detail = "checksum";
