@@ -79,7 +79,8 @@ class SendWorker : public TrafficWorker {
   void Execute() override {
     startNs_ = NowNs();
     frame_.resize(std::max<size_t>(spec_.maxSize, UDS_FRAME_HEADER_BYTES + 8 + spec_.id.size()));
-    if (spec_.type == SOCK_STREAM) batch_.reserve(kStreamBatchBytes + frame_.size());
+    // Room for a batch just under kStreamBatchBytes plus two largest frames (a duplicate), sized once.
+    if (spec_.type == SOCK_STREAM) batch_.resize(kStreamBatchBytes + 2 * frame_.size());
 #ifdef __linux__
     if (spec_.type != SOCK_STREAM) {
       slotBytes_ = frame_.size();
@@ -130,13 +131,16 @@ class SendWorker : public TrafficWorker {
     const Injection& inject = spec_.inject;
     if (!inject.drop.empty() && inject.drop.count(seq)) return 0;
     uint32_t size = uds_frame_size(spec_.sender, seq, spec_.minSize, spec_.maxSize);
-    uds_encode_data(frame_.data(), spec_.sender, seq, size, NowNs());
+    // On a stream the frame is built in place at the end of the batch (no copy of the payload).
+    bool inPlace = spec_.type == SOCK_STREAM;
+    uint8_t* out = inPlace ? batch_.data() + batchUsed_ : frame_.data();
+    uds_encode_data(out, spec_.sender, seq, size, NowNs());
     // Flip bits after the checksum was written, as a faulty transport would.
-    if (!inject.corrupt.empty() && inject.corrupt.count(seq)) frame_[size - 1] ^= 0x5a;
-    int code = Put(frame_.data(), size);
+    if (!inject.corrupt.empty() && inject.corrupt.count(seq)) out[size - 1] ^= 0x5a;
+    int code = inPlace ? Append(size) : Put(out, size);
     if (code == 0) sent_++;
     if (code == 0 && !inject.duplicate.empty() && inject.duplicate.count(seq)) {
-      code = Put(frame_.data(), size);
+      code = Put(out, size);
       if (code == 0) sent_++;
     }
     if (code == 0) code = link_.Tick();
@@ -146,8 +150,9 @@ class SendWorker : public TrafficWorker {
   int Put(const uint8_t* frame, size_t size) {
     int code;
     if (spec_.type == SOCK_STREAM) {
-      batch_.insert(batch_.end(), frame, frame + size);
-      code = batch_.size() >= kStreamBatchBytes ? Flush() : 0;
+      // memmove: a duplicate's source is the frame just appended, which a flush may have put at 0
+      memmove(batch_.data() + batchUsed_, frame, size);
+      return Append(size);
     } else {
 #ifdef __linux__
       code = QueueMessage(frame, size);
@@ -238,15 +243,27 @@ class SendWorker : public TrafficWorker {
     }
   }
 
+  // Takes the `size` bytes written at the end of the stream batch; sends the batch once it is full.
+  int Append(size_t size) {
+    batchUsed_ += size;
+    int code = batchUsed_ >= kStreamBatchBytes ? Flush() : 0;
+    if (code == 0) {
+      bytes_ += size;
+      Progress(sent_, bytes_);
+    }
+    return code;
+  }
+
   int Flush() {
-    int code = link_.SendAll(batch_.data(), batch_.size(), kSendFlags);
-    if (code == 0) batch_.clear();
+    int code = link_.SendAll(batch_.data(), batchUsed_, kSendFlags);
+    if (code == 0) batchUsed_ = 0;
     return code;
   }
 
   SendSpec spec_;
   std::vector<uint8_t> frame_;
   std::vector<uint8_t> batch_;
+  size_t batchUsed_ = 0;
   uint64_t sent_ = 0;
   uint64_t bytes_ = 0;
 };
