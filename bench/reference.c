@@ -6,7 +6,12 @@
  *   reference stream BYTES FRAME            sequence frames back to back on a stream, verified
  *   reference fds COUNT                     SCM_RIGHTS transfers of one descriptor each, each one
  *                                           fstat-compared with the file sent, then closed
- *   reference pingpong COUNT                64-byte round trips
+ *   reference pingpong COUNT                64-byte round trips (no framing: already the plain limit)
+ *
+ * `plain-dgram`, `plain-seqpacket`, `plain-stream` and `plain-fds` (same arguments) are the physical
+ * limit each case is also compared with: the same socketpair moving the same bytes and messages with
+ * no framing and no checks (one constant buffer sent, received bytes not looked at, received
+ * descriptors closed without fstat).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -70,7 +75,7 @@ static void account(struct tally* t, const uint8_t* frame, size_t n) {
   (void)now_ns(); /* the engine reads the clock per frame for latency */
 }
 
-static int run_messages(int type, uint64_t count, uint32_t size) {
+static int run_messages(int type, uint64_t count, uint32_t size, int plain) {
   int sv[2];
   if (socketpair(AF_UNIX, type, 0, sv) < 0) die("socketpair");
   uint32_t sender = uds_fnv1a((const uint8_t*)"client", 6);
@@ -78,7 +83,13 @@ static int run_messages(int type, uint64_t count, uint32_t size) {
   pid_t pid = fork();
   if (pid == 0) {
     close(sv[0]);
-    uint8_t* frame = malloc(size + 64);
+    uint8_t* frame = calloc(1, size + 64);
+    if (plain) {
+      for (uint64_t seq = 0; seq < count; seq++)
+        while (send(sv[1], frame, size, MSG_NOSIGNAL) < 0)
+          if (errno != EINTR) die("send");
+      _exit(0);
+    }
     for (uint64_t seq = 0; seq < count; seq++) {
       size_t n = uds_encode_data(frame, sender, seq, size, now_ns());
       while (send(sv[1], frame, n, MSG_NOSIGNAL) < 0)
@@ -92,7 +103,18 @@ static int run_messages(int type, uint64_t count, uint32_t size) {
   close(sv[1]);
   uint8_t* buffer = malloc(65537);
   struct tally t = {0, 0, 0};
-  for (;;) {
+  if (plain) {
+    /* The socketpair loses nothing: COUNT messages received is the end. */
+    while (t.unique < count) {
+      ssize_t r = recv(sv[0], buffer, 65537, 0);
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        die("recv");
+      }
+      t.unique++;
+    }
+  }
+  while (!plain) {
     struct iovec iov = {buffer, 65537};
     struct msghdr msg;
     memset(&msg, 0, sizeof msg);
@@ -112,7 +134,7 @@ static int run_messages(int type, uint64_t count, uint32_t size) {
   return t.unique == count && t.bad == 0 ? 0 : 1;
 }
 
-static int run_stream(uint64_t bytes, uint32_t size) {
+static int run_stream(uint64_t bytes, uint32_t size, int plain) {
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0) die("socketpair");
   uint32_t sender = uds_fnv1a((const uint8_t*)"client", 6);
@@ -122,7 +144,16 @@ static int run_stream(uint64_t bytes, uint32_t size) {
   if (pid == 0) {
     close(sv[0]);
     size_t cap = 65536 + size + 64, used = 0;
-    uint8_t* batch = malloc(cap);
+    uint8_t* batch = calloc(1, cap);
+    if (plain) {
+      /* the same bytes in the same 64 KiB writes, nothing encoded */
+      for (uint64_t left = count * size; left > 0;) {
+        size_t n = left < 65536 ? (size_t)left : 65536;
+        write_all(sv[1], batch, n);
+        left -= n;
+      }
+      _exit(0);
+    }
     for (uint64_t seq = 0; seq < count; seq++) {
       used += uds_encode_data(batch + used, sender, seq, size, now_ns());
       if (used >= 65536) {
@@ -146,6 +177,10 @@ static int run_stream(uint64_t bytes, uint32_t size) {
       die("recv");
     }
     if (r == 0) break;
+    if (plain) {
+      t.unique += (uint64_t)r; /* bytes, turned into frames below */
+      continue;
+    }
     end += (size_t)r;
     while (end - start_at >= 32) {
       size_t n = 32 + uds_load32(buffer + start_at + 16);
@@ -160,11 +195,12 @@ static int run_stream(uint64_t bytes, uint32_t size) {
   }
   uint64_t elapsed = now_ns() - start;
   waitpid(pid, NULL, 0);
+  if (plain) t.unique /= size;
   printf("{\"ns\":%llu,\"unique\":%llu,\"bad\":%llu}\n", (unsigned long long)elapsed, (unsigned long long)t.unique, (unsigned long long)t.bad);
   return t.unique == count && t.bad == 0 ? 0 : 1;
 }
 
-static int run_fds(uint64_t count) {
+static int run_fds(uint64_t count, int plain) {
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0) die("socketpair");
   uint64_t start = now_ns();
@@ -222,7 +258,7 @@ static int run_fds(uint64_t count) {
         int fd;
         memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
         struct stat st;
-        if (fstat(fd, &st) < 0 || st.st_dev != expected.st_dev || st.st_ino != expected.st_ino) mismatched++;
+        if (!plain && (fstat(fd, &st) < 0 || st.st_dev != expected.st_dev || st.st_ino != expected.st_ino)) mismatched++;
         close(fd);
         got++;
       }
@@ -273,18 +309,20 @@ static int run_pingpong(uint64_t count) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    fprintf(stderr, "usage: %s dgram|seqpacket COUNT SIZE | stream BYTES FRAME | fds COUNT | pingpong COUNT\n", argv[0]);
+    fprintf(stderr, "usage: %s dgram|seqpacket COUNT SIZE | stream BYTES FRAME | fds COUNT | pingpong COUNT (plain-dgram|plain-seqpacket|plain-stream|plain-fds: no framing, no checks)\n", argv[0]);
     return 2;
   }
   const char* mode = argv[1];
+  int plain = strncmp(mode, "plain-", 6) == 0;
+  if (plain) mode += 6;
   uint64_t n = strtoull(argv[2], NULL, 10);
   uint32_t size = argc > 3 ? (uint32_t)strtoul(argv[3], NULL, 10) : 64;
-  if (!strcmp(mode, "dgram")) return run_messages(SOCK_DGRAM, n, size);
+  if (!strcmp(mode, "dgram")) return run_messages(SOCK_DGRAM, n, size, plain);
 #ifdef SOCK_SEQPACKET
-  if (!strcmp(mode, "seqpacket")) return run_messages(SOCK_SEQPACKET, n, size);
+  if (!strcmp(mode, "seqpacket")) return run_messages(SOCK_SEQPACKET, n, size, plain);
 #endif
-  if (!strcmp(mode, "stream")) return run_stream(n, size);
-  if (!strcmp(mode, "fds")) return run_fds(n);
+  if (!strcmp(mode, "stream")) return run_stream(n, size, plain);
+  if (!strcmp(mode, "fds")) return run_fds(n, plain);
   if (!strcmp(mode, "pingpong")) return run_pingpong(n);
   fprintf(stderr, "unknown mode %s\n", mode);
   return 2;

@@ -21,8 +21,6 @@ export function describeAnomaly(a: RawAnomaly): string {
       switch (a.detail) {
         case 'checksum':
           return `${frame}${size} failed its checksum`;
-        case 'content':
-          return `${frame}${size} has a valid checksum but not its own payload`;
         case 'short':
           return `message ${a.message}${size} is shorter than a frame header`;
         case 'too-many-senders':

@@ -3,7 +3,9 @@
 // and it lets a test hand-craft frames (a wrong length, a flipped byte) the engine would not send.
 
 export const HEADER_BYTES = 32;
-export const FRAME_MAGIC = 0x51534455;
+/** "UDS2" in memory: the last byte is the frame format version (2). */
+export const FRAME_MAGIC = 0x32534455;
+export const FRAME_VERSION = 2;
 export const END_SEQ = 0xffff_ffff_ffff_ffffn;
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
@@ -32,37 +34,42 @@ function hashWords(bytes: Buffer, h: number): number {
   return h;
 }
 
-/** word-FNV over the header without its check field, then the payload. */
+/** The header check: word-FNV over the header without its check field, then (END frames only) the payload. */
 export function frameCheck(frame: Buffer): number {
   let h = hashWords(frame.subarray(0, 20), FNV_BASIS);
   h = hashWords(frame.subarray(24, HEADER_BYTES), h);
-  return hashWords(frame.subarray(HEADER_BYTES), h);
+  if (frame.readBigUInt64LE(8) === END_SEQ) h = hashWords(frame.subarray(HEADER_BYTES), h);
+  return h;
 }
 
-function xorshift32(x: number): number {
-  x = (x ^ (x << 13)) >>> 0;
-  x = (x ^ (x >>> 17)) >>> 0;
-  return (x ^ (x << 5)) >>> 0;
-}
+const PATTERN_STEP = 0x9e3779b9;
 
-function patternSeed(sender: number, seq: bigint): number {
+/** The pattern key of data frame (sender, seq): murmur3's fmix32 of both. */
+function patternKey(sender: number, seq: bigint): number {
   const lo = Number(seq & 0xffff_ffffn);
   const hi = Number(seq >> 32n);
-  const x = (sender ^ Math.imul((lo + 1) >>> 0, 0x9e3779b1) ^ Math.imul(hi, 0x85ebca6b)) >>> 0;
-  return x !== 0 ? x : 1;
+  let h = (sender ^ Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi, 0x85ebca6b)) >>> 0;
+  h = (h ^ (h >>> 16)) >>> 0;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h = (h ^ (h >>> 13)) >>> 0;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Pattern word i: a multiply-xorshift round of the counter key + i * PATTERN_STEP. */
+function patternWord(key: number, i: number): number {
+  let c = (key + Math.imul(i, PATTERN_STEP)) >>> 0;
+  c = (c ^ (c >>> 16)) >>> 0;
+  c = Math.imul(c, 0x85ebca6b) >>> 0;
+  return (c ^ (c >>> 13)) >>> 0;
 }
 
 /** The payload of data frame (sender, seq). */
 export function patternBytes(sender: number, seq: bigint, length: number): Buffer {
-  const out = Buffer.alloc(length);
-  let x = patternSeed(sender, seq);
-  for (let i = 0; i < length; i += 4) {
-    x = xorshift32(x);
-    const word = Buffer.alloc(4);
-    word.writeUInt32LE(x);
-    word.copy(out, i, 0, Math.min(4, length - i));
-  }
-  return out;
+  const key = patternKey(sender, seq);
+  const out = Buffer.alloc(length + 3);
+  for (let i = 0; i * 4 < length; i++) out.writeUInt32LE(patternWord(key, i), i * 4);
+  return out.subarray(0, length);
 }
 
 /** Size of data frame `seq` within [min, max] (never below the header), the same at both ends. */
@@ -85,6 +92,7 @@ export function spreadSize(sender: number, seq: bigint, min: number, max: number
   return min + (h % (max - min + 1));
 }
 
+/** A frame around any payload (the check is computed over the header, and the payload of an END frame). */
 export function encodeFrame(sender: number, seq: bigint, payload: Buffer, sentNs = 0n): Buffer {
   const frame = Buffer.alloc(HEADER_BYTES + payload.length);
   frame.writeUInt32LE(FRAME_MAGIC, 0);
@@ -117,11 +125,11 @@ export function decodeFrame(frame: Buffer): DecodedFrame {
   if (frame.readUInt32LE(0) !== FRAME_MAGIC) return { ok: false, reason: 'not a sequence frame (magic)' };
   const length = frame.readUInt32LE(16);
   if (length !== frame.length - HEADER_BYTES) return { ok: false, reason: `length field says ${length} payload bytes, frame has ${frame.length - HEADER_BYTES}` };
-  if (frame.readUInt32LE(20) !== frameCheck(frame)) return { ok: false, reason: 'checksum mismatch' };
+  if (frame.readUInt32LE(20) !== frameCheck(frame)) return { ok: false, reason: 'header checksum mismatch' };
   const sender = frame.readUInt32LE(4);
   const seq = frame.readBigUInt64LE(8);
   const payload = frame.subarray(HEADER_BYTES);
-  if (seq !== END_SEQ && !payload.equals(patternBytes(sender, seq, payload.length))) return { ok: false, reason: 'payload is not the pattern of its sequence number' };
+  if (seq !== END_SEQ && !payload.equals(patternBytes(sender, seq, payload.length))) return { ok: false, reason: 'checksum mismatch: payload is not the pattern of its sender and sequence number' };
   return { ok: true, sender, seq, sentNs: frame.readBigUInt64LE(24), payload };
 }
 

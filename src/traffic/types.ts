@@ -67,7 +67,7 @@ export interface TrafficAnomaly {
   message: number;
   bytes?: number;
   expectedBytes?: number;
-  /** corrupt: checksum | content | short | magic; boundary: truncated; framing: magic | length | eof; reordered: late */
+  /** corrupt: checksum (header check, or a payload that is not its pattern) | short | magic; boundary: truncated; framing: magic | length | eof; reordered: late */
   detail?: string;
   /** the anomaly in words, e.g. `#4713 arrived before #4712` */
   text: string;
