@@ -111,15 +111,31 @@ const stepOptions: Record<string, JsonSchema> = {
     dependencies: { count: ['size'], size: ['count'], pattern: ['count'] },
   },
   recv: optional('Receive; with a payload, what must arrive.', {
-    ...closed('Options of `recv`: the expected payload (one of `text`, `hex`, `base64`, `file`, or `count` + `size`), `eof`, `from`.', {
-      ...common,
-      ...payloadKeys,
-      ...on,
+    ...closed(
+      'Options of `recv`: the expected payload (one of `text`, `hex`, `base64`, `file`, or `count` + `size`) or what it must look like (`match`, `contains`, `json`), on a stream where it ends (`until`, `lengthPrefix`), `eof`, `from`.',
+      {
+        ...common,
+        ...payloadKeys,
+        ...on,
+        match: text('A regular expression (JavaScript syntax) the received text must match, e.g. `"^OK \\d+"`.'),
+        contains: { type: 'string', minLength: 1, description: 'Text the received text must contain.' },
+        json: { description: 'A JSON value the received JSON must contain: every key of an object, deep; arrays element by element, same length; other values equal.' },
+        until: {
+          type: 'string',
+          minLength: 1,
+          description: 'Stream: read up to and including this delimiter, e.g. `"\\r\\n"`; what follows it stays queued for the next `recv` on the connection.',
+      },
+      lengthPrefix: {
+        type: 'string',
+        enum: ['u8', 'u16be', 'u16le', 'u32be', 'u32le'],
+        description: 'Stream: read an unsigned length prefix of this width and byte order, then that many bytes (the message is the bytes after the prefix).',
+      },
       eof: flag('Expect end of stream (the other end closed or shut down writing).'),
       from: text(
         'Who must have sent it: a peer id (datagram: any path that peer bound; stream or seqpacket server: the connection of that peer), or, for datagrams, a socket path relative to the run directory or `@name`.',
       ),
-    }),
+      },
+    ),
     dependencies: { pattern: ['count'], size: ['count'] },
   }),
   sendFds: closed('Send descriptors with SCM_RIGHTS, carried by at least one data byte.', {

@@ -3,6 +3,7 @@ import { isRecord, sourcePos, type NormalizeContext } from './context';
 import type { PathSegment } from './errors';
 import { unknownErrno, unknownSignal } from './names';
 import { payloadOf } from './payload';
+import { recvShapeOf } from './recv-match';
 import { didYouMean, listNames } from './suggest';
 import type { FdExpectation, PeerCredExpectation, ShutdownHow, Step, StepName } from './types';
 import { durationMs, modeBits } from './units';
@@ -147,8 +148,10 @@ function stepBody(ctx: NormalizeContext, at: readonly PathSegment[], name: StepN
       const hasPayload = ['text', 'hex', 'base64', 'file', 'count'].some((k) => o[k] !== undefined);
       const payload = payloadOf(ctx, at, o, true);
       if (hasPayload && payload === undefined) return undefined;
+      const shape = recvShapeOf(ctx, at, o);
+      if (shape === undefined) return undefined;
       if (typeof o.from === 'string') checkFrom(ctx, [...at, 'from'], o.from);
-      return withOptional({ step: 'recv' as const }, { payload, eof: o.eof, from: o.from });
+      return withOptional({ step: 'recv' as const }, { payload, matcher: shape.matcher, frame: shape.frame, eof: o.eof, from: o.from });
     }
     case 'sendFds':
       return sendFds(ctx, at, o);

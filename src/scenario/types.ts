@@ -41,6 +41,26 @@ export interface StreamPayloadInput {
 
 export type PayloadInput = LiteralPayloadInput | StreamPayloadInput;
 
+/** Byte order and width of a length prefix (the prefix counts the bytes after it). */
+export type LengthPrefix = 'u8' | 'u16be' | 'u16le' | 'u32be' | 'u32le';
+
+/**
+ * What a received message must look like rather than be (instead of an exact payload), and on a
+ * stream where it ends: at a delimiter (`until`) or after a length prefix (`lengthPrefix`).
+ */
+export interface RecvMatchInput {
+  /** a regular expression (JavaScript syntax) the received text must match */
+  match?: string;
+  /** text the received text must contain */
+  contains?: string;
+  /** a JSON value the received JSON must contain: objects by key, deep */
+  json?: unknown;
+  /** stream: read up to and including this delimiter */
+  until?: string;
+  /** stream: read a length prefix, then that many bytes */
+  lengthPrefix?: LengthPrefix;
+}
+
 /** Options every step accepts. */
 export interface CommonStepOptions {
   timeout?: DurationInput;
@@ -67,7 +87,7 @@ export type StepInput =
   | { connect: null | (CommonStepOptions & { to?: string; expectPeer?: PeerCredExpect }) }
   | { bind: null | (CommonStepOptions & { path?: string }) }
   | { send: CommonStepOptions & OnConnection & PayloadInput & { to?: string } }
-  | { recv: null | (CommonStepOptions & OnConnection & Partial<PayloadInput> & { eof?: boolean; from?: string }) }
+  | { recv: null | (CommonStepOptions & OnConnection & Partial<PayloadInput> & RecvMatchInput & { eof?: boolean; from?: string }) }
   | { sendFds: CommonStepOptions & SendFdsInput }
   | { recvFds: CommonStepOptions & RecvFdsInput }
   | { shutdown: null | ShutdownHow | (CommonStepOptions & OnConnection & { how?: ShutdownHow }) }
@@ -205,6 +225,12 @@ export type Payload =
   | { kind: 'bytes'; base64: string; source: 'text' | 'hex' | 'base64' | 'file' }
   | { kind: 'sequence'; count: number; size: SizeRange };
 
+/** A `recv` check that is not an exact payload. */
+export type RecvMatcher = { kind: 'match'; regex: string } | { kind: 'contains'; text: string } | { kind: 'json'; value: unknown };
+
+/** Where a stream message ends: after a delimiter (kept in the message) or a length-prefixed body. */
+export type StreamFrame = { kind: 'until'; delimiter: string } | { kind: 'lengthPrefix'; prefix: LengthPrefix };
+
 interface StepBase {
   /** position of the step in the file, for failure messages */
   pos?: SourcePos;
@@ -233,7 +259,8 @@ export type Step =
   | (StepBase & { step: 'connect'; to?: string; expectPeer?: PeerCredExpectation })
   | (StepBase & { step: 'bind'; path?: string })
   | (StepBase & OnConnection & { step: 'send'; payload: Payload; to?: string })
-  | (StepBase & OnConnection & { step: 'recv'; payload?: Payload; eof?: boolean; from?: string })
+  | (StepBase &
+      OnConnection & { step: 'recv'; payload?: Payload; matcher?: RecvMatcher; frame?: StreamFrame; eof?: boolean; from?: string })
   | (StepBase & OnConnection & {
       step: 'sendFds';
       files: string[];
