@@ -116,3 +116,56 @@ describe('recv by shape and by frame', () => {
     expect(outcome.fails[0]).toMatchObject({ code: 'RECV_MISMATCH', expected: '"PONG\\n"', got: '"PONG!\\n"', message: expect.stringContaining('differ at byte 4') });
   });
 });
+
+describe('captures', () => {
+  const session = (server: StepSpec[], client: StepSpec[]) => {
+    let result: { server: PeerEvent[]; client: PeerEvent[]; serverOutcome: Awaited<ReturnType<PeerProcess['outcome']>>; clientOutcome: Awaited<ReturnType<PeerProcess['outcome']>> } | undefined;
+    return inWorld(async (world) => {
+      const [s, c] = world.startRelayed([
+        { id: 'server', steps: [{ step: 'listen', backlog: 8 }, { step: 'accept' }, ...server] },
+        { id: 'client', steps: [{ step: 'waitFor', peer: 'server', event: 'listen', count: 1 }, { step: 'connect' }, ...client] },
+      ]);
+      const serverOutcome = await s!.outcome();
+      const clientOutcome = await c!.outcome();
+      result = { server: s!.events, client: c!.events, serverOutcome, clientOutcome };
+    }).then(() => result!);
+  };
+  const use = (name: string, peer: string, step: number) => ({ name, peer, step, line: step + 3 });
+
+  it('a named group captured by the client is used by the client and, through the relayed event, by the server', async () => {
+    const r = await session(
+      [
+        { step: 'send', payload: text('SESSION 7f3a\n{"user":{"id":42}}\n') },
+        { step: 'recv', frame: until('\n'), payload: text('ACK ${capture.sid} ${capture.uid}\n'), uses: [use('sid', 'client', 2), use('uid', 'client', 3)] },
+      ],
+      [
+        recv({ frame: until('\n'), matcher: { kind: 'match', regex: '^SESSION (?<sid>\\w+)\\n$' } }),
+        { step: 'recv', frame: until('\n'), matcher: { kind: 'json', value: {} }, capture: { uid: '$.user.id' } },
+        { step: 'send', payload: text('ACK ${capture.sid} ${capture.uid}\n'), uses: [use('sid', 'client', 2), use('uid', 'client', 3)] },
+      ],
+    );
+    expect(r.serverOutcome).toEqual(SUCCEEDED);
+    expect(r.clientOutcome).toEqual(SUCCEEDED);
+    expect(r.client.filter((e) => e.ev === 'recv').map((e) => e.captures)).toEqual([{ sid: '7f3a' }, { uid: '42' }]);
+    expect(r.server.filter((e) => e.ev === 'recv').map((e) => e.data)).toEqual(['"ACK 7f3a 42\\n"']);
+  });
+
+  it('a capture that was never set fails naming the step that should have set it, on both peers', async () => {
+    const r = await session(
+      [
+        { step: 'send', payload: text('SESSION\n') },
+        { step: 'recv', frame: until('\n'), matcher: { kind: 'match', regex: '^ACK ${capture.sid}$' }, uses: [use('sid', 'client', 2)] },
+      ],
+      [
+        recv({ frame: until('\n'), matcher: { kind: 'match', regex: '^SESSION(?: (?<sid>\\w+))?\\n$' } }),
+        { step: 'send', payload: text('ACK ${capture.sid}\n'), uses: [use('sid', 'client', 2)] },
+      ],
+    );
+    expect(r.clientOutcome.fails).toEqual([
+      expect.objectContaining({ code: 'CAPTURE_UNSET', message: expect.stringContaining("${capture.sid} was never set: client's step 3 (recv, line 5) should have set it, but it ran but its match gave no value") }),
+    ]);
+    expect(r.serverOutcome.fails).toEqual([
+      expect.objectContaining({ code: 'CAPTURE_UNSET', message: "${capture.sid} was never set: client's step 3 (recv, line 5) should have set it, but client ended without setting it" }),
+    ]);
+  });
+});

@@ -59,6 +59,13 @@ describe('loader errors point at file:line:col', () => {
         { line: 8, col: 25, path: 'server.steps[3].recv.contains', message: 'a `recv` checks one thing; found `text` and `contains`' },
       ],
     ],
+    [
+      'unknown-capture.yaml',
+      [
+        { line: 7, col: 21, path: 'server.steps[3].send.text', message: '${capture.nmae}: no step captures `nmae`', hint: 'did you mean `name`?' },
+        { line: 8, col: 43, path: 'server.steps[4].recv.capture', message: '`capture` names values of a `json` recv by their JSON path' },
+      ],
+    ],
   ])('%s', async (name, expected) => {
     const problems = await problemsOf(name);
     expect(problems).toHaveLength(expected.length);

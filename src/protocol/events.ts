@@ -66,6 +66,7 @@ export const FAIL_CODES = [
   'TRUNCATION_MISMATCH',
   'TRAFFIC_ANOMALY', // loss, duplication, reordering or corruption in sequence traffic
   'FD_LEAK',
+  'CAPTURE_UNSET', // a step used ${capture.X} that the step declaring it never set
 ] as const;
 export type FailCode = (typeof FAIL_CODES)[number];
 

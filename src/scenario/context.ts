@@ -4,6 +4,7 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { PathSegment } from './errors';
 import { MAX_MESSAGE_SIZE } from './limits';
+import type { CaptureBook } from './captures';
 import type { PositionLookup } from './position-types';
 import type { ProblemList } from './problem-list';
 import type { SocketType, SourcePos } from './types';
@@ -21,6 +22,8 @@ export interface NormalizeContext {
   allowOutside?: boolean;
   /** the scenario's socket type, for options that mean something else per type (`recv.from`) */
   socketType?: SocketType;
+  /** captures declared and used so far, checked once every peer is normalized */
+  captures?: CaptureBook;
 }
 
 /** True when `target` is `dir` or inside it. */

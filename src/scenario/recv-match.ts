@@ -3,6 +3,7 @@
 // option the socket type cannot honour points at its line.
 import type { NormalizeContext } from './context';
 import type { PathSegment } from './errors';
+import { isJsonPath } from './captures';
 import { PAYLOAD_KEYS } from './payload';
 import { listNames } from './suggest';
 import type { LengthPrefix, RecvMatcher, StreamFrame } from './types';
@@ -12,6 +13,7 @@ export const MATCHER_KEYS = ['match', 'contains', 'json'] as const;
 export interface RecvShape {
   matcher?: RecvMatcher;
   frame?: StreamFrame;
+  capture?: Record<string, string>;
 }
 
 /** The matcher and frame in `o` (schema-valid already); undefined when a problem was reported. */
@@ -41,6 +43,23 @@ export function recvShapeOf(ctx: NormalizeContext, at: readonly PathSegment[], o
     shape.matcher = { kind: 'contains', text: o.contains };
   } else if (o.json !== undefined) {
     shape.matcher = { kind: 'json', value: o.json };
+  }
+  if (o.capture !== undefined) {
+    const capture = o.capture as Record<string, string>;
+    if (shape.matcher?.kind !== 'json') {
+      ctx.problems.add([...at, 'capture'], '`capture` names values of a `json` recv by their JSON path', {
+        target: 'key',
+        hint: shape.matcher?.kind === 'match' ? 'a `match` captures with named groups: `(?<id>\\d+)`' : 'add `json: {}` (any JSON), or remove `capture`',
+      });
+      return undefined;
+    }
+    for (const [name, path] of Object.entries(capture)) {
+      if (!isJsonPath(path)) {
+        ctx.problems.add([...at, 'capture', name], `\`${path}\` is not a JSON path this format reads`, { hint: 'write `$.key`, `$.list[0]`, `$["odd key"]`, or `$` for the whole value' });
+        return undefined;
+      }
+    }
+    shape.capture = capture;
   }
   const framing = (['until', 'lengthPrefix'] as const).filter((key) => o[key] !== undefined);
   if (framing.length === 0) return shape;

@@ -124,16 +124,22 @@ const stepOptions: Record<string, JsonSchema> = {
           type: 'string',
           minLength: 1,
           description: 'Stream: read up to and including this delimiter, e.g. `"\\r\\n"`; what follows it stays queued for the next `recv` on the connection.',
-      },
-      lengthPrefix: {
-        type: 'string',
-        enum: ['u8', 'u16be', 'u16le', 'u32be', 'u32le'],
-        description: 'Stream: read an unsigned length prefix of this width and byte order, then that many bytes (the message is the bytes after the prefix).',
-      },
-      eof: flag('Expect end of stream (the other end closed or shut down writing).'),
-      from: text(
-        'Who must have sent it: a peer id (datagram: any path that peer bound; stream or seqpacket server: the connection of that peer), or, for datagrams, a socket path relative to the run directory or `@name`.',
-      ),
+        },
+        capture: {
+          type: 'object',
+          description: 'With `json`: names for values at JSON paths, e.g. `{ id: $.items[0].id }`; later steps of any peer use them as `${capture.id}`.',
+          propertyNames: { pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$' },
+          additionalProperties: { type: 'string', description: 'A JSON path: `$.key`, `$.list[0]`, `$["odd key"]`, `$`.' },
+        },
+        lengthPrefix: {
+          type: 'string',
+          enum: ['u8', 'u16be', 'u16le', 'u32be', 'u32le'],
+          description: 'Stream: read an unsigned length prefix of this width and byte order, then that many bytes (the message is the bytes after the prefix).',
+        },
+        eof: flag('Expect end of stream (the other end closed or shut down writing).'),
+        from: text(
+          'Who must have sent it: a peer id (datagram: any path that peer bound; stream or seqpacket server: the connection of that peer), or, for datagrams, a socket path relative to the run directory or `@name`.',
+        ),
       },
     ),
     dependencies: { pattern: ['count'], size: ['count'] },

@@ -59,6 +59,8 @@ export interface RecvMatchInput {
   until?: string;
   /** stream: read a length prefix, then that many bytes */
   lengthPrefix?: LengthPrefix;
+  /** with `json`: names for values at JSON paths (`{ id: $.items[0].id }`), used as `${capture.id}` */
+  capture?: Record<string, string>;
 }
 
 /** Options every step accepts. */
@@ -231,6 +233,15 @@ export type RecvMatcher = { kind: 'match'; regex: string } | { kind: 'contains';
 /** Where a stream message ends: after a delimiter (kept in the message) or a length-prefixed body. */
 export type StreamFrame = { kind: 'until'; delimiter: string } | { kind: 'lengthPrefix'; prefix: LengthPrefix };
 
+/** A `${capture.NAME}` a step uses, and the step that sets it (for "never set" errors). */
+export interface CaptureUse {
+  name: string;
+  /** the peer id that declares it (`client` also for a `clients:` group) */
+  peer: string;
+  step: number;
+  line?: number;
+}
+
 interface StepBase {
   /** position of the step in the file, for failure messages */
   pos?: SourcePos;
@@ -258,9 +269,19 @@ export type Step =
   | (StepBase & { step: 'accept'; expectPeer?: PeerCredExpectation; as?: string })
   | (StepBase & { step: 'connect'; to?: string; expectPeer?: PeerCredExpectation })
   | (StepBase & { step: 'bind'; path?: string })
-  | (StepBase & OnConnection & { step: 'send'; payload: Payload; to?: string })
+  | (StepBase & OnConnection & { step: 'send'; payload: Payload; to?: string; uses?: CaptureUse[] })
   | (StepBase &
-      OnConnection & { step: 'recv'; payload?: Payload; matcher?: RecvMatcher; frame?: StreamFrame; eof?: boolean; from?: string })
+      OnConnection & {
+        step: 'recv';
+        payload?: Payload;
+        matcher?: RecvMatcher;
+        frame?: StreamFrame;
+        /** with a `json` matcher: capture name → JSON path */
+        capture?: Record<string, string>;
+        eof?: boolean;
+        from?: string;
+        uses?: CaptureUse[];
+      })
   | (StepBase & OnConnection & {
       step: 'sendFds';
       files: string[];

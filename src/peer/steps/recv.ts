@@ -13,6 +13,8 @@ import type { StepDetails, StepImpl, StepOf } from './types';
 import { readExactly, readSome, readUntil, type ReadResult } from '../read-ahead';
 import type { LengthPrefix, RecvMatcher, StreamFrame } from '../../scenario/types';
 import { checkMatcher } from './recv-match';
+import { capturedValues, escapeRegExp, resolveCaptures, substituteCaptures } from '../captures';
+import { withCaptures } from './payload-captures';
 
 const ANY_MESSAGE_MAX = 65536;
 
@@ -37,9 +39,10 @@ export const recv: StepImpl<'recv'> = {
       return { messages: summary.received, bytes: summary.bytes, ...(fanIn.length > 0 ? { connections: fanIn.length } : {}) };
     }
     let details: StepDetails = {};
-    const expected = payload ? Buffer.from(payload.base64, 'base64') : undefined;
+    const values = await resolveCaptures(step.uses, step.index, peer, progress);
+    const expected = payload ? await withCaptures(payload, step.uses, step.index, peer, progress) : undefined;
     if (expected !== undefined || step.matcher !== undefined) {
-      const check: Check = { expected, matcher: step.matcher };
+      const check: Check = { expected, matcher: matcherWith(step.matcher, values), capture: step.capture };
       if (peer.launch.socket.type !== 'stream') details = await receiveMessage(sock, check, step, peer, progress);
       else if (step.frame !== undefined) details = await receiveFramed(sock, step.frame, check, peer, progress);
       else if (step.matcher === undefined) details = await receiveExactly(sock, expected!, peer, progress);
@@ -50,6 +53,8 @@ export const recv: StepImpl<'recv'> = {
       details = await receiveAny(sock, step, peer, progress);
     }
     if (step.eof) details = { ...details, eof: await receiveEof(sock, peer, progress) };
+    const captured = details.captures as Record<string, string> | undefined;
+    for (const [name, value] of Object.entries(captured ?? {})) peer.captures.set(name, value);
     return details;
   },
 };
@@ -92,11 +97,24 @@ async function receiveExactly(sock: UnixSocket, expected: Buffer, peer: PeerRunt
 interface Check {
   expected?: Buffer | undefined;
   matcher?: RecvMatcher | undefined;
+  /** with a `json` matcher: capture name → JSON path */
+  capture?: Record<string, string> | undefined;
 }
 
-function judge(check: Check, got: Buffer, peer: PeerRuntime): void {
+/** Throws when `got` fails the check; else the step details, with what it captured. */
+function judge(check: Check, got: Buffer, peer: PeerRuntime): StepDetails {
   if (check.expected !== undefined && !got.equals(check.expected)) throw mismatch(check.expected, got, peer);
   if (check.matcher !== undefined) checkMatcher(check.matcher, got, peer.remoteName());
+  const captures = capturedValues(check.matcher, check.capture, got);
+  return { bytes: got.length, data: describeBytes(got), ...(Object.keys(captures).length > 0 ? { captures } : {}) };
+}
+
+/** The matcher with `${capture.X}` filled in: quoted in a regular expression, as is in `contains`. */
+function matcherWith(matcher: RecvMatcher | undefined, values: ReadonlyMap<string, string>): RecvMatcher | undefined {
+  if (matcher === undefined || values.size === 0) return matcher;
+  if (matcher.kind === 'match') return { kind: 'match', regex: substituteCaptures(matcher.regex, values, escapeRegExp) };
+  if (matcher.kind === 'contains') return { kind: 'contains', text: substituteCaptures(matcher.text, values) };
+  return matcher;
 }
 
 function expectedText(check: Check): string {
@@ -151,8 +169,7 @@ async function receiveFramed(sock: UnixSocket, frame: StreamFrame, check: Check,
       );
     }
   }
-  judge(check, r.bytes, peer);
-  return { bytes: r.bytes.length, data: describeBytes(r.bytes) };
+  return judge(check, r.bytes, peer);
 }
 
 const PREFIX_WIDTH: Record<LengthPrefix, number> = { u8: 1, u16be: 2, u16le: 2, u32be: 4, u32le: 4 };
@@ -179,8 +196,7 @@ async function receiveOneRead(sock: UnixSocket, check: Check, peer: PeerRuntime,
   progress.waitingFor(() => `data from ${peer.remoteName()} (${expectedText(check)})`);
   const data = await readSome(sock);
   if (data === null) throw new StepFailure('RECV_MISMATCH', `recv expected ${expectedText(check)} but ${peer.remoteName()} ended the stream`, expectedText(check), 'end-of-file');
-  judge(check, data, peer);
-  return { bytes: data.length, data: describeBytes(data) };
+  return judge(check, data, peer);
 }
 
 async function receiveMessage(sock: UnixSocket, check: Check, step: StepOf<'recv'>, peer: PeerRuntime, progress: StepProgress): Promise<StepDetails> {
@@ -197,8 +213,7 @@ async function receiveMessage(sock: UnixSocket, check: Check, step: StepOf<'recv
       ? mismatch(expected, r.data, peer, true)
       : new StepFailure('RECV_MISMATCH', `recv from ${peer.remoteName()} got a message longer than ${r.data.length} bytes`, expectedText(check), `${describeBytes(r.data)}, truncated`);
   }
-  judge(check, r.data, peer);
-  return { bytes: r.data.length, from: showAddress(from), fromPeer: peer.peerAt(from), data: describeBytes(r.data) };
+  return { ...judge(check, r.data, peer), from: showAddress(from), fromPeer: peer.peerAt(from) };
 }
 
 async function receiveAny(sock: UnixSocket, step: StepOf<'recv'>, peer: PeerRuntime, progress: StepProgress): Promise<StepDetails> {
