@@ -12,6 +12,13 @@ export function readAhead(sock: UnixSocket): Buffer {
   return queued.get(sock) ?? Buffer.alloc(0);
 }
 
+/** Takes every queued byte (the connection is closing). */
+export function takeReadAhead(sock: UnixSocket): Buffer {
+  const ahead = readAhead(sock);
+  queued.delete(sock);
+  return ahead;
+}
+
 /** Give bytes back: they come first at the next read of `sock`. */
 export function unread(sock: UnixSocket, bytes: Buffer): void {
   const rest = Buffer.concat([bytes, readAhead(sock)]);

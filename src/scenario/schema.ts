@@ -346,6 +346,7 @@ export const scenarioJsonSchema: JsonSchema = {
       boundaries: { type: 'string', enum: ['preserved'], description: 'Message boundaries must be preserved.' },
       leftoverSockets: ref('policy', 'What a socket file left behind does (default `fail`).'),
       fdLeaks: ref('policy', 'What a leaked descriptor does (default `fail`).'),
+      unreadData: ref('policy', 'What bytes a scripted peer never read before closing a stream or seqpacket connection do (default `fail`).'),
       within: ref('duration', 'Latency bound for generated traffic.'),
     }),
   },

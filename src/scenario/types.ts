@@ -194,6 +194,8 @@ export interface ExpectInput {
   boundaries?: 'preserved';
   leftoverSockets?: LeftoverPolicy;
   fdLeaks?: LeftoverPolicy;
+  /** a scripted peer closing a stream or seqpacket connection with bytes it never read */
+  unreadData?: LeftoverPolicy;
   within?: DurationInput;
 }
 
@@ -362,6 +364,7 @@ export interface Expectations {
   boundaries?: 'preserved';
   leftoverSockets: LeftoverPolicy;
   fdLeaks: LeftoverPolicy;
+  unreadData: LeftoverPolicy;
   withinMs?: number;
 }
 
