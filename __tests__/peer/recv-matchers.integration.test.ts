@@ -65,11 +65,11 @@ describe('recv by shape and by frame', () => {
     expect((await exchange('{"a":{"b":1,"c":2}}', [recv({ matcher: { kind: 'json', value: { a: { b: 1 } } } })], 'dgram')).outcome).toEqual(SUCCEEDED);
   });
 
-  it('fails `match` showing the regex and the escaped text', async () => {
-    const { outcome } = await exchange('ERR 7\r\n', [recv({ frame: until('\r\n'), matcher: { kind: 'match', regex: '^OK \\d+' } })]);
+  it('fails `match` showing the regex and the text, both escaped (a CRLF in the regex too)', async () => {
+    const { outcome } = await exchange('ERR 7\r\n', [recv({ frame: until('\r\n'), matcher: { kind: 'match', regex: '^OK \\d+\r\n' } })]);
     expect(outcome.code).toBe(1);
     expect(outcome.fails).toEqual([
-      expect.objectContaining({ code: 'RECV_MISMATCH', expected: '/^OK \\d+/', got: '"ERR 7\\r\\n"', message: expect.stringContaining('does not match /^OK \\d+/') }),
+      expect.objectContaining({ code: 'RECV_MISMATCH', expected: '/^OK \\d+\\r\\n/', got: '"ERR 7\\r\\n"', message: expect.stringContaining('does not match /^OK \\d+\\r\\n/; got "ERR 7\\r\\n"') }),
     ]);
   });
 

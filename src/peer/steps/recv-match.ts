@@ -10,7 +10,7 @@ export function checkMatcher(matcher: RecvMatcher, got: Buffer, sender: string):
   switch (matcher.kind) {
     case 'match': {
       if (new RegExp(matcher.regex).test(text)) return;
-      const shown = `/${matcher.regex}/`;
+      const shown = showRegex(matcher.regex);
       throw new StepFailure('RECV_MISMATCH', `recv from ${sender} got text that does not match ${shown}; got ${describeBytes(got)}`, shown, describeBytes(got));
     }
     case 'contains': {
@@ -40,6 +40,15 @@ export function checkMatcher(matcher: RecvMatcher, got: Buffer, sender: string):
       );
     }
   }
+}
+
+/** A regular expression as `/source/`, with control characters (a CRLF from YAML) escaped. */
+export function showRegex(source: string): string {
+  const escaped = source.replace(/[\u0000-\u001f\u007f]/g, (c) => {
+    const named: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t' };
+    return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+  return `/${escaped}/`;
 }
 
 /** Where a missing substring went wrong: the longest start of it that is there, and at which byte. */

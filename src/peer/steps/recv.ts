@@ -12,7 +12,7 @@ import { receiveSocket } from './destination';
 import type { StepDetails, StepImpl, StepOf } from './types';
 import { readExactly, readSome, readUntil, type ReadResult } from '../read-ahead';
 import type { LengthPrefix, RecvMatcher, StreamFrame } from '../../scenario/types';
-import { checkMatcher } from './recv-match';
+import { checkMatcher, showRegex } from './recv-match';
 import { capturedValues, escapeRegExp, resolveCaptures, substituteCaptures } from '../captures';
 import { withCaptures } from './payload-captures';
 
@@ -121,7 +121,7 @@ function expectedText(check: Check): string {
   if (check.expected !== undefined) return describeBytes(check.expected);
   const m = check.matcher;
   if (m === undefined) return 'a message';
-  return m.kind === 'match' ? `/${m.regex}/` : m.kind === 'contains' ? `containing ${JSON.stringify(m.text)}` : JSON.stringify(m.value);
+  return m.kind === 'match' ? showRegex(m.regex) : m.kind === 'contains' ? `containing ${JSON.stringify(m.text)}` : JSON.stringify(m.value);
 }
 
 // `until` / `lengthPrefix`: the message ends where the frame says; bytes after it stay queued for
