@@ -117,6 +117,24 @@ describe('recv by shape and by frame', () => {
   });
 });
 
+describe('recv into a short buffer (maxBytes, truncated)', () => {
+  it('passes a datagram cut to 4 bytes when truncation is expected, comparing what fit', async () => {
+    const { outcome, recvs } = await exchange('abcdefgh', [{ step: 'recv', maxBytes: 4, truncated: true, payload: text('abcd') }], 'dgram');
+    expect(outcome).toEqual(SUCCEEDED);
+    expect(recvs[0]).toMatchObject({ bytes: 4, data: '"abcd"' });
+  });
+
+  it('fails with TRUNCATION_MISMATCH when the message fit, or was cut when it must not be', async () => {
+    const fit = await exchange('abcdefgh', [{ step: 'recv', maxBytes: 16, truncated: true }], 'dgram');
+    expect(fit.outcome.fails[0]).toMatchObject({
+      code: 'TRUNCATION_MISMATCH',
+      message: 'recv expected a message longer than its 16-byte buffer (MSG_TRUNC), but it fit: 8 bytes, "abcdefgh"',
+    });
+    const cut = await exchange('abcdefgh', [{ step: 'recv', maxBytes: 2, truncated: false }], 'dgram');
+    expect(cut.outcome.fails[0]).toMatchObject({ code: 'TRUNCATION_MISMATCH', expected: 'not truncated', got: 'truncated' });
+  });
+});
+
 describe('captures', () => {
   const session = (server: StepSpec[], client: StepSpec[]) => {
     let result: { server: PeerEvent[]; client: PeerEvent[]; serverOutcome: Awaited<ReturnType<PeerProcess['outcome']>>; clientOutcome: Awaited<ReturnType<PeerProcess['outcome']>> } | undefined;

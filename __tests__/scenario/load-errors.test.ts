@@ -66,6 +66,13 @@ describe('loader errors point at file:line:col', () => {
         { line: 8, col: 43, path: 'server.steps[4].recv.capture', message: '`capture` names values of a `json` recv by their JSON path' },
       ],
     ],
+    [
+      'bad-recv-buffer.yaml',
+      [
+        { line: 7, col: 28, path: 'server.steps[2].recv.truncated', message: 'a stream has no message to cut: `truncated` applies to datagram and seqpacket sockets', hint: 'remove `truncated`' },
+        { line: 8, col: 28, path: 'server.steps[3].recv.maxBytes', message: expect.stringContaining('`maxBytes` bounds one plain read') as unknown as string },
+      ],
+    ],
   ])('%s', async (name, expected) => {
     const problems = await problemsOf(name);
     expect(problems).toHaveLength(expected.length);

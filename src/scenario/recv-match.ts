@@ -61,6 +61,18 @@ export function recvShapeOf(ctx: NormalizeContext, at: readonly PathSegment[], o
     }
     shape.capture = capture;
   }
+  if (o.truncated !== undefined && (o.maxBytes === undefined || ctx.socketType === 'stream')) {
+    ctx.problems.add(
+      [...at, 'truncated'],
+      ctx.socketType === 'stream' ? 'a stream has no message to cut: `truncated` applies to datagram and seqpacket sockets' : '`truncated` checks a message cut to the receive buffer; give the buffer: `maxBytes`',
+      { target: 'key', hint: ctx.socketType === 'stream' ? 'remove `truncated`' : 'e.g. `recv: { maxBytes: 4, truncated: true }`' },
+    );
+    return undefined;
+  }
+  if (o.maxBytes !== undefined && (payloads.includes('count') || o.until !== undefined || o.lengthPrefix !== undefined || (ctx.socketType === 'stream' && payloads.length > 0))) {
+    ctx.problems.add([...at, 'maxBytes'], '`maxBytes` bounds one plain read; generated traffic, `until`, `lengthPrefix` and an exact payload on a stream size their own reads', { target: 'key', hint: 'remove `maxBytes`' });
+    return undefined;
+  }
   const framing = (['until', 'lengthPrefix'] as const).filter((key) => o[key] !== undefined);
   if (framing.length === 0) return shape;
   if (framing.length > 1) {

@@ -131,6 +131,13 @@ const stepOptions: Record<string, JsonSchema> = {
           propertyNames: { pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$' },
           additionalProperties: { type: 'string', description: 'A JSON path: `$.key`, `$.list[0]`, `$["odd key"]`, `$`.' },
         },
+        maxBytes: {
+          type: 'integer',
+          minimum: 1,
+          maximum: MAX_MESSAGE_SIZE,
+          description: 'The receive buffer in bytes: a longer datagram or seqpacket message is cut (MSG_TRUNC); on a stream, one read takes at most this many.',
+        },
+        truncated: flag('Datagram or seqpacket, with `maxBytes`: the message must (`true`) or must not (`false`) have been longer than the buffer (MSG_TRUNC).'),
         lengthPrefix: {
           type: 'string',
           enum: ['u8', 'u16be', 'u16le', 'u32be', 'u32le'],

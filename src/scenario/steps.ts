@@ -165,7 +165,10 @@ function stepBody(ctx: NormalizeContext, at: readonly PathSegment[], name: StepN
       const shape = recvShapeOf(ctx, at, o);
       if (shape === undefined) return undefined;
       if (typeof o.from === 'string') checkFrom(ctx, [...at, 'from'], o.from);
-      return withOptional({ step: 'recv' as const }, { payload, matcher: shape.matcher, frame: shape.frame, capture: shape.capture, eof: o.eof, from: o.from });
+      return withOptional(
+        { step: 'recv' as const },
+        { payload, matcher: shape.matcher, frame: shape.frame, capture: shape.capture, maxBytes: o.maxBytes, truncated: o.truncated, eof: o.eof, from: o.from },
+      );
     }
     case 'sendFds':
       return sendFds(ctx, at, o);

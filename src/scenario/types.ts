@@ -61,6 +61,10 @@ export interface RecvMatchInput {
   lengthPrefix?: LengthPrefix;
   /** with `json`: names for values at JSON paths (`{ id: $.items[0].id }`), used as `${capture.id}` */
   capture?: Record<string, string>;
+  /** the receive buffer: a longer datagram or seqpacket message is cut (MSG_TRUNC); a stream read takes at most this */
+  maxBytes?: number;
+  /** datagram / seqpacket with `maxBytes`: whether the message must have been cut (MSG_TRUNC) */
+  truncated?: boolean;
 }
 
 /** Options every step accepts. */
@@ -280,6 +284,8 @@ export type Step =
         frame?: StreamFrame;
         /** with a `json` matcher: capture name → JSON path */
         capture?: Record<string, string>;
+        maxBytes?: number;
+        truncated?: boolean;
         eof?: boolean;
         from?: string;
         uses?: CaptureUse[];

@@ -46,7 +46,7 @@ export const recv: StepImpl<'recv'> = {
       if (peer.launch.socket.type !== 'stream') details = await receiveMessage(sock, check, step, peer, progress);
       else if (step.frame !== undefined) details = await receiveFramed(sock, step.frame, check, peer, progress);
       else if (step.matcher === undefined) details = await receiveExactly(sock, expected!, peer, progress);
-      else details = await receiveOneRead(sock, check, peer, progress);
+      else details = await receiveOneRead(sock, check, step.maxBytes, peer, progress);
     } else if (step.frame !== undefined) {
       details = await receiveFramed(sock, step.frame, {}, peer, progress);
     } else if (!step.eof) {
@@ -192,9 +192,9 @@ function readPrefix(head: Buffer, prefix: LengthPrefix): number {
 
 // A matcher on a stream without `until` or `lengthPrefix` judges one read: what is queued, else
 // whatever one recv(2) returns. A peer that writes a message in pieces needs `until`.
-async function receiveOneRead(sock: UnixSocket, check: Check, peer: PeerRuntime, progress: StepProgress): Promise<StepDetails> {
+async function receiveOneRead(sock: UnixSocket, check: Check, maxBytes: number | undefined, peer: PeerRuntime, progress: StepProgress): Promise<StepDetails> {
   progress.waitingFor(() => `data from ${peer.remoteName()} (${expectedText(check)})`);
-  const data = await readSome(sock);
+  const data = await readSome(sock, maxBytes);
   if (data === null) throw new StepFailure('RECV_MISMATCH', `recv expected ${expectedText(check)} but ${peer.remoteName()} ended the stream`, expectedText(check), 'end-of-file');
   return judge(check, data, peer);
 }
@@ -202,13 +202,14 @@ async function receiveOneRead(sock: UnixSocket, check: Check, peer: PeerRuntime,
 async function receiveMessage(sock: UnixSocket, check: Check, step: StepOf<'recv'>, peer: PeerRuntime, progress: StepProgress): Promise<StepDetails> {
   const expected = check.expected;
   progress.waitingFor(() => `${expected !== undefined ? `a ${expected.length}-byte message` : `a message (${expectedText(check)})`} from ${step.from ?? peer.remoteName()}`);
-  const r = await sock.recv({ maxBytes: Math.max(ANY_MESSAGE_MAX, (expected?.length ?? 0) + 1) });
+  const r = await sock.recv({ maxBytes: step.maxBytes ?? Math.max(ANY_MESSAGE_MAX, (expected?.length ?? 0) + 1) });
   closeUnaskedFds(r);
   if (r.eof) {
     throw new StepFailure('RECV_MISMATCH', `recv expected a message but ${peer.remoteName()} closed the connection`, expectedText(check), 'end-of-file');
   }
   const from = await checkSender(r, step, peer, progress);
-  if (r.truncated) {
+  checkTruncation(step, r);
+  if (r.truncated && step.truncated !== true) {
     throw expected !== undefined
       ? mismatch(expected, r.data, peer, true)
       : new StepFailure('RECV_MISMATCH', `recv from ${peer.remoteName()} got a message longer than ${r.data.length} bytes`, expectedText(check), `${describeBytes(r.data)}, truncated`);
@@ -216,17 +217,31 @@ async function receiveMessage(sock: UnixSocket, check: Check, step: StepOf<'recv
   return { ...judge(check, r.data, peer), from: showAddress(from), fromPeer: peer.peerAt(from) };
 }
 
+/** `truncated:` against what MSG_TRUNC said, for a datagram or seqpacket read into `maxBytes`. */
+function checkTruncation(step: StepOf<'recv'>, r: Received): void {
+  if (step.truncated === undefined || step.truncated === r.truncated) return;
+  throw new StepFailure(
+    'TRUNCATION_MISMATCH',
+    step.truncated
+      ? `recv expected a message longer than its ${step.maxBytes ?? 0}-byte buffer (MSG_TRUNC), but it fit: ${plural(r.data.length, 'byte')}, ${describeBytes(r.data)}`
+      : `recv expected a message that fits its ${step.maxBytes ?? 0}-byte buffer, but it was longer and was cut (MSG_TRUNC) to ${describeBytes(r.data)}`,
+    step.truncated ? 'truncated' : 'not truncated',
+    r.truncated ? 'truncated' : 'not truncated',
+  );
+}
+
 async function receiveAny(sock: UnixSocket, step: StepOf<'recv'>, peer: PeerRuntime, progress: StepProgress): Promise<StepDetails> {
   progress.waitingFor(() => `a message from ${step.from ?? peer.remoteName()}`);
   if (peer.launch.socket.type === 'stream') {
-    const data = await readSome(sock);
+    const data = await readSome(sock, step.maxBytes);
     if (data === null) throw new StepFailure('RECV_MISMATCH', `recv expected data but ${peer.remoteName()} closed the connection`, 'data', 'end-of-file');
     return { bytes: data.length, data: describeBytes(data) };
   }
-  const r = await sock.recv({ maxBytes: ANY_MESSAGE_MAX });
+  const r = await sock.recv({ maxBytes: step.maxBytes ?? ANY_MESSAGE_MAX });
   closeUnaskedFds(r);
   if (r.eof) throw new StepFailure('RECV_MISMATCH', `recv expected data but ${peer.remoteName()} closed the connection`, 'data', 'end-of-file');
   const from = await checkSender(r, step, peer, progress);
+  checkTruncation(step, r);
   return { bytes: r.data.length, from: showAddress(from), fromPeer: peer.peerAt(from), data: describeBytes(r.data), truncated: r.truncated || undefined };
 }
 
