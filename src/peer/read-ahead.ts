@@ -47,6 +47,8 @@ export interface ReadResult {
   bytes: Buffer;
   /** the stream ended before the read was complete */
   eof: boolean;
+  /** `readUntil` read `limit` bytes without finding the delimiter */
+  overLimit?: boolean;
 }
 
 /** Exactly `n` bytes, never reading past them (or fewer, with `eof`, when the stream ends). */
@@ -63,8 +65,8 @@ export async function readExactly(sock: UnixSocket, n: number, onChunk?: (sofar:
   return { bytes: Buffer.concat(chunks), eof: false };
 }
 
-/** Up to and including `delimiter`; what came after it stays queued. */
-export async function readUntil(sock: UnixSocket, delimiter: Buffer, progress?: (got: number) => void): Promise<ReadResult> {
+/** Up to and including `delimiter`; what came after it stays queued. Gives up after `limit` bytes. */
+export async function readUntil(sock: UnixSocket, delimiter: Buffer, limit: number, progress?: (got: number) => void): Promise<ReadResult> {
   let sofar = Buffer.alloc(0);
   for (;;) {
     // Search from where a delimiter split across two reads could start.
@@ -79,5 +81,6 @@ export async function readUntil(sock: UnixSocket, delimiter: Buffer, progress?: 
       unread(sock, sofar.subarray(end));
       return { bytes: sofar.subarray(0, end), eof: false };
     }
+    if (sofar.length >= limit) return { bytes: sofar, eof: false, overLimit: true };
   }
 }

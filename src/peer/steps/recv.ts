@@ -132,7 +132,15 @@ async function receiveFramed(sock: UnixSocket, frame: StreamFrame, check: Check,
     const delimiter = Buffer.from(frame.delimiter, 'utf8');
     let got = 0;
     progress.waitingFor(() => `bytes up to ${describeBytes(delimiter)} from ${peer.remoteName()}; got ${got}`);
-    r = await readUntil(sock, delimiter, (n) => (got = n));
+    r = await readUntil(sock, delimiter, MAX_FRAME, (n) => (got = n));
+    if (r.overLimit) {
+      throw new StepFailure(
+        'RECV_MISMATCH',
+        `recv read ${plural(r.bytes.length, 'byte')} from ${peer.remoteName()} without the delimiter ${describeBytes(delimiter)}; at most ${MAX_FRAME} (16 MiB) is taken as a message`,
+        expectedText(check),
+        describeBytes(r.bytes),
+      );
+    }
     if (r.eof) {
       throw new StepFailure(
         'RECV_MISMATCH',
