@@ -52,7 +52,7 @@ export interface PeerEvent {
  * - `fds`    {before, after, leaked: number[]}  descriptor accounting at the end of the peer
  * - `done`   all steps completed
  */
-export type ScriptedEventName = 'start' | 'ready' | 'fail' | 'error' | 'traffic' | 'message' | 'stopped' | 'fds' | 'done';
+export type ScriptedEventName = 'start' | 'ready' | 'fail' | 'error' | 'traffic' | 'message' | 'stopped' | 'fds' | 'unread' | 'done';
 
 /** Stable codes a scripted peer puts in `fail` events; the judge turns them into failures. */
 export const FAIL_CODES = [
