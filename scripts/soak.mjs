@@ -17,10 +17,13 @@
 //   6. EARLY_STOPS runs aborted at the very moment a peer is spawned: the stop signal meets the
 //      supervisor before (or while) it starts the program, and must still reach the program once,
 //      so every run's program ends by SIGTERM, none by the SIGKILL after the grace.
+//   7. PROTOCOLS runs of each fixtures/protocols scenario (Python servers, reads split by `until`
+//      and `lengthPrefix`, captures across peers, unread-data checks at close) in a row: a read
+//      split across several recv(2) calls or a close racing the last bytes must never fail one.
 // Usage: node scripts/soak.mjs [--scenarios 200] [--jobs 8] [--rounds 3] [--runs 1000] [--heavy 50]
-//                              [--escapes 40] [--lifecycle 50] [--early-stops 100]
-//                              [--only load|memory|heavy|escapes|lifecycle|early-stops|fuzz]
-//   7. The loader fuzz test with 10 000 mutated scenario files (the suite runs 2 000).
+//                              [--escapes 40] [--lifecycle 50] [--early-stops 100] [--protocols 25]
+//                              [--only load|memory|heavy|escapes|lifecycle|early-stops|protocols|fuzz]
+//   8. The loader fuzz test with 10 000 mutated scenario files (the suite runs 2 000).
 // Exit status 0 when every check held, 1 otherwise. Needs a built dist/ (node scripts/build.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,6 +49,7 @@ const HEAVY = option('heavy', 50);
 const ESCAPES = option('escapes', 40);
 const LIFECYCLE = option('lifecycle', 50);
 const EARLY_STOPS = option('early-stops', 100);
+const PROTOCOLS = option('protocols', 25);
 const onlyAt = process.argv.indexOf('--only');
 const ONLY = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
 const wanted = (name) => ONLY === undefined || ONLY === name;
@@ -260,6 +264,25 @@ try {
     const { runScenario, loadScenario } = require(path.join(root, 'dist', 'index.cjs'));
     await lifecycleSoak(runScenario, loadScenario);
     check(readdirSync(base).length === 0, 'temp base empty after the lifecycle runs');
+  }
+
+  if (wanted('protocols') && PROTOCOLS > 0) {
+    const { runScenario } = require(path.join(root, 'dist', 'index.cjs'));
+    const dir = path.join(root, 'fixtures', 'protocols');
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.scenario.yaml'))) {
+      let failed = 0;
+      const durations = [];
+      for (let i = 1; i <= PROTOCOLS; i++) {
+        const result = await runScenario(path.join(dir, file), { tmpBase: base });
+        durations.push(result.durationMs);
+        if (!result.passed) {
+          failed++;
+          console.log(`     ${file} run ${i}: ${JSON.stringify(result.failures)}`);
+        }
+      }
+      check(failed === 0, `${file}: ${PROTOCOLS} runs in a row, ${failed} failed; wall time min / median / max ${spread(durations)} ms`);
+    }
+    check(readdirSync(base).length === 0, 'temp base empty after the protocol runs');
   }
 
   if (wanted('early-stops') && EARLY_STOPS > 0) {

@@ -23,7 +23,7 @@ export function makeScenario(overrides: Partial<Scenario> = {}): Scenario {
     timeoutMs: 10_000,
     socket: { type: 'stream', address: 'path' },
     files: {},
-    expect: { exit: {}, stdout: {}, stderr: {}, leftoverSockets: 'fail', fdLeaks: 'fail' },
+    expect: { exit: {}, stdout: {}, stderr: {}, leftoverSockets: 'fail', fdLeaks: 'fail', unreadData: 'fail' },
     baseDir: process.cwd(),
     ...overrides,
   };

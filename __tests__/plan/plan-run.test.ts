@@ -121,7 +121,7 @@ describe('planRun', () => {
       socket: { type: 'dgram', address: 'path' },
       server: stepsPeer([{ step: 'bind' }, { step: 'recv' }, { step: 'close', unlink: true }] as never),
       clients: clientGroup(stepsPeer([{ step: 'bind', path: 'mine.sock' }, { step: 'send', to: 'server' }] as never)),
-      expect: { exit: {}, stdout: {}, stderr: {}, leftoverSockets: 'fail', fdLeaks: 'ignore' },
+      expect: { exit: {}, stdout: {}, stderr: {}, leftoverSockets: 'fail', fdLeaks: 'ignore', unreadData: 'fail' },
     });
     const p = await plan(scenario, { tmpBase: base, peerProgram: __filename });
     const [server, client] = p.peers;

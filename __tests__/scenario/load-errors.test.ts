@@ -46,6 +46,33 @@ describe('loader errors point at file:line:col', () => {
         { line: 4, col: 30, path: 'client.stop.signal', message: `\`SIGTREM\` is not a signal on ${process.platform}`, hint: 'did you mean `SIGTERM`?' },
       ],
     ],
+    [
+      'bad-recv-match.yaml',
+      [
+        {
+          line: 6,
+          col: 22,
+          path: 'server.steps[1].recv.match',
+          message: '`match` is not a valid regular expression: Invalid regular expression: /^OK (\\d+/: Unterminated group',
+        },
+        { line: 7, col: 15, path: 'server.steps[2].recv.until', message: expect.stringContaining('`until` splits a byte stream; a dgram socket keeps message boundaries') as unknown as string, hint: 'remove `until`' },
+        { line: 8, col: 25, path: 'server.steps[3].recv.contains', message: 'a `recv` checks one thing; found `text` and `contains`' },
+      ],
+    ],
+    [
+      'unknown-capture.yaml',
+      [
+        { line: 7, col: 21, path: 'server.steps[3].send.text', message: '${capture.nmae}: no step captures `nmae`', hint: 'did you mean `name`?' },
+        { line: 8, col: 43, path: 'server.steps[4].recv.capture', message: '`capture` names values of a `json` recv by their JSON path' },
+      ],
+    ],
+    [
+      'bad-recv-buffer.yaml',
+      [
+        { line: 7, col: 28, path: 'server.steps[2].recv.truncated', message: 'a stream has no message to cut: `truncated` applies to datagram and seqpacket sockets', hint: 'remove `truncated`' },
+        { line: 8, col: 28, path: 'server.steps[3].recv.maxBytes', message: expect.stringContaining('`maxBytes` bounds one plain read') as unknown as string },
+      ],
+    ],
   ])('%s', async (name, expected) => {
     const problems = await problemsOf(name);
     expect(problems).toHaveLength(expected.length);

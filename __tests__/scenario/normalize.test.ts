@@ -73,7 +73,7 @@ describe('normalization', () => {
         count: 1,
         single: true,
       },
-      expect: { exit: { server: { code: 0 }, client: { code: 0 } }, stdout: {}, stderr: {}, leftoverSockets: 'fail', fdLeaks: 'fail' },
+      expect: { exit: { server: { code: 0 }, client: { code: 0 } }, stdout: {}, stderr: {}, leftoverSockets: 'fail', fdLeaks: 'fail', unreadData: 'fail' },
       file: FILE,
       baseDir: '/scenarios',
     };

@@ -11,6 +11,7 @@ import { stepVerdict } from './steps';
 import { timeoutVerdict } from './timeouts';
 import { trafficVerdict } from './traffic';
 import { descriptorVerdict } from './descriptors';
+import { unreadVerdict } from './unread';
 import type { Verdict } from './verdict';
 
 /**
@@ -24,6 +25,7 @@ export const VERDICTS: readonly Verdict[] = [
   stepVerdict,
   trafficVerdict,
   descriptorVerdict,
+  unreadVerdict,
   exitVerdict,
   outputVerdict,
   cleanupVerdict,

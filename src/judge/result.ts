@@ -15,6 +15,7 @@ export type FailureCode =
   | 'OUTPUT_MISMATCH' // stdout/stderr pattern not found
   | 'LEFTOVER_SOCKET' // a socket file remained in the run directory
   | 'FD_LEAK' // a peer ended with descriptors it did not have at start
+  | 'UNREAD_DATA' // a scripted peer closed a connection with bytes it never read
   | 'TIMEOUT' // the whole run exceeded its timeout; peers were killed
   | 'NOT_READY' // a peer never became ready
   | 'SPAWN_FAILED' // a peer program could not be started

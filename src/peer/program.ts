@@ -9,6 +9,7 @@ import { compareFdSnapshots, takeFdSnapshot } from './fd-accounting';
 import { loadModule, runModulePeer, type ModulePeer } from './module-peer';
 import { runStep } from './runner';
 import { PeerRuntime } from './runtime';
+import { openConnections, reportUnread } from './unread';
 
 export async function runPeerProgram(launch: PeerLaunch): Promise<never> {
   const peer = new PeerRuntime(launch);
@@ -106,6 +107,7 @@ export async function runPeerProgram(launch: PeerLaunch): Promise<never> {
   stepIndex = undefined;
 
   try {
+    reportUnread(peer, openConnections(peer));
     peer.closeAll(true);
   } catch (err) {
     return failAndExit(new StepFailure('UNEXPECTED_ERROR', `closing at the end of the steps failed: ${messageOf(err)}`));

@@ -44,6 +44,8 @@ export class PeerRuntime {
   lastFrom?: UnixAddress;
   /** the step running now, for the `stopped` event */
   running?: StepProgress;
+  /** values this peer's `recv` steps captured (`${capture.NAME}`) */
+  readonly captures = new Map<string, string>();
   private readonly sockets = new Set<UnixSocket>();
   private readonly boundPaths = new Set<string>();
   private channel?: EventChannel;

@@ -52,7 +52,7 @@ export interface PeerEvent {
  * - `fds`    {before, after, leaked: number[]}  descriptor accounting at the end of the peer
  * - `done`   all steps completed
  */
-export const SCRIPTED_EVENT_NAMES = ['start', 'ready', 'fail', 'error', 'traffic', 'message', 'stopped', 'fds', 'done'] as const;
+export const SCRIPTED_EVENT_NAMES = ['start', 'ready', 'fail', 'error', 'traffic', 'message', 'stopped', 'fds', 'unread', 'done'] as const;
 export type ScriptedEventName = (typeof SCRIPTED_EVENT_NAMES)[number];
 
 /** Stable codes a scripted peer puts in `fail` events; the judge turns them into failures. */
@@ -67,6 +67,7 @@ export const FAIL_CODES = [
   'TRUNCATION_MISMATCH',
   'TRAFFIC_ANOMALY', // loss, duplication, reordering or corruption in sequence traffic
   'FD_LEAK',
+  'CAPTURE_UNSET', // a step used ${capture.X} that the step declaring it never set
 ] as const;
 export type FailCode = (typeof FAIL_CODES)[number];
 

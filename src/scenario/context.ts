@@ -4,6 +4,7 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { PathSegment } from './errors';
 import { MAX_MESSAGE_SIZE } from './limits';
+import type { CaptureBook } from './captures';
 import type { PositionLookup } from './position-types';
 import type { ProblemList } from './problem-list';
 import type { AddressKind, SocketType, SourcePos } from './types';
@@ -24,6 +25,8 @@ export interface NormalizeContext {
   socketType?: SocketType;
   /** the scenario's address kind, which decides whether `${socket}` or `${fd}` has a value */
   address?: AddressKind;
+  /** captures declared and used so far, checked once every peer is normalized */
+  captures?: CaptureBook;
 }
 
 /** True when `target` is `dir` or inside it. */

@@ -32,6 +32,7 @@ export function normalizeExpect(ctx: NormalizeContext, input: unknown): Expectat
     stderr: {},
     leftoverSockets: (written.leftoverSockets as LeftoverPolicy | undefined) ?? 'fail',
     fdLeaks: (written.fdLeaks as LeftoverPolicy | undefined) ?? 'fail',
+    unreadData: (written.unreadData as LeftoverPolicy | undefined) ?? 'fail',
   };
 
   if (isRecord(written.exit)) {

@@ -1,6 +1,7 @@
 // Validates scenario data (from a file or `defineScenario()`) and turns it into a Scenario: the
 // schema first, then the checks a schema cannot express (names that must refer to something,
 // limits, files that must exist), every problem collected before anything is thrown.
+import { captureBook, checkCaptureUses } from './captures';
 import { isRecord, type NormalizeContext } from './context';
 import { ScenarioError, type Problem } from './errors';
 import { normalizeExpect } from './expect';
@@ -50,6 +51,7 @@ export function checkScenario(input: unknown, origin: ScenarioOrigin): CheckedSc
     allowOutside: input.allowOutsidePaths === true,
     socketType: socketOf(input.socket).type,
     address: socketOf(input.socket).address,
+    captures: captureBook(),
   };
   if (origin.file !== undefined) ctx.file = origin.file;
   if (origin.positions !== undefined) ctx.positions = origin.positions;
@@ -125,6 +127,7 @@ function build(ctx: NormalizeContext, input: Record<string, unknown>): Scenario 
   ];
   checkWorkable(ctx, scenario, written);
 
+  checkCaptureUses(ctx);
   // A socketpair has two ends: one server, one client.
   if (socket.address === 'pair' && (scenario.clients?.count ?? 1) !== 1) {
     problems.add(['socket', 'address'], '`address: pair` connects exactly two peers, a server and one client', { hint: 'use `client:` (one client), or `address: path`' });

@@ -111,15 +111,44 @@ const stepOptions: Record<string, JsonSchema> = {
     dependencies: { count: ['size'], size: ['count'], pattern: ['count'] },
   },
   recv: optional('Receive; with a payload, what must arrive.', {
-    ...closed('Options of `recv`: the expected payload (one of `text`, `hex`, `base64`, `file`, or `count` + `size`), `eof`, `from`.', {
-      ...common,
-      ...payloadKeys,
-      ...on,
-      eof: flag('Expect end of stream (the other end closed or shut down writing).'),
-      from: text(
-        'Who must have sent it: a peer id (datagram: any path that peer bound; stream or seqpacket server: the connection of that peer), or, for datagrams, a socket path relative to the run directory or `@name`.',
-      ),
-    }),
+    ...closed(
+      'Options of `recv`: the expected payload (one of `text`, `hex`, `base64`, `file`, or `count` + `size`) or what it must look like (`match`, `contains`, `json`), on a stream where it ends (`until`, `lengthPrefix`), `eof`, `from`.',
+      {
+        ...common,
+        ...payloadKeys,
+        ...on,
+        match: text('A regular expression (JavaScript syntax) the received text must match, e.g. `"^OK \\d+"`.'),
+        contains: { type: 'string', minLength: 1, description: 'Text the received text must contain.' },
+        json: { description: 'A JSON value the received JSON must contain: every key of an object, deep; arrays element by element, same length; other values equal.' },
+        until: {
+          type: 'string',
+          minLength: 1,
+          description: 'Stream: read up to and including this delimiter, e.g. `"\\r\\n"`; what follows it stays queued for the next `recv` on the connection.',
+        },
+        capture: {
+          type: 'object',
+          description: 'With `json`: names for values at JSON paths, e.g. `{ id: $.items[0].id }`; later steps of any peer use them as `${capture.id}`.',
+          propertyNames: { pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$' },
+          additionalProperties: { type: 'string', description: 'A JSON path: `$.key`, `$.list[0]`, `$["odd key"]`, `$`.' },
+        },
+        maxBytes: {
+          type: 'integer',
+          minimum: 1,
+          maximum: MAX_MESSAGE_SIZE,
+          description: 'The receive buffer in bytes: a longer datagram or seqpacket message is cut (MSG_TRUNC); on a stream, one read takes at most this many.',
+        },
+        truncated: flag('Datagram or seqpacket, with `maxBytes`: the message must (`true`) or must not (`false`) have been longer than the buffer (MSG_TRUNC).'),
+        lengthPrefix: {
+          type: 'string',
+          enum: ['u8', 'u16be', 'u16le', 'u32be', 'u32le'],
+          description: 'Stream: read an unsigned length prefix of this width and byte order, then that many bytes (the message is the bytes after the prefix).',
+        },
+        eof: flag('Expect end of stream (the other end closed or shut down writing).'),
+        from: text(
+          'Who must have sent it: a peer id (datagram: any path that peer bound; stream or seqpacket server: the connection of that peer), or, for datagrams, a socket path relative to the run directory or `@name`.',
+        ),
+      },
+    ),
     dependencies: { pattern: ['count'], size: ['count'] },
   }),
   sendFds: closed('Send descriptors with SCM_RIGHTS, carried by at least one data byte.', {
@@ -324,6 +353,7 @@ export const scenarioJsonSchema: JsonSchema = {
       boundaries: { type: 'string', enum: ['preserved'], description: 'Message boundaries must be preserved.' },
       leftoverSockets: ref('policy', 'What a socket file left behind does (default `fail`).'),
       fdLeaks: ref('policy', 'What a leaked descriptor does (default `fail`).'),
+      unreadData: ref('policy', 'What bytes a scripted peer never read before closing a stream or seqpacket connection do (default `fail`).'),
       within: ref('duration', 'Latency bound for generated traffic.'),
     }),
   },

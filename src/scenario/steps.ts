@@ -4,6 +4,8 @@ import type { PathSegment } from './errors';
 import { MAX_FDS_PER_MESSAGE } from './limits';
 import { unknownErrno, unknownSignal } from './names';
 import { payloadOf } from './payload';
+import { recvShapeOf } from './recv-match';
+import { declareCaptures, namedGroups, noteCaptureUses } from './captures';
 import { didYouMean, listNames } from './suggest';
 import type { FdExpectation, PeerCredExpectation, ShutdownHow, Step, StepName } from './types';
 import { durationMs, modeBits } from './units';
@@ -34,6 +36,7 @@ export function normalizeSteps(ctx: NormalizeContext, at: readonly PathSegment[]
     if (pos !== undefined) step.pos = pos;
     commonOptions(ctx, optionsAt, options, step);
     connectionOptions(ctx, optionsAt, options, step, connections);
+    captureOptions(ctx, optionsAt, options, step);
     steps.push(step);
   });
   return steps;
@@ -50,6 +53,18 @@ function commonOptions(ctx: NormalizeContext, at: readonly PathSegment[], option
     const unknown = unknownErrno(options.expectError);
     if (unknown !== undefined) ctx.problems.add([...at, 'expectError'], unknown.message, { hint: unknown.hint });
     else step.expectError = options.expectError;
+  }
+}
+
+/** What a step captures (`recv`: named groups of `match`, `capture:`), and `${capture.X}` it uses. */
+function captureOptions(ctx: NormalizeContext, at: readonly PathSegment[], options: Options, step: Step): void {
+  if (step.step === 'recv') {
+    if (step.matcher?.kind === 'match') declareCaptures(ctx, at, namedGroups(step.matcher.regex), step);
+    if (step.capture !== undefined) declareCaptures(ctx, at, Object.keys(step.capture), step);
+  }
+  if (step.step !== 'send' && step.step !== 'recv') return;
+  for (const key of ['text', 'match', 'contains'] as const) {
+    if (typeof options[key] === 'string') noteCaptureUses(ctx, [...at, key], options[key], step);
   }
 }
 
@@ -159,8 +174,13 @@ function stepBody(ctx: NormalizeContext, at: readonly PathSegment[], name: StepN
       const hasPayload = ['text', 'hex', 'base64', 'file', 'count'].some((k) => o[k] !== undefined);
       const payload = payloadOf(ctx, at, o, true);
       if (hasPayload && payload === undefined) return undefined;
+      const shape = recvShapeOf(ctx, at, o);
+      if (shape === undefined) return undefined;
       if (typeof o.from === 'string') checkFrom(ctx, [...at, 'from'], o.from);
-      return withOptional({ step: 'recv' as const }, { payload, eof: o.eof, from: o.from });
+      return withOptional(
+        { step: 'recv' as const },
+        { payload, matcher: shape.matcher, frame: shape.frame, capture: shape.capture, maxBytes: o.maxBytes, truncated: o.truncated, eof: o.eof, from: o.from },
+      );
     }
     case 'sendFds':
       return sendFds(ctx, at, o);

@@ -41,6 +41,32 @@ export interface StreamPayloadInput {
 
 export type PayloadInput = LiteralPayloadInput | StreamPayloadInput;
 
+/** Byte order and width of a length prefix (the prefix counts the bytes after it). */
+export type LengthPrefix = 'u8' | 'u16be' | 'u16le' | 'u32be' | 'u32le';
+
+/**
+ * What a received message must look like rather than be (instead of an exact payload), and on a
+ * stream where it ends: at a delimiter (`until`) or after a length prefix (`lengthPrefix`).
+ */
+export interface RecvMatchInput {
+  /** a regular expression (JavaScript syntax) the received text must match */
+  match?: string;
+  /** text the received text must contain */
+  contains?: string;
+  /** a JSON value the received JSON must contain: objects by key, deep */
+  json?: unknown;
+  /** stream: read up to and including this delimiter */
+  until?: string;
+  /** stream: read a length prefix, then that many bytes */
+  lengthPrefix?: LengthPrefix;
+  /** with `json`: names for values at JSON paths (`{ id: $.items[0].id }`), used as `${capture.id}` */
+  capture?: Record<string, string>;
+  /** the receive buffer: a longer datagram or seqpacket message is cut (MSG_TRUNC); a stream read takes at most this */
+  maxBytes?: number;
+  /** datagram / seqpacket with `maxBytes`: whether the message must have been cut (MSG_TRUNC) */
+  truncated?: boolean;
+}
+
 /** Options every step accepts. */
 export interface CommonStepOptions {
   timeout?: DurationInput;
@@ -67,7 +93,7 @@ export type StepInput =
   | { connect: null | (CommonStepOptions & { to?: string; expectPeer?: PeerCredExpect }) }
   | { bind: null | (CommonStepOptions & { path?: string }) }
   | { send: CommonStepOptions & OnConnection & PayloadInput & { to?: string } }
-  | { recv: null | (CommonStepOptions & OnConnection & Partial<PayloadInput> & { eof?: boolean; from?: string }) }
+  | { recv: null | (CommonStepOptions & OnConnection & Partial<PayloadInput> & RecvMatchInput & { eof?: boolean; from?: string }) }
   | { sendFds: CommonStepOptions & SendFdsInput }
   | { recvFds: CommonStepOptions & RecvFdsInput }
   | { shutdown: null | ShutdownHow | (CommonStepOptions & OnConnection & { how?: ShutdownHow }) }
@@ -172,6 +198,8 @@ export interface ExpectInput {
   boundaries?: 'preserved';
   leftoverSockets?: LeftoverPolicy;
   fdLeaks?: LeftoverPolicy;
+  /** a scripted peer closing a stream or seqpacket connection with bytes it never read */
+  unreadData?: LeftoverPolicy;
   within?: DurationInput;
 }
 
@@ -205,6 +233,21 @@ export type Payload =
   | { kind: 'bytes'; base64: string; source: 'text' | 'hex' | 'base64' | 'file' }
   | { kind: 'sequence'; count: number; size: SizeRange };
 
+/** A `recv` check that is not an exact payload. */
+export type RecvMatcher = { kind: 'match'; regex: string } | { kind: 'contains'; text: string } | { kind: 'json'; value: unknown };
+
+/** Where a stream message ends: after a delimiter (kept in the message) or a length-prefixed body. */
+export type StreamFrame = { kind: 'until'; delimiter: string } | { kind: 'lengthPrefix'; prefix: LengthPrefix };
+
+/** A `${capture.NAME}` a step uses, and the step that sets it (for "never set" errors). */
+export interface CaptureUse {
+  name: string;
+  /** the peer id that declares it (`client` also for a `clients:` group) */
+  peer: string;
+  step: number;
+  line?: number;
+}
+
 interface StepBase {
   /** position of the step in the file, for failure messages */
   pos?: SourcePos;
@@ -232,8 +275,21 @@ export type Step =
   | (StepBase & { step: 'accept'; expectPeer?: PeerCredExpectation; as?: string })
   | (StepBase & { step: 'connect'; to?: string; expectPeer?: PeerCredExpectation })
   | (StepBase & { step: 'bind'; path?: string })
-  | (StepBase & OnConnection & { step: 'send'; payload: Payload; to?: string })
-  | (StepBase & OnConnection & { step: 'recv'; payload?: Payload; eof?: boolean; from?: string })
+  | (StepBase & OnConnection & { step: 'send'; payload: Payload; to?: string; uses?: CaptureUse[] })
+  | (StepBase &
+      OnConnection & {
+        step: 'recv';
+        payload?: Payload;
+        matcher?: RecvMatcher;
+        frame?: StreamFrame;
+        /** with a `json` matcher: capture name → JSON path */
+        capture?: Record<string, string>;
+        maxBytes?: number;
+        truncated?: boolean;
+        eof?: boolean;
+        from?: string;
+        uses?: CaptureUse[];
+      })
   | (StepBase & OnConnection & {
       step: 'sendFds';
       files: string[];
@@ -315,6 +371,7 @@ export interface Expectations {
   boundaries?: 'preserved';
   leftoverSockets: LeftoverPolicy;
   fdLeaks: LeftoverPolicy;
+  unreadData: LeftoverPolicy;
   withinMs?: number;
 }
 

@@ -43,6 +43,11 @@ export class IoQueue {
     });
   }
 
+  /** Whether an operation is queued or waiting. */
+  get busy(): boolean {
+    return this.pending.length > 0;
+  }
+
   /** Rejects every pending operation with ECANCELED (the socket closed). */
   cancelAll(): void {
     clearTimeout(this.timer);

@@ -213,6 +213,24 @@ export class UnixSocket implements AsyncDisposable {
   }
 
   /**
+   * One recvmsg that does not wait: what is queued now, or undefined when nothing is (EAGAIN) or
+   * a `recv` is already waiting (it will take what comes). For a look at a connection before it
+   * closes; the caller owns any descriptors that arrive.
+   */
+  tryRecv(options: RecvOptions = {}): Received | undefined {
+    if (this.reads.busy) return undefined;
+    const maxBytes = checkCount(options.maxBytes, DEFAULT_MAX_BYTES, 1, 2 ** 30, 'maxBytes', 'recvmsg');
+    const result = this.open('recvmsg').recvmsg(maxBytes, MAX_FDS_PER_MESSAGE);
+    if (typeof result === 'number') {
+      if (isBackpressure(result)) return undefined;
+      throw syscallError(result, 'recvmsg', this.addressText);
+    }
+    const { data, fds, truncated, controlTruncated } = result;
+    const eof = this.type !== 'dgram' && data.length === 0 && fds.length === 0 && !truncated;
+    return { data, fds, truncated, controlTruncated, eof };
+  }
+
+  /**
    * Passes descriptors with SCM_RIGHTS, carried by `data` (default one byte, `F`: a message with
    * descriptors needs at least one data byte). The caller keeps its own descriptors open.
    */

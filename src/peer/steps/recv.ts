@@ -10,6 +10,11 @@ import { connectionFrom, connectionOn, fanInConnections } from '../connections';
 import type { Connection } from '../runtime';
 import { receiveSocket } from './destination';
 import type { StepDetails, StepImpl, StepOf } from './types';
+import { readExactly, readSome, readUntil, type ReadResult } from '../read-ahead';
+import type { LengthPrefix, RecvMatcher, StreamFrame } from '../../scenario/types';
+import { checkMatcher, showRegex } from './recv-match';
+import { capturedValues, escapeRegExp, resolveCaptures, substituteCaptures } from '../captures';
+import { withCaptures } from './payload-captures';
 
 const ANY_MESSAGE_MAX = 65536;
 
@@ -34,16 +39,22 @@ export const recv: StepImpl<'recv'> = {
       return { messages: summary.received, bytes: summary.bytes, ...(fanIn.length > 0 ? { connections: fanIn.length } : {}) };
     }
     let details: StepDetails = {};
-    if (payload) {
-      const expected = Buffer.from(payload.base64, 'base64');
-      details =
-        peer.launch.socket.type === 'stream'
-          ? await receiveExactly(sock, expected, peer, progress)
-          : await receiveMessage(sock, expected, step, peer, progress);
+    const values = await resolveCaptures(step.uses, step.index, peer, progress);
+    const expected = payload ? await withCaptures(payload, step.uses, step.index, peer, progress) : undefined;
+    if (expected !== undefined || step.matcher !== undefined) {
+      const check: Check = { expected, matcher: matcherWith(step.matcher, values), capture: step.capture };
+      if (peer.launch.socket.type !== 'stream') details = await receiveMessage(sock, check, step, peer, progress);
+      else if (step.frame !== undefined) details = await receiveFramed(sock, step.frame, check, peer, progress);
+      else if (step.matcher === undefined) details = await receiveExactly(sock, expected!, peer, progress);
+      else details = await receiveOneRead(sock, check, step.maxBytes, peer, progress);
+    } else if (step.frame !== undefined) {
+      details = await receiveFramed(sock, step.frame, {}, peer, progress);
     } else if (!step.eof) {
       details = await receiveAny(sock, step, peer, progress);
     }
     if (step.eof) details = { ...details, eof: await receiveEof(sock, peer, progress) };
+    const captured = details.captures as Record<string, string> | undefined;
+    for (const [name, value] of Object.entries(captured ?? {})) peer.captures.set(name, value);
     return details;
   },
 };
@@ -65,62 +76,188 @@ async function pickedConnection(step: StepOf<'recv'>, peer: PeerRuntime, progres
 // A stream has no boundaries: read until the expected number of bytes arrived, never more, and
 // fail as soon as a prefix differs instead of waiting for bytes that will not match anyway.
 async function receiveExactly(sock: UnixSocket, expected: Buffer, peer: PeerRuntime, progress: StepProgress): Promise<StepDetails> {
-  const chunks: Buffer[] = [];
   let got = 0;
   progress.waitingFor(() => `${plural(expected.length, 'byte')} from ${peer.remoteName()}; got ${got}`);
-  while (got < expected.length) {
-    const r = await sock.recv({ maxBytes: expected.length - got });
-    closeUnaskedFds(r);
-    if (r.eof) {
-      const sofar = Buffer.concat(chunks);
-      throw new StepFailure(
-        'RECV_MISMATCH',
-        `recv expected ${plural(expected.length, 'byte')} but ${peer.remoteName()} ended the stream after ${got}`,
-        describeBytes(expected),
-        `${describeBytes(sofar)}, then end-of-file`,
-      );
-    }
-    chunks.push(r.data);
-    got += r.data.length;
-    const sofar = Buffer.concat(chunks);
+  const r = await readExactly(sock, expected.length, (sofar) => {
+    got = sofar.length;
     if (!sofar.equals(expected.subarray(0, got))) throw mismatch(expected, sofar, peer);
+  });
+  if (r.eof) {
+    throw new StepFailure(
+      'RECV_MISMATCH',
+      `recv expected ${plural(expected.length, 'byte')} but ${peer.remoteName()} ended the stream after ${r.bytes.length}`,
+      describeBytes(expected),
+      `${describeBytes(r.bytes)}, then end-of-file`,
+    );
   }
   return { bytes: got, data: describeBytes(expected) };
 }
 
-async function receiveMessage(
-  sock: UnixSocket,
-  expected: Buffer,
-  step: StepOf<'recv'>,
-  peer: PeerRuntime,
-  progress: StepProgress,
-): Promise<StepDetails> {
-  progress.waitingFor(() => `a ${expected.length}-byte message from ${step.from ?? peer.remoteName()}`);
-  const r = await sock.recv({ maxBytes: Math.max(ANY_MESSAGE_MAX, expected.length + 1) });
+/** What a message is judged by: exact bytes, or a `match` / `contains` / `json` matcher. */
+interface Check {
+  expected?: Buffer | undefined;
+  matcher?: RecvMatcher | undefined;
+  /** with a `json` matcher: capture name → JSON path */
+  capture?: Record<string, string> | undefined;
+}
+
+/** Throws when `got` fails the check; else the step details, with what it captured. */
+function judge(check: Check, got: Buffer, peer: PeerRuntime): StepDetails {
+  if (check.expected !== undefined && !got.equals(check.expected)) throw mismatch(check.expected, got, peer);
+  if (check.matcher !== undefined) checkMatcher(check.matcher, got, peer.remoteName());
+  const captures = capturedValues(check.matcher, check.capture, got);
+  return { bytes: got.length, data: describeBytes(got), ...(Object.keys(captures).length > 0 ? { captures } : {}) };
+}
+
+/** The matcher with `${capture.X}` filled in: quoted in a regular expression, as is in `contains`. */
+function matcherWith(matcher: RecvMatcher | undefined, values: ReadonlyMap<string, string>): RecvMatcher | undefined {
+  if (matcher === undefined || values.size === 0) return matcher;
+  if (matcher.kind === 'match') return { kind: 'match', regex: substituteCaptures(matcher.regex, values, escapeRegExp) };
+  if (matcher.kind === 'contains') return { kind: 'contains', text: substituteCaptures(matcher.text, values) };
+  return matcher;
+}
+
+function expectedText(check: Check): string {
+  if (check.expected !== undefined) return describeBytes(check.expected);
+  const m = check.matcher;
+  if (m === undefined) return 'a message';
+  return m.kind === 'match' ? showRegex(m.regex) : m.kind === 'contains' ? `containing ${JSON.stringify(m.text)}` : JSON.stringify(m.value);
+}
+
+// `until` / `lengthPrefix`: the message ends where the frame says; bytes after it stay queued for
+// the next recv on this connection.
+async function receiveFramed(sock: UnixSocket, frame: StreamFrame, check: Check, peer: PeerRuntime, progress: StepProgress): Promise<StepDetails> {
+  let r: ReadResult;
+  if (frame.kind === 'until') {
+    const delimiter = Buffer.from(frame.delimiter, 'utf8');
+    let got = 0;
+    progress.waitingFor(() => `bytes up to ${describeBytes(delimiter)} from ${peer.remoteName()}; got ${got}`);
+    r = await readUntil(sock, delimiter, MAX_FRAME, (n) => (got = n));
+    if (r.overLimit) {
+      throw new StepFailure(
+        'RECV_MISMATCH',
+        `recv read ${plural(r.bytes.length, 'byte')} from ${peer.remoteName()} without the delimiter ${describeBytes(delimiter)}; at most ${MAX_FRAME} (16 MiB) is taken as a message`,
+        expectedText(check),
+        describeBytes(r.bytes),
+      );
+    }
+    if (r.eof) {
+      throw new StepFailure(
+        'RECV_MISMATCH',
+        `recv expected a message ending in ${describeBytes(delimiter)} but ${peer.remoteName()} ended the stream after ${plural(r.bytes.length, 'byte')} without it: ${describeBytes(r.bytes)}`,
+        expectedText(check),
+        `${describeBytes(r.bytes)}, then end-of-file`,
+      );
+    }
+  } else {
+    const width = PREFIX_WIDTH[frame.prefix];
+    progress.waitingFor(() => `a ${frame.prefix} length prefix from ${peer.remoteName()}`);
+    const head = await readExactly(sock, width);
+    if (head.eof) {
+      throw new StepFailure(
+        'RECV_MISMATCH',
+        `recv expected a ${width}-byte length prefix (${frame.prefix}) but ${peer.remoteName()} ended the stream after ${plural(head.bytes.length, 'byte')}`,
+        expectedText(check),
+        `${describeBytes(head.bytes)}, then end-of-file`,
+      );
+    }
+    const length = readPrefix(head.bytes, frame.prefix);
+    if (length > MAX_FRAME) {
+      throw new StepFailure('RECV_MISMATCH', `recv read a length prefix of ${length} bytes (${frame.prefix}, hex ${head.bytes.toString('hex')}); at most ${MAX_FRAME} (16 MiB) is taken as a message`, expectedText(check), `length ${length}`);
+    }
+    let got = 0;
+    progress.waitingFor(() => `the ${length}-byte message after its length prefix from ${peer.remoteName()}; got ${got}`);
+    r = await readExactly(sock, length, (sofar) => (got = sofar.length));
+    if (r.eof) {
+      throw new StepFailure(
+        'RECV_MISMATCH',
+        `recv read a length prefix of ${length} bytes but ${peer.remoteName()} ended the stream after ${got} of them`,
+        expectedText(check),
+        `${describeBytes(r.bytes)}, then end-of-file`,
+      );
+    }
+  }
+  return judge(check, r.bytes, peer);
+}
+
+const PREFIX_WIDTH: Record<LengthPrefix, number> = { u8: 1, u16be: 2, u16le: 2, u32be: 4, u32le: 4 };
+const MAX_FRAME = 16 * 1024 * 1024;
+
+function readPrefix(head: Buffer, prefix: LengthPrefix): number {
+  switch (prefix) {
+    case 'u8':
+      return head.readUInt8(0);
+    case 'u16be':
+      return head.readUInt16BE(0);
+    case 'u16le':
+      return head.readUInt16LE(0);
+    case 'u32be':
+      return head.readUInt32BE(0);
+    case 'u32le':
+      return head.readUInt32LE(0);
+  }
+}
+
+// A matcher on a stream without `until` or `lengthPrefix` judges one read: what is queued, else
+// whatever one recv(2) returns. A peer that writes a message in pieces needs `until`.
+async function receiveOneRead(sock: UnixSocket, check: Check, maxBytes: number | undefined, peer: PeerRuntime, progress: StepProgress): Promise<StepDetails> {
+  progress.waitingFor(() => `data from ${peer.remoteName()} (${expectedText(check)})`);
+  const data = await readSome(sock, maxBytes);
+  if (data === null) throw new StepFailure('RECV_MISMATCH', `recv expected ${expectedText(check)} but ${peer.remoteName()} ended the stream`, expectedText(check), 'end-of-file');
+  return judge(check, data, peer);
+}
+
+async function receiveMessage(sock: UnixSocket, check: Check, step: StepOf<'recv'>, peer: PeerRuntime, progress: StepProgress): Promise<StepDetails> {
+  const expected = check.expected;
+  progress.waitingFor(() => `${expected !== undefined ? `a ${expected.length}-byte message` : `a message (${expectedText(check)})`} from ${step.from ?? peer.remoteName()}`);
+  const r = await sock.recv({ maxBytes: step.maxBytes ?? Math.max(ANY_MESSAGE_MAX, (expected?.length ?? 0) + 1) });
   closeUnaskedFds(r);
   if (r.eof) {
-    throw new StepFailure('RECV_MISMATCH', `recv expected a message but ${peer.remoteName()} closed the connection`, describeBytes(expected), 'end-of-file');
+    throw new StepFailure('RECV_MISMATCH', `recv expected a message but ${peer.remoteName()} closed the connection`, expectedText(check), 'end-of-file');
   }
   const from = await checkSender(r, step, peer, progress);
-  if (r.truncated || !r.data.equals(expected)) throw mismatch(expected, r.data, peer, r.truncated);
-  return { bytes: r.data.length, from: showAddress(from), fromPeer: peer.peerAt(from), data: describeBytes(r.data) };
+  checkTruncation(step, r);
+  if (r.truncated && step.truncated !== true) {
+    throw expected !== undefined
+      ? mismatch(expected, r.data, peer, true)
+      : new StepFailure('RECV_MISMATCH', `recv from ${peer.remoteName()} got a message longer than ${r.data.length} bytes`, expectedText(check), `${describeBytes(r.data)}, truncated`);
+  }
+  return { ...judge(check, r.data, peer), from: showAddress(from), fromPeer: peer.peerAt(from) };
+}
+
+/** `truncated:` against what MSG_TRUNC said, for a datagram or seqpacket read into `maxBytes`. */
+function checkTruncation(step: StepOf<'recv'>, r: Received): void {
+  if (step.truncated === undefined || step.truncated === r.truncated) return;
+  throw new StepFailure(
+    'TRUNCATION_MISMATCH',
+    step.truncated
+      ? `recv expected a message longer than its ${step.maxBytes ?? 0}-byte buffer (MSG_TRUNC), but it fit: ${plural(r.data.length, 'byte')}, ${describeBytes(r.data)}`
+      : `recv expected a message that fits its ${step.maxBytes ?? 0}-byte buffer, but it was longer and was cut (MSG_TRUNC) to ${describeBytes(r.data)}`,
+    step.truncated ? 'truncated' : 'not truncated',
+    r.truncated ? 'truncated' : 'not truncated',
+  );
 }
 
 async function receiveAny(sock: UnixSocket, step: StepOf<'recv'>, peer: PeerRuntime, progress: StepProgress): Promise<StepDetails> {
   progress.waitingFor(() => `a message from ${step.from ?? peer.remoteName()}`);
-  const r = await sock.recv({ maxBytes: ANY_MESSAGE_MAX });
+  if (peer.launch.socket.type === 'stream') {
+    const data = await readSome(sock, step.maxBytes);
+    if (data === null) throw new StepFailure('RECV_MISMATCH', `recv expected data but ${peer.remoteName()} closed the connection`, 'data', 'end-of-file');
+    return { bytes: data.length, data: describeBytes(data) };
+  }
+  const r = await sock.recv({ maxBytes: step.maxBytes ?? ANY_MESSAGE_MAX });
   closeUnaskedFds(r);
   if (r.eof) throw new StepFailure('RECV_MISMATCH', `recv expected data but ${peer.remoteName()} closed the connection`, 'data', 'end-of-file');
   const from = await checkSender(r, step, peer, progress);
+  checkTruncation(step, r);
   return { bytes: r.data.length, from: showAddress(from), fromPeer: peer.peerAt(from), data: describeBytes(r.data), truncated: r.truncated || undefined };
 }
 
 async function receiveEof(sock: UnixSocket, peer: PeerRuntime, progress: StepProgress): Promise<true> {
   progress.waitingFor(() => `${peer.remoteName()} to end the stream (end-of-file)`);
-  const r = await sock.recv({ maxBytes: ANY_MESSAGE_MAX });
-  closeUnaskedFds(r);
-  if (!r.eof) {
-    throw new StepFailure('RECV_MISMATCH', `recv expected end-of-file but ${peer.remoteName()} sent ${plural(r.data.length, 'byte')}`, 'end-of-file', describeBytes(r.data));
+  const data = await readSome(sock, ANY_MESSAGE_MAX);
+  if (data !== null) {
+    throw new StepFailure('RECV_MISMATCH', `recv expected end-of-file but ${peer.remoteName()} sent ${plural(data.length, 'byte')}`, 'end-of-file', describeBytes(data));
   }
   return true;
 }

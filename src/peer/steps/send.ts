@@ -3,6 +3,7 @@ import { describeBytes } from '../describe';
 import { sendSequence } from '../traffic';
 import type { StepImpl } from './types';
 import { sendTarget } from './destination';
+import { withCaptures } from './payload-captures';
 
 export const send: StepImpl<'send'> = {
   async run(step, peer, progress) {
@@ -13,7 +14,7 @@ export const send: StepImpl<'send'> = {
       peer.emit('traffic', { ...summary }, step.index);
       return { messages: summary.sent, bytes: summary.bytes, to: showAddress(to), toPeer };
     }
-    const data = Buffer.from(step.payload.base64, 'base64');
+    const data = await withCaptures(step.payload, step.uses, step.index, peer, progress);
     progress.waitingFor(() => `${toPeer ?? showAddress(to) ?? peer.remoteName()} to take ${data.length} bytes`);
     const bytes = await sock.send(data, to !== undefined ? { to } : undefined);
     return { bytes, to: showAddress(to), toPeer, data: describeBytes(data) };
