@@ -6,7 +6,7 @@ import { runScenario } from '../../src/run/run-scenario';
 import type { ScenarioInput } from '../../src/scenario/types';
 import type { ScenarioResult } from '../../src/judge/result';
 import { repoRoot } from '../helpers/child-script';
-import { collectGarbage, liveDescendants, liveInGroups, openDescriptors } from './process-table';
+import { liveDescendants, liveInGroups, openDescriptors } from './process-table';
 
 let base: string;
 beforeAll(async () => {
@@ -92,23 +92,17 @@ describe('nothing left behind', () => {
     expect(readdirSync(base)).toEqual([]);
   }, 30_000);
 
-  it('150 runs in one process: the descriptor count ends where it began and the heap stays bounded', async () => {
+  // Memory is the soak's to measure (node scripts/soak.mjs: 1 000 runs, heap and RSS sampled);
+  // here the outcome: not one descriptor or directory more after many runs.
+  it('40 runs in one process: the descriptor count ends where it began and the temp base is empty', async () => {
     const file = path.join(repoRoot, 'fixtures/basics/stream-echo.scenario.yaml');
-    const gc = collectGarbage();
-    for (let i = 0; i < 10; i++) await runScenario(file, { tmpBase: base });
-    gc();
+    for (let i = 0; i < 5; i++) await runScenario(file, { tmpBase: base });
     const fdsBefore = openDescriptors();
-    const heapBefore = process.memoryUsage().heapUsed;
-    for (let i = 0; i < 150; i++) {
+    for (let i = 0; i < 40; i++) {
       const result = await runScenario(file, { tmpBase: base });
       if (!result.passed) throw new Error(`run ${i} failed: ${JSON.stringify(result.failures)}`);
     }
-    gc();
-    const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
     expect(openDescriptors()).toEqual(fdsBefore);
-    // Measured: about 1.4 MB after 150 runs (compiled code and caches settling). A leak of one result, timeline or buffer per run
-    // would pass this bound.
-    expect(heapGrowth).toBeLessThan(4 * 1024 * 1024);
     expect(readdirSync(base)).toEqual([]);
-  }, 170_000);
+  }, 120_000);
 });

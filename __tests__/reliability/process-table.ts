@@ -1,8 +1,6 @@
 // The process table and this process's descriptors, as reliability tests compare them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 
 export interface ProcessRow {
   pid: number;
@@ -76,10 +74,4 @@ export async function until(done: () => boolean, ms: number, what: string): Prom
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return Date.now() - start;
-}
-
-/** A garbage collection on demand, so heap figures measure what is kept, not what is not yet collected. */
-export function collectGarbage(): () => void {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
 }
