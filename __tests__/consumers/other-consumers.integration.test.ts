@@ -33,6 +33,9 @@ test('installed as a user installs it (its install script runs): the addon, the 
   // Only a build makes these: the tarball ships neither object files nor fixtures/c/bin.
   expect(existsSync(path.join(pkg, 'build', 'Release', 'obj.target'))).toBe(true);
   expect(readdirSync(path.join(pkg, 'fixtures', 'c', 'bin'))).toEqual(expect.arrayContaining(['echo_stream_server', 'fd_client']));
+  // the command through the bin link npm made, as `npx uds-fixture` calls it
+  const version = (JSON.parse(readFileSync(path.join(pkg, 'package.json'), 'utf8')) as { version: string }).version;
+  expect(run(path.join(dir, 'node_modules', '.bin', 'uds-fixture'), ['--version'], dir)).toBe(`uds-fixture ${version}\n`);
   const out = run(process.execPath, [path.join(pkg, 'dist', 'cli.cjs'), 'run', path.join(pkg, 'fixtures', 'external', 'c-echo-server.scenario.yaml')], dir);
   expect(out).toMatch(/1 passed, 0 failed/);
   // esbuild is an optional peer, not installed here: a TypeScript module peer says what to install.
