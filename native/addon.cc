@@ -69,7 +69,6 @@ Napi::Object Constants(Napi::Env env) {
   constants.Set("SHUT_RD", Number(env, SHUT_RD));
   constants.Set("SHUT_WR", Number(env, SHUT_WR));
   constants.Set("SHUT_RDWR", Number(env, SHUT_RDWR));
-  constants.Set("SUN_PATH_SIZE", Number(env, sizeof(sockaddr_un::sun_path)));
   return constants;
 }
 
@@ -78,7 +77,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   if (state == nullptr) return exports;
   Napi::Function socketClass = NativeSocket::DefineClass(env);
   state->socketConstructor = Napi::Persistent(socketClass);
-  exports.Set("NativeSocket", socketClass);
   exports.Set("socket", Napi::Function::New<CreateSocket>(env, "socket"));
   exports.Set("socketpair", Napi::Function::New<CreatePair>(env, "socketpair"));
   exports.Set("adopt", Napi::Function::New<Adopt>(env, "adopt"));

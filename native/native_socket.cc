@@ -85,7 +85,9 @@ Napi::Value NativeSocket::NewInstance(Napi::Env env, int fd) {
 
 NativeSocket::NativeSocket(const Napi::CallbackInfo& info) : ObjectWrap<NativeSocket>(info) {
   env_ = info.Env();
-  fd_ = info[0].As<Napi::Number>().Int32Value();
+  // Made only by NewInstance, with the descriptor it owns; anything else owns nothing (and must
+  // not close fd 0 when it is collected).
+  fd_ = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : -1;
   state_ = AddonState::Get(info.Env());
   if (state_ != nullptr) state_->liveSockets.insert(this);
 }

@@ -1133,10 +1133,6 @@ void InitTraffic(Napi::Env env, Napi::Object exports) {
   exports.Set("trafficSend", Napi::Function::New<TrafficSend>(env, "trafficSend"));
   exports.Set("trafficReceive", Napi::Function::New<TrafficReceive>(env, "trafficReceive"));
   exports.Set("trafficFrame", Napi::Function::New<TrafficFrame>(env, "trafficFrame"));
-  Napi::Object constants = Napi::Object::New(env);
-  constants.Set("HEADER_BYTES", Napi::Number::New(env, UDS_FRAME_HEADER_BYTES));
-  constants.Set("MAX_FRAME_BYTES", Napi::Number::New(env, UDS_FRAME_MAX_BYTES));
-  exports.Set("trafficConstants", constants);
 }
 
 }  // namespace uds

@@ -1,6 +1,6 @@
 // The JSON Schema (draft-07) of `ScenarioInput` in ./types.ts, key for key. Editors use it for
 // completion and inline docs (`# yaml-language-server: $schema=...`), and the loader validates with
-// it before the checks a schema cannot express (see ./semantic.ts). Every object is closed
+// it before the checks a schema cannot express (./normalize.ts and the modules it calls). Every object is closed
 // (`additionalProperties: false`) so a misspelled key is an error, not a silently ignored option.
 // Definitions are named so that the loader can say "must be a duration" instead of echoing the
 // schema's structure; the error wording lives in ./schema-errors.ts.

@@ -54,7 +54,6 @@ export interface NativeBinding {
     SHUT_RD: number;
     SHUT_WR: number;
     SHUT_RDWR: number;
-    SUN_PATH_SIZE: number;
   };
 }
 

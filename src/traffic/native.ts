@@ -76,7 +76,6 @@ export interface NativeTraffic {
   fdReceive(fd: number, spec: NativeFdReceiveSpec, done: (outcome: NativeOutcome) => void): NativeTrafficHandle | number;
   /** one data frame as the engine builds it, or -errno */
   trafficFrame(sender: number, seq: number, size: number, sentNs: number): Buffer | number;
-  trafficConstants: { HEADER_BYTES: number; MAX_FRAME_BYTES: number };
 }
 
 export function trafficBinding(): NativeTraffic {
