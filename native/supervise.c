@@ -32,6 +32,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -241,9 +242,12 @@ static void reap_orphans(void) {
 static const int STOP_SIGNALS[] = {SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGTERM};
 #define STOP_SIGNAL_COUNT (sizeof STOP_SIGNALS / sizeof STOP_SIGNALS[0])
 
-static void set_cloexec_nonblock(int fd) {
-  fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC);
-  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+/* Only on descriptors of ours (the wake pipe, the harness's watch pipe); -1 when fcntl failed. */
+static int set_cloexec_nonblock(int fd) {
+  int fd_flags = fcntl(fd, F_GETFD), fl_flags = fcntl(fd, F_GETFL);
+  if (fd_flags == -1 || fl_flags == -1) return -1;
+  if (fcntl(fd, F_SETFD, fd_flags | FD_CLOEXEC) == -1 || fcntl(fd, F_SETFL, fl_flags | O_NONBLOCK) == -1) return -1;
+  return 0;
 }
 
 /*
@@ -294,8 +298,14 @@ int main(int argc, char **argv) {
   }
   char *end = NULL;
   long watch_fd = strtol(argv[1], &end, 10);
-  if (*end != '\0' || watch_fd < 0 || fcntl((int)watch_fd, F_GETFD) == -1) {
+  if (end == argv[1] || *end != '\0' || watch_fd < 0 || watch_fd > INT_MAX || fcntl((int)watch_fd, F_GETFD) == -1) {
     fprintf(stderr, "uds-fixture-supervise: WATCH_FD '%s' is not an open descriptor\n", argv[1]);
+    return 125;
+  }
+  /* It ends its whole group on the harness's death: that group must be its own (the harness
+   * starts it with setsid), never its caller's. */
+  if (getpgrp() != getpid()) {
+    fprintf(stderr, "uds-fixture-supervise: must be started as the leader of its own process group (setsid)\n");
     return 125;
   }
   pid_t harness = getppid();
@@ -304,9 +314,10 @@ int main(int argc, char **argv) {
     perror("uds-fixture-supervise: pipe");
     return 125;
   }
-  set_cloexec_nonblock(wake_pipe[0]);
-  set_cloexec_nonblock(wake_pipe[1]);
-  set_cloexec_nonblock((int)watch_fd);
+  if (set_cloexec_nonblock(wake_pipe[0]) == -1 || set_cloexec_nonblock(wake_pipe[1]) == -1 || set_cloexec_nonblock((int)watch_fd) == -1) {
+    perror("uds-fixture-supervise: fcntl");
+    return 125;
+  }
 
   /* before the handlers: a stop signal from now on is recorded for the program (see below) */
   first_stop = mmap(NULL, sizeof *first_stop, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANON, -1, 0);
