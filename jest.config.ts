@@ -17,6 +17,8 @@ const config: Config = {
     '^execa$': '<rootDir>/dist/vendor/execa.cjs',
   },
   testTimeout: 30_000,
+  // rebuilds dist/ when src/ is newer: peers and the CLI run from the build
+  globalSetup: '<rootDir>/__tests__/global-setup.cjs',
 };
 
 export default config;
