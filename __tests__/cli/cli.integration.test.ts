@@ -118,6 +118,13 @@ test('validate prints every problem as file:line:col and exits 2', () => {
   expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)/); // no stack trace
 });
 
+test('no command at all is a usage error: the help goes to stderr and the exit status is 2', () => {
+  const r = run([]);
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toContain('Usage: uds-fixture <command>');
+});
+
 test('usage errors exit 2 and say what to write', () => {
   expect(run(['frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown command 'frobnicate'") });
   expect(run(['run', 'fixtures', '--shard', '3/2'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--shard must be i/n') });

@@ -8,7 +8,7 @@ import { parseGrep, parseShard, SelectionError, type Selection } from '../select
 import { UsageError } from './usage-error';
 
 export type Command =
-  | { name: 'help'; topic: string }
+  | { name: 'help'; topic: string; asked: boolean }
   | { name: 'version' }
   | { name: 'run'; options: RunCommandOptions }
   | { name: 'validate'; operands: string[] }
@@ -50,7 +50,9 @@ function parseTimeout(text: string | undefined): number | undefined {
 
 export function parseCommandLine(argv: string[], defaultOperands: () => string[]): Command {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '-h' || name === '--help' || name === 'help') return { name: 'help', topic: rest[0] ?? 'main' };
+  // no command at all is a usage error (the help goes to stderr, exit 2); asking for help is not
+  if (name === undefined) return { name: 'help', topic: 'main', asked: false };
+  if (name === '-h' || name === '--help' || name === 'help') return { name: 'help', topic: rest[0] ?? 'main', asked: true };
   if (name === '--version' || name === '-V' || name === 'version') return { name: 'version' };
   if (!COMMANDS.includes(name)) {
     throw new UsageError(`unknown command '${name}'; the commands are ${COMMANDS.join(', ')}`);
@@ -77,7 +79,7 @@ export function parseCommandLine(argv: string[], defaultOperands: () => string[]
     throw new UsageError((err as Error).message, name);
   }
   const { values, positionals } = parsed;
-  if (values.help) return { name: 'help', topic: name };
+  if (values.help) return { name: 'help', topic: name, asked: true };
   // merge-reports has no default: the shards' report directories are for the user to name
   if (name === 'merge-reports') return { name: 'merge-reports', operands: positionals, outDir: values.out };
   const operands = positionals.length ? positionals : defaultOperands();

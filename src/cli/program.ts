@@ -21,8 +21,8 @@ async function main(argv: string[]): Promise<number> {
   const command = parseCommandLine(argv, defaultOperands);
   switch (command.name) {
     case 'help':
-      process.stdout.write((HELP[command.topic] ?? HELP.main) + '\n');
-      return EXIT.passed;
+      (command.asked ? process.stdout : process.stderr).write((HELP[command.topic] ?? HELP.main) + '\n');
+      return command.asked ? EXIT.passed : EXIT.badInput;
     case 'version':
       process.stdout.write(`uds-fixture ${packageVersion()}\n`);
       return EXIT.passed;
