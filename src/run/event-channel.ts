@@ -21,6 +21,8 @@ interface Channel {
   writeDead?: boolean;
   /** destroys the socket for good */
   destroy?: () => void;
+  /** settles once everything the peer wrote has been read: end-of-file, an error, or close */
+  drained: Promise<void>;
 }
 
 /**
@@ -37,7 +39,12 @@ export class EventHub {
 
   /** Attaches a peer's channel; `relay` for scripted peers, which read relayed events. */
   attach(peer: string, socket: Duplex, relay: boolean): void {
-    const channel: Channel = { peer, socket, relay };
+    const drained = new Promise<void>((resolve) => {
+      socket.once('end', resolve);
+      socket.once('close', resolve);
+      socket.once('error', () => resolve());
+    });
+    const channel: Channel = { peer, socket, relay, drained };
     this.channels.push(channel);
     let partial = '';
     channel.destroy = keepReadingAfterWriteErrors(socket, () => (channel.writeDead = true));
@@ -76,6 +83,19 @@ export class EventHub {
   /** The merged timeline, ordered by `t` (stable for equal stamps). */
   timeline(): PeerEvent[] {
     return [...this.events].sort((a, b) => a.t - b.t);
+  }
+
+  /**
+   * Waits, at most `ms`, until every channel has been read to its end. Once its processes are
+   * gone a peer's channel reaches end-of-file at once, but the lines it wrote last (a `stopped`
+   * event, written as SIGTERM arrived) may still be unread when its exit is seen: closing first
+   * would lose them.
+   */
+  async drain(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+    await Promise.race([Promise.all(this.channels.map((c) => c.drained)), bound]);
+    clearTimeout(timer);
   }
 
   /** Ends every channel; a scripted peer takes the end of its channel as the harness going away. */

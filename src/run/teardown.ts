@@ -9,6 +9,8 @@ import { delay, settlesWithin } from './wait';
 
 /** After SIGKILL a process ends at once unless stuck in the kernel; this bounds the wait anyway. */
 const AFTER_KILL_WAIT_MS = 5_000;
+/** How long teardown waits for the event channels of exited peers to be read to their end. */
+const CHANNEL_DRAIN_MS = 1_000;
 /** Interval of the check that a peer's process group has emptied (its own children gone too). */
 const GROUP_POLL_MS = 20;
 
@@ -123,6 +125,8 @@ export async function teardown(plan: PlannedRun, peers: PeerProcess[], hub: Even
     }
   };
   await attempt('stopping peers', async () => problems.push(...(await stopPeers(peers, reason, plan.timeouts.graceMs, hub))));
+  // Every process is gone: read what they wrote last before closing the channels.
+  await hub.drain(CHANNEL_DRAIN_MS);
   hub.close();
   for (const peer of peers) {
     for (const stream of peer.child?.stdio ?? []) stream?.destroy();
