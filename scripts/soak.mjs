@@ -22,8 +22,11 @@
 //      split across several recv(2) calls or a close racing the last bytes must never fail one.
 // Usage: node scripts/soak.mjs [--scenarios 200] [--jobs 8] [--rounds 3] [--runs 1000] [--heavy 50]
 //                              [--escapes 40] [--lifecycle 50] [--early-stops 100] [--protocols 25]
-//                              [--only load|memory|heavy|escapes|lifecycle|early-stops|protocols|fuzz]
+//                              [--timeout-names 30]
+//                              [--only load|memory|heavy|escapes|lifecycle|early-stops|protocols|fuzz|timeout-names]
 //   8. The loader fuzz test with 10 000 mutated scenario files (the suite runs 2 000).
+//   9. TIMEOUT_NAMES runs that time out with both peers stuck: every TIMEOUT must name the server
+//      and its step (a peer's last event, written as SIGTERM arrived, was once lost at teardown).
 // Exit status 0 when every check held, 1 otherwise. Needs a built dist/ (node scripts/build.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,6 +52,7 @@ const HEAVY = option('heavy', 50);
 const ESCAPES = option('escapes', 40);
 const LIFECYCLE = option('lifecycle', 50);
 const EARLY_STOPS = option('early-stops', 100);
+const TIMEOUT_NAMES = option('timeout-names', 30);
 const PROTOCOLS = option('protocols', 25);
 const onlyAt = process.argv.indexOf('--only');
 const ONLY = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
@@ -300,6 +304,29 @@ try {
     }
     check(endings.SIGTERM === EARLY_STOPS, `${EARLY_STOPS} runs stopped at their peer's spawn (${((Date.now() - started) / 1000).toFixed(1)} s): the program ended by ${JSON.stringify(endings)}`);
     check(readdirSync(base).length === 0, 'temp base empty after the early stops');
+  }
+
+  if (wanted('timeout-names') && TIMEOUT_NAMES > 0) {
+    const { runScenario } = require(path.join(root, 'dist', 'index.cjs'));
+    let wrong = 0;
+    const started = Date.now();
+    for (let i = 1; i <= TIMEOUT_NAMES; i++) {
+      const result = await runScenario(
+        {
+          name: 'both peers stuck',
+          server: { steps: ['listen', 'accept', { recv: { text: 'hello' } }, 'close'] },
+          client: { steps: ['connect', { waitFor: { peer: 'server', event: 'accept' } }, { send: { text: 'hel' } }, { waitFor: { peer: 'server', event: 'recv', timeout: '20s' } }, 'close'] },
+        },
+        { tmpBase: base, timeout: 2_000 },
+      );
+      const timeout = result.failures.find((f) => f.code === 'TIMEOUT');
+      if (timeout?.peer !== 'server' || timeout?.step?.name !== 'recv' || !/client at step 4/.test(timeout.message)) {
+        wrong++;
+        console.log(`     timeout run ${i}: ${JSON.stringify(timeout ?? result.failures).slice(0, 400)}`);
+      }
+    }
+    check(wrong === 0, `${TIMEOUT_NAMES} runs timing out with both peers stuck (${((Date.now() - started) / 1000).toFixed(1)} s): ${wrong} named another peer or step`);
+    check(readdirSync(base).length === 0, 'temp base empty after the timeout runs');
   }
 
   if (wanted('fuzz')) {

@@ -1,6 +1,12 @@
 import type { Failure } from './result';
 import { stepOf } from './peers';
 import type { Verdict } from './verdict';
+import type { PeerEvent } from '../protocol/events';
+
+/** When the harness began stopping the run at its timeout (or an abort), if it did. */
+export function runStoppingAt(timeline: readonly PeerEvent[]): number | undefined {
+  return timeline.find((e) => e.peer === 'harness' && (e.ev === 'timeout' || e.ev === 'aborted'))?.t;
+}
 
 function show(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
@@ -13,8 +19,12 @@ function show(value: unknown): string {
  */
 export const stepVerdict: Verdict = ({ scenario, record }) => {
   const failures: Failure[] = [];
+  const stoppingAt = runStoppingAt(record.timeline);
   for (const event of record.timeline) {
     if (event.ev !== 'fail' || event.peer === 'harness') continue;
+    // A step that failed once the harness was stopping the run (its other end was being killed)
+    // is the stop's consequence, not a finding: the TIMEOUT (or the abort) says where it was.
+    if (stoppingAt !== undefined && event.t >= stoppingAt) continue;
     const step = stepOf(scenario, event.peer, event.step);
     const cause = typeof event.code === 'string' ? event.code : undefined;
     const where = step ? `step ${step.index + 1} (${step.step})` : typeof event.step === 'number' ? `step ${event.step + 1}` : 'a step';

@@ -2,6 +2,7 @@ import type { PeerEvent } from '../protocol/events';
 import { startupMs } from '../run/startup-time';
 import type { Scenario } from '../scenario/types';
 import { stepOf } from './peers';
+import { runStoppingAt } from './steps';
 import type { Failure } from './result';
 import type { Verdict } from './verdict';
 
@@ -21,14 +22,33 @@ export const timeoutVerdict: Verdict = ({ scenario, record }) => {
   };
   // The failure points at the first stopped peer in peer order (server first), not at whichever
   // happened to answer SIGTERM first: the same run gives the same result.
-  const first = killed.map((id) => record.timeline.find((e) => e.ev === 'stopped' && e.peer === id)).find((e) => e !== undefined);
+  const first = killed.map((id) => stuckEvent(record.timeline, id)).find((e) => e !== undefined);
   const step = first ? stepOf(scenario, first.peer, first.step) : undefined;
   if (first && step) Object.assign(failure, { peer: first.peer, step: { name: step.step, index: step.index }, ...(step.pos ? { pos: step.pos } : {}) });
   return { failures: [failure] };
 };
 
-function whereStuck(scenario: Scenario, peer: string, timeline: readonly PeerEvent[]): string {
+/**
+ * The event that says where a peer was when the run timed out: its `stopped` event, or, when its
+ * step failed first because the other end was being stopped (the client died of its SIGTERM
+ * before the server's arrived), that failure, dated after the timeout.
+ */
+function stuckEvent(timeline: readonly PeerEvent[], peer: string): PeerEvent | undefined {
   const stopped = timeline.find((e) => e.peer === peer && e.ev === 'stopped');
+  if (stopped) return stopped;
+  const at = runStoppingAt(timeline);
+  return at === undefined ? undefined : timeline.find((e) => e.peer === peer && e.ev === 'fail' && e.t >= at && typeof e.step === 'number');
+}
+
+function whereStuck(scenario: Scenario, peer: string, timeline: readonly PeerEvent[]): string {
+  const stopped = stuckEvent(timeline, peer);
+  if (stopped?.ev === 'fail') {
+    const step = stepOf(scenario, peer, stopped.step);
+    if (step) {
+      const line = step.pos ? `, line ${step.pos.line}` : '';
+      return `${peer} at step ${step.index + 1} (${step.step}${line}), which ended as the run was being stopped: ${String(stopped.message ?? stopped.code)}`;
+    }
+  }
   if (stopped) {
     const step = stepOf(scenario, peer, stopped.step);
     if (!step || typeof stopped.waitingFor !== 'string') return `${peer} (between steps)`;
