@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Config } from 'jest';
 
 // Tests import the TypeScript sources. execa is ESM-only and Jest 30 on Node 20 cannot require()
@@ -17,6 +18,9 @@ const config: Config = {
     '^execa$': '<rootDir>/dist/vendor/execa.cjs',
   },
   testTimeout: 30_000,
+  // Most test files wait on child processes rather than compute, so two workers keep a 2-core
+  // machine busy where Jest's default (cores - 1) would run one file at a time.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   // rebuilds dist/ when src/ is newer: peers and the CLI run from the build
   globalSetup: '<rootDir>/__tests__/global-setup.cjs',
 };
