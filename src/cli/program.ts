@@ -9,7 +9,7 @@ import { mergeReportsCommand } from './commands/merge-reports';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { validateCommand } from './commands/validate';
-import { packageVersion } from '../run/package-root';
+import { packageVersion } from '../package/package-root';
 import { HELP } from './help';
 import { EXIT, UsageError } from './usage-error';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { ScenarioResult } from '../judge/result';
 import { skipReason } from '../plan/platform';
-import { runScenario, type RunOptions } from '../run/run-scenario';
+import { runScenario, type RunOptions } from '../pipeline/run-scenario';
 import { loadScenarioSync, ScenarioError } from '../scenario';
 import { parseShard, takeShard } from '../select/select';
 

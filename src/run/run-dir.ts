@@ -1,64 +1,15 @@
-import { statSync, type Stats } from 'node:fs';
+// The run's own directories on disk: the base checked (and the default or private one made), the
+// run directory made at its planned path with its marker, and removed. Where they are was decided
+// by the plan (src/plan/run-base.ts); the run makes them and is the only one to remove them.
+import { type Stats } from 'node:fs';
 import { lstat, mkdir, chmod, realpath, stat, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { dir as tmpDir } from 'tmp-promise';
-import { PlanError } from './errors';
+import { HarnessError } from '../errors/harness-error';
+import { PlanError } from '../plan/errors';
+import { givenTmpBase, isSharedBase, privateDirName, resolveTmpBase, TMP_BASE_ENV } from '../plan/run-base';
 import { writeRunMarker } from './run-marker';
 
 export { OWNER_FILE, type OwnerRecord } from './run-marker';
-export const TMP_BASE_ENV = 'UDS_FIXTURE_TMPDIR';
-/**
- * Run directories are named `r-<harness pid in base 36>-<random>`. The name only gives its length
- * to sun_path checks and narrows what the sweep looks at: what makes a directory a run directory
- * is its marker (run-marker.ts), never its name.
- */
-export const RUN_DIR_PREFIX = 'r-';
-
-const currentUid = (): number => (typeof process.getuid === 'function' ? process.getuid() : 0);
-
-/** The private directory for run directories inside a base other users can write to (/tmp). */
-export const privateDirName = (): string => `uds-fixture-${currentUid()}`;
-
-/**
- * The base holding run directories. /tmp, not $TMPDIR: on macOS $TMPDIR alone is ~49 bytes of
- * the 103 sun_path allows, while /tmp is short on both platforms.
- */
-export function resolveTmpBase(option?: string): string {
-  const given = givenTmpBase(option);
-  if (given !== undefined) return path.resolve(given);
-  return path.join('/tmp', privateDirName());
-}
-
-/**
- * True when a given base is not this user's alone: owned by someone else (root's /tmp), or
- * writable by the group or by everyone. Run directories never go straight into such a base:
- * others could plant look-alike entries in it, and the user's own files there are not ours to
- * list, so runs live (and are swept) only in a private `uds-fixture-<uid>` directory inside it.
- */
-export function isSharedBase(st: Pick<Stats, 'uid' | 'mode'>): boolean {
-  return st.uid !== currentUid() || (st.mode & 0o022) !== 0;
-}
-
-/**
- * The directory run directories are made in, without making anything (for `validate`): the
- * default base, a given base that is ours alone, or the private directory inside a shared one.
- */
-export function resolveRunBase(option?: string): string {
-  const base = resolveTmpBase(option);
-  if (givenTmpBase(option) === undefined) return base;
-  try {
-    return isSharedBase(statSync(base)) ? path.join(base, privateDirName()) : base;
-  } catch {
-    return base; // a missing base is reported by the run
-  }
-}
-
-/** The base the caller chose (option first, then UDS_FIXTURE_TMPDIR), or undefined for the default. */
-function givenTmpBase(option?: string): string | undefined {
-  if (option) return option;
-  const fromEnv = process.env[TMP_BASE_ENV];
-  return fromEnv ? fromEnv : undefined;
-}
 
 const CHOOSE = `choose another base (option \`tmpBase\` or env ${TMP_BASE_ENV})`;
 
@@ -111,10 +62,8 @@ export async function checkGivenTmpBase(base: string): Promise<Stats> {
 }
 
 /**
- * Resolves the base for a run and checks it (creating the default one); returns its real path.
- * tmp-promise names run directories by the real path, and on macOS /tmp is a link to /private/tmp:
- * the base is given as the run directories will be, so paths compare and sun_path counts the
- * bytes that are really bound.
+ * Resolves the base for a run and checks it (creating the default one); returns its real path
+ * (on macOS /tmp is a link to /private/tmp), which the plan's run directory must be in.
  */
 export async function prepareTmpBase(option?: string): Promise<string> {
   const base = resolveTmpBase(option);
@@ -129,17 +78,22 @@ export async function prepareTmpBase(option?: string): Promise<string> {
 }
 
 /**
- * A fresh private run directory with its marker; returns its absolute path. A harness killed
- * between the mkdir and the marker's rename leaves an empty directory with no marker, which no
- * sweep removes: that instant is the price of never deleting on a name.
+ * Makes the run directory at its planned path, 0700, with its marker. Never takes over what is
+ * there: an existing entry of that name is an error, and is left alone. A harness killed between
+ * the mkdir and the marker's rename leaves an empty directory with no marker, which no sweep
+ * removes: that instant is the price of never deleting on a name.
  */
-export async function createRunDir(base: string): Promise<string> {
-  const { path: dir } = await tmpDir({ tmpdir: base, template: `${RUN_DIR_PREFIX}${process.pid.toString(36)}-XXXXXX`, mode: 0o700 });
+export async function createRunDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    throw new HarnessError('ERR_RUN_DIR_EXISTS', dir, `the run directory ${dir} already exists and is not this run's to use; run the scenario again (a new plan picks a new name)`, { cause: err });
+  }
   try {
     // mkdir's mode is filtered by the umask; 0700 must hold regardless.
     await chmod(dir, 0o700);
     await writeRunMarker(dir);
-    return dir;
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
