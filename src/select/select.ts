@@ -2,16 +2,17 @@
 // every shard of the same selection gets a stable, disjoint part. Shared by every face: the CLI's
 // options and the test-framework suites' UDS_FIXTURE_SHARD select alike.
 
+import { CodedError } from '../errors/coded-error';
+
 /** A selection that cannot be understood; `source` names where it was written (`--shard`, `UDS_FIXTURE_SHARD`). */
-export class SelectionError extends Error {
+export class SelectionError extends CodedError<'ERR_SELECTION'> {
   override readonly name = 'SelectionError';
-  readonly code = 'ERR_SELECTION';
 
   constructor(
     readonly source: string,
     message: string,
   ) {
-    super(message);
+    super('ERR_SELECTION', message);
   }
 }
 
