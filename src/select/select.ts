@@ -31,6 +31,15 @@ export function parseShard(text: string, source = '--shard'): Shard {
   return { index, total };
 }
 
+/** The environment variable that splits the scenario files of a test-framework suite (i/n). */
+export const SHARD_ENV = 'UDS_FIXTURE_SHARD';
+
+/** The shard UDS_FIXTURE_SHARD names, if it is set; a bad value is a SelectionError naming the variable. */
+export function shardFromEnv(env: NodeJS.ProcessEnv = process.env): Shard | undefined {
+  const text = env[SHARD_ENV];
+  return text ? parseShard(text, SHARD_ENV) : undefined;
+}
+
 export function parseGrep(text: string, source = '--grep'): RegExp {
   try {
     return new RegExp(text);
