@@ -21,7 +21,7 @@ export class NotReadyError extends CodedError<'NOT_READY'> {
 const FIRST_PROBE_DELAY_MS = 5;
 const MAX_PROBE_DELAY_MS = 200;
 
-export function describeReadiness(ready: ReadinessPlan): string {
+function describeReadiness(ready: ReadinessPlan): string {
   switch (ready.kind) {
     case 'none':
       return 'nothing';

@@ -23,7 +23,7 @@ function unsafe(base: string, why: string, next = CHOOSE): PlanError {
  * plant a directory or symlink there to catch our sockets. Group or world write bits on it are
  * removed, since it is ours.
  */
-export async function ensureTmpBase(base: string): Promise<void> {
+async function ensureTmpBase(base: string): Promise<void> {
   try {
     await mkdir(base, { recursive: true, mode: 0o700 });
   } catch (err) {
@@ -43,7 +43,7 @@ export async function ensureTmpBase(base: string): Promise<void> {
  * user (or by root, like /tmp), and not be writable by everyone unless its sticky bit stops others
  * from renaming or removing what is ours in it. Returns its stat for isSharedBase.
  */
-export async function checkGivenTmpBase(base: string): Promise<Stats> {
+async function checkGivenTmpBase(base: string): Promise<Stats> {
   let st;
   try {
     st = await stat(base);

@@ -84,7 +84,7 @@ export async function stopPeers(peers: PeerProcess[], reason: StopReason, graceM
 }
 
 /** Socket files anywhere under the run directory, attributed to the peer that owns the path. */
-export async function findSocketFiles(plan: PlannedRun, peers: PeerProcess[]): Promise<LeftoverSocket[]> {
+async function findSocketFiles(plan: PlannedRun, peers: PeerProcess[]): Promise<LeftoverSocket[]> {
   const found: LeftoverSocket[] = [];
   const walk = async (dir: string): Promise<void> => {
     for (const entry of await readdir(dir, { withFileTypes: true })) {
