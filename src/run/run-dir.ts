@@ -9,8 +9,6 @@ import { PlanError } from '../plan/errors';
 import { givenTmpBase, isSharedBase, privateDirName, resolveTmpBase, TMP_BASE_ENV } from '../plan/run-base';
 import { writeRunMarker } from './run-marker';
 
-export { OWNER_FILE, type OwnerRecord } from './run-marker';
-
 const CHOOSE = `choose another base (option \`tmpBase\` or env ${TMP_BASE_ENV})`;
 
 function unsafe(base: string, why: string, next = CHOOSE): PlanError {
