@@ -1,7 +1,8 @@
 // `uds-fixture validate` and the loading of every face: a scenario that loads is also planned, by
 // the same planRun a run uses, so what validates is what can run here (sun_path under the temp
 // base in use, paths that stay in the run directory, substitutions, file names, programs).
-import { checkPrograms, planRun } from '../plan/plan-run';
+import { checkPrograms } from '../plan/check-programs';
+import { planRun } from '../plan/plan-run';
 import type { PlanOptions } from '../plan/types';
 import type { Scenario } from '../scenario/types';
 

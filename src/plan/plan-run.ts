@@ -4,8 +4,7 @@ import { DEFAULT_STEP_TIMEOUT_MS, type Scenario } from '../scenario/types';
 import { peerProgramPath, supervisorPath } from '../package/package-root';
 import { PlanError } from './errors';
 import { declaredFilePaths, declaredFileWrites } from './files';
-import { peerIdentities, planPeer, type PeerIdentity } from './peers';
-import { resolveProgram } from './resolve-program';
+import { peerIdentities, planPeer } from './peers';
 import { skipReason } from './platform';
 import { newRunDirName, plannedRunBase } from './run-base';
 import { checkSunPath } from './sun-path';
@@ -29,44 +28,6 @@ function plannedSocket(scenario: Scenario, dir: string): PlannedRun['socket'] {
   if (socket.address === 'path') socket.path = checkSunPath(path.join(dir, 's.sock'), 'socket path');
   if (socket.address === 'abstract') socket.abstract = checkSunPath(`uds-fixture-${path.basename(dir)}`, 'abstract socket name');
   return socket;
-}
-
-/**
- * What `uds-fixture validate` checks beyond the plan itself: every `run:` program exists and is
- * executable, found the way the run will find it. Throws the PlanError naming the first that is not.
- */
-export function checkPrograms(scenario: Scenario, plan: PlannedRun): void {
-  const checked = new Set<PeerIdentity['spec']>();
-  for (const who of peerIdentities(scenario)) {
-    const peer = plan.peers.find((p) => p.id === who.id)!;
-    if (!checked.has(who.spec)) checkProgram(who, peer, scenario.baseDir);
-    checked.add(who.spec);
-  }
-}
-
-/**
- * A `run:` program must exist and be executable, found the way the run will find it (the peer's
- * PATH and working directory). Skipped when the program or the working directory is named
- * through `${...}`: those exist only in a run directory. A run does not make this check: a
- * program missing then is a SPAWN_FAILED with its errno, a verdict like any other.
- */
-function checkProgram(who: PeerIdentity, peer: PeerPlan, baseDir: string): void {
-  const spec = who.spec;
-  if (spec.kind !== 'run' || spec.argv[0] === undefined || spec.argv[0].includes('${') || spec.cwd?.includes('${')) return;
-  const written = spec.argv[0];
-  const found = resolveProgram(peer.argv[0]!, peer.env, peer.cwd);
-  if (!('code' in found)) return;
-  const where = written.includes('/') ? `(${peer.argv[0]}; a relative path starts at the scenario's directory ${baseDir})` : `in the peer's PATH (${peer.env.PATH ?? '/bin:/usr/bin'})`;
-  const pos = spec.programPos ?? spec.pos;
-  if (found.code === 'ENOENT') {
-    throw new PlanError('ERR_PROGRAM_NOT_FOUND', written, `${who.id}.run: no program \`${written}\` ${where}; build or install it, fix the name, or give its path`, pos ? { pos } : undefined);
-  }
-  throw new PlanError(
-    'ERR_PROGRAM_NOT_EXECUTABLE',
-    written,
-    `${who.id}.run: \`${written}\` ${where} is not an executable file; \`chmod +x\` it, or run it through its interpreter, e.g. run: [python3, script.py]`,
-    pos ? { pos } : undefined,
-  );
 }
 
 /**
