@@ -52,7 +52,7 @@ await Promise.all([
   face('src/node-test/index.ts', 'node-test.cjs'),
   // Vitest loads test dependencies as ES modules, and is ESM-only itself.
   face('src/vitest/index.mts', 'vitest.mjs', { format: 'esm' }),
-  face('src/cli/main.ts', 'cli.cjs', { banner: { js: '#!/usr/bin/env node' } }),
+  face('src/bin/uds-fixture.ts', 'cli.cjs', { banner: { js: '#!/usr/bin/env node' } }),
   // Only this repository's tests use it (jest.config.ts maps execa to it); it is not shipped.
   build({ ...common, entryPoints: [require.resolve('execa')], outfile: path.join(dist, 'vendor/execa.cjs') }),
 ]);

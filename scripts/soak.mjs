@@ -296,7 +296,7 @@ try {
     const started = Date.now();
     for (let i = 0; i < EARLY_STOPS; i++) {
       const scenario = normalizeScenario({ name: 'stopped at spawn', server: { run: [process.execPath, silent], ready: 'none' } }, { baseDir: root });
-      const plan = await planRun(scenario, { tmpBase: base, graceMs: 2000 });
+      const plan = planRun(scenario, { tmpBase: base, graceMs: 2000 });
       const controller = new AbortController();
       const record = await executePlan(plan, { signal: controller.signal, onEvent: (e) => e.ev === 'spawn' && controller.abort() });
       const end = String(record.peers[0].signal ?? record.peers[0].exitCode);

@@ -1,10 +1,10 @@
 // The public API of uds-fixture.
-export { runScenario, type RunOptions } from './run/run-scenario';
+export { runScenario, type RunOptions } from './pipeline/run-scenario';
 export { loadScenario, normalizeScenario, defineScenario, scenarioJsonSchema, ScenarioError } from './scenario';
 export { UnixSocket, SocketError, SUN_PATH_MAX } from './socket';
 export { PlanError, SocketPathTooLongError, type PlanErrorCode } from './plan';
-export { HarnessError, type HarnessErrorCode } from './run/errors';
-export { packageRoot } from './run/package-root';
+export { HarnessError, type HarnessErrorCode } from './errors/harness-error';
+export { packageRoot } from './package/package-root';
 export { planRun, type RunPlan, type PlannedRun, type SkippedRun, type PeerPlan, type PlanOptions } from './plan';
 export { executePlan, type RunRecord, type PeerRecord, type LeftoverSocket } from './run';
 export { judgeRun, VERDICTS, type Verdict } from './judge';

@@ -6,6 +6,6 @@
 // into each face.
 export * from './index';
 export { runCli } from './cli/program';
-export { registerScenarioSuite, SHARD_ENV, type ScenarioSuiteOptions, type SuiteFramework } from './testing/scenario-suite';
+export { registerScenarioSuite, type ScenarioSuiteOptions, type SuiteFramework } from './testing/scenario-suite';
 export { scenarioMatchers, type ScenarioMatchers } from './testing/matchers';
 export { assertScenarioPasses } from './testing/assert';

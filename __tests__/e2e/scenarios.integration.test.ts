@@ -2,7 +2,7 @@
 // Needs `node scripts/build.mjs` (dist/peer.cjs) and the addon (build/Release).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runScenario } from '../../src/run/run-scenario';
+import { runScenario } from '../../src/pipeline/run-scenario';
 import type { ScenarioInput } from '../../src/scenario/types';
 import { describeBuilt, explain, itLinux, useRunBase } from './scripted-runs';
 

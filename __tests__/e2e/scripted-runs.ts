@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { ScenarioResult } from '../../src/judge/result';
-import { runScenario } from '../../src/run/run-scenario';
+import { runScenario } from '../../src/pipeline/run-scenario';
 import type { ScenarioInput } from '../../src/scenario/types';
 import { repoRoot } from '../helpers/child-script';
 

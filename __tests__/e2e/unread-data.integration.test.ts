@@ -2,7 +2,7 @@
 // real peers, the judge, the policy.
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { runScenario } from '../../src/run/run-scenario';
+import { runScenario } from '../../src/pipeline/run-scenario';
 import type { ScenarioInput } from '../../src/scenario/types';
 import { repoRoot } from '../helpers/child-script';
 

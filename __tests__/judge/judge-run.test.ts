@@ -12,6 +12,7 @@ const plan: PlannedRun = {
   runId: 'r-1',
   socket: { type: 'stream', address: 'path', path: '/tmp/u/r-1/s.sock' },
   files: {},
+  writes: [],
   peers: [],
   timeouts: { runMs: 5000, graceMs: 2000 },
 };

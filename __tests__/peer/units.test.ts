@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describeBytes } from '../../src/peer/describe';
 import { compareFdSnapshots, takeFdSnapshot } from '../../src/peer/fd-accounting';
-import { dataFrame, decodeEnd, decodeFrame, END_SEQ, endFrame, HEADER_BYTES, senderNumber, sizeSequence } from '../../src/peer/traffic-frame';
+import { dataFrame, decodeEnd, decodeFrame, END_SEQ, endFrame, HEADER_BYTES, senderNumber, spreadSize } from '../../src/traffic/frame';
 
 describe('sequence frames', () => {
   const sender = senderNumber('client-2');
@@ -39,10 +39,8 @@ describe('sequence frames', () => {
   });
 
   it('spreads sizes over the whole range, the same way for the same sender', () => {
-    const a = sizeSequence(sender, 20, 30);
-    const b = sizeSequence(sender, 20, 30);
-    const sizes = Array.from({ length: 500 }, () => a());
-    expect(Array.from({ length: 500 }, () => b())).toEqual(sizes);
+    const sizes = Array.from({ length: 500 }, (_, seq) => spreadSize(sender, BigInt(seq), 20, 30));
+    expect(Array.from({ length: 500 }, (_, seq) => spreadSize(sender, BigInt(seq), 20, 30))).toEqual(sizes);
     expect(Math.min(...sizes)).toBe(20);
     expect(Math.max(...sizes)).toBe(30);
   });

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { runScenario } from '../../src/run/run-scenario';
+import { runScenario } from '../../src/pipeline/run-scenario';
 import { repoRoot } from '../helpers/child-script';
 import { until } from './process-table';
 

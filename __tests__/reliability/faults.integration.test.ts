@@ -1,7 +1,7 @@
 // The fault scenarios shipped in fixtures/faults do what they claim: the timeline shows the fault.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { runScenario } from '../../src/run/run-scenario';
+import { runScenario } from '../../src/pipeline/run-scenario';
 import { repoRoot } from '../helpers/child-script';
 
 let base: string;

@@ -3,7 +3,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createRunDir } from '../../src/plan/run-dir';
+import { newRunDirName } from '../../src/plan/run-base';
+import { createRunDir } from '../../src/run/run-dir';
 import { reapStaleRunDirs } from '../../src/run/reaper';
 import { repoRoot } from '../helpers/child-script';
 import { liveAmong, liveDescendants, until } from './process-table';
@@ -89,7 +90,8 @@ describe('when the harness goes away', () => {
     // Killed harnesses clean nothing; the next run's sweep does, and spares a live owner's
     // directory and a look-alike without a marker.
     expect(runDirs()).toEqual([runDir]);
-    const live = await createRunDir(base);
+    const live = path.join(base, newRunDirName());
+    await createRunDir(live);
     const lookAlike = path.join(base, 'r-data-demo');
     mkdirSync(lookAlike, { mode: 0o700 });
     writeFileSync(path.join(lookAlike, 'precious.txt'), 'keep me');

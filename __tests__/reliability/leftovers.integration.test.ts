@@ -2,7 +2,7 @@
 // process left from any peer's group, nothing in the temp base.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { runScenario } from '../../src/run/run-scenario';
+import { runScenario } from '../../src/pipeline/run-scenario';
 import type { ScenarioInput } from '../../src/scenario/types';
 import type { ScenarioResult } from '../../src/judge/result';
 import { repoRoot } from '../helpers/child-script';

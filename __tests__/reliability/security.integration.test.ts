@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import path from 'node:path';
 import { planRun } from '../../src/plan/plan-run';
 import { executePlan } from '../../src/run/execute';
-import { runScenario } from '../../src/run/run-scenario';
+import { runScenario } from '../../src/pipeline/run-scenario';
 import { checkScenarioText, normalizeScenario } from '../../src/scenario';
 import { INHERITED_ENV_NAMES } from '../../src/plan/env';
 import { repoRoot } from '../helpers/child-script';

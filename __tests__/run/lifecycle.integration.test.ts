@@ -3,7 +3,7 @@
 // timing is asserted here, only who ended the peer and the verdict.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { runScenario } from '../../src/run/run-scenario';
+import { runScenario } from '../../src/pipeline/run-scenario';
 import type { ScenarioResult } from '../../src/judge/result';
 import type { PeerInput, ScenarioInput } from '../../src/scenario/types';
 import { toPretty, palette } from '../../src/report';

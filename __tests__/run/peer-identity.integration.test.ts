@@ -4,7 +4,7 @@
 // matching their exact pid (__tests__/peer/conversation.integration.test.ts).
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runScenario } from '../../src/run/run-scenario';
+import { runScenario } from '../../src/pipeline/run-scenario';
 
 let base: string;
 let dir: string;

@@ -18,7 +18,7 @@ export interface HandMadeRun {
 
 export async function runHandMade(scenario: Scenario, options: PlanOptions & ExecuteOptions): Promise<HandMadeRun> {
   const { signal, onEvent, ...planOptions } = options;
-  const plan = await planRun(scenario, planOptions);
+  const plan = planRun(scenario, planOptions);
   if (plan.kind !== 'run') throw new Error(`unexpectedly skipped: ${plan.reason}`);
   const record = await executePlan(plan, { ...(signal ? { signal } : {}), ...(onEvent ? { onEvent } : {}) });
   return { plan, record, result: judgeRun(scenario, plan, record) };

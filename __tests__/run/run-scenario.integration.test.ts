@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { runScenario } from '../../src/run/run-scenario';
+import { runScenario } from '../../src/pipeline/run-scenario';
 import { makeScenario, runPeer } from '../plan/make-scenario';
 import { fixture } from './run-hand-made';
 

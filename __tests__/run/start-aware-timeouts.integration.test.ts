@@ -3,7 +3,7 @@
 // and that is not the waiting peer's failure. The slow start is injected (fixtures/slow-start.cjs).
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runScenario } from '../../src/run/run-scenario';
+import { runScenario } from '../../src/pipeline/run-scenario';
 import { startupMs } from '../../src/run/startup-time';
 import { fixture } from './run-hand-made';
 

@@ -2,7 +2,7 @@
 // starting anything, with status 125 and a line that says why.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { supervisorPath } from '../../src/run/package-root';
+import { supervisorPath } from '../../src/package/package-root';
 
 const supervisor = supervisorPath();
 const itBuilt = existsSync(supervisor) ? it : it.skip;

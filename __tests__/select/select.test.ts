@@ -1,4 +1,4 @@
-import { parseGrep, parseShard, selectScenarios } from '../../src/select/select';
+import { parseGrep, parseShard, selectScenarios, shardFromEnv } from '../../src/select/select';
 import { mapPool } from '../../src/cli/pool';
 
 const items = Array.from({ length: 10 }, (_, i) => ({ name: `s${i}`, tags: i % 2 ? ['odd'] : ['even', 'smoke'] }));
@@ -19,6 +19,13 @@ test('bad --shard and --grep are usage errors that say what to write', () => {
   expect(() => parseShard('4/3')).toThrow(/got '4\/3'/);
   expect(() => parseGrep('(')).toThrow(/--grep '\(' is not a valid regular expression/);
   expect(parseShard('2/4')).toEqual({ index: 2, total: 4 });
+});
+
+test('a bad UDS_FIXTURE_SHARD names the variable, not --shard', () => {
+  expect(() => shardFromEnv({ UDS_FIXTURE_SHARD: '3/2' })).toThrow("UDS_FIXTURE_SHARD must be i/n with 1 <= i <= n, like 1/4; got '3/2'");
+  expect(() => shardFromEnv({ UDS_FIXTURE_SHARD: '3/2' })).toThrow(expect.objectContaining({ code: 'ERR_SELECTION', source: 'UDS_FIXTURE_SHARD' }));
+  expect(shardFromEnv({ UDS_FIXTURE_SHARD: '1/2' })).toEqual({ index: 1, total: 2 });
+  expect(shardFromEnv({})).toBeUndefined();
 });
 
 test('mapPool never runs more than the limit at once and keeps order', async () => {

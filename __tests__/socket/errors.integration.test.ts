@@ -5,7 +5,8 @@ import { constants } from 'node:os';
 import path from 'node:path';
 
 import { UnixSocket, SocketError, SUN_PATH_MAX, checkSocketPath } from '../../src/socket';
-import { findPackageRoot, loadBinding } from '../../src/socket/binding';
+import { loadBinding } from '../../src/socket/binding';
+import { findPackageRoot } from '../../src/package/package-root';
 import { startChild } from './child-process';
 import { makeTempDir } from './temp-dir';
 

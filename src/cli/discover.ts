@@ -6,7 +6,7 @@ import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { UsageError } from './usage-error';
 
-export const SCENARIO_GLOB = '**/*.scenario.{yaml,yml,json}';
+const SCENARIO_GLOB = '**/*.scenario.{yaml,yml,json}';
 
 const SCENARIO_NAME = /\.scenario\.(?:yaml|yml|json)$/;
 

@@ -2,7 +2,8 @@
 // socket path too long for sun_path under the temp base, a path leaving the run directory),
 // becomes an `invalid` entry carrying the message, and the others go on.
 
-import { checkPlan, PlanError } from '../plan';
+import { PlanError } from '../plan';
+import { validateScenario } from '../pipeline/validate';
 import { loadScenario, ScenarioError } from '../scenario';
 import type { Scenario } from '../scenario/types';
 import type { InvalidScenario } from '../report';
@@ -19,7 +20,7 @@ export async function loadAll(files: string[]): Promise<Loaded> {
   for (const file of files) {
     try {
       const scenario = await loadScenario(file);
-      checkPlan(scenario);
+      validateScenario(scenario);
       scenarios.push(scenario);
     } catch (err) {
       const message = err instanceof ScenarioError ? err.format() : err instanceof PlanError ? formatPlanError(err, file) : `${file}: ${(err as Error).message}`;

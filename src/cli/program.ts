@@ -1,4 +1,4 @@
-// The uds-fixture command, as a function of its arguments (src/cli/main.ts is the executable).
+// The uds-fixture command, as a function of its arguments (src/bin/uds-fixture.ts is the executable).
 // Exit status: 0 all passed, 1 a scenario failed, 2 bad input or usage, 130/143 interrupted by
 // SIGINT/SIGTERM (after teardown completed).
 
@@ -9,7 +9,7 @@ import { mergeReportsCommand } from './commands/merge-reports';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { validateCommand } from './commands/validate';
-import { packageVersion } from '../run/package-root';
+import { packageVersion } from '../package/package-root';
 import { HELP } from './help';
 import { EXIT, UsageError } from './usage-error';
 

@@ -1,11 +1,12 @@
+import { CodedError } from '../errors/coded-error';
+
 /** Bad command-line input: printed with the command's usage, exit status 2. */
-export class UsageError extends Error {
-  readonly code = 'ERR_USAGE';
+export class UsageError extends CodedError<'ERR_USAGE'> {
   constructor(
     message: string,
     readonly command?: string,
   ) {
-    super(message);
+    super('ERR_USAGE', message);
     this.name = 'UsageError';
   }
 }

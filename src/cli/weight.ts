@@ -9,7 +9,7 @@ export const NODE_PEER_WEIGHT = 4;
 /** Weight units of one `run:` program. */
 export const PROGRAM_PEER_WEIGHT = 1;
 /** Node peers the machine runs at once per core. */
-export const NODE_PEERS_PER_CORE = 8;
+const NODE_PEERS_PER_CORE = 8;
 
 /** The weight of a scenario: the sum of its peers' weights (at least 1). */
 export function scenarioWeight(scenario: Pick<Scenario, 'server' | 'clients'>): number {

@@ -1,6 +1,8 @@
 // Jest's functions: the injected globals when present, else @jest/globals (for suites that run
 // with injectGlobals: false). Required lazily so importing this package outside Jest works.
 
+import { CodedError } from '../errors/coded-error';
+
 type JestApi = {
   expect: { extend(matchers: Record<string, unknown>): void };
   describe: (name: string, fn: () => void) => void;
@@ -21,12 +23,12 @@ export function jestApi(): JestApi {
 }
 
 /** uds-fixture/jest was loaded where Jest is not: outside a test file, or in a project without Jest. */
-export class JestMissingError extends Error {
+export class JestMissingError extends CodedError<'ERR_JEST_MISSING'> {
   override readonly name = 'JestMissingError';
-  readonly code = 'ERR_JEST_MISSING';
 
   constructor(cause: unknown) {
     super(
+      'ERR_JEST_MISSING',
       'uds-fixture/jest registers Jest tests and matchers, so it works inside Jest only: import it from a test file that Jest runs ' +
         '(Jest is an optional peer dependency: npm install --save-dev jest). ' +
         'For Vitest import uds-fixture/vitest, for node:test uds-fixture/node-test, and for plain scripts runScenario() from uds-fixture.',

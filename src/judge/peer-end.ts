@@ -21,7 +21,7 @@ export function describeExit(peer: Pick<PeerEndFacts, 'exitCode' | 'signal'>): s
 }
 
 /** What the harness did under a planned stop: `SIGTERM 2000 ms after the clients ended, then SIGKILL after the 2000 ms grace`. */
-export function describePlannedStop(stop: PlannedStopRecord): string {
+function describePlannedStop(stop: PlannedStopRecord): string {
   const killed = stop.sent.includes('SIGKILL') && stop.signal !== 'SIGKILL' ? `, then SIGKILL after the ${stop.graceMs} ms grace` : '';
   return `${stop.signal} ${stop.afterMs} ms after ${othersDone(stop)}${killed}`;
 }

@@ -35,7 +35,7 @@ export function trafficRules(scenario: Scenario): TrafficRules {
 }
 
 /** How many peers send sequence traffic (a client group counts once per client). */
-export function sequenceSenders(scenario: Scenario): number {
+function sequenceSenders(scenario: Scenario): number {
   const sends = (steps: Step[]): boolean => steps.some((s) => s.step === 'send' && s.payload.kind === 'sequence');
   let n = 0;
   if (scenario.server?.kind === 'steps' && sends(scenario.server.steps)) n += 1;

@@ -4,30 +4,31 @@
 // - `PeerError`: the step could not run the way a real program would fail (no connection yet,
 //   nothing bound...). It carries an errno-style code and syscall, exactly like a SocketError, so
 //   `expectError` can declare it (a real `send` before `connect` fails with ENOTCONN too).
+import { CodedError } from '../errors/coded-error';
 import type { FailCode } from '../protocol/events';
 
-export class StepFailure extends Error {
+export class StepFailure extends CodedError<FailCode> {
   override readonly name = 'StepFailure';
   constructor(
-    readonly code: FailCode,
+    code: FailCode,
     message: string,
     readonly expected?: unknown,
     readonly got?: unknown,
     /** the syscall failure behind it, for UNEXPECTED_ERROR and WRONG_ERROR */
     readonly failedCall?: { errno?: string; syscall?: string },
   ) {
-    super(message);
+    super(code, message);
   }
 }
 
-export class PeerError extends Error {
+export class PeerError extends CodedError {
   override readonly name = 'PeerError';
   constructor(
-    readonly code: string,
+    code: string,
     readonly syscall: string,
     message: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 

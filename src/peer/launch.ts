@@ -1,15 +1,15 @@
 // Reads the launch file the harness wrote for this peer (a PeerLaunch, already resolved).
 import fs from 'node:fs';
+import { CodedError } from '../errors/coded-error';
 import { EVENTS_PROTOCOL_VERSION, type PeerLaunch } from '../protocol/events';
 
-export class LaunchError extends Error {
+export class LaunchError extends CodedError<'BAD_LAUNCH'> {
   override readonly name = 'LaunchError';
-  readonly code = 'BAD_LAUNCH';
   constructor(
     readonly file: string | undefined,
     message: string,
   ) {
-    super(message);
+    super('BAD_LAUNCH', message);
   }
 }
 

@@ -2,6 +2,7 @@
 // (a socket path longer than sun_path, an unknown `${variable}`, an unsafe temp base). Each has a
 // stable `code`, the offending value, and a message that says what to change.
 
+import { CodedError } from '../errors/coded-error';
 import type { SourcePos } from '../scenario/types';
 
 export type PlanErrorCode =
@@ -18,17 +19,15 @@ export type PlanErrorCode =
   | 'ERR_PATH_OUTSIDE'
   | 'ERR_FILE_NAME';
 
-export class PlanError extends Error {
+export class PlanError extends CodedError<PlanErrorCode> {
   override readonly name = 'PlanError';
-  readonly code: PlanErrorCode;
   /** the path, variable or value at fault */
   readonly value: string;
   /** where the offending value was written, when the scenario came from a file */
   pos?: SourcePos;
 
   constructor(code: PlanErrorCode, value: string, message: string, options?: { cause?: unknown; pos?: SourcePos }) {
-    super(message, options);
-    this.code = code;
+    super(code, message, options);
     this.value = value;
     if (options?.pos !== undefined) this.pos = options.pos;
   }

@@ -1,7 +1,7 @@
-import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileSpec } from '../scenario/types';
 import { PlanError } from './errors';
+import type { PlannedFile } from './types';
 
 /** Where each declared file will be in the run directory (name → absolute path), names checked. */
 export function declaredFilePaths(dir: string, files: Record<string, FileSpec>): Record<string, string> {
@@ -17,15 +17,7 @@ export function declaredFilePaths(dir: string, files: Record<string, FileSpec>):
   return paths;
 }
 
-/** Writes the declared `files:` into the run directory; returns name → absolute path. */
-export async function writeDeclaredFiles(dir: string, files: Record<string, FileSpec>): Promise<Record<string, string>> {
-  const written = declaredFilePaths(dir, files);
-  for (const [name, spec] of Object.entries(files)) {
-    const file = written[name]!;
-    const mode = spec.mode ?? 0o644;
-    await writeFile(file, spec.bytes, { mode, flag: 'wx' });
-    // writeFile's mode passes through the umask; the scenario's mode is what peers will check.
-    await chmod(file, mode);
-  }
-  return written;
+/** The declared `files:` as the run writes them (with the scenario's mode, which peers may check). */
+export function declaredFileWrites(paths: Record<string, string>, files: Record<string, FileSpec>): PlannedFile[] {
+  return Object.entries(files).map(([name, spec]) => ({ path: paths[name]!, bytes: spec.bytes, mode: spec.mode ?? 0o644 }));
 }

@@ -1,9 +1,4 @@
-export { planRun, checkPlan, DEFAULT_GRACE_MS } from './plan-run';
+export { planRun } from './plan-run';
 export { PlanError, SocketPathTooLongError, type PlanErrorCode } from './errors';
-export { checkSunPath, sunPathLimit } from './sun-path';
-export { substitute, type Variables } from './substitute';
 export { skipReason } from './platform';
-export { resolveTmpBase, prepareTmpBase, checkGivenTmpBase, removeRunDir, TMP_BASE_ENV, OWNER_FILE, type OwnerRecord } from './run-dir';
-export { PAIR_FD } from './pair-fd';
-export { INHERITED_ENV_NAMES, inheritedEnv } from './env';
-export type { RunPlan, PlannedRun, SkippedRun, PeerPlan, PeerRole, ReadinessPlan, ProbeAddress, PlanOptions, PlanTimeouts } from './types';
+export type { RunPlan, PlannedRun, SkippedRun, PeerPlan, PlanOptions } from './types';

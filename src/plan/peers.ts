@@ -32,7 +32,7 @@ export function peerIdentities(scenario: Scenario): PeerIdentity[] {
   return peers;
 }
 
-export function variablesFor(run: Pick<PlannedRun, 'dir' | 'socket' | 'files'>): Variables {
+function variablesFor(run: Pick<PlannedRun, 'dir' | 'socket' | 'files'>): Variables {
   const values: Record<string, string> = { dir: run.dir };
   const unavailable: Record<string, string> = {};
   if (run.socket.path !== undefined) values.socket = run.socket.path;

@@ -1,18 +1,14 @@
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_STEP_TIMEOUT_MS, type Scenario } from '../scenario/types';
-import { peerProgramPath, supervisorPath } from '../run/package-root';
-import { realPathOf } from '../scenario/context';
-import { reapStaleRunDirs } from '../run/reaper';
+import { peerProgramPath, supervisorPath } from '../package/package-root';
 import { PlanError } from './errors';
-import { declaredFilePaths, writeDeclaredFiles } from './files';
-import { peerIdentities, planPeer, type PeerIdentity } from './peers';
-import { resolveProgram } from './resolve-program';
+import { declaredFilePaths, declaredFileWrites } from './files';
+import { peerIdentities, planPeer } from './peers';
 import { skipReason } from './platform';
-import { createRunDir, prepareTmpBase, removeRunDir, resolveRunBase, RUN_DIR_PREFIX } from './run-dir';
+import { newRunDirName, plannedRunBase } from './run-base';
 import { checkSunPath } from './sun-path';
-import type { PeerPlan, PlannedRun, PlanOptions, RunPlan } from './types';
+import type { PeerPlan, PlannedFile, PlannedRun, PlanOptions, RunPlan } from './types';
 
 export const DEFAULT_GRACE_MS = 2_000;
 
@@ -35,57 +31,13 @@ function plannedSocket(scenario: Scenario, dir: string): PlannedRun['socket'] {
 }
 
 /**
- * planRun's checks of the scenario, without making anything (`uds-fixture validate`): socket
- * paths against sun_path under the temp base in use, with a run directory name of the real
- * length; relative paths that would leave the run directory; substitutions; file names; pair
- * peers. Throws the PlanError planRun would. The temp base itself is checked only by a run.
+ * Plans a run, making nothing: a run directory path under a short base (the base's real path,
+ * found by looking only, so that sun_path counts the bytes really bound), the socket paths
+ * checked against sun_path, the declared and launch files to write, and each peer's argv, env,
+ * cwd and readiness. The run makes and removes what the plan names (src/run/execute.ts), and
+ * `validate` calls this same function. A scenario this platform cannot run is a SkippedRun.
  */
-export function checkPlan(scenario: Scenario, options: Pick<PlanOptions, 'tmpBase'> = {}): void {
-  if (skipReason(scenario) !== undefined) return;
-  checkPeers(scenario);
-  const identities = peerIdentities(scenario);
-  const dir = path.join(realPathOf(resolveRunBase(options.tmpBase)), `${RUN_DIR_PREFIX}${process.pid.toString(36)}-XXXXXX`);
-  const run = { dir, socket: plannedSocket(scenario, dir), files: declaredFilePaths(dir, scenario.files) };
-  const checked = new Set<PeerIdentity['spec']>();
-  for (const who of identities) {
-    const { peer } = planPeer({ scenario, run, identities, peerProgram: 'peer', readyTimeoutMs: 0, graceMs: DEFAULT_GRACE_MS }, who);
-    if (!checked.has(who.spec)) checkProgram(who, peer, scenario.baseDir);
-    checked.add(who.spec);
-  }
-}
-
-/**
- * A `run:` program must exist and be executable, found the way the run will find it (the peer's
- * PATH and working directory). Skipped when the program or the working directory is named
- * through `${...}`: those exist only in a run directory. A run itself does not repeat this check:
- * a program that vanishes in between is still a SPAWN_FAILED with its errno.
- */
-function checkProgram(who: PeerIdentity, peer: PeerPlan, baseDir: string): void {
-  const spec = who.spec;
-  if (spec.kind !== 'run' || spec.argv[0] === undefined || spec.argv[0].includes('${') || spec.cwd?.includes('${')) return;
-  const written = spec.argv[0];
-  const found = resolveProgram(peer.argv[0]!, peer.env, peer.cwd);
-  if (!('code' in found)) return;
-  const where = written.includes('/') ? `(${peer.argv[0]}; a relative path starts at the scenario's directory ${baseDir})` : `in the peer's PATH (${peer.env.PATH ?? '/bin:/usr/bin'})`;
-  const pos = spec.programPos ?? spec.pos;
-  if (found.code === 'ENOENT') {
-    throw new PlanError('ERR_PROGRAM_NOT_FOUND', written, `${who.id}.run: no program \`${written}\` ${where}; build or install it, fix the name, or give its path`, pos ? { pos } : undefined);
-  }
-  throw new PlanError(
-    'ERR_PROGRAM_NOT_EXECUTABLE',
-    written,
-    `${who.id}.run: \`${written}\` ${where} is not an executable file; \`chmod +x\` it, or run it through its interpreter, e.g. run: [python3, script.py]`,
-    pos ? { pos } : undefined,
-  );
-}
-
-/**
- * Plans a run: a private 0700 run directory under a short base, the socket paths (checked
- * against sun_path), the declared files, and each peer's argv, env, cwd and readiness. Stale run
- * directories of dead harnesses are swept first. A scenario this platform cannot run is a
- * SkippedRun and creates nothing.
- */
-export async function planRun(scenario: Scenario, options: PlanOptions = {}): Promise<RunPlan> {
+export function planRun(scenario: Scenario, options: PlanOptions = {}): RunPlan {
   const reason = skipReason(scenario);
   if (reason !== undefined) return { kind: 'skip', scenarioName: scenario.name, reason };
   checkPeers(scenario);
@@ -103,37 +55,32 @@ export async function planRun(scenario: Scenario, options: PlanOptions = {}): Pr
     );
   }
 
-  const base = await prepareTmpBase(options.tmpBase);
-  await reapStaleRunDirs(base);
-  const dir = await createRunDir(base);
-  try {
-    const runId = path.basename(dir);
-    const socket = plannedSocket(scenario, dir);
-    const files = await writeDeclaredFiles(dir, scenario.files);
-    const runMs = options.timeout ?? scenario.timeoutMs;
-    const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
-    const run = { dir, socket, files };
-    const peers: PeerPlan[] = [];
-    for (const who of identities) {
-      const { peer, launch } = planPeer(
-        { scenario, run, identities, peerProgram, readyTimeoutMs: options.readyTimeout ?? Math.min(DEFAULT_STEP_TIMEOUT_MS, runMs), graceMs, extraEnv: options.env },
-        who,
-      );
-      if (launch && peer.launchFile) await writeFile(peer.launchFile, JSON.stringify(launch, null, 2) + '\n', { mode: 0o600 });
-      peers.push(peer);
-    }
-    return {
-      kind: 'run',
-      scenarioName: scenario.name,
-      dir,
-      runId,
-      socket,
-      files,
-      peers,
-      timeouts: { runMs, graceMs },
-    };
-  } catch (err) {
-    await removeRunDir(dir);
-    throw err;
+  const dir = path.join(plannedRunBase(options.tmpBase), options.runName ?? newRunDirName());
+  const socket = plannedSocket(scenario, dir);
+  const files = declaredFilePaths(dir, scenario.files);
+  const writes: PlannedFile[] = declaredFileWrites(files, scenario.files);
+  const runMs = options.timeout ?? scenario.timeoutMs;
+  const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+  const run = { dir, socket, files };
+  const peers: PeerPlan[] = [];
+  for (const who of identities) {
+    const { peer, launch } = planPeer(
+      { scenario, run, identities, peerProgram, readyTimeoutMs: options.readyTimeout ?? Math.min(DEFAULT_STEP_TIMEOUT_MS, runMs), graceMs, extraEnv: options.env },
+      who,
+    );
+    if (launch && peer.launchFile) writes.push({ path: peer.launchFile, bytes: JSON.stringify(launch, null, 2) + '\n', mode: 0o600 });
+    peers.push(peer);
   }
+  return {
+    kind: 'run',
+    scenarioName: scenario.name,
+    ...(options.tmpBase !== undefined ? { tmpBase: options.tmpBase } : {}),
+    dir,
+    runId: path.basename(dir),
+    socket,
+    files,
+    writes,
+    peers,
+    timeouts: { runMs, graceMs },
+  };
 }

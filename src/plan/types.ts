@@ -1,6 +1,6 @@
-// What planning produces: everything a run needs, resolved. Plain data, so a plan can be printed
-// and inspected; the only thing it owns on disk is `dir` (made by planRun, removed by the run's
-// teardown, or by removeRunDir when the plan is never run).
+// What planning produces: everything a run needs, resolved. Plain data computed from the scenario
+// and the options, so a plan can be printed and inspected: planning makes nothing on disk. The
+// run makes `dir` and `writes`, and removes them (src/run/execute.ts).
 
 import type { SourcePos, SocketType, AddressKind } from '../scenario/types';
 
@@ -40,7 +40,7 @@ export interface PeerPlan {
   readyTimeoutMs: number;
   /** the socket file this peer is expected to create (and unlink on close) */
   ownPath: string;
-  /** the PeerLaunch file, for scripted peers */
+  /** the PeerLaunch file, for scripted peers (its contents are among the plan's `writes`) */
   launchFile?: string;
   /** which end of the socketpair this peer inherits at fd 4, for address: pair */
   pairEnd?: 0 | 1;
@@ -56,10 +56,19 @@ export interface PlanTimeouts {
   graceMs: number;
 }
 
+/** A file the run writes into its directory before the peers start. */
+export interface PlannedFile {
+  path: string;
+  bytes: Uint8Array | string;
+  mode: number;
+}
+
 export interface PlannedRun {
   kind: 'run';
   scenarioName: string;
-  /** the run directory (0700), removed at teardown */
+  /** the temp base as the caller gave it (undefined: UDS_FIXTURE_TMPDIR or the default), which the run checks and makes */
+  tmpBase?: string;
+  /** the run directory (0700): the run makes it at this path and removes it at teardown */
   dir: string;
   runId: string;
   socket: {
@@ -72,6 +81,8 @@ export interface PlannedRun {
   };
   /** declared files: name → absolute path in the run directory */
   files: Record<string, string>;
+  /** the declared files and the scripted peers' launch files, with their contents */
+  writes: PlannedFile[];
   /** the server first (if any), then the clients in id order */
   peers: PeerPlan[];
   timeouts: PlanTimeouts;
@@ -98,4 +109,6 @@ export interface PlanOptions {
   readyTimeout?: number;
   /** the scripted peer program (default: dist/peer.cjs of this package) */
   peerProgram?: string;
+  /** the run directory's name (default: a fresh `r-<pid>-<random>`) */
+  runName?: string;
 }

@@ -52,8 +52,7 @@ export interface PeerEvent {
  * - `fds`    {before, after, leaked: number[]}  descriptor accounting at the end of the peer
  * - `done`   all steps completed
  */
-export const SCRIPTED_EVENT_NAMES = ['start', 'ready', 'fail', 'error', 'traffic', 'message', 'stopped', 'fds', 'unread', 'done'] as const;
-export type ScriptedEventName = (typeof SCRIPTED_EVENT_NAMES)[number];
+export { SCRIPTED_EVENT_NAMES } from '../scenario/types';
 
 /** Stable codes a scripted peer puts in `fail` events; the judge turns them into failures. */
 export const FAIL_CODES = [

@@ -1,11 +1,13 @@
 import type { PeerPlan, PlannedRun } from '../plan/types';
 import type { PeerEvent } from '../protocol/events';
 import { EventHub } from './event-channel';
-import { guardRun } from './exit-guard';
+import { guardRun, type ExitGuard } from './exit-guard';
 import { noteEnd, stopRecord, superviseStops, type PlannedStop } from './lifecycle';
 import { NotReadyError, waitUntilReady } from './readiness';
 import { openSocketPair, type SocketPairEnds } from './socket-pair';
 import { spawnPeer, type PeerProcess, type StopReason } from './spawn';
+import { makeRunDir } from './make-run-dir';
+import { removeRunDir } from './run-dir';
 import { teardown } from './teardown';
 import { monotonicNs } from './clock';
 import { startupMs } from './startup-time';
@@ -72,17 +74,39 @@ function peerRecord(plan: PeerPlan, peer: PeerProcess | undefined, stop: Planned
 }
 
 /**
- * Runs a plan: the server first, the clients together once it is ready, then waits for the
- * peers to end. A peer with a planned stop (by default a `run:` server, once every client has
- * ended) gets its `stop.after` to end by itself, then its stop signal (src/run/lifecycle.ts); a
- * scripted peer finishes its own steps. Whatever happens, one teardown stops every process
- * group, closes every descriptor and removes the run directory.
+ * Runs a plan. The run owns everything it makes: it makes the run directory and the planned files
+ * (src/run/make-run-dir.ts), runs the peers, and in one finally stops every process group, closes
+ * every descriptor and removes the directory. Rejects, leaving nothing, only when the directory
+ * cannot be made (an unsafe temp base: PlanError); everything after is in the record.
  */
 export async function executePlan(plan: PlannedRun, options: ExecuteOptions = {}): Promise<RunRecord> {
+  await makeRunDir(plan);
+  const guard = guardRun(plan.dir);
+  let record: RunRecord | undefined;
+  try {
+    record = await runPeers(plan, options, guard);
+  } finally {
+    try {
+      await removeRunDir(plan.dir);
+    } catch (err) {
+      record?.harnessErrors.push(`removing ${plan.dir}: ${(err as Error).message}`);
+    }
+    guard.release();
+  }
+  return record;
+}
+
+/**
+ * The peers of a run: the server first, the clients together once it is ready, then waits for
+ * the peers to end. A peer with a planned stop (by default a `run:` server, once every client has
+ * ended) gets its `stop.after` to end by itself, then its stop signal (src/run/lifecycle.ts); a
+ * scripted peer finishes its own steps. Whatever happens, one teardown stops every process
+ * group and closes every descriptor.
+ */
+async function runPeers(plan: PlannedRun, options: ExecuteOptions, guard: ExitGuard): Promise<RunRecord> {
   const startedAt = Date.now();
   const hub = new EventHub();
   if (options.onEvent) hub.on(options.onEvent);
-  const guard = guardRun(plan.dir);
   // The run's timeout does not count the time its scripted peers took to start (src/run/startup-time.ts).
   const deadline = new RunDeadline(plan.timeouts.runMs, options.signal, () => startupMs(hub.timeline(), monotonicNs()));
   const peers = new Map<string, PeerProcess>();
@@ -132,7 +156,6 @@ export async function executePlan(plan: PlannedRun, options: ExecuteOptions = {}
     harnessErrors.push(...outcome.problems);
     // A planned stop under way when the run stopped ends with the groups teardown emptied.
     if (planned) harnessErrors.push(...(await planned));
-    guard.release();
     leftoverSockets = outcome.leftoverSockets;
   }
 

@@ -1,6 +1,2 @@
-export { executePlan, type ExecuteOptions } from './execute';
-export { reapStaleRunDirs, isProcessAlive } from './reaper';
-export { packageRoot, peerProgramPath } from './package-root';
-export { HarnessError, type HarnessErrorCode } from './errors';
-export { NotReadyError } from './readiness';
-export type { RunRecord, PeerRecord, LeftoverSocket, StopReason, NotReadyRecord, ChannelWarning } from './types';
+export { executePlan } from './execute';
+export type { RunRecord, PeerRecord, LeftoverSocket } from './types';

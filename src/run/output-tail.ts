@@ -1,5 +1,5 @@
 /** Default bound of captured output per stream: a chatty peer must not exhaust the harness. */
-export const OUTPUT_TAIL_BYTES = 1024 * 1024;
+const OUTPUT_TAIL_BYTES = 1024 * 1024;
 
 /** Keeps the last `limit` bytes written to it, and whether anything was dropped. */
 export class OutputTail {

@@ -1,3 +1,4 @@
+import { CodedError } from '../errors/coded-error';
 import type { ReadinessPlan } from '../plan/types';
 import type { PeerEvent } from '../protocol/events';
 import type { EventHub } from './event-channel';
@@ -5,15 +6,14 @@ import { describeAddress, probeOnce } from './probe';
 import type { PeerProcess } from './spawn';
 
 /** A peer never became ready; the message names what was awaited and for how long. */
-export class NotReadyError extends Error {
+export class NotReadyError extends CodedError<'NOT_READY'> {
   override readonly name = 'NotReadyError';
-  readonly code = 'NOT_READY';
   constructor(
     readonly peer: string,
     readonly waitedFor: string,
     message: string,
   ) {
-    super(message);
+    super('NOT_READY', message);
   }
 }
 
@@ -21,7 +21,7 @@ export class NotReadyError extends Error {
 const FIRST_PROBE_DELAY_MS = 5;
 const MAX_PROBE_DELAY_MS = 200;
 
-export function describeReadiness(ready: ReadinessPlan): string {
+function describeReadiness(ready: ReadinessPlan): string {
   switch (ready.kind) {
     case 'none':
       return 'nothing';

@@ -1,7 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { RUN_DIR_PREFIX, removeRunDir } from '../plan/run-dir';
-import { processStartTime, readRunMarker, type OwnerRecord } from '../plan/run-marker';
+import { RUN_DIR_PREFIX } from '../plan/run-base';
+import { removeRunDir } from './run-dir';
+import { processStartTime, readRunMarker, type OwnerRecord } from './run-marker';
 
 /** True unless the process is certainly gone. EPERM means it exists under another user. */
 export function isProcessAlive(pid: number): boolean {
@@ -54,7 +55,7 @@ export async function reapStaleRunDirs(base: string): Promise<string[]> {
       await removeRunDir(dir);
       removed.push(dir);
     } catch {
-      // Another sweep got there first, or the entry cannot be removed; the run being planned
+      // Another sweep got there first, or the entry cannot be removed; the run being started
       // does not depend on it, and a later sweep tries again.
     }
   }

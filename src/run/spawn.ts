@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Duplex } from 'node:stream';
 import type { PeerPlan } from '../plan/types';
 import { OutputTail } from './output-tail';
-import { supervisorPath } from './package-root';
+import { supervisorPath } from '../package/package-root';
 import { resolveProgram } from '../plan/resolve-program';
 import { settlesWithin } from './wait';
 

@@ -1,6 +1,5 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { removeRunDir } from '../plan/run-dir';
 import type { PlannedRun } from '../plan/types';
 import type { EventHub } from './event-channel';
 import { groupAlive, signalGroup } from './process-group';
@@ -85,7 +84,7 @@ export async function stopPeers(peers: PeerProcess[], reason: StopReason, graceM
 }
 
 /** Socket files anywhere under the run directory, attributed to the peer that owns the path. */
-export async function findSocketFiles(plan: PlannedRun, peers: PeerProcess[]): Promise<LeftoverSocket[]> {
+async function findSocketFiles(plan: PlannedRun, peers: PeerProcess[]): Promise<LeftoverSocket[]> {
   const found: LeftoverSocket[] = [];
   const walk = async (dir: string): Promise<void> => {
     for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -111,9 +110,9 @@ export interface TeardownOutcome {
 }
 
 /**
- * The one teardown path of a run: stop every peer (group by group), close the event channels
- * and every stdio stream, note the socket files left behind, remove the run directory.
- * Every part runs even when an earlier one failed.
+ * The teardown of a run's processes: stop every peer (group by group), close the event channels
+ * and every stdio stream, note the socket files left behind (the run directory itself goes last,
+ * in executePlan's finally). Every part runs even when an earlier one failed.
  */
 export async function teardown(plan: PlannedRun, peers: PeerProcess[], hub: EventHub, reason: StopReason): Promise<TeardownOutcome> {
   const problems: string[] = [];
@@ -137,6 +136,5 @@ export async function teardown(plan: PlannedRun, peers: PeerProcess[], hub: Even
   await attempt('listing socket files', async () => {
     leftoverSockets = await findSocketFiles(plan, peers);
   });
-  await attempt(`removing ${plan.dir}`, () => removeRunDir(plan.dir));
   return { leftoverSockets, problems };
 }

@@ -30,7 +30,7 @@ export interface NormalizeContext {
 }
 
 /** True when `target` is `dir` or inside it. */
-export function isInside(dir: string, target: string): boolean {
+function isInside(dir: string, target: string): boolean {
   const rel = path.relative(dir, target);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

@@ -1,6 +1,8 @@
 // What is wrong with a scenario, where, and what to write instead. Every problem of a file is
 // collected before anything is thrown, so a user fixes them all in one round.
 
+import { CodedError } from '../errors/coded-error';
+
 export type PathSegment = string | number;
 
 export interface Problem {
@@ -65,8 +67,7 @@ export function formatProblems(problems: readonly Problem[]): string {
 }
 
 /** A scenario that cannot be used as written. `problems` lists everything found, in file order. */
-export class ScenarioError extends Error {
-  readonly code = 'ERR_SCENARIO_INVALID';
+export class ScenarioError extends CodedError<'ERR_SCENARIO_INVALID'> {
   readonly problems: Problem[];
   /** the scenario file, when there is one */
   readonly file?: string;
@@ -75,7 +76,7 @@ export class ScenarioError extends Error {
     // The whole list is the message: a test runner that prints only `message` still shows every problem.
     const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
     const heading = options?.file !== undefined ? `invalid scenario ${options.file} (${count}):` : `invalid scenario (${count}):`;
-    super(`${heading}\n${formatProblems(problems)}`, { cause: options?.cause });
+    super('ERR_SCENARIO_INVALID', `${heading}\n${formatProblems(problems)}`, { cause: options?.cause });
     this.name = 'ScenarioError';
     this.problems = problems;
     if (options?.file !== undefined) this.file = options.file;

@@ -84,7 +84,7 @@ function readyOf(ctx: NormalizeContext, at: readonly PathSegment[], written: unk
  * ended, so it catches exactly these; any other would end the supervisor first, or suspend the
  * program instead of ending it.
  */
-export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGKILL'] as const;
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGKILL'] as const;
 
 /**
  * `stop:` of a `run:` peer. A scripted or module peer ends with its own program, and a client's

@@ -6,7 +6,7 @@ import type { RawProblem } from './schema-errors';
 import { withSource } from './source';
 
 /** More than this many problems are summarised: the first ones are what a person fixes first. */
-export const MAX_PROBLEMS = 100;
+const MAX_PROBLEMS = 100;
 
 export interface ProblemOptions {
   hint?: string | undefined;

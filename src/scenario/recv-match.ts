@@ -8,7 +8,7 @@ import { PAYLOAD_KEYS } from './payload';
 import { listNames } from './suggest';
 import type { LengthPrefix, RecvMatcher, StreamFrame } from './types';
 
-export const MATCHER_KEYS = ['match', 'contains', 'json'] as const;
+const MATCHER_KEYS = ['match', 'contains', 'json'] as const;
 
 export interface RecvShape {
   matcher?: RecvMatcher;

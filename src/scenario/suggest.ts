@@ -4,7 +4,7 @@
  * Edit distance counting an insertion, deletion, substitution or swap of two neighbours as one
  * (optimal string alignment), case-insensitive: `evn` is one edit from `env`, `sendfds` from `sendFds`.
  */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const x = a.toLowerCase();
   const y = b.toLowerCase();
   const rows: number[][] = [Array.from({ length: y.length + 1 }, (_, j) => j)];

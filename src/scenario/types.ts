@@ -395,6 +395,12 @@ export interface Scenario {
   baseDir: string;
 }
 
+/**
+ * The events a scripted peer writes besides one per completed step, which a `waitFor` may name
+ * too (what each carries is the event channel's business: src/protocol/events.ts).
+ */
+export const SCRIPTED_EVENT_NAMES = ['start', 'ready', 'fail', 'error', 'traffic', 'message', 'stopped', 'fds', 'unread', 'done'] as const;
+
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_STEP_TIMEOUT_MS = 10_000;
 /** How long a `run:` server may take to end by itself after its last client, before its planned stop. */

@@ -1,5 +1,6 @@
 // Durations and sizes as users write them, turned into numbers. Each parser returns the value or
 // the sentence that says what is wrong, so callers can attach a position.
+import { CodedError } from '../errors/coded-error';
 import { MAX_DURATION_MS, MAX_MESSAGE_SIZE } from './limits';
 import type { DurationInput, SizeInput, SizeRange } from './types';
 
@@ -52,10 +53,9 @@ export function modeBits(input: number | string, raw?: string): Parsed<number> {
 }
 
 /** A malformed duration given to `parseDuration` (e.g. a command-line option). */
-export class InvalidDurationError extends Error {
-  readonly code = 'ERR_INVALID_DURATION';
+export class InvalidDurationError extends CodedError<'ERR_INVALID_DURATION'> {
   constructor(readonly value: DurationInput, detail: string) {
-    super(`duration ${detail}`);
+    super('ERR_INVALID_DURATION', `duration ${detail}`);
     this.name = 'InvalidDurationError';
   }
 }

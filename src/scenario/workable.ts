@@ -2,10 +2,9 @@
 // a client connecting to the scenario's socket when no server is declared, and a `waitFor` of an
 // event the named scripted peer never emits (which would end in a TIMEOUT blamed on the waiter).
 // A `run:` or module peer may do or emit anything, so only scripted peers are judged.
-import { SCRIPTED_EVENT_NAMES } from '../protocol/events';
 import type { NormalizeContext } from './context';
 import { closest, listNames } from './suggest';
-import type { PeerSpec, Scenario } from './types';
+import { SCRIPTED_EVENT_NAMES, type PeerSpec, type Scenario } from './types';
 
 interface WrittenPeer {
   /** `server`, `client` or `clients`, as written */

@@ -2,16 +2,17 @@
 // every shard of the same selection gets a stable, disjoint part. Shared by every face: the CLI's
 // options and the test-framework suites' UDS_FIXTURE_SHARD select alike.
 
+import { CodedError } from '../errors/coded-error';
+
 /** A selection that cannot be understood; `source` names where it was written (`--shard`, `UDS_FIXTURE_SHARD`). */
-export class SelectionError extends Error {
+export class SelectionError extends CodedError<'ERR_SELECTION'> {
   override readonly name = 'SelectionError';
-  readonly code = 'ERR_SELECTION';
 
   constructor(
     readonly source: string,
     message: string,
   ) {
-    super(message);
+    super('ERR_SELECTION', message);
   }
 }
 
@@ -28,6 +29,15 @@ export function parseShard(text: string, source = '--shard'): Shard {
     throw new SelectionError(source, `${source} must be i/n with 1 <= i <= n, like 1/4; got '${text}'`);
   }
   return { index, total };
+}
+
+/** The environment variable that splits the scenario files of a test-framework suite (i/n). */
+export const SHARD_ENV = 'UDS_FIXTURE_SHARD';
+
+/** The shard UDS_FIXTURE_SHARD names, if it is set; a bad value is a SelectionError naming the variable. */
+export function shardFromEnv(env: NodeJS.ProcessEnv = process.env): Shard | undefined {
+  const text = env[SHARD_ENV];
+  return text ? parseShard(text, SHARD_ENV) : undefined;
 }
 
 export function parseGrep(text: string, source = '--grep'): RegExp {

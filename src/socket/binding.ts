@@ -1,10 +1,10 @@
 // The only module that loads the native addon. It finds the package root by walking up from this
-// file to the package.json named "uds-fixture" (which works from src/, from dist/ bundles and
-// from test bundles under node_modules/.cache) and loads the addon built there, or the prebuilt
-// one for this platform.
-import { existsSync, readFileSync } from 'node:fs';
+// file to the package.json named "uds-fixture" (src/package/package-root.ts: which works from
+// src/, from dist/ bundles and from test bundles under node_modules/.cache) and loads the addon
+// built there, or the prebuilt one for this platform.
 import path from 'node:path';
 import nodeGypBuild from 'node-gyp-build';
+import { findPackageRoot } from '../package/package-root';
 
 import { AddonMissingError } from './errors';
 
@@ -57,23 +57,7 @@ export interface NativeBinding {
   };
 }
 
-const PACKAGE_NAME = 'uds-fixture';
 const ADDON_RELATIVE_PATH = path.join('build', 'Release', 'uds_fixture.node');
-
-/** The nearest directory at or above `start` whose package.json is named "uds-fixture". */
-export function findPackageRoot(start: string): string | undefined {
-  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        if (JSON.parse(readFileSync(manifest, 'utf8')).name === PACKAGE_NAME) return dir;
-      } catch {
-        // An unreadable or foreign manifest is not ours: keep walking up.
-      }
-    }
-    if (path.dirname(dir) === dir) return undefined;
-  }
-}
 
 /**
  * Loads the addon of the package found above `start`: the one built here (build/Release), else

@@ -2,19 +2,18 @@
 // ('ECONNREFUSED'), `errno` the negative number, `syscall` the call, `path` the address involved.
 import { constants } from 'node:os';
 import { getSystemErrorName } from 'node:util';
+import { CodedError } from '../errors/coded-error';
 
 import type { SocketErrorFields } from './api';
 
-export class SocketError extends Error implements SocketErrorFields {
-  readonly code: string;
+export class SocketError extends CodedError implements SocketErrorFields {
   readonly errno: number;
   readonly syscall: string;
   readonly path?: string;
 
   constructor(fields: SocketErrorFields, message?: string, options?: ErrorOptions) {
-    super(message ?? [fields.syscall, fields.code, fields.path].filter(Boolean).join(' '), options);
+    super(fields.code, message ?? [fields.syscall, fields.code, fields.path].filter(Boolean).join(' '), options);
     this.name = 'SocketError';
-    this.code = fields.code;
     this.errno = fields.errno;
     this.syscall = fields.syscall;
     if (fields.path !== undefined) this.path = fields.path;
@@ -47,12 +46,12 @@ export function cancelledError(syscall: string, path?: string): SocketError {
 }
 
 /** Raised when neither a built addon (build/Release) nor a prebuilt one for this platform is there. */
-export class AddonMissingError extends Error {
-  readonly code = 'ERR_UDS_ADDON_MISSING';
+export class AddonMissingError extends CodedError<'ERR_UDS_ADDON_MISSING'> {
   readonly addonPath: string;
 
   constructor(addonPath: string, options?: ErrorOptions) {
     super(
+      'ERR_UDS_ADDON_MISSING',
       `uds-fixture has no native addon for ${process.platform}-${process.arch}: none was built at ${addonPath} and none of its prebuilt ones (prebuilds/) fits. ` +
         'Build it from the shipped sources: `npm rebuild uds-fixture` (it needs python3, make and a C/C++ compiler); ' +
         'with install scripts blocked (pnpm, or npm 11 before `npm install-scripts approve uds-fixture`), allow them first',

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { ScenarioResult } from '../judge/result';
 import { skipReason } from '../plan/platform';
-import { runScenario, type RunOptions } from '../run/run-scenario';
+import { runScenario, type RunOptions } from '../pipeline/run-scenario';
 import { loadScenarioSync, ScenarioError } from '../scenario';
-import { parseShard, takeShard } from '../select/select';
+import { SHARD_ENV, shardFromEnv, takeShard } from '../select/select';
 
 export interface ScenarioSuiteOptions extends RunOptions {
   /** directory the patterns are relative to (default: process.cwd(), the framework's root by default) */
@@ -33,13 +33,11 @@ const TEARDOWN_MARGIN_MS = 10_000;
 /** for the tests that only report (no match, an empty shard, an invalid file) */
 const REPORT_TIMEOUT_MS = 5_000;
 
-export const SHARD_ENV = 'UDS_FIXTURE_SHARD';
-
 export function registerScenarioSuite(framework: SuiteFramework, patterns: string | string[], options: ScenarioSuiteOptions = {}): void {
   const list = Array.isArray(patterns) ? patterns : [patterns];
   const cwd = options.cwd ?? process.cwd();
+  const shard = shardFromEnv();
   const shardText = process.env[SHARD_ENV];
-  const shard = shardText ? parseShard(shardText, SHARD_ENV) : undefined;
   const all = globSync(list, { cwd, absolute: true, ignore: ['**/node_modules/**'] }).sort();
   const files = shard ? takeShard(all, shard) : all;
   framework.describe(options.title ?? list.join(', '), () => {

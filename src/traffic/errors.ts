@@ -1,20 +1,20 @@
 // Errors of the traffic engine: a bad option before anything runs, or a run that ended on a failed
 // syscall or a closed socket (the socket error, with what had been counted until then).
+import { CodedError } from '../errors/coded-error';
 import { SocketError } from '../socket/errors';
 import type { FdReceiverSummary, FdSenderSummary, ReceiverSummary, SenderSummary } from './types';
 
 /** What any bulk run reports. */
 export type TrafficSummary = SenderSummary | ReceiverSummary | FdSenderSummary | FdReceiverSummary;
 
-export class TrafficOptionError extends Error {
-  readonly code = 'ERR_UDS_TRAFFIC_OPTION';
+export class TrafficOptionError extends CodedError<'ERR_UDS_TRAFFIC_OPTION'> {
 
   constructor(
     readonly option: string,
     readonly value: unknown,
     expected: string,
   ) {
-    super(`traffic option ${option} must be ${expected}, got ${JSON.stringify(value)}`);
+    super('ERR_UDS_TRAFFIC_OPTION', `traffic option ${option} must be ${expected}, got ${JSON.stringify(value)}`);
     this.name = 'TrafficOptionError';
   }
 }

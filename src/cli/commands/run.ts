@@ -2,7 +2,7 @@
 // SIGINT/SIGTERM abort the runs in flight; their teardown completes before the exit.
 
 import { availableParallelism } from 'node:os';
-import { runScenario } from '../../run/run-scenario';
+import { runScenario } from '../../pipeline/run-scenario';
 import type { ScenarioResult } from '../../judge/result';
 import type { Scenario } from '../../scenario/types';
 import { PlanError } from '../../plan';

@@ -2,12 +2,11 @@ import type { PeerEvent } from '../protocol/events';
 import { loadScenario, normalizeScenario } from '../scenario';
 import type { Scenario, ScenarioInput } from '../scenario/types';
 import { planRun } from '../plan/plan-run';
-import { removeRunDir } from '../plan/run-dir';
 import type { PlanOptions } from '../plan/types';
+import { executePlan } from '../run/execute';
 import { judgeRun, skippedResult } from '../judge/judge-run';
 import type { ScenarioResult } from '../judge/result';
-import { HarnessError } from './errors';
-import { executePlan } from './execute';
+import { HarnessError } from '../errors/harness-error';
 
 export interface RunOptions {
   /** whole-run timeout in ms; overrides the scenario's `timeout` */
@@ -36,7 +35,8 @@ async function toScenario(input: string | ScenarioInput | Scenario, options: Run
 }
 
 /**
- * Loads (or takes) a scenario, plans it, runs its peers and judges the run. Invalid scenarios and
+ * The pipeline every face uses: load → plan → run → judge. Loads (or takes) a scenario, plans it
+ * (a value, nothing made), runs its peers and judges the run. Invalid scenarios and
  * impossible plans reject (ScenarioError, PlanError); everything the peers did, including
  * crashing and hanging, is in the result. Nothing the run made outlives this call.
  */
@@ -47,15 +47,10 @@ export async function runScenario(fileOrScenario: string | ScenarioInput | Scena
     ...(options.tmpBase !== undefined ? { tmpBase: options.tmpBase } : {}),
     ...(options.env !== undefined ? { env: options.env } : {}),
   };
-  const plan = await planRun(scenario, planOptions);
+  const plan = planRun(scenario, planOptions);
   if (plan.kind === 'skip') return skippedResult(scenario, plan.reason);
-  let record;
-  try {
-    record = await executePlan(plan, { ...(options.signal ? { signal: options.signal } : {}), ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
-  } finally {
-    // executePlan removes the directory itself; this covers a throw before its teardown began.
-    await removeRunDir(plan.dir);
-  }
+  // The run makes, owns and removes everything on disk and every process.
+  const record = await executePlan(plan, { ...(options.signal ? { signal: options.signal } : {}), ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
   if (record.aborted) {
     throw new HarnessError('ERR_RUN_ABORTED', scenario.name, `the run of "${scenario.name}" was aborted; its peers were stopped and its directory removed`, {
       cause: options.signal?.reason,

@@ -1,36 +1,35 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { HarnessError } from './errors';
+import { HarnessError } from '../errors/harness-error';
 
 const PACKAGE_NAME = 'uds-fixture';
 let cached: string | undefined;
+
+/** The nearest directory at or above `start` whose package.json is named "uds-fixture", if any. */
+export function findPackageRoot(start: string): string | undefined {
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === PACKAGE_NAME) return dir;
+      } catch {
+        // an unreadable package.json on the way up is not ours: keep walking up
+      }
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
 
 /**
  * The directory of uds-fixture's package.json, found by walking up from this module: the same
  * code runs from src/ (tests), dist/ (bundled) and node_modules/uds-fixture/dist (installed).
  */
-export function packageRoot(from: string = __dirname): string {
-  if (cached !== undefined && from === __dirname) return cached;
-  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === PACKAGE_NAME) {
-          if (from === __dirname) cached = dir;
-          return dir;
-        }
-      } catch {
-        // an unreadable package.json on the way up is not ours
-      }
-    }
-    if (path.dirname(dir) === dir) {
-      throw new HarnessError(
-        'ERR_PACKAGE_ROOT_NOT_FOUND',
-        from,
-        `cannot find the package.json of ${PACKAGE_NAME} above ${from}; reinstall the package`,
-      );
-    }
+export function packageRoot(): string {
+  cached ??= findPackageRoot(__dirname);
+  if (cached === undefined) {
+    throw new HarnessError('ERR_PACKAGE_ROOT_NOT_FOUND', __dirname, `cannot find the package.json of ${PACKAGE_NAME} above ${__dirname}; reinstall the package`);
   }
+  return cached;
 }
 
 /** The version in uds-fixture's own package.json (`uds-fixture --version`). */
