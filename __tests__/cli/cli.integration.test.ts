@@ -1,6 +1,6 @@
 // The uds-fixture command as users run it: the built dist/cli.cjs in a real child process.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../helpers/child-script';
@@ -163,6 +163,29 @@ test('list honours --tag and --shard', () => {
   const two = run(['list', 'fixtures', '--tag', 'smoke', '--shard', '2/2']).stdout.trim().split('\n');
   expect(all.length).toBeGreaterThan(2);
   expect([...one, ...two].sort()).toEqual([...all].sort());
+});
+
+test('run --shard i/n runs exactly the scenarios `list --shard i/n` names: the parts are disjoint and cover the whole', () => {
+  const dir = path.join(work, 'shards');
+  mkdirSync(dir);
+  const names = ['alpha', 'bravo', 'charlie', 'delta', 'echo'];
+  for (const name of names) writeFileSync(path.join(dir, `${name}.scenario.yaml`), `name: ${name}\nclient: { run: ["true"] }\n`);
+  const ran: string[][] = [];
+  for (const shard of ['1/2', '2/2']) {
+    const out = path.join(work, `shard-${shard.replace('/', '-')}`);
+    const r = run(['run', dir, '--shard', shard, '--reporter', 'json', '--out', out]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as { results: { name: string; passed: boolean }[] };
+    expect(report.results.every((x) => x.passed)).toBe(true);
+    // list prints `<file>  <name>`
+    const listed = run(['list', dir, '--shard', shard]).stdout.trim().split('\n').map((line) => line.split(/\s+/).pop()!);
+    ran.push(report.results.map((x) => x.name).sort());
+    expect(ran[ran.length - 1]).toEqual(listed.sort());
+  }
+  expect(ran[0]!.length).toBeGreaterThan(0);
+  expect(ran[1]!.length).toBeGreaterThan(0);
+  expect(ran[0]!.filter((n) => ran[1]!.includes(n))).toEqual([]);
+  expect([...ran[0]!, ...ran[1]!].sort()).toEqual(names);
 });
 
 test('SIGINT during a run stops the peers, finishes teardown and exits 130', async () => {

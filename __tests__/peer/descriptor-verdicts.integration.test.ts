@@ -70,7 +70,7 @@ describe('recvFds checks that fail in a real run', () => {
 });
 
 describe('a module peer that leaks a descriptor', () => {
-  const leaky = (name: string, env: Record<string, string> = {}) =>
+  const leaky = (name: string, env: Record<string, string> = {}, fdLeaks?: 'ignore' | 'warn') =>
     runScenario(
       defineScenario({
         name,
@@ -78,6 +78,7 @@ describe('a module peer that leaks a descriptor', () => {
         files: { held: { content: 'held open\n' } },
         server: { module: './modules/leaky-server.ts', env },
         client: { steps: ['connect', 'close'] },
+        ...(fdLeaks ? { expect: { fdLeaks } } : {}),
       }),
       { baseDir: __dirname },
     );
@@ -104,6 +105,14 @@ describe('a module peer that leaks a descriptor', () => {
       ['server', 0, null],
       ['client', 0, null],
     ]);
+  });
+
+  it('fdLeaks: ignore lets the same leak pass, with no failure and no warning', async () => {
+    const result = await leaky('leaks, and the scenario allows it', {}, 'ignore');
+    opened(result);
+    expect(result.failures).toEqual([]);
+    expect(result.warnings).toEqual([]);
+    expect(result.passed).toBe(true);
   });
 
   it('control: the same module closing its file passes', async () => {

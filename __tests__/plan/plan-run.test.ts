@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSyn
 import { INHERITED_ENV_NAMES } from '../../src/plan/env';
 import path from 'node:path';
 import { planRun } from '../../src/plan/plan-run';
-import { PlanError } from '../../src/plan/errors';
+import type { PlanError } from '../../src/plan/errors';
 import type { PlannedRun, RunPlan } from '../../src/plan/types';
 import type { PeerLaunch } from '../../src/protocol/events';
 import { clientGroup, makeScenario, runPeer, stepsPeer } from './make-scenario';

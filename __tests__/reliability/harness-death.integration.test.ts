@@ -99,6 +99,30 @@ describe('when the harness goes away', () => {
     expect(runDirs().sort()).toEqual([path.basename(live), 'r-data-demo'].sort());
   }, 60_000);
 
+  // README: process.exit(), an uncaught error, or a signal the process does not handle (SIGHUP
+  // here) while runs are in flight: every live run's groups get SIGKILL and its directory goes,
+  // synchronously, before the process ends as it would have.
+  it.each([
+    ['process.exit(5)', 'exit', { code: 5, signal: null }],
+    ['an uncaught error', 'throw', { code: 1, signal: null }],
+    ['SIGHUP', 'sighup', { code: null, signal: 'SIGHUP' }],
+  ] as const)('%s in a process using the API with a run in flight: its peers and run directory are gone, and it ends as it would have', async (_what, how, ending) => {
+    const harness = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'harness.cjs'), distIndex, base, marker, how], { stdio: ['ignore', 'ignore', 'pipe'] });
+    started.push(harness.pid!);
+    let stderr = '';
+    harness.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    const pids = await peersOf(harness);
+    expect(runDirs()).toHaveLength(1);
+    const end = exited(harness);
+    harness.kill(how === 'sighup' ? 'SIGHUP' : 'SIGUSR2');
+    expect(await end).toEqual(ending);
+    if (how === 'throw') expect(stderr).toContain('uncaught in the harness');
+    // Removed before the process ended: no waiting for the directory.
+    expect(runDirs()).toEqual([]);
+    // SIGKILL was sent before the end; the kernel may still be finishing the kill.
+    await until(() => liveAmong(pids).length === 0, GONE_WITHIN_MS, `peers ${pids.join(', ')} still alive`);
+  }, 60_000);
+
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],

@@ -2,8 +2,13 @@
 // a name, and the temp base is empty afterwards. (scripts/soak.mjs runs the full-size version.)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { repoRoot } from '../helpers/child-script';
+
+const { writeLoadScenarios } = createRequire(__filename)(path.join(repoRoot, 'scripts', 'load-scenarios.cjs')) as {
+  writeLoadScenarios: (dir: string, n: number) => string[];
+};
 
 const cli = path.join(repoRoot, 'dist', 'cli.cjs');
 const SCENARIOS = 40;
@@ -15,7 +20,6 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 it(`${SCENARIOS} scenarios with --jobs 8: all pass, names and run directories distinct, nothing left`, () => {
-  const { writeLoadScenarios } = require(path.join(repoRoot, 'scripts', 'load-scenarios.cjs')) as { writeLoadScenarios: (dir: string, n: number) => string[] };
   const scenarios = path.join(work, 'scenarios');
   const base = path.join(work, 'base');
   mkdirSync(base, { mode: 0o700 });
@@ -28,13 +32,18 @@ it(`${SCENARIOS} scenarios with --jobs 8: all pass, names and run directories di
   });
   const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as {
     counts: { passed: number; failed: number; skipped: number; total: number };
-    results: Array<{ name: string; passed: boolean; failures: unknown[] }>;
+    results: Array<{ name: string; passed: boolean; failures: unknown[]; dir?: string }>;
   };
   expect(results.results.filter((x) => !x.passed && x.failures.length > 0)).toEqual([]);
   expect(r.status).toBe(0);
   expect(results.counts.total).toBe(SCENARIOS);
   expect(results.counts.failed).toBe(0);
   expect(new Set(results.results.map((x) => x.name)).size).toBe(SCENARIOS);
+  // the run directories the harness chose, from the results: one each, all different, all in the base
+  const dirs = results.results.map((x) => x.dir);
+  expect(dirs.filter((d) => typeof d !== 'string')).toEqual([]);
+  expect(new Set(dirs).size).toBe(SCENARIOS);
+  expect(dirs.filter((d) => path.dirname(d!) !== base)).toEqual([]);
   expect(readdirSync(base)).toEqual([]);
 }, 180_000);
 

@@ -1,19 +1,21 @@
 // Renders a timeline page in real headless Chromium and checks what it shows: the DOM the browser
 // built (lanes, arrows, failure text) and the pixels of a screenshot (the failure mark is drawn in
 // red). .ci/run installs Debian's chromium on Linux; without a browser the test is skipped with the
-// reason in its title.
+// reason in its title (see __tests__/helpers/browser.ts for where it looks).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { timelineToHtml } from '../../src/report';
+import { findChromium, OWN_OVERRIDE } from '../helpers/browser';
 import { countColor, decodePng } from '../helpers/png';
 import { failedEcho } from './fixtures';
 
-const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-const browser = CANDIDATES.find((p): p is string => Boolean(p && existsSync(p)));
-const itBrowser = browser ? test : test.skip;
-const why = browser ? '' : ' (skipped: no Chromium found; set CHROMIUM_PATH or install the chromium package)';
+const found = findChromium();
+const browser = 'path' in found ? found.path : undefined;
+// A CHROMIUM_PATH that names nothing fails rather than skips: the user asked for that browser.
+const itBrowser = browser || process.env[OWN_OVERRIDE] ? test : test.skip;
+const why = 'missing' in found ? ` (skipped: ${found.missing})` : '';
 
 function chromium(args: string[], userDataDir: string): string {
   return execFileSync(
@@ -35,6 +37,7 @@ function chromium(args: string[], userDataDir: string): string {
 }
 
 itBrowser(`the HTML timeline renders lanes, arrows and a red failure mark in Chromium${why}`, () => {
+  if (!browser) throw new Error('missing' in found ? found.missing : 'no browser');
   const dir = mkdtempSync(path.join(tmpdir(), 'uds-fixture-html-'));
   try {
     const page = path.join(dir, 'timeline.html');
@@ -57,4 +60,37 @@ itBrowser(`the HTML timeline renders lanes, arrows and a red failure mark in Chr
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+describe('finding a Chromium', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'uds-fixture-browsers-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  function program(name: string, where = dir): string {
+    mkdirSync(where, { recursive: true });
+    const file = path.join(where, name);
+    writeFileSync(file, '#!/bin/sh\nexit 0\n');
+    chmodSync(file, 0o755);
+    return file;
+  }
+
+  it('finds chromium-headless-shell on PATH, and prefers chromium in the same directory', () => {
+    const shell = program('chromium-headless-shell');
+    expect(findChromium({ PATH: `/nonexistent:${dir}` }, [])).toEqual({ path: shell });
+    const full = program('chromium');
+    expect(findChromium({ PATH: dir }, [])).toEqual({ path: full });
+  });
+
+  it('takes CHROME_PATH-like overrides that name a program, and insists on CHROMIUM_PATH', () => {
+    const chrome = program('my-chrome', path.join(dir, 'opt'));
+    expect(findChromium({ PATH: '', CHROME_PATH: path.join(dir, 'gone'), CHROME_BIN: chrome })).toEqual({ path: chrome });
+    expect(findChromium({ PATH: '', CHROMIUM_PATH: path.join(dir, 'gone'), CHROME_BIN: chrome })).toEqual({
+      missing: `CHROMIUM_PATH=${path.join(dir, 'gone')} is not an executable file`,
+    });
+    writeFileSync(path.join(dir, 'chromium'), 'not executable');
+    expect(findChromium({ PATH: dir }, [])).toEqual({ missing: expect.stringContaining('no Chromium found') });
+  });
 });

@@ -3,7 +3,7 @@
 // block open() in the kernel, /dev/zero would grow the loader until it dies). Each load runs in a
 // child process under a kill timer, so a regression fails these tests instead of hanging the suite.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Problem } from '../../src/scenario';
@@ -78,4 +78,19 @@ it('a scenario file over 8 MiB names the limit (the error is not wrapped twice)'
   const error = (await loadScenario(file).catch((e: unknown) => e)) as ScenarioError;
   expect(error).toBeInstanceOf(ScenarioError);
   expect(error.problems).toEqual([expect.objectContaining({ message: `the file holds ${8 * 1024 * 1024 + 13} bytes; a scenario file may hold at most 8388608 (8 MiB)` })]);
+});
+
+it('a declared file (`files: { from: }`) over 16 MiB names the limit; one of exactly 16 MiB loads', () => {
+  // sparse files: the size is real, the disk blocks are not
+  const limit = 16 * 1024 * 1024;
+  writeFileSync(path.join(work, 'big.bin'), '');
+  truncateSync(path.join(work, 'big.bin'), limit + 1);
+  writeFileSync(path.join(work, 'full.bin'), '');
+  truncateSync(path.join(work, 'full.bin'), limit);
+  const text = (from: string) => `name: f\nfiles:\n  data: { from: ${from} }\nclient: { run: ["true"] }\n`;
+  const { problems } = checkScenarioText(text('big.bin'), path.join(work, 'declared.yaml'));
+  expect(problems).toEqual([
+    expect.objectContaining({ line: 3, path: 'files.data.from', message: `\`big.bin\` holds ${limit + 1} bytes; at most ${limit} (16 MiB) may be used here` }),
+  ]);
+  expect(checkScenarioText(text('full.bin'), path.join(work, 'declared.yaml')).problems).toEqual([]);
 });

@@ -29,11 +29,12 @@ export function scenarioSuite(patterns: string | string[], options: ScenarioSuit
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace jest {
-    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    // T is unused, but a merged declaration must repeat the original's type parameters
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars
     interface Matchers<R, T = {}> extends ScenarioMatchers<R> {}
   }
 }
 declare module 'expect' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars
   interface Matchers<R extends void | Promise<void>, T = unknown> extends ScenarioMatchers<R> {}
 }

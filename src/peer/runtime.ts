@@ -3,7 +3,7 @@
 // the one way out of the process, which flushes the event channel first so no event is lost.
 import fs from 'node:fs';
 import type { PeerEvent, PeerLaunch } from '../protocol/events';
-import { UnixSocket, type UnixAddress } from '../socket';
+import type { UnixAddress, UnixSocket } from '../socket';
 import { parseAddress, sameAddress } from './address';
 import type { EventChannel } from './channel';
 import { EventLog } from './event-log';

@@ -5,6 +5,5 @@ export function escapeXml(text: string): string {
 
 /** XML 1.0 cannot carry most control characters at all, even escaped: drop them. */
 export function stripXmlInvalid(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
 }

@@ -74,6 +74,8 @@ export function loadBinding(start: string): NativeBinding {
   } catch (cause) {
     throw new AddonMissingError(path.join(root, ADDON_RELATIVE_PATH), { cause });
   }
+  // a computed path that node-gyp-build found: no static import can name it
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(addonPath) as NativeBinding;
 }
 

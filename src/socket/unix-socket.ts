@@ -2,7 +2,7 @@
 // and close-on-exec; operations are promises queued per direction; an idle socket does not keep
 // the process alive.
 import { binding, type NativeSocketHandle } from './binding';
-import { SocketError, errnoOf, syscallError } from './errors';
+import { type SocketError, errnoOf, syscallError } from './errors';
 import { decodeAddress, describeAddress, encodeAddress } from './address';
 import { IoQueue, blocked, finished, type Attempt } from './io-queue';
 

@@ -1,9 +1,8 @@
-// Traffic and descriptor verdicts on hand-made summaries and events.
+// src/judge/traffic.ts: sequence-traffic verdicts (loss, order, duplicates, corruption, boundaries,
+// latency) on hand-made receiver summaries.
 import { judgeSummary, trafficRules, type TrafficRules } from '../../src/judge/traffic';
-import { descriptorVerdict } from '../../src/judge/descriptors';
 import type { Scenario } from '../../src/scenario/types';
 import type { ReceiverSummary, SenderTally, TrafficAnomaly } from '../../src/traffic';
-import type { JudgeInput } from '../../src/judge';
 
 const strict: TrafficRules = { loss: 0, duplicates: 0, boundaries: true, ordering: 'strict' };
 
@@ -91,28 +90,5 @@ describe('traffic verdicts', () => {
     expect(trafficRules(scenario('dgram', 1)).ordering).toBe('strict');
     expect(trafficRules(scenario('stream', 4)).ordering).toBe('per-sender');
     expect(trafficRules(scenario('stream', 1)).ordering).toBe('strict');
-  });
-});
-
-describe('descriptor verdicts', () => {
-  it('names each leaked descriptor and what it refers to', () => {
-    const input = {
-      scenario: { expect: { fdLeaks: 'fail' } },
-      record: { timeline: [{ t: 1, peer: 'server', ev: 'fds', before: 12, after: 14, leaked: [7, 9], leakedTargets: ['/tmp/u1/log', 'pipe:[1234]'] }] },
-    } as unknown as JudgeInput;
-    expect(descriptorVerdict(input).failures).toEqual([
-      { code: 'FD_LEAK', peer: 'server', message: 'server ended with 2 descriptors it did not have at start: fd 7 → /tmp/u1/log, fd 9 → pipe:[1234] (fdLeaks: fail); close every descriptor received or opened' },
-    ]);
-  });
-
-  it('leaves a leak the peer already failed on to the step verdict, and warns under fdLeaks: warn', () => {
-    const timeline = [
-      { t: 1, peer: 'server', ev: 'fail', code: 'FD_LEAK' },
-      { t: 2, peer: 'server', ev: 'fds', leaked: [7] },
-      { t: 3, peer: 'client', ev: 'fds', leaked: [8] },
-    ];
-    const warn = descriptorVerdict({ scenario: { expect: { fdLeaks: 'warn' } }, record: { timeline } } as unknown as JudgeInput);
-    expect(warn.failures).toEqual([]);
-    expect(warn.warnings).toEqual([{ code: 'FD_LEAK', message: expect.stringContaining('client ended with 1 descriptor it did not have at start: fd 8') }]);
   });
 });
