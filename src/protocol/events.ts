@@ -87,6 +87,9 @@ export interface PeerLaunch {
     path?: string;
     /** inherited descriptor for `pair` */
     fd?: number;
+    /** SO_SNDBUF / SO_RCVBUF for every socket the peer makes, accepts or inherits (`socket: { sndbuf, rcvbuf }`) */
+    sndbuf?: number;
+    rcvbuf?: number;
   };
   /** the run directory */
   dir: string;

@@ -9,6 +9,7 @@ import { fdInfo, pathInfo, type FdInfo } from '../fd-info';
 import type { StepProgress } from '../progress';
 import type { PeerRuntime } from '../runtime';
 import { receiveSocket } from './destination';
+import { sizeBuffers } from '../buffers';
 import type { StepDetails, StepImpl, StepOf } from './types';
 
 const MAX_CONTENT_BYTES = 1024 * 1024;
@@ -16,7 +17,8 @@ const MAX_CONTENT_BYTES = 1024 * 1024;
 export const recvFds: StepImpl<'recvFds'> = {
   async run(step, peer, progress) {
     const sock = receiveSocket(peer, 'recvmsg', step.on);
-    if (step.repeat !== undefined) return receiveBulk(step, sock, peer, progress);
+    const sized = sizeBuffers(sock, step);
+    if (step.repeat !== undefined) return { ...(await receiveBulk(step, sock, peer, progress)), ...sized };
     progress.waitingFor(() => `a message with ${plural(step.count, 'descriptor')} from ${peer.remoteName()}`);
     const r = await sock.recv({ maxFds: step.room ?? step.count });
     // Every descriptor received is closed before the step ends, whatever the checks find.
@@ -51,7 +53,7 @@ export const recvFds: StepImpl<'recvFds'> = {
         if (i >= r.fds.length) break;
         await checkDescriptor(i, r.fds[i]!, infos[i]!, expect, peer, progress, open);
       }
-      return { count: r.fds.length, truncated: r.controlTruncated, data: r.data.toString('utf8'), fds: infos };
+      return { count: r.fds.length, truncated: r.controlTruncated, data: r.data.toString('utf8'), fds: infos, ...sized };
     } finally {
       for (const fd of open) fs.closeSync(fd);
     }

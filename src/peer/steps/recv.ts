@@ -15,6 +15,7 @@ import type { LengthPrefix, RecvMatcher, StreamFrame } from '../../scenario/type
 import { checkMatcher, showRegex } from './recv-match';
 import { capturedValues, escapeRegExp, resolveCaptures, substituteCaptures } from '../captures';
 import { withCaptures } from './payload-captures';
+import { sizeBuffers } from '../buffers';
 
 const ANY_MESSAGE_MAX = 65536;
 
@@ -22,6 +23,7 @@ export const recv: StepImpl<'recv'> = {
   async run(step, peer, progress) {
     const picked = await pickedConnection(step, peer, progress);
     const sock = picked?.sock ?? receiveSocket(peer, 'recv');
+    const sized = sizeBuffers(sock, step);
     const payload = step.payload;
     if (payload?.kind === 'sequence') {
       // Unnamed, on a server with several connections: one run reads them all, judged per sender.
@@ -36,9 +38,9 @@ export const recv: StepImpl<'recv'> = {
       for (const a of arrivals ?? []) {
         peer.emit('message', { from: a.sender, seq: a.seq, bytes: a.bytes, latencyNs: a.receivedNs - a.sentNs }, step.index, a.receivedNs);
       }
-      return { messages: summary.received, bytes: summary.bytes, ...(fanIn.length > 0 ? { connections: fanIn.length } : {}) };
+      return { messages: summary.received, bytes: summary.bytes, ...(fanIn.length > 0 ? { connections: fanIn.length } : {}), ...sized };
     }
-    let details: StepDetails = {};
+    let details: StepDetails = { ...sized };
     const values = await resolveCaptures(step.uses, step.index, peer, progress);
     const expected = payload ? await withCaptures(payload, step.uses, step.index, peer, progress) : undefined;
     if (expected !== undefined || step.matcher !== undefined) {
