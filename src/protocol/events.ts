@@ -68,6 +68,7 @@ export const FAIL_CODES = [
   'TRAFFIC_ANOMALY', // loss, duplication, reordering or corruption in sequence traffic
   'FD_LEAK',
   'CAPTURE_UNSET', // a step used ${capture.X} that the step declaring it never set
+  'CAPTURE_MISMATCH', // a `waitFor: { capture, value }` whose capture never had the value
 ] as const;
 export type FailCode = (typeof FAIL_CODES)[number];
 

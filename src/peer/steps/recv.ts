@@ -40,7 +40,7 @@ export const recv: StepImpl<'recv'> = {
       }
       return { messages: summary.received, bytes: summary.bytes, ...(fanIn.length > 0 ? { connections: fanIn.length } : {}), ...sized };
     }
-    let details: StepDetails = { ...sized };
+    let details: StepDetails = {};
     const values = await resolveCaptures(step.uses, step.index, peer, progress);
     const expected = payload ? await withCaptures(payload, step.uses, step.index, peer, progress) : undefined;
     if (expected !== undefined || step.matcher !== undefined) {
@@ -57,7 +57,7 @@ export const recv: StepImpl<'recv'> = {
     if (step.eof) details = { ...details, eof: await receiveEof(sock, peer, progress) };
     const captured = details.captures as Record<string, string> | undefined;
     for (const [name, value] of Object.entries(captured ?? {})) peer.captures.set(name, value);
-    return details;
+    return { ...details, ...sized };
   },
 };
 
