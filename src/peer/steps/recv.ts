@@ -10,7 +10,7 @@ import { connectionFrom, connectionOn, fanInConnections } from '../connections';
 import type { Connection } from '../runtime';
 import { receiveSocket } from './destination';
 import type { StepDetails, StepImpl, StepOf } from './types';
-import { readExactly, readSome, readUntil, type ReadResult } from '../read-ahead';
+import { queuedBefore, readAround, readExactly, readSome, readUntil, type ReadResult } from '../read-ahead';
 import type { LengthPrefix, RecvMatcher, StreamFrame } from '../../scenario/types';
 import { checkMatcher, showRegex } from './recv-match';
 import { capturedValues, escapeRegExp, resolveCaptures, substituteCaptures } from '../captures';
@@ -29,6 +29,10 @@ export const recv: StepImpl<'recv'> = {
       // Unnamed, on a server with several connections: one run reads them all, judged per sender.
       const fanIn = picked === undefined ? fanInConnections(peer) : [];
       const socks = fanIn.length > 0 ? fanIn.map((c) => c.sock) : [sock];
+      for (const s of socks) {
+        const ahead = queuedBefore(s);
+        if (ahead !== undefined) throw readAround(ahead.bytes, 'sequence traffic is read in native code', peer);
+      }
       const summary = await receiveSequence(socks, { ...payload, socketType: peer.launch.socket.type }, progress, (partial) =>
         peer.emit('traffic', { ...partial }, step.index),
       );
