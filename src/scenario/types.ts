@@ -104,8 +104,8 @@ export type StepInput =
   | { bind: null | (CommonStepOptions & SocketBuffersInput & { path?: string }) }
   | { send: CommonStepOptions & SocketBuffersInput & OnConnection & PayloadInput & { to?: string } }
   | { recv: null | (CommonStepOptions & SocketBuffersInput & OnConnection & Partial<PayloadInput> & RecvMatchInput & { eof?: boolean; from?: string }) }
-  | { sendFds: CommonStepOptions & SocketBuffersInput & SendFdsInput }
-  | { recvFds: CommonStepOptions & SocketBuffersInput & RecvFdsInput }
+  | { sendFds: CommonStepOptions & SendFdsInput }
+  | { recvFds: CommonStepOptions & RecvFdsInput }
   | { shutdown: null | ShutdownHow | (CommonStepOptions & OnConnection & { how?: ShutdownHow }) }
   | { close: null | (CommonStepOptions & OnConnection & { unlink?: boolean }) }
   | { sleep: DurationInput | { for: DurationInput } }
@@ -126,7 +126,7 @@ export interface WaitForInput {
   value?: string | number | boolean;
 }
 
-export interface SendFdsInput extends OnConnection {
+export interface SendFdsInput extends OnConnection, SocketBuffersInput {
   /** names of entries under `files:` */
   files?: string[];
   /** a pipe whose read end is sent; the sender writes `content` into the write end and closes it */
@@ -151,7 +151,7 @@ export interface FdExpectInput {
   type?: FdType;
 }
 
-export interface RecvFdsInput extends OnConnection {
+export interface RecvFdsInput extends OnConnection, SocketBuffersInput {
   count?: number;
   /** control-buffer room in descriptors; smaller than what is sent provokes MSG_CTRUNC */
   room?: number;
