@@ -103,6 +103,33 @@ describeBuilt('waitFor a capture', () => {
     ]);
   });
 
+  it('waitFor an event `where` its details hold values: only such events count', async () => {
+    const result = await runs.run(
+      chat([
+        { waitFor: { peer: 'server', event: 'recv', where: { captures: { state: 'idle' } } } },
+        { waitFor: { peer: 'server', event: 'recv', where: { bytes: 11 }, count: 2 } },
+      ]) as never,
+    );
+    expectPass(result);
+    expect(eventsOf(result, 'client', 'waitFor').map((e) => e.where)).toEqual([{ captures: { state: 'idle' } }, { bytes: 11 }]);
+  });
+
+  it('an event that never holds the values does not count: the wait fails saying how the last one differed', async () => {
+    const result = await runs.run({
+      name: 'never 12 bytes',
+      socket: 'stream',
+      server: { steps: ['listen', 'accept', { recv: { until: '\n' } }, 'close'] },
+      client: { steps: ['connect', { send: { text: 'STATE busy\n' } }, { waitFor: { peer: 'server', event: 'recv', where: { bytes: 12 }, timeout: '500ms' } }, 'close'] },
+    });
+    expect(result.failures).toEqual([
+      expect.objectContaining({
+        peer: 'client',
+        cause: 'STEP_TIMEOUT',
+        message: expect.stringContaining('for 1 "recv" event from server holding {"bytes":12}; saw 0 of 1 (the last: $.bytes is 11, not 12)'),
+      }),
+    ]);
+  });
+
   it('fails CAPTURE_MISMATCH when the setter ends and the capture never had the value, saying what it is', async () => {
     const result = await runs.run({
       name: 'never asleep',

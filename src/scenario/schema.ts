@@ -239,12 +239,16 @@ const stepOptions: Record<string, JsonSchema> = {
         peer: text('The peer: `server`, `client`, or `client-N`.'),
         event: text('The event, e.g. `listen`, `accept`, `ready`.'),
         count: { type: 'integer', minimum: 1, description: 'Wait for this many such events (default 1).' },
+        where: {
+          type: 'object',
+          description: 'With `event`: only events whose details hold these values count, compared as `json:` compares, e.g. `{ bytes: 5 }` or `{ captures: { state: idle } }`.',
+        },
         capture: { type: 'string', pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$', description: 'A capture (a named group of a `match`, a name under `capture:`): wait until the `recv` that sets it has set it.' },
         value: { description: 'With `capture`: wait until the capture has this value (compared as text).', anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
       },
     ),
     anyOf: [{ required: ['peer', 'event'] }, { required: ['capture'] }],
-    dependencies: { value: ['capture'] },
+    dependencies: { value: ['capture'], where: ['event'] },
   },
   exit: {
     description: 'Exit the peer with a code (default 0).',

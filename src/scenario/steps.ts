@@ -240,7 +240,7 @@ function waitFor(ctx: NormalizeContext, at: readonly PathSegment[], o: Options):
   const count = (o.count as number | undefined) ?? 1;
   if (typeof o.capture !== 'string') {
     checkPeer(ctx, [...at, 'peer'], o.peer as string);
-    return { step: 'waitFor' as const, peer: o.peer as string, event: o.event as string, count };
+    return withOptional({ step: 'waitFor' as const, peer: o.peer as string, event: o.event as string, count }, { where: o.where });
   }
   for (const key of ['peer', 'event', 'count'] as const) {
     if (o[key] !== undefined) {

@@ -115,13 +115,15 @@ export type StepInput =
   | { ready: null };
 
 /**
- * `waitFor` an event (`peer` + `event`, `count` times), or a capture: `capture` (the name of a
+ * `waitFor` an event (`peer` + `event`, `count` times; with `where`, events holding those values), or a capture: `capture` (the name of a
  * value some `recv` captures) until it is set, or until it has `value`.
  */
 export interface WaitForInput {
   peer?: string;
   event?: string;
   count?: number;
+  /** with `event`: only events whose details hold these values (as `json:` compares) count */
+  where?: Record<string, unknown>;
   capture?: string;
   value?: string | number | boolean;
 }
@@ -349,6 +351,8 @@ export type Step =
       /** with `capture`: `recv`, the event that carries captures */
       event: string;
       count: number;
+      /** only events whose details hold these values count */
+      where?: Record<string, unknown>;
       /** wait until this capture is set (and has `value`); `peer` is the peer that sets it, `uses` the step */
       capture?: string;
       /** with `capture`: the value it must have, as text */
