@@ -43,6 +43,17 @@ describeBuilt('socket buffer sizes', () => {
     expect(eventsOf(result, 'client', 'error')).toEqual([expect.objectContaining({ code: 'EMSGSIZE', step: 0 })]);
   });
 
+  it('a datagram client that only sends gets the scenario\'s size on the socket its first send makes, and its send event says so', async () => {
+    const result = await runs.run({
+      name: 'sized sender',
+      socket: { type: 'dgram', sndbuf: 4096 },
+      server: { steps: ['listen', { recv: { text: 'fits' } }, 'close'] },
+      client: { steps: [{ send: { text: 'fits', to: 'server' } }, { send: { count: 1, size: 16000, to: 'server', expectError: 'EMSGSIZE' } }, 'close'] },
+    });
+    expectPass(result);
+    expect(eventsOf(result, 'client', 'send')[0]).toMatchObject({ sndbuf: { asked: 4096, set: kernelSize(4096) } });
+  });
+
   it('the inherited socketpair end gets the scenario\'s sizes, reported in the start event', async () => {
     const result = await runs.run({
       name: 'sized pair',

@@ -7,8 +7,8 @@ import { sizeBuffers } from '../buffers';
 
 export const sendFds: StepImpl<'sendFds'> = {
   async run(step, peer, progress) {
-    const { sock, to } = sendTarget(peer, undefined, 'sendmsg', step.on);
-    const sized = sizeBuffers(sock, step);
+    const { sock, to, sized: made } = sendTarget(peer, undefined, 'sendmsg', step.on);
+    const sized = { ...made, ...sizeBuffers(sock, step) };
     // SCM_RIGHTS travels with data: at least one byte must go with the descriptors.
     const data = Buffer.from(step.data.length > 0 ? step.data : 'F');
     const outgoing = new OutgoingFds();

@@ -8,9 +8,9 @@ import { sizeBuffers } from '../buffers';
 
 export const send: StepImpl<'send'> = {
   async run(step, peer, progress) {
-    const { sock, to } = sendTarget(peer, step.to, 'send', step.on);
+    const { sock, to, sized: made } = sendTarget(peer, step.to, 'send', step.on);
     const toPeer = peer.peerAt(to);
-    const sized = sizeBuffers(sock, step);
+    const sized = { ...made, ...sizeBuffers(sock, step) };
     if (step.payload.kind === 'sequence') {
       const summary = await sendSequence(sock, { ...step.payload, senderId: peer.launch.id, socketType: peer.launch.socket.type, to }, progress);
       peer.emit('traffic', { ...summary }, step.index);
