@@ -61,6 +61,15 @@ Napi::Value ProcessGroupOf(const Napi::CallbackInfo& info) {
   return Number(info.Env(), group < 0 ? -errno : static_cast<int>(group));
 }
 
+// SO_SNDBUF / SO_RCVBUF of a socket by descriptor: bufferSize(fd, send, bytes) sets it (bytes >= 0)
+// and returns what the kernel set, or -errno.
+Napi::Value BufferSize(const Napi::CallbackInfo& info) {
+  int fd = info[0].As<Napi::Number>().Int32Value();
+  bool send = info[1].As<Napi::Boolean>().Value();
+  int bytes = info[2].As<Napi::Number>().Int32Value();
+  return Number(info.Env(), SetBufferSize(fd, send, bytes));
+}
+
 Napi::Object Constants(Napi::Env env) {
   Napi::Object constants = Napi::Object::New(env);
   constants.Set("SOCK_STREAM", Number(env, SOCK_STREAM));
@@ -82,6 +91,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("adopt", Napi::Function::New<Adopt>(env, "adopt"));
   exports.Set("socketTypeOf", Napi::Function::New<TypeOf>(env, "socketTypeOf"));
   exports.Set("processGroupOf", Napi::Function::New<ProcessGroupOf>(env, "processGroupOf"));
+  exports.Set("bufferSize", Napi::Function::New<BufferSize>(env, "bufferSize"));
   exports.Set("constants", Constants(env));
   InitTraffic(env, exports);
   InitFdTraffic(env, exports);

@@ -246,4 +246,13 @@ int SocketTypeOf(int fd) {
   return type;
 }
 
+int SetBufferSize(int fd, bool send, int bytes) {
+  int option = send ? SO_SNDBUF : SO_RCVBUF;
+  if (bytes >= 0 && setsockopt(fd, SOL_SOCKET, option, &bytes, sizeof bytes) < 0) return -errno;
+  int actual = 0;
+  socklen_t length = sizeof actual;
+  if (getsockopt(fd, SOL_SOCKET, option, &actual, &length) < 0) return -errno;
+  return actual;
+}
+
 }  // namespace uds

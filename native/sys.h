@@ -79,5 +79,9 @@ class ControlBuffer {
 int ReadPeerCredentials(int fd, PeerCredentials* out);
 int PendingSocketError(int fd);
 int SocketTypeOf(int fd);
+// SO_SNDBUF (`send`) or SO_RCVBUF set to `bytes` (when >= 0), then the size the kernel settled on:
+// Linux doubles what it is given (room for its bookkeeping) and clamps it to a minimum and to
+// net.core.[wr]mem_max; macOS keeps the value and refuses one above kern.ipc.maxsockbuf (ENOBUFS).
+int SetBufferSize(int fd, bool send, int bytes);
 
 }  // namespace uds

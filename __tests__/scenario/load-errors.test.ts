@@ -73,6 +73,18 @@ describe('loader errors point at file:line:col', () => {
         { line: 8, col: 28, path: 'server.steps[3].recv.maxBytes', message: expect.stringContaining('`maxBytes` bounds one plain read') as unknown as string },
       ],
     ],
+    [
+      'bad-buffers-and-waits.yaml',
+      [
+        { line: 2, col: 32, path: 'socket.sndbuf', message: '`sndbuf` must be at least 1, got `-4096`' },
+        { line: 5, col: 25, path: 'server.steps[0].listen.rcvbuf', message: '`rcvbuf` must be at least 1, got `0`' },
+        { line: 7, col: 34, path: 'server.steps[2].send.sndbuf', message: '`sndbuf` must be a whole number, got `4k`' },
+        { line: 11, col: 27, path: 'client.steps[0].waitFor.capture', message: '${capture.stat}: no step captures `stat`', hint: 'did you mean `state`?' },
+        { line: 12, col: 34, path: 'client.steps[1].waitFor.peer', message: expect.stringContaining('`peer` belongs to a `waitFor` of an event') as unknown as string },
+        { line: 13, col: 16, path: 'client.steps[2].waitFor', message: '`value` needs `capture` too' },
+        { line: 14, col: 19, path: 'client.steps[3].shutdown.sndbuf', message: 'unknown key `sndbuf` in `shutdown`' },
+      ],
+    ],
   ])('%s', async (name, expected) => {
     const problems = await problemsOf(name);
     expect(problems).toHaveLength(expected.length);

@@ -62,6 +62,45 @@ async function captureValue(use: CaptureUse, stepIndex: number, peer: PeerRuntim
   return found;
 }
 
+/**
+ * `waitFor: { capture, value }`: until the capture is set (to `value`, when given). A value it had
+ * counts even if a later `recv` changed it, so the verdict does not hang on when this peer looked.
+ */
+export async function awaitCapture(use: CaptureUse, value: string | undefined, stepIndex: number, peer: PeerRuntime, progress: StepProgress): Promise<string> {
+  const setter = `${use.peer}'s step ${use.step + 1} (recv${use.line !== undefined ? `, line ${use.line}` : ''})`;
+  const wanted = (v: string | undefined): boolean => v !== undefined && (value === undefined || v === value);
+  const what = value === undefined ? `\${capture.${use.name}} to be set` : `\${capture.${use.name}} to be ${JSON.stringify(value)}`;
+  if (use.peer === peer.launch.id) {
+    // This peer sets it itself: nothing can change it while this step waits.
+    const local = peer.captures.get(use.name);
+    if (wanted(local)) return local!;
+    if (local === undefined) throw unset(use, setter, use.step < stepIndex ? 'it ran but its match gave no value for it' : 'it comes after this step in the same peer');
+    throw valueMismatch(use, value!, local, `${setter} set it, and this peer sets it itself`);
+  }
+  const seen = (): string | undefined => (peer.captures.has(use.name) && wanted(peer.captures.get(use.name)) ? peer.captures.get(use.name) : undefined) ?? everRelayed(peer, use, wanted);
+  progress.waitingFor(() => `${what}, which ${setter} sets${value !== undefined && relayed(peer, use) !== undefined ? `; it is ${JSON.stringify(relayed(peer, use))}` : ''}`);
+  const found = await peer.log.until(() => seen() ?? (setterEnded(peer, use) ? null : undefined));
+  if (found !== null) return found;
+  const again = seen(); // the value may come in the same batch of events as the end
+  if (again !== undefined) return again;
+  const last = relayed(peer, use);
+  if (last === undefined) throw unset(use, setter, `${use.peer} ended without setting it`);
+  throw valueMismatch(use, value!, last, `${use.peer} ended`);
+}
+
+/** Whether a relayed `recv` event of the setter ever carried a value `wanted` accepts. */
+function everRelayed(peer: PeerRuntime, use: CaptureUse, wanted: (v: string | undefined) => boolean): string | undefined {
+  for (const e of peer.log.all()) {
+    const v = (e.captures as Record<string, string> | undefined)?.[use.name];
+    if (wanted(v) && peerMatches(use.peer, e.peer)) return v;
+  }
+  return undefined;
+}
+
+function valueMismatch(use: CaptureUse, value: string, got: string, why: string): StepFailure {
+  return new StepFailure('CAPTURE_MISMATCH', `\${capture.${use.name}} never became ${JSON.stringify(value)}: it is ${JSON.stringify(got)} and ${why}`, value, got);
+}
+
 function unset(use: CaptureUse, setter: string, why: string): StepFailure {
   return new StepFailure('CAPTURE_UNSET', `\${capture.${use.name}} was never set: ${setter} should have set it, but ${why}`, `\${capture.${use.name}}`, 'unset');
 }

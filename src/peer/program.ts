@@ -10,6 +10,7 @@ import { loadModule, runModulePeer, type ModulePeer } from './module-peer';
 import { runStep } from './runner';
 import { PeerRuntime } from './runtime';
 import { openConnections, reportUnread } from './unread';
+import { sizeBuffers, type BufferReport } from './buffers';
 
 export async function runPeerProgram(launch: PeerLaunch): Promise<never> {
   const peer = new PeerRuntime(launch);
@@ -86,7 +87,15 @@ export async function runPeerProgram(launch: PeerLaunch): Promise<never> {
     }
     peer.current = { sock: peer.own(UnixSocket.fromFd(launch.socket.fd, launch.socket.type)), connected: true };
   }
-  peer.emit('start', { pid: process.pid, fds: openDescriptorCount() });
+  let sized: BufferReport = {};
+  if (peer.current !== undefined) {
+    try {
+      sized = sizeBuffers(peer.current.sock, launch.socket);
+    } catch (err) {
+      return failAndExit(new StepFailure('UNEXPECTED_ERROR', `socket: the inherited socketpair end's buffer sizes cannot be set: ${messageOf(err)}`));
+    }
+  }
+  peer.emit('start', { pid: process.pid, fds: openDescriptorCount(), ...sized });
 
   if (modulePeer !== undefined) {
     try {

@@ -1,46 +1,71 @@
 // A stream has no message boundaries: a `recv` that reads up to a delimiter may get bytes past it
-// in the same read(2). They belong to the next `recv` on that connection, so each socket keeps
-// them here, and every reader of a stream takes from here before it reads the socket.
+// in the same read(2). They belong to the next reader of that connection, so each socket keeps
+// them here, and every reader of a stream takes from here before it reads the socket. Descriptors
+// (SCM_RIGHTS) that came in such a read stay queued with those bytes: the kernel ends a read with
+// the message that carried them, so they belong to its last bytes, and a `recvFds` takes them.
 import fs from 'node:fs';
 import type { UnixSocket } from '../socket';
+import { describeBytes, plural } from './describe';
+import { StepFailure } from './errors';
+import type { PeerRuntime } from './runtime';
 
 const CHUNK = 65536;
-const queued = new WeakMap<UnixSocket, Buffer>();
+
+export interface Queued {
+  bytes: Buffer;
+  fds: number[];
+}
+const queued = new WeakMap<UnixSocket, Queued>();
 
 /** Bytes read from `sock` that no step has taken yet. */
 export function readAhead(sock: UnixSocket): Buffer {
-  return queued.get(sock) ?? Buffer.alloc(0);
+  return queued.get(sock)?.bytes ?? Buffer.alloc(0);
 }
 
-/** Takes every queued byte (the connection is closing). */
-export function takeReadAhead(sock: UnixSocket): Buffer {
-  const ahead = readAhead(sock);
+/** Takes every queued byte and descriptor (the connection is closing, or a `recvFds` takes them). */
+export function takeReadAhead(sock: UnixSocket): Queued {
+  const ahead = queued.get(sock) ?? { bytes: Buffer.alloc(0), fds: [] };
   queued.delete(sock);
   return ahead;
 }
 
-/** Give bytes back: they come first at the next read of `sock`. */
-export function unread(sock: UnixSocket, bytes: Buffer): void {
-  const rest = Buffer.concat([bytes, readAhead(sock)]);
-  if (rest.length === 0) queued.delete(sock);
-  else queued.set(sock, rest);
+/** Give bytes (and the descriptors that came with them) back: they come first at the next read of `sock`. */
+export function unread(sock: UnixSocket, bytes: Buffer, fds: number[] = []): void {
+  const before = queued.get(sock);
+  const rest: Queued = { bytes: Buffer.concat([bytes, before?.bytes ?? Buffer.alloc(0)]), fds: [...fds, ...(before?.fds ?? [])] };
+  if (rest.bytes.length === 0) {
+    closeAll(rest.fds);
+    queued.delete(sock);
+  } else queued.set(sock, rest);
 }
 
-/** What is queued, else one read(2) of at most `maxBytes`; null at end-of-file. */
-export async function readSome(sock: UnixSocket, maxBytes = CHUNK): Promise<Buffer | null> {
+function closeAll(fds: readonly number[]): void {
+  for (const fd of fds) fs.closeSync(fd);
+}
+
+/** What is queued, else one read(2) of at most `maxBytes`, with its descriptors; null at end-of-file. */
+async function readChunk(sock: UnixSocket, maxBytes: number): Promise<Queued | null> {
   const ahead = queued.get(sock);
   if (ahead !== undefined) {
     queued.delete(sock);
-    if (ahead.length > maxBytes) {
-      queued.set(sock, ahead.subarray(maxBytes));
-      return ahead.subarray(0, maxBytes);
+    if (ahead.bytes.length > maxBytes) {
+      // The descriptors belong to the last bytes, which stay queued.
+      queued.set(sock, { bytes: ahead.bytes.subarray(maxBytes), fds: ahead.fds });
+      return { bytes: ahead.bytes.subarray(0, maxBytes), fds: [] };
     }
     return ahead;
   }
   const r = await sock.recv({ maxBytes });
+  return r.eof ? null : { bytes: r.data, fds: r.fds };
+}
+
+/** What is queued, else one read(2) of at most `maxBytes`; null at end-of-file. */
+export async function readSome(sock: UnixSocket, maxBytes = CHUNK): Promise<Buffer | null> {
+  const chunk = await readChunk(sock, maxBytes);
+  if (chunk === null) return null;
   // Descriptors arrive with any message that carried them; a plain recv did not ask for them.
-  for (const fd of r.fds) fs.closeSync(fd);
-  return r.eof ? null : r.data;
+  closeAll(chunk.fds);
+  return chunk.bytes;
 }
 
 export interface ReadResult {
@@ -71,16 +96,37 @@ export async function readUntil(sock: UnixSocket, delimiter: Buffer, limit: numb
   for (;;) {
     // Search from where a delimiter split across two reads could start.
     const from = Math.max(0, sofar.length - delimiter.length + 1);
-    const chunk = await readSome(sock);
+    const chunk = await readChunk(sock, CHUNK);
     if (chunk === null) return { bytes: sofar, eof: true };
-    sofar = Buffer.concat([sofar, chunk]);
+    sofar = Buffer.concat([sofar, chunk.bytes]);
     progress?.(sofar.length);
     const at = sofar.indexOf(delimiter, from);
     if (at >= 0) {
       const end = at + delimiter.length;
-      unread(sock, sofar.subarray(end));
+      // Descriptors that came with this read go with the bytes past the delimiter, if any stay.
+      unread(sock, sofar.subarray(end), chunk.fds);
       return { bytes: sofar.subarray(0, end), eof: false };
     }
+    closeAll(chunk.fds);
     if (sofar.length >= limit) return { bytes: sofar, eof: false, overLimit: true };
   }
+}
+
+/** The failure of a native reader that would read around queued bytes. */
+export function readAround(ahead: Buffer, what: string, peer: PeerRuntime): StepFailure {
+  return new StepFailure(
+    'RECV_MISMATCH',
+    `${plural(ahead.length, 'byte')} from ${peer.remoteName()} that an earlier \`recv\` read past its delimiter are still unread (${describeBytes(ahead.subarray(0, 32))}); ${what} and would read around them: read them first with a \`recv\``,
+    'nothing queued',
+    describeBytes(ahead.subarray(0, 32)),
+  );
+}
+
+/**
+ * Native readers (sequence traffic, bulk `recvFds`) read the socket itself and would read around
+ * bytes an earlier `recv` took past its delimiter: those must be read first.
+ */
+export function queuedBefore(sock: UnixSocket): Queued | undefined {
+  const ahead = queued.get(sock);
+  return ahead !== undefined && ahead.bytes.length > 0 ? ahead : undefined;
 }

@@ -21,8 +21,11 @@ export function reportUnread(peer: PeerRuntime, endpoints: readonly Endpoint[], 
   if (peer.launch.socket.type === 'dgram') return;
   for (const endpoint of endpoints) {
     if (!endpoint.connected || endpoint.sock.closed) continue;
-    const chunks = [takeReadAhead(endpoint.sock)];
-    let total = chunks[0]!.length;
+    const ahead = takeReadAhead(endpoint.sock);
+    // Descriptors a read ahead took are closed with the connection, as the kernel would close them.
+    for (const fd of ahead.fds) fs.closeSync(fd);
+    const chunks = [ahead.bytes];
+    let total = ahead.bytes.length;
     let more = false;
     for (;;) {
       if (total >= LOOK_MAX) {

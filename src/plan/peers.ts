@@ -216,6 +216,8 @@ function planPeerAt(ctx: PeerPlanContext, who: PeerIdentity): { peer: PeerPlan; 
       ...(run.socket.path !== undefined ? { path: run.socket.path } : {}),
       ...(run.socket.abstract !== undefined ? { path: run.socket.abstract } : {}),
       ...(run.socket.address === 'pair' ? { fd: PAIR_FD } : {}),
+      ...(scenario.socket.sndbuf !== undefined ? { sndbuf: scenario.socket.sndbuf } : {}),
+      ...(scenario.socket.rcvbuf !== undefined ? { rcvbuf: scenario.socket.rcvbuf } : {}),
     },
     dir: run.dir,
     files: run.files,

@@ -67,6 +67,7 @@ export const FAIL_CODES = [
   'TRAFFIC_ANOMALY', // loss, duplication, reordering or corruption in sequence traffic
   'FD_LEAK',
   'CAPTURE_UNSET', // a step used ${capture.X} that the step declaring it never set
+  'CAPTURE_MISMATCH', // a `waitFor: { capture, value }` whose capture never had the value
 ] as const;
 export type FailCode = (typeof FAIL_CODES)[number];
 
@@ -86,6 +87,9 @@ export interface PeerLaunch {
     path?: string;
     /** inherited descriptor for `pair` */
     fd?: number;
+    /** SO_SNDBUF / SO_RCVBUF for every socket the peer makes, accepts or inherits (`socket: { sndbuf, rcvbuf }`) */
+    sndbuf?: number;
+    rcvbuf?: number;
   };
   /** the run directory */
   dir: string;

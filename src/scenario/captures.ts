@@ -63,6 +63,8 @@ export function checkCaptureUses(ctx: NormalizeContext): void {
       });
       continue;
     }
+    // A `waitFor` of a capture waits on the peer that sets it (`client` for a `clients:` group).
+    if (use.step.step === 'waitFor') use.step.peer = site.peer;
     const step = use.step as Step & { uses?: CaptureUse[] };
     step.uses ??= [];
     if (!step.uses.some((u) => u.name === use.name)) step.uses.push({ name: use.name, ...site });

@@ -68,10 +68,13 @@ export function normalizeScenario(input: unknown, origin: ScenarioOrigin): Scena
   return checked.scenario;
 }
 
-function socketOf(input: unknown): { type: SocketType; address: AddressKind } {
+function socketOf(input: unknown): Scenario['socket'] {
   if (typeof input === 'string') return { type: input as SocketType, address: 'path' };
   const written = isRecord(input) ? input : {};
-  return { type: (written.type as SocketType | undefined) ?? 'stream', address: (written.address as AddressKind | undefined) ?? 'path' };
+  const socket: Scenario['socket'] = { type: (written.type as SocketType | undefined) ?? 'stream', address: (written.address as AddressKind | undefined) ?? 'path' };
+  if (typeof written.sndbuf === 'number') socket.sndbuf = written.sndbuf;
+  if (typeof written.rcvbuf === 'number') socket.rcvbuf = written.rcvbuf;
+  return socket;
 }
 
 function build(ctx: NormalizeContext, input: Record<string, unknown>): Scenario {

@@ -40,6 +40,19 @@ const common: JsonSchema = {
   expectError: ref('errno', 'The errno code this step must fail with, e.g. `ECONNREFUSED`; the step then passes only if it fails so.'),
 };
 
+// SO_SNDBUF / SO_RCVBUF. Up to INT_MAX, what setsockopt(2) takes; the kernel clamps (Linux) or
+// refuses (macOS, ENOBUFS) what is over its own limit.
+const bufferBytes = (option: string, what: string): JsonSchema => ({
+  type: 'integer',
+  minimum: 1,
+  maximum: 2147483647,
+  description: `${what} in bytes (${option}), set before the step's system call; the step's event reports the size the kernel set (Linux doubles it and has a minimum).`,
+});
+const buffers: JsonSchema = {
+  sndbuf: bufferBytes('SO_SNDBUF', 'The send buffer of the socket this step makes or uses: a datagram larger than it fails with EMSGSIZE'),
+  rcvbuf: bufferBytes('SO_RCVBUF', 'The receive buffer of the socket this step makes or uses'),
+};
+
 const payloadKeys: JsonSchema = {
   text: text('Bytes as UTF-8 text (at most 1 MiB).'),
   hex: { type: 'string', pattern: '^[0-9A-Fa-f\\s]*$', description: 'Bytes in hexadecimal, e.g. `"00ff 10"` (spaces are ignored).' },
@@ -78,12 +91,13 @@ const fdEnd = (what: string): JsonSchema => ({
 const stepOptions: Record<string, JsonSchema> = {
   listen: optional(
     'Listen on the scenario socket (binds it first).',
-    closed('Options of `listen`.', { ...common, backlog: { type: 'integer', minimum: 0, description: 'listen(2) backlog (default 128).' } }),
+    closed('Options of `listen`.', { ...common, ...buffers, backlog: { type: 'integer', minimum: 0, description: 'listen(2) backlog (default 128).' } }),
   ),
   accept: optional(
     'Accept one connection.',
     closed('Options of `accept`.', {
       ...common,
+      ...buffers,
       expectPeer: { ...peerCred, description: 'Credentials the connecting peer must have.' },
       as: { ...connectionName, description: 'A name for this connection, for `on: NAME` in later steps.' },
     }),
@@ -92,17 +106,19 @@ const stepOptions: Record<string, JsonSchema> = {
     'Connect to the scenario socket (or `to`).',
     closed('Options of `connect`.', {
       ...common,
+      ...buffers,
       to: text('Another address to connect to: a path relative to the run directory, or a peer id.'),
       expectPeer: { ...peerCred, description: 'Credentials the server must have.' },
     }),
   ),
   bind: optional(
     'Bind a socket: on the server, the scenario address (a datagram server that then receives); on a client, its own path (so a datagram server can answer).',
-    closed('Options of `bind`.', { ...common, path: text('Path to bind, relative to the run directory, or `@name` (abstract).') }),
+    closed('Options of `bind`.', { ...common, ...buffers, path: text('Path to bind, relative to the run directory, or `@name` (abstract).') }),
   ),
   send: {
     ...closed('Send one payload: exactly one of `text`, `hex`, `base64`, `file`, or generated traffic (`count` + `size`).', {
       ...common,
+      ...buffers,
       ...payloadKeys,
       ...on,
       to: text('Datagram destination: a peer id or a path relative to the run directory.'),
@@ -115,6 +131,7 @@ const stepOptions: Record<string, JsonSchema> = {
       'Options of `recv`: the expected payload (one of `text`, `hex`, `base64`, `file`, or `count` + `size`) or what it must look like (`match`, `contains`, `json`), on a stream where it ends (`until`, `lengthPrefix`), `eof`, `from`.',
       {
         ...common,
+        ...buffers,
         ...payloadKeys,
         ...on,
         match: text('A regular expression (JavaScript syntax) the received text must match, e.g. `"^OK \\d+"`.'),
@@ -153,6 +170,7 @@ const stepOptions: Record<string, JsonSchema> = {
   }),
   sendFds: closed('Send descriptors with SCM_RIGHTS, carried by at least one data byte.', {
     ...common,
+    ...buffers,
     ...on,
     files: { type: 'array', items: text('Name of an entry under `files:`.'), description: 'Declared files to open and send.' },
     pipe: fdEnd('the read end of a pipe'),
@@ -168,6 +186,7 @@ const stepOptions: Record<string, JsonSchema> = {
   }),
   recvFds: closed('Receive descriptors and check them.', {
     ...common,
+    ...buffers,
     ...on,
     count: { type: 'integer', minimum: 1, maximum: MAX_FDS_PER_MESSAGE, description: 'How many descriptors must arrive (default: the length of `expect`, or 1).' },
     room: { type: 'integer', minimum: 0, maximum: MAX_FDS_PER_MESSAGE, description: 'Control-buffer room in descriptors; less than what is sent provokes MSG_CTRUNC.' },
@@ -212,16 +231,25 @@ const stepOptions: Record<string, JsonSchema> = {
     description: 'Wait this long.',
     anyOf: [ref('duration', 'How long.'), closed('Options of `sleep`.', { for: ref('duration', 'How long.') }, ['for'])],
   },
-  waitFor: closed(
-    'Wait until another peer has reported an event (each completed step is an event named after it).',
-    {
-      ...common,
-      peer: text('The peer: `server`, `client`, or `client-N`.'),
-      event: text('The event, e.g. `listen`, `accept`, `ready`.'),
-      count: { type: 'integer', minimum: 1, description: 'Wait for this many such events (default 1).' },
-    },
-    ['peer', 'event'],
-  ),
+  waitFor: {
+    ...closed(
+      'Wait until a peer has reported an event (each completed step is an event named after it), or until a capture is set (`capture`), or has a value (`value`).',
+      {
+        ...common,
+        peer: text('The peer: `server`, `client`, or `client-N`.'),
+        event: text('The event, e.g. `listen`, `accept`, `ready`.'),
+        count: { type: 'integer', minimum: 1, description: 'Wait for this many such events (default 1).' },
+        where: {
+          type: 'object',
+          description: 'With `event`: only events whose details hold these values count, compared as `json:` compares, e.g. `{ bytes: 5 }` or `{ captures: { state: idle } }`.',
+        },
+        capture: { type: 'string', pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$', description: 'A capture (a named group of a `match`, a name under `capture:`): wait until the `recv` that sets it has set it.' },
+        value: { description: 'With `capture`: wait until the capture has this value (compared as text).', anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+      },
+    ),
+    anyOf: [{ required: ['peer', 'event'] }, { required: ['capture'] }],
+    dependencies: { value: ['capture'], where: ['event'] },
+  },
   exit: {
     description: 'Exit the peer with a code (default 0).',
     anyOf: [
@@ -309,6 +337,8 @@ export const scenarioJsonSchema: JsonSchema = {
             enum: ['path', 'abstract', 'pair'],
             description: '`path` (default), `abstract` (Linux only), or `pair` (a socketpair shared by server and client).',
           },
+          sndbuf: bufferBytes('SO_SNDBUF', 'The send buffer of every socket a scripted peer makes, accepts or inherits'),
+          rcvbuf: bufferBytes('SO_RCVBUF', 'The receive buffer of every socket a scripted peer makes, accepts or inherits'),
         }),
       ],
     },

@@ -7,7 +7,7 @@ import { payloadOf } from './payload';
 import { recvShapeOf } from './recv-match';
 import { declareCaptures, namedGroups, noteCaptureUses } from './captures';
 import { didYouMean, listNames } from './suggest';
-import type { FdExpectation, PeerCredExpectation, ShutdownHow, Step, StepName } from './types';
+import type { FdExpectation, PeerCredExpectation, ShutdownHow, SocketBuffers, Step, StepName } from './types';
 import { durationMs, modeBits } from './units';
 import { checkRunDirPath, checkVariables } from './variables';
 
@@ -35,6 +35,7 @@ export function normalizeSteps(ctx: NormalizeContext, at: readonly PathSegment[]
     const pos = sourcePos(ctx, stepAt);
     if (pos !== undefined) step.pos = pos;
     commonOptions(ctx, optionsAt, options, step);
+    bufferOptions(options, step);
     connectionOptions(ctx, optionsAt, options, step, connections);
     captureOptions(ctx, optionsAt, options, step);
     steps.push(step);
@@ -56,11 +57,25 @@ function commonOptions(ctx: NormalizeContext, at: readonly PathSegment[], option
   }
 }
 
+/** Steps that make or use a socket take its buffer sizes (`sndbuf`, `rcvbuf`); the schema checked the values. */
+const SIZES_BUFFERS = new Set<StepName>(['listen', 'accept', 'connect', 'bind', 'send', 'recv', 'sendFds', 'recvFds']);
+
+function bufferOptions(options: Options, step: Step): void {
+  if (!SIZES_BUFFERS.has(step.step)) return;
+  const sized = step as Step & SocketBuffers;
+  if (typeof options.sndbuf === 'number') sized.sndbuf = options.sndbuf;
+  if (typeof options.rcvbuf === 'number') sized.rcvbuf = options.rcvbuf;
+}
+
 /** What a step captures (`recv`: named groups of `match`, `capture:`), and `${capture.X}` it uses. */
 function captureOptions(ctx: NormalizeContext, at: readonly PathSegment[], options: Options, step: Step): void {
   if (step.step === 'recv') {
     if (step.matcher?.kind === 'match') declareCaptures(ctx, at, namedGroups(step.matcher.regex), step);
     if (step.capture !== undefined) declareCaptures(ctx, at, Object.keys(step.capture), step);
+  }
+  if (step.step === 'waitFor' && step.capture !== undefined) {
+    ctx.captures?.uses.push({ name: step.capture, at: [...at, 'capture'], step });
+    return;
   }
   if (step.step !== 'send' && step.step !== 'recv') return;
   for (const key of ['text', 'match', 'contains'] as const) {
@@ -200,8 +215,7 @@ function stepBody(ctx: NormalizeContext, at: readonly PathSegment[], name: StepN
       return { step: 'sleep' as const, ms: parsed.value };
     }
     case 'waitFor':
-      checkPeer(ctx, [...at, 'peer'], o.peer as string);
-      return { step: 'waitFor' as const, peer: o.peer as string, event: o.event as string, count: (o.count as number | undefined) ?? 1 };
+      return waitFor(ctx, at, o);
     case 'exit':
       return { step: 'exit' as const, code: typeof raw === 'number' ? raw : ((o.code as number | undefined) ?? 0) };
     case 'crash': {
@@ -216,6 +230,27 @@ function stepBody(ctx: NormalizeContext, at: readonly PathSegment[], name: StepN
     case 'ready':
       return { step: 'ready' as const };
   }
+}
+
+/**
+ * `waitFor` an event, or a capture: the peer that sets the capture is known once every peer is
+ * read (src/scenario/captures.ts fills `peer` in), and its `recv` events carry the values.
+ */
+function waitFor(ctx: NormalizeContext, at: readonly PathSegment[], o: Options): StepBody | undefined {
+  const count = (o.count as number | undefined) ?? 1;
+  if (typeof o.capture !== 'string') {
+    checkPeer(ctx, [...at, 'peer'], o.peer as string);
+    return withOptional({ step: 'waitFor' as const, peer: o.peer as string, event: o.event as string, count }, { where: o.where });
+  }
+  for (const key of ['peer', 'event', 'count'] as const) {
+    if (o[key] !== undefined) {
+      ctx.problems.add([...at, key], `\`${key}\` belongs to a \`waitFor\` of an event; a \`waitFor\` of a capture waits for the step that sets it`, {
+        target: 'key',
+        hint: `remove \`${key}\`, or wait for the event instead: \`waitFor: { peer: server, event: recv }\``,
+      });
+    }
+  }
+  return withOptional({ step: 'waitFor' as const, peer: '', event: 'recv', count: 1, capture: o.capture }, { value: o.value === undefined ? undefined : String(o.value) });
 }
 
 function sendFds(ctx: NormalizeContext, at: readonly PathSegment[], o: Options): StepBody | undefined {

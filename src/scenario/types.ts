@@ -81,6 +81,16 @@ export interface PeerCredExpect {
   pid?: number | string;
 }
 
+/**
+ * Socket buffer sizes in bytes (SO_SNDBUF, SO_RCVBUF), set on the socket a step makes or uses
+ * before its system call. The kernel may settle on another size (Linux doubles it); the step's
+ * event reports the size it set.
+ */
+export interface SocketBuffersInput {
+  sndbuf?: number;
+  rcvbuf?: number;
+}
+
 /** Steps that use a connection may name one: `on: a`, declared earlier by `accept: { as: a }`. */
 export interface OnConnection {
   on?: string;
@@ -88,23 +98,37 @@ export interface OnConnection {
 
 export type StepInput =
   | string // a bare step name: `- listen`
-  | { listen: null | (CommonStepOptions & { backlog?: number }) }
-  | { accept: null | (CommonStepOptions & { expectPeer?: PeerCredExpect; as?: string }) }
-  | { connect: null | (CommonStepOptions & { to?: string; expectPeer?: PeerCredExpect }) }
-  | { bind: null | (CommonStepOptions & { path?: string }) }
-  | { send: CommonStepOptions & OnConnection & PayloadInput & { to?: string } }
-  | { recv: null | (CommonStepOptions & OnConnection & Partial<PayloadInput> & RecvMatchInput & { eof?: boolean; from?: string }) }
+  | { listen: null | (CommonStepOptions & SocketBuffersInput & { backlog?: number }) }
+  | { accept: null | (CommonStepOptions & SocketBuffersInput & { expectPeer?: PeerCredExpect; as?: string }) }
+  | { connect: null | (CommonStepOptions & SocketBuffersInput & { to?: string; expectPeer?: PeerCredExpect }) }
+  | { bind: null | (CommonStepOptions & SocketBuffersInput & { path?: string }) }
+  | { send: CommonStepOptions & SocketBuffersInput & OnConnection & PayloadInput & { to?: string } }
+  | { recv: null | (CommonStepOptions & SocketBuffersInput & OnConnection & Partial<PayloadInput> & RecvMatchInput & { eof?: boolean; from?: string }) }
   | { sendFds: CommonStepOptions & SendFdsInput }
   | { recvFds: CommonStepOptions & RecvFdsInput }
   | { shutdown: null | ShutdownHow | (CommonStepOptions & OnConnection & { how?: ShutdownHow }) }
   | { close: null | (CommonStepOptions & OnConnection & { unlink?: boolean }) }
   | { sleep: DurationInput | { for: DurationInput } }
-  | { waitFor: CommonStepOptions & { peer: string; event: string; count?: number } }
+  | { waitFor: CommonStepOptions & WaitForInput }
   | { exit: null | number | { code?: number } }
   | { crash: null | string | { signal?: string } }
   | { ready: null };
 
-export interface SendFdsInput extends OnConnection {
+/**
+ * `waitFor` an event (`peer` + `event`, `count` times; with `where`, events holding those values), or a capture: `capture` (the name of a
+ * value some `recv` captures) until it is set, or until it has `value`.
+ */
+export interface WaitForInput {
+  peer?: string;
+  event?: string;
+  count?: number;
+  /** with `event`: only events whose details hold these values (as `json:` compares) count */
+  where?: Record<string, unknown>;
+  capture?: string;
+  value?: string | number | boolean;
+}
+
+export interface SendFdsInput extends OnConnection, SocketBuffersInput {
   /** names of entries under `files:` */
   files?: string[];
   /** a pipe whose read end is sent; the sender writes `content` into the write end and closes it */
@@ -129,7 +153,7 @@ export interface FdExpectInput {
   type?: FdType;
 }
 
-export interface RecvFdsInput extends OnConnection {
+export interface RecvFdsInput extends OnConnection, SocketBuffersInput {
   count?: number;
   /** control-buffer room in descriptors; smaller than what is sent provokes MSG_CTRUNC */
   room?: number;
@@ -211,7 +235,8 @@ export interface ScenarioInput {
   timeout?: DurationInput;
   /** relative paths may lead outside the scenario's directory (and step socket paths outside the run directory) */
   allowOutsidePaths?: boolean;
-  socket?: SocketType | { type?: SocketType; address?: AddressKind };
+  /** `sndbuf` / `rcvbuf`: buffer sizes of every socket a scripted peer makes, accepts or inherits */
+  socket?: SocketType | ({ type?: SocketType; address?: AddressKind } & SocketBuffersInput);
   files?: Record<string, FileInput>;
   server?: PeerInput;
   client?: PeerInput;
@@ -248,6 +273,12 @@ export interface CaptureUse {
   line?: number;
 }
 
+/** `sndbuf` / `rcvbuf` of a step that makes or uses a socket (absent: the scenario's, else the system's). */
+export interface SocketBuffers {
+  sndbuf?: number;
+  rcvbuf?: number;
+}
+
 interface StepBase {
   /** position of the step in the file, for failure messages */
   pos?: SourcePos;
@@ -271,12 +302,13 @@ export interface FdExpectation {
 }
 
 export type Step =
-  | (StepBase & { step: 'listen'; backlog: number })
-  | (StepBase & { step: 'accept'; expectPeer?: PeerCredExpectation; as?: string })
-  | (StepBase & { step: 'connect'; to?: string; expectPeer?: PeerCredExpectation })
-  | (StepBase & { step: 'bind'; path?: string })
-  | (StepBase & OnConnection & { step: 'send'; payload: Payload; to?: string; uses?: CaptureUse[] })
+  | (StepBase & SocketBuffers & { step: 'listen'; backlog: number })
+  | (StepBase & SocketBuffers & { step: 'accept'; expectPeer?: PeerCredExpectation; as?: string })
+  | (StepBase & SocketBuffers & { step: 'connect'; to?: string; expectPeer?: PeerCredExpectation })
+  | (StepBase & SocketBuffers & { step: 'bind'; path?: string })
+  | (StepBase & SocketBuffers & OnConnection & { step: 'send'; payload: Payload; to?: string; uses?: CaptureUse[] })
   | (StepBase &
+      SocketBuffers &
       OnConnection & {
         step: 'recv';
         payload?: Payload;
@@ -290,7 +322,7 @@ export type Step =
         from?: string;
         uses?: CaptureUse[];
       })
-  | (StepBase & OnConnection & {
+  | (StepBase & SocketBuffers & OnConnection & {
       step: 'sendFds';
       files: string[];
       pipe?: { content: string };
@@ -300,7 +332,7 @@ export type Step =
       /** bulk mode when present (absent: one message, as ever) */
       repeat?: number;
     })
-  | (StepBase & OnConnection & {
+  | (StepBase & SocketBuffers & OnConnection & {
       step: 'recvFds';
       count: number;
       room?: number;
@@ -313,7 +345,20 @@ export type Step =
   | (StepBase & OnConnection & { step: 'shutdown'; how: ShutdownHow })
   | (StepBase & OnConnection & { step: 'close'; unlink: boolean })
   | (StepBase & { step: 'sleep'; ms: number })
-  | (StepBase & { step: 'waitFor'; peer: string; event: string; count: number })
+  | (StepBase & {
+      step: 'waitFor';
+      peer: string;
+      /** with `capture`: `recv`, the event that carries captures */
+      event: string;
+      count: number;
+      /** only events whose details hold these values count */
+      where?: Record<string, unknown>;
+      /** wait until this capture is set (and has `value`); `peer` is the peer that sets it, `uses` the step */
+      capture?: string;
+      /** with `capture`: the value it must have, as text */
+      value?: string;
+      uses?: CaptureUse[];
+    })
   | (StepBase & { step: 'exit'; code: number })
   | (StepBase & { step: 'crash'; signal: string })
   | (StepBase & { step: 'ready' });
@@ -383,7 +428,7 @@ export interface Scenario {
   timeoutMs: number;
   /** set by `allowOutsidePaths: true`: relative paths were allowed to lead outside their directory */
   allowOutsidePaths?: boolean;
-  socket: { type: SocketType; address: AddressKind };
+  socket: { type: SocketType; address: AddressKind } & SocketBuffers;
   files: Record<string, FileSpec>;
   server?: PeerSpec;
   /** `client:` is a group of one; `clients: { count: N }` a group of N, ids client-1..client-N */

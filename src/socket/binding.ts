@@ -47,6 +47,8 @@ export interface NativeBinding {
   socketTypeOf(fd: number): number;
   /** getpgid(pid): the process group of `pid`, or -errno (-ESRCH when there is no such process) */
   processGroupOf(pid: number): number;
+  /** SO_SNDBUF (`send`) or SO_RCVBUF of `fd`: set to `bytes` when >= 0, then read back; or -errno */
+  bufferSize(fd: number, send: boolean, bytes: number): number;
   constants: {
     SOCK_STREAM: number;
     SOCK_DGRAM: number;

@@ -278,6 +278,20 @@ export class UnixSocket implements AsyncDisposable {
     return decodeAddress(result);
   }
 
+  /**
+   * Sets SO_SNDBUF (`sndbuf`) or SO_RCVBUF (`rcvbuf`) and returns the size the kernel then
+   * reports: Linux doubles the value asked for and clamps it; macOS keeps it. Without `bytes`,
+   * only reads it.
+   */
+  bufferSize(which: 'sndbuf' | 'rcvbuf', bytes?: number): number {
+    if (bytes !== undefined && (!Number.isInteger(bytes) || bytes < 0 || bytes > 2 ** 31 - 1)) {
+      throw invalid('setsockopt', `${which} must be an integer from 0 to 2147483647, got ${String(bytes)}`);
+    }
+    const result = binding().bufferSize(this.open('setsockopt').fd, which === 'sndbuf', bytes ?? -1);
+    if (result < 0) throw syscallError(result, bytes === undefined ? 'getsockopt' : 'setsockopt', this.addressText, `cannot ${bytes === undefined ? 'read' : 'set'} ${which === 'sndbuf' ? 'SO_SNDBUF' : 'SO_RCVBUF'}`);
+    return result;
+  }
+
   peerCredentials(): PeerCredentials {
     const result = this.open('getsockopt').peerCredentials();
     if (typeof result === 'number') throw syscallError(result, 'getsockopt', this.addressText, 'cannot read the peer credentials');

@@ -6,11 +6,14 @@ import { UnixSocket, type UnixAddress } from '../../socket';
 import { endpointFor } from '../connections';
 import { PeerError } from '../errors';
 import type { PeerRuntime } from '../runtime';
+import { sizeNewSocket, type BufferReport } from '../buffers';
 
 export interface SendTarget {
   sock: UnixSocket;
   /** set for an unconnected datagram socket */
   to?: UnixAddress;
+  /** the scenario's buffer sizes, when this call made the socket */
+  sized?: BufferReport;
 }
 
 export function sendTarget(peer: PeerRuntime, to: string | undefined, syscall: string, on?: string): SendTarget {
@@ -24,17 +27,17 @@ export function sendTarget(peer: PeerRuntime, to: string | undefined, syscall: s
     }
     return { sock: current.sock };
   }
-  if (to !== undefined) return { sock: datagramSocket(peer), to: peer.resolveAddress(to) };
-  if (current?.connected) return { sock: current.sock };
-  return { sock: datagramSocket(peer), to: peer.lastFrom ?? peer.scenarioAddress() };
+  if (current?.connected && to === undefined) return { sock: current.sock };
+  const made = datagramSocket(peer);
+  return { ...made, to: to !== undefined ? peer.resolveAddress(to) : (peer.lastFrom ?? peer.scenarioAddress()) };
 }
 
-/** The current datagram socket, or an unbound one for a client that only sends. */
-function datagramSocket(peer: PeerRuntime): UnixSocket {
-  if (peer.current) return peer.current.sock;
+/** The current datagram socket, or an unbound one (with the scenario's sizes) for a client that only sends. */
+function datagramSocket(peer: PeerRuntime): { sock: UnixSocket; sized?: BufferReport } {
+  if (peer.current) return { sock: peer.current.sock };
   const sock = peer.own(UnixSocket.create('dgram'));
   peer.current = { sock, connected: false };
-  return sock;
+  return { sock, sized: sizeNewSocket(sock, {}, peer) };
 }
 
 /** The socket a receive uses: a connection, or a bound datagram socket. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { DEFAULT_FD_DATA } from '../../scenario/steps';
 import type { FdExpectation } from '../../scenario/types';
-import type { UnixSocket } from '../../socket';
+import type { Received, UnixSocket } from '../../socket';
 import { describeBytes, plural } from '../describe';
 import { receiveFdsBulk } from '../fd-bulk';
 import { StepFailure } from '../errors';
@@ -9,6 +9,8 @@ import { fdInfo, pathInfo, type FdInfo } from '../fd-info';
 import type { StepProgress } from '../progress';
 import type { PeerRuntime } from '../runtime';
 import { receiveSocket } from './destination';
+import { sizeBuffers } from '../buffers';
+import { queuedBefore, readAround, takeReadAhead } from '../read-ahead';
 import type { StepDetails, StepImpl, StepOf } from './types';
 
 const MAX_CONTENT_BYTES = 1024 * 1024;
@@ -16,9 +18,14 @@ const MAX_CONTENT_BYTES = 1024 * 1024;
 export const recvFds: StepImpl<'recvFds'> = {
   async run(step, peer, progress) {
     const sock = receiveSocket(peer, 'recvmsg', step.on);
-    if (step.repeat !== undefined) return receiveBulk(step, sock, peer, progress);
+    const sized = sizeBuffers(sock, step);
+    if (step.repeat !== undefined) {
+      const ahead = queuedBefore(sock);
+      if (ahead !== undefined) throw readAround(ahead.bytes, 'recvFds with `repeat` reads descriptors in native code', peer);
+      return { ...(await receiveBulk(step, sock, peer, progress)), ...sized };
+    }
     progress.waitingFor(() => `a message with ${plural(step.count, 'descriptor')} from ${peer.remoteName()}`);
-    const r = await sock.recv({ maxFds: step.room ?? step.count });
+    const r = await receiveWithFds(sock, step.room ?? step.count);
     // Every descriptor received is closed before the step ends, whatever the checks find.
     const open = new Set(r.fds);
     try {
@@ -51,12 +58,27 @@ export const recvFds: StepImpl<'recvFds'> = {
         if (i >= r.fds.length) break;
         await checkDescriptor(i, r.fds[i]!, infos[i]!, expect, peer, progress, open);
       }
-      return { count: r.fds.length, truncated: r.controlTruncated, data: r.data.toString('utf8'), fds: infos };
+      return { count: r.fds.length, truncated: r.controlTruncated, data: r.data.toString('utf8'), fds: infos, ...sized };
     } finally {
       for (const fd of open) fs.closeSync(fd);
     }
   },
 };
+
+/**
+ * On a stream, bytes an earlier `recv` read past its delimiter come first: with the descriptors
+ * that came with them (that read took the message that carried them), or before the next message.
+ */
+async function receiveWithFds(sock: UnixSocket, room: number): Promise<Pick<Received, 'data' | 'fds' | 'controlTruncated'>> {
+  const ahead = takeReadAhead(sock);
+  if (ahead.fds.length > 0) {
+    // The read that took them had room for any number; what did not fit this step's room is cut, as MSG_CTRUNC would.
+    for (const fd of ahead.fds.slice(room)) fs.closeSync(fd);
+    return { data: ahead.bytes, fds: ahead.fds.slice(0, room), controlTruncated: ahead.fds.length > room };
+  }
+  const r = await sock.recv({ maxFds: room });
+  return ahead.bytes.length > 0 ? { ...r, data: Buffer.concat([ahead.bytes, r.data]) } : r;
+}
 
 // One summary event instead of one per message; the step fails on the first mismatch it names.
 async function receiveBulk(step: StepOf<'recvFds'>, sock: UnixSocket, peer: PeerRuntime, progress: StepProgress): Promise<StepDetails> {

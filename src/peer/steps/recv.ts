@@ -10,11 +10,12 @@ import { connectionFrom, connectionOn, fanInConnections } from '../connections';
 import type { Connection } from '../runtime';
 import { receiveSocket } from './destination';
 import type { StepDetails, StepImpl, StepOf } from './types';
-import { readExactly, readSome, readUntil, type ReadResult } from '../read-ahead';
+import { queuedBefore, readAround, readExactly, readSome, readUntil, type ReadResult } from '../read-ahead';
 import type { LengthPrefix, RecvMatcher, StreamFrame } from '../../scenario/types';
 import { checkMatcher, showRegex } from './recv-match';
 import { capturedValues, escapeRegExp, resolveCaptures, substituteCaptures } from '../captures';
 import { withCaptures } from './payload-captures';
+import { sizeBuffers } from '../buffers';
 
 const ANY_MESSAGE_MAX = 65536;
 
@@ -22,11 +23,16 @@ export const recv: StepImpl<'recv'> = {
   async run(step, peer, progress) {
     const picked = await pickedConnection(step, peer, progress);
     const sock = picked?.sock ?? receiveSocket(peer, 'recv');
+    const sized = sizeBuffers(sock, step);
     const payload = step.payload;
     if (payload?.kind === 'sequence') {
       // Unnamed, on a server with several connections: one run reads them all, judged per sender.
       const fanIn = picked === undefined ? fanInConnections(peer) : [];
       const socks = fanIn.length > 0 ? fanIn.map((c) => c.sock) : [sock];
+      for (const s of socks) {
+        const ahead = queuedBefore(s);
+        if (ahead !== undefined) throw readAround(ahead.bytes, 'sequence traffic is read in native code', peer);
+      }
       const summary = await receiveSequence(socks, { ...payload, socketType: peer.launch.socket.type }, progress, (partial) =>
         peer.emit('traffic', { ...partial }, step.index),
       );
@@ -36,7 +42,7 @@ export const recv: StepImpl<'recv'> = {
       for (const a of arrivals ?? []) {
         peer.emit('message', { from: a.sender, seq: a.seq, bytes: a.bytes, latencyNs: a.receivedNs - a.sentNs }, step.index, a.receivedNs);
       }
-      return { messages: summary.received, bytes: summary.bytes, ...(fanIn.length > 0 ? { connections: fanIn.length } : {}) };
+      return { messages: summary.received, bytes: summary.bytes, ...(fanIn.length > 0 ? { connections: fanIn.length } : {}), ...sized };
     }
     let details: StepDetails = {};
     const values = await resolveCaptures(step.uses, step.index, peer, progress);
@@ -55,7 +61,7 @@ export const recv: StepImpl<'recv'> = {
     if (step.eof) details = { ...details, eof: await receiveEof(sock, peer, progress) };
     const captured = details.captures as Record<string, string> | undefined;
     for (const [name, value] of Object.entries(captured ?? {})) peer.captures.set(name, value);
-    return details;
+    return { ...details, ...sized };
   },
 };
 

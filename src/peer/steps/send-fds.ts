@@ -3,10 +3,12 @@ import { sendFdsBulk, type FdSenderSummary } from '../fd-bulk';
 import { OutgoingFds } from '../fd-sources';
 import type { StepImpl } from './types';
 import { sendTarget } from './destination';
+import { sizeBuffers } from '../buffers';
 
 export const sendFds: StepImpl<'sendFds'> = {
   async run(step, peer, progress) {
-    const { sock, to } = sendTarget(peer, undefined, 'sendmsg', step.on);
+    const { sock, to, sized: made } = sendTarget(peer, undefined, 'sendmsg', step.on);
+    const sized = { ...made, ...sizeBuffers(sock, step) };
     // SCM_RIGHTS travels with data: at least one byte must go with the descriptors.
     const data = Buffer.from(step.data.length > 0 ? step.data : 'F');
     const outgoing = new OutgoingFds();
@@ -28,7 +30,7 @@ export const sendFds: StepImpl<'sendFds'> = {
       outgoing.close();
     }
     const fds = outgoing.fds.map(({ fd: _fd, ...about }) => about);
-    const sent = { count: fds.length, fds, data: data.toString('utf8'), to: showAddress(to), toPeer: peer.peerAt(to) };
+    const sent = { count: fds.length, fds, data: data.toString('utf8'), to: showAddress(to), toPeer: peer.peerAt(to), ...sized };
     return bulk === undefined ? sent : { ...sent, repeat: bulk.repeat, sent: bulk.sent, elapsedNs: bulk.elapsedNs };
   },
 };

@@ -4,19 +4,21 @@ import { sendSequence } from '../traffic';
 import type { StepImpl } from './types';
 import { sendTarget } from './destination';
 import { withCaptures } from './payload-captures';
+import { sizeBuffers } from '../buffers';
 
 export const send: StepImpl<'send'> = {
   async run(step, peer, progress) {
-    const { sock, to } = sendTarget(peer, step.to, 'send', step.on);
+    const { sock, to, sized: made } = sendTarget(peer, step.to, 'send', step.on);
     const toPeer = peer.peerAt(to);
+    const sized = { ...made, ...sizeBuffers(sock, step) };
     if (step.payload.kind === 'sequence') {
       const summary = await sendSequence(sock, { ...step.payload, senderId: peer.launch.id, socketType: peer.launch.socket.type, to }, progress);
       peer.emit('traffic', { ...summary }, step.index);
-      return { messages: summary.sent, bytes: summary.bytes, to: showAddress(to), toPeer };
+      return { messages: summary.sent, bytes: summary.bytes, to: showAddress(to), toPeer, ...sized };
     }
     const data = await withCaptures(step.payload, step.uses, step.index, peer, progress);
     progress.waitingFor(() => `${toPeer ?? showAddress(to) ?? peer.remoteName()} to take ${data.length} bytes`);
     const bytes = await sock.send(data, to !== undefined ? { to } : undefined);
-    return { bytes, to: showAddress(to), toPeer, data: describeBytes(data) };
+    return { bytes, to: showAddress(to), toPeer, data: describeBytes(data), ...sized };
   },
 };

@@ -1,12 +1,36 @@
 import { plural } from '../describe';
+import { awaitCapture } from '../captures';
+import { peerMatches } from '../event-log';
 import type { StepImpl } from './types';
+import { jsonDifference } from './recv-match';
 
-// Counts events the harness relays (every peer's, this one's included).
+// Counts events the harness relays (every peer's, this one's included); or, with `capture`, waits
+// for the value the setter's `recv` event carries.
 export const waitFor: StepImpl<'waitFor'> = {
   async run(step, peer, progress) {
-    const seen = (): number => peer.log.count(step.peer, step.event);
-    progress.waitingFor(() => `${plural(step.count, `"${step.event}" event`)} from ${step.peer}; saw ${seen()}`);
-    await peer.log.until(() => (seen() >= step.count ? true : undefined));
-    return { peer: step.peer, event: step.event, count: step.count };
+    const use = step.uses?.find((u) => u.name === step.capture);
+    if (step.capture !== undefined && use !== undefined) {
+      const value = await awaitCapture(use, step.value, step.index, peer, progress);
+      return { capture: step.capture, value, setBy: use.peer };
+    }
+    const where = step.where;
+    if (where === undefined) {
+      const seen = (): number => peer.log.count(step.peer, step.event);
+      progress.waitingFor(() => `${plural(step.count, `"${step.event}" event`)} from ${step.peer}; saw ${seen()}`);
+      await peer.log.until(() => (seen() >= step.count ? true : undefined));
+      return { peer: step.peer, event: step.event, count: step.count };
+    }
+    // `where`: only events holding those values count; the wait names how the last other one differed.
+    const events = () => peer.log.all().filter((e) => e.ev === step.event && peerMatches(step.peer, e.peer));
+    const holds = (e: object): boolean => jsonDifference(where, e, '$') === undefined;
+    progress.waitingFor(() => {
+      const all = events();
+      const matching = all.filter(holds).length;
+      const last = all.at(-1);
+      const d = last !== undefined && !holds(last) ? jsonDifference(where, last, '$') : undefined;
+      return `${plural(step.count, `"${step.event}" event`)} from ${step.peer} holding ${JSON.stringify(where)}; saw ${matching} of ${all.length}${d !== undefined ? ` (the last: ${d.path} is ${d.got}, not ${d.expected})` : ''}`;
+    });
+    await peer.log.until(() => (events().filter(holds).length >= step.count ? true : undefined));
+    return { peer: step.peer, event: step.event, count: step.count, where };
   },
 };
