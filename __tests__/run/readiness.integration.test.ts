@@ -98,7 +98,7 @@ describe('server readiness for datagram sockets', () => {
   // Linux reads the kernel's socket table (a bound datagram socket is listed); elsewhere the probe
   // is a datagram connect() through the native layer, which succeeds once the path is bound.
   const how = process.platform === 'linux' ? 'seen bound in /proc/net/unix' : 'a connected datagram probe through the native layer';
-  (built ? it : it.skip)(`socket: ready once bound, ${how} (skipped without the addon)`, async () => {
+  (built ? it : it.skip)(`socket: ready once bound, ${how}${built ? '' : ' (skipped: the addon is not built; npm run install)'}`, async () => {
     const server = runPeer([node, childScript('__tests__/run/fixtures/dgram-server.ts'), '${socket}'], atOnce);
     const s = makeScenario({ socket: { type: 'dgram', address: 'path' }, server, clients: clientGroup(runPeer([node, '-e', '0'])) });
     const { result, record } = await runHandMade(s, { tmpBase: base, readyTimeout: 5_000 });
