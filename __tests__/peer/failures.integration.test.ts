@@ -140,7 +140,7 @@ describe('scripted peer failures and endings', () => {
       const peer = world.start({ id: 'server', steps: [{ step: 'listen', backlog: 8 }, { step: 'waitFor', peer: 'nobody', event: 'never', count: 1, timeoutMs: 60_000 }] });
       await peer.waitForEvent('listen');
       expect(fs.existsSync(world.socketPath)).toBe(true);
-      peer.channel.end();
+      peer.relayChannel?.end();
       expect(await peer.waitForExit()).toEqual({ code: 2, signal: null });
       expect(world.leftovers()).toEqual([]);
     });

@@ -1,9 +1,10 @@
-// The peer's end of the event channel (fd 3, a socket or pipe the harness opened): event lines
-// out, relayed events of every peer in. One net.Socket serves both directions, so writes keep
-// their order and `flush()` can wait until the last line reached the kernel before the peer exits.
+// The peer's ends of the event channel: event lines out on fd 3, relayed events of every peer in
+// on fd 5 (src/protocol/events.ts). One direction per descriptor: the harness only reads fd 3 and
+// only writes fd 5. Lines written in one turn of the event loop go out as one write, and
+// `flush()` waits until the last of them reached the kernel before the peer exits.
 import fs from 'node:fs';
 import net from 'node:net';
-import { EVENTS_FD, ENV, type PeerEvent } from '../protocol/events';
+import { EVENTS_FD, ENV, RELAY_FD, type PeerEvent } from '../protocol/events';
 
 export class ChannelError extends Error {
   override readonly name = 'ChannelError';
@@ -27,37 +28,45 @@ export interface ChannelHandlers {
 
 export class EventChannel {
   private lastWrite: Promise<void> = Promise.resolve();
+  /** lines written since the last write to the socket */
+  private pending = '';
+  private scheduled = false;
   private partial = '';
 
   private constructor(
-    private readonly socket: net.Socket,
+    private readonly out: net.Socket,
     private readonly fd: number,
   ) {}
 
-  static open(handlers: ChannelHandlers, fd: number = EVENTS_FD): EventChannel {
-    const found = describeFd(fd);
-    if (found !== 'socket' && found !== 'pipe') {
-      throw new ChannelError(
-        fd,
-        `the scripted peer needs its event channel on fd ${fd} (${ENV.eventsFd}): a socket or pipe from the harness, ` +
-          `but fd ${fd} is ${found}; run it through uds-fixture`,
-      );
+  static open(handlers: ChannelHandlers, fd: number = EVENTS_FD, relayFd: number = RELAY_FD): EventChannel {
+    for (const [n, what] of [
+      [fd, `its event channel on fd ${fd} (${ENV.eventsFd})`],
+      [relayFd, `the relay of the other peers' events on fd ${relayFd}`],
+    ] as const) {
+      const found = describeFd(n);
+      if (found !== 'socket' && found !== 'pipe') {
+        throw new ChannelError(n, `the scripted peer needs ${what}: a socket or pipe from the harness, but fd ${n} is ${found}; run it through uds-fixture`);
+      }
     }
-    const socket = new net.Socket({ fd, readable: true, writable: true, allowHalfOpen: true });
-    const channel = new EventChannel(socket, fd);
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => channel.receive(chunk, handlers));
-    socket.on('end', () => handlers.lost('the harness closed the event channel'));
-    socket.on('error', (err) => handlers.lost(`the event channel failed: ${err.message}`));
+    const out = new net.Socket({ fd, readable: false, writable: true });
+    const relay = new net.Socket({ fd: relayFd, readable: true, writable: false, allowHalfOpen: true });
+    const channel = new EventChannel(out, fd);
+    // A write fails only when the harness is gone (EPIPE); the relay's end says so too.
+    out.on('error', (err) => handlers.lost(`the event channel failed: ${err.message}`));
+    relay.setEncoding('utf8');
+    relay.on('data', (chunk: string) => channel.receive(chunk, handlers));
+    relay.on('end', () => handlers.lost('the harness closed the event channel'));
+    relay.on('error', (err) => handlers.lost(`the event channel failed: ${err.message}`));
     return channel;
   }
 
   write(event: PeerEvent): void {
-    const line = JSON.stringify(event) + '\n';
-    // The callback also runs on error (EPIPE when the harness is gone); flush() must not hang then.
-    this.lastWrite = new Promise((resolve) => {
-      this.socket.write(line, () => resolve());
-    });
+    this.pending += JSON.stringify(event) + '\n';
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // Every event of this turn (a step's event, the next step's, ...) in one write. `t` was taken
+    // when the event happened, so the wait changes no date.
+    setImmediate(() => this.writePending());
   }
 
   /**
@@ -65,8 +74,10 @@ export class EventChannel {
    * closed channel loses the line rather than block the peer's exit.
    */
   writeNow(event: PeerEvent): void {
+    const text = this.pending + JSON.stringify(event) + '\n';
+    this.pending = '';
     try {
-      fs.writeSync(this.fd, JSON.stringify(event) + '\n');
+      fs.writeSync(this.fd, text);
     } catch {
       // EAGAIN (the harness is not reading) or EPIPE (it is gone): nothing more to do
     }
@@ -74,7 +85,19 @@ export class EventChannel {
 
   /** Resolves once every written line is in the kernel (or the channel is gone). */
   flush(): Promise<void> {
+    this.writePending();
     return this.lastWrite;
+  }
+
+  private writePending(): void {
+    this.scheduled = false;
+    if (this.pending === '') return;
+    const text = this.pending;
+    this.pending = '';
+    // The callback also runs on error (EPIPE when the harness is gone); flush() must not hang then.
+    this.lastWrite = new Promise((resolve) => {
+      this.out.write(text, () => resolve());
+    });
   }
 
   private receive(chunk: string, handlers: ChannelHandlers): void {
