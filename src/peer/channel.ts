@@ -2,10 +2,17 @@
 // on fd 5 (src/protocol/events.ts). One direction per descriptor: the harness only reads fd 3 and
 // only writes fd 5. Lines written in one turn of the event loop go out as one write, and
 // `flush()` waits until the last of them reached the kernel before the peer exits.
+//
+// The relay is read when the peer needs it, not whenever a line arrives: at every look at the
+// event log (what is queued now, without waiting) and, while a step waits for an event, as lines
+// come. Every peer's every event is relayed to every scripted peer, and being woken for each one
+// cost a request/response exchange more than its own steps did. That the harness went away is
+// seen on fd 3, whose only readable moment is its end (the harness never writes there).
 import fs from 'node:fs';
 import net from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
 import { EVENTS_FD, ENV, RELAY_FD, type PeerEvent } from '../protocol/events';
-
+import { UnixSocket } from '../socket';
 export class ChannelError extends Error {
   override readonly name = 'ChannelError';
   readonly code = 'EVENT_CHANNEL_MISSING';
@@ -26,37 +33,50 @@ export interface ChannelHandlers {
   malformed(line: string): void;
 }
 
-export class EventChannel {
+/** Where the event log gets relayed events from (src/peer/event-log.ts). */
+export interface RelaySource {
+  /** takes in what the relay holds now, without waiting */
+  refresh(): void;
+  /** while on, takes in relayed lines as they arrive */
+  follow(on: boolean): void;
+}
+
+export class EventChannel implements RelaySource {
   private lastWrite: Promise<void> = Promise.resolve();
   /** lines written since the last write to the socket */
   private pending = '';
   private scheduled = false;
   private partial = '';
+  private readonly decoder = new StringDecoder('utf8');
+  /** taking in lines now: a look at the log from an event handler must not read past them */
+  private taking = false;
+  private following = false;
+  private reading = false;
+  private ended = false;
 
   private constructor(
     private readonly out: net.Socket,
+    private readonly relay: UnixSocket,
     private readonly fd: number,
+    private readonly handlers: ChannelHandlers,
   ) {}
 
   static open(handlers: ChannelHandlers, fd: number = EVENTS_FD, relayFd: number = RELAY_FD): EventChannel {
-    for (const [n, what] of [
-      [fd, `its event channel on fd ${fd} (${ENV.eventsFd})`],
-      [relayFd, `the relay of the other peers' events on fd ${relayFd}`],
+    for (const [n, what, kinds] of [
+      [fd, `its event channel on fd ${fd} (${ENV.eventsFd})`, 'a socket or pipe'],
+      [relayFd, `the relay of the other peers' events on fd ${relayFd}`, 'a socket'],
     ] as const) {
       const found = describeFd(n);
-      if (found !== 'socket' && found !== 'pipe') {
-        throw new ChannelError(n, `the scripted peer needs ${what}: a socket or pipe from the harness, but fd ${n} is ${found}; run it through uds-fixture`);
+      if (found !== 'socket' && (found !== 'pipe' || n === relayFd)) {
+        throw new ChannelError(n, `the scripted peer needs ${what}: ${kinds} from the harness, but fd ${n} is ${found}; run it through uds-fixture`);
       }
     }
-    const out = new net.Socket({ fd, readable: false, writable: true });
-    const relay = new net.Socket({ fd: relayFd, readable: true, writable: false, allowHalfOpen: true });
-    const channel = new EventChannel(out, fd);
-    // A write fails only when the harness is gone (EPIPE); the relay's end says so too.
+    const out = new net.Socket({ fd, readable: true, writable: true, allowHalfOpen: true });
+    const channel = new EventChannel(out, UnixSocket.fromFd(relayFd, 'stream'), fd, handlers);
+    // Nothing ever arrives on fd 3 but its end: the harness closed it, or died.
+    out.on('data', () => undefined);
+    out.on('end', () => handlers.lost('the harness closed the event channel'));
     out.on('error', (err) => handlers.lost(`the event channel failed: ${err.message}`));
-    relay.setEncoding('utf8');
-    relay.on('data', (chunk: string) => channel.receive(chunk, handlers));
-    relay.on('end', () => handlers.lost('the harness closed the event channel'));
-    relay.on('error', (err) => handlers.lost(`the event channel failed: ${err.message}`));
     return channel;
   }
 
@@ -89,6 +109,61 @@ export class EventChannel {
     return this.lastWrite;
   }
 
+  refresh(): void {
+    if (this.taking || this.ended) return;
+    for (;;) {
+      let r;
+      try {
+        // undefined: nothing queued, or a waiting read (follow) will take it
+        r = this.relay.tryRecv({ maxBytes: 65536 });
+      } catch (err) {
+        this.end(`the relay failed: ${(err as Error).message}`);
+        return;
+      }
+      if (r === undefined) return;
+      if (!this.take(r.data, r.eof)) return;
+    }
+  }
+
+  follow(on: boolean): void {
+    this.following = on;
+    if (on && !this.reading) void this.readWhileFollowing();
+  }
+
+  private async readWhileFollowing(): Promise<void> {
+    this.reading = true;
+    try {
+      while (this.following && !this.ended) {
+        const r = await this.relay.recv({ maxBytes: 65536 });
+        if (!this.take(r.data, r.eof)) return;
+      }
+    } catch (err) {
+      if (!this.ended) this.end(`the relay failed: ${(err as Error).message}`);
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  /** Takes in one read of the relay; false at its end. */
+  private take(data: Buffer, eof: boolean): boolean {
+    if (eof) {
+      this.end('the harness closed the event channel');
+      return false;
+    }
+    this.taking = true;
+    try {
+      this.receive(this.decoder.write(data));
+    } finally {
+      this.taking = false;
+    }
+    return true;
+  }
+
+  private end(reason: string): void {
+    this.ended = true;
+    this.handlers.lost(reason);
+  }
+
   private writePending(): void {
     this.scheduled = false;
     if (this.pending === '') return;
@@ -100,7 +175,8 @@ export class EventChannel {
     });
   }
 
-  private receive(chunk: string, handlers: ChannelHandlers): void {
+  private receive(chunk: string): void {
+    const handlers = this.handlers;
     const lines = (this.partial + chunk).split('\n');
     this.partial = lines.pop() ?? '';
     for (const line of lines) {

@@ -36,6 +36,8 @@ export class EventHub {
   private readonly events: PeerEvent[] = [];
   /** each accepted event as the line relayed for it: serialized once, for every peer */
   private readonly lines: string[] = [];
+  /** how many of `lines` went to the relays; the rest go together once the current job is done */
+  private relayed = 0;
   private readonly channels: Channel[] = [];
   private readonly listeners = new Set<Listener>();
   readonly warnings: ChannelWarning[] = [];
@@ -68,7 +70,8 @@ export class EventHub {
     if (relay) {
       // A write to a peer that is gone fails (EPIPE) and ends the relay only; nothing is read there.
       relay.on('error', (err: NodeJS.ErrnoException) => this.channelError(peer, err));
-      if (this.lines.length > 0) this.send(channel, this.lines.join(''));
+      // What the others already got; what is still pending goes to every relay, this one included.
+      if (this.relayed > 0) this.send(channel, this.lines.slice(0, this.relayed).join(''));
     }
   }
 
@@ -133,10 +136,18 @@ export class EventHub {
 
   private accept(event: PeerEvent): void {
     this.events.push(event);
-    const line = JSON.stringify(event) + '\n';
-    this.lines.push(line);
-    for (const channel of this.channels) this.send(channel, line);
+    this.lines.push(JSON.stringify(event) + '\n');
+    // Every line of one read (a peer writes a turn's events at once) in one write per relay: each
+    // write wakes every scripted peer.
+    if (this.lines.length === this.relayed + 1) queueMicrotask(() => this.relayPending());
     for (const listener of [...this.listeners]) listener(event);
+  }
+
+  private relayPending(): void {
+    if (this.relayed === this.lines.length) return;
+    const text = this.lines.slice(this.relayed).join('');
+    this.relayed = this.lines.length;
+    for (const channel of this.channels) this.send(channel, text);
   }
 
   private send(channel: Channel, text: string): void {
