@@ -7,13 +7,13 @@
 // External programs may write events too.
 //
 // Each direction has a channel of its own, so neither end ever reads and writes one descriptor:
-// - fd 3 (EVENTS_FD), peer → harness: a socket the harness only reads. A write to it never fails
-//   because of anything the harness writes, and the harness reads it to its end even after the
-//   peer is gone.
+// - fd 3 (EVENTS_FD), peer → harness: a socket the harness never writes. A write to it never fails
+//   because of anything the harness wrote, and the harness reads it to its end even after the
+//   peer is gone; its end, the only thing a peer can read there, says the harness is gone.
 // - fd 5 (RELAY_FD), harness → scripted peer: every event of every peer, in the order the harness
 //   accepted them (that is how `waitFor` learns what another peer did), each line serialized once
-//   for all peers. Only scripted peers (dist/peer.cjs) get it; its end-of-file tells a scripted
-//   peer the harness is gone. fd 4 stays the socketpair end of `address: pair`.
+//   for all peers. Only scripted peers (dist/peer.cjs) get it, and read it when they need it
+//   (src/peer/channel.ts). fd 4 stays the socketpair end of `address: pair`.
 // The lines an external program writes on fd 3 are the same as in every earlier release: the
 // version stays 1. Before, fd 3 carried the relay too (to scripted peers only).
 
