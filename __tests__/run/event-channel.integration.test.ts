@@ -83,9 +83,11 @@ os.write(3, b'{"ev":"last"}\\n')
 `);
     const hub = new EventHub();
     try {
+      // Listened for from the start: relaying "first" itself may be the write that fails. (Not
+      // events.once: the relay's error, EPIPE or ECONNRESET, would reject it; the hub handles that.)
+      const relayFailed = new Promise((resolve) => peer.relay!.once('close', resolve));
       hub.attach('prog', peer.events, peer.relay);
       await lineOn(peer.stdout, (l) => l === 'relay closed');
-      const relayFailed = once(peer.relay!, 'close');
       hub.harness('poke');
       await bounded(relayFailed, 'the relay write to a closed relay failing');
       expect(peer.relay!.destroyed).toBe(true);
