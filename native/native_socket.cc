@@ -127,10 +127,15 @@ int NativeSocket::UpdatePoll() {
   int events = 0;
   if (readOperation_) events |= UV_READABLE | UV_DISCONNECT;
   if (writeOperation_) events |= UV_WRITABLE;
+  // Unchanged: leave the handle alone. uv_poll_start always stops first, which on Linux takes the
+  // descriptor out of epoll and puts it back on the next loop turn: two epoll_ctl calls for every
+  // wait of a request/response exchange, whose next operation is installed from the callback.
+  if (events == pollEvents_) return 0;
   // A stopped handle neither holds the loop open nor wakes it for readiness nobody asked for
   // (a readable socket would otherwise wake every turn).
-  if (events == 0) return uv_poll_stop(&poll_->handle);
-  return uv_poll_start(&poll_->handle, events, OnPoll);
+  int result = events == 0 ? uv_poll_stop(&poll_->handle) : uv_poll_start(&poll_->handle, events, OnPoll);
+  pollEvents_ = result < 0 ? -1 : events;  // -1: state unknown, the next update acts
+  return result;
 }
 
 void NativeSocket::OnPoll(uv_poll_t* handle, int status, int events) {
@@ -143,6 +148,7 @@ void NativeSocket::OnPoll(uv_poll_t* handle, int status, int events) {
     // When it is empty, the operations retry their syscall, which reports the socket's state.
     result = PendingSocketError(self->fd_);
     events = UV_READABLE | UV_WRITABLE;
+    self->pollEvents_ = 0;  // libuv stopped the handle
   }
   if (events & (UV_READABLE | UV_DISCONNECT)) self->Dispatch(Direction::kRead, result);
   if (box->owner != nullptr && (events & UV_WRITABLE)) self->Dispatch(Direction::kWrite, result);
@@ -172,6 +178,7 @@ int NativeSocket::CloseNow(bool canCallJs) {
   if (poll_ != nullptr) {
     ClosePollBox(poll_);
     poll_ = nullptr;
+    pollEvents_ = 0;
   }
   if (state_ != nullptr) state_->liveSockets.erase(this);
   DestroyAsyncContext();

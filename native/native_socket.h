@@ -61,6 +61,8 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   int fd_ = -1;
   AddonState* state_ = nullptr;
   PollBox* poll_ = nullptr;
+  // the events poll_ watches now (0: stopped; -1: unknown after a failed update)
+  int pollEvents_ = 0;
   napi_env env_ = nullptr;
   napi_async_context asyncContext_ = nullptr;
   std::unique_ptr<IoOperation> readOperation_;

@@ -4,7 +4,9 @@
 // checks); and a trivial scenario against a hand-written pair of node scripts. Prints a table and writes bench-results.json. Not part of `npm test`:
 // timings depend on the machine and are never asserted.
 //
-//   node scripts/bench.mjs [--big]     --big: peer memory at 10 M messages (about a minute) instead of 1 M
+//   node scripts/bench.mjs [--big] [--only TEXT]
+//     --big: peer memory at 10 M messages (about a minute) instead of 1 M
+//     --only TEXT: run only the cases whose name contains TEXT (e.g. --only ping-pong)
 import { build } from 'esbuild';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,8 +16,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const cache = path.join(root, 'node_modules', '.cache', 'uds-fixture-bench');
+// In this checkout's build/, not node_modules/.cache: a node_modules linked from another checkout
+// would put the bundle there, and the bundle loads the addon of the checkout it lives in.
+const cache = path.join(root, 'build', 'bench');
 const big = process.argv.includes('--big');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
+/** Whether the case named `name` runs (all of them without --only). */
+const want = (name) => only === undefined || name.includes(only);
 const require = createRequire(import.meta.url);
 
 mkdirSync(cache, { recursive: true });
@@ -34,6 +42,7 @@ const results = [];
  * checks), plainRatio = plain C time / uds-fixture time (1.0 = as fast as the socket itself).
  */
 function throughput(name, args, perUnit, unit, target, plainTarget) {
+  if (!want(name)) return;
   const ours = node(args);
   const theirs = c(args);
   const plain = c([`plain-${args[0]}`, ...args.slice(1)]);
@@ -58,7 +67,7 @@ throughput('1 M x 64 B datagrams, sequence-verified', ['dgram', '1000000', '64']
 if (hasSeqpacket) throughput('1 M x 64 B seqpacket, sequence-verified', ['seqpacket', '1000000', '64'], 1e6, 'msg/s', 0.8, 0.9);
 throughput('1 GiB stream (64 KiB frames), verified', ['stream', String(2 ** 30), '65536'], 1024, 'MiB/s', 0.8, 0.7);
 throughput('100 000 SCM_RIGHTS transfers (1 fd + 1 byte, fstat-checked, closed)', ['fds', '100000'], 1e5, 'fds/s', 0.6, 0.7);
-{
+if (want('64 B ping-pong round trip')) {
   // The C ping-pong frames nothing and checks nothing: it is its own plain limit.
   const count = 10000;
   const ours = node(['pingpong', String(count)]);
@@ -68,8 +77,33 @@ throughput('100 000 SCM_RIGHTS transfers (1 fd + 1 byte, fstat-checked, closed)'
   results.push({ case: '64 B ping-pong round trip', value: us(ours.ns), unit: 'us', baseline: us(theirs.ns), ratio, target: 'none', plain: us(theirs.ns), plainRatio: ratio, plainTarget: '>= 0.5' });
 }
 
+// The same round trip as scripted steps (client: send, recv; server: recv, send), through the
+// whole path a scenario takes: step runner, socket layer, an event per step on the event channel.
+// Per round trip: between the client's first and last `recv` events (their `t`, taken as each
+// step completed), so starting and stopping the peers is not counted. Against the same C round trip.
+if (want('scripted 64 B ping-pong round trip')) {
+  const { runScenario } = require(path.join(root, 'dist', 'index.cjs'));
+  const count = 2000;
+  const text = 'p'.repeat(64);
+  const scenario = {
+    name: 'scripted ping-pong (benchmark)',
+    socket: 'stream',
+    timeout: '120s',
+    server: { steps: ['listen', 'accept', ...Array.from({ length: count }, () => [{ recv: { text } }, { send: { text } }]).flat(), 'close'] },
+    client: { steps: [{ waitFor: { peer: 'server', event: 'listen' } }, 'connect', ...Array.from({ length: count }, () => [{ send: { text } }, { recv: { text } }]).flat(), 'close'] },
+  };
+  const result = await runScenario(scenario);
+  if (!result.passed) throw new Error(`the scripted ping-pong failed: ${JSON.stringify(result.failures)}`);
+  const recvs = result.timeline.filter((e) => e.peer === 'client' && e.ev === 'recv').map((e) => e.t);
+  const oursNs = (recvs.at(-1) - recvs[0]) / (recvs.length - 1);
+  const theirsNs = c(['pingpong', '10000']).ns / 10000;
+  const us = (ns) => round(ns / 1000, 2);
+  const ratio = round(theirsNs / oursNs, 3);
+  results.push({ case: 'scripted 64 B ping-pong round trip (steps)', value: us(oursNs), unit: 'us', baseline: us(theirsNs), ratio, target: 'none', plain: us(theirsNs), plainRatio: ratio, plainTarget: '>= 0.5' });
+}
+
 // A trivial scenario through runScenario against the same exchange by two hand-written scripts.
-{
+if (want('trivial scenario wall time')) {
   const { runScenario } = require(path.join(root, 'dist', 'index.cjs'));
   const scenario = path.join(root, 'bench', 'trivial.scenario.yaml');
   const ours = [];
@@ -88,7 +122,7 @@ throughput('100 000 SCM_RIGHTS transfers (1 fd + 1 byte, fstat-checked, closed)'
   results.push({ case: 'trivial scenario wall time (median of 7)', value: round(value, 1), unit: 'ms', baseline: round(baseline, 1), ratio: round(value / baseline, 3), target: '<= 1.5', plain: null, plainRatio: null, plainTarget: 'none' });
 }
 
-{
+if (want('receiving peer max RSS')) {
   const count = big ? 10_000_000 : 1_000_000;
   const m = node(['memory', String(count)]);
   const mib = m.maxRssBytes / 2 ** 20;

@@ -190,7 +190,7 @@ describe('scripted peer conversations', () => {
           },
           'stream',
           'pipe',
-          [theirs.fd],
+          theirs.fd,
         );
         theirs.close();
         await mine.send(Buffer.from('ping'));

@@ -1,6 +1,7 @@
 // How a scripted peer fails, declares failures, times out and ends: every case a real process.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import { inWorld, SUCCEEDED, text } from './helpers';
 
 describe('scripted peer failures and endings', () => {
@@ -140,7 +141,19 @@ describe('scripted peer failures and endings', () => {
       const peer = world.start({ id: 'server', steps: [{ step: 'listen', backlog: 8 }, { step: 'waitFor', peer: 'nobody', event: 'never', count: 1, timeoutMs: 60_000 }] });
       await peer.waitForEvent('listen');
       expect(fs.existsSync(world.socketPath)).toBe(true);
-      peer.channel.end();
+      peer.relayChannel?.end();
+      expect(await peer.waitForExit()).toEqual({ code: 2, signal: null });
+      expect(world.leftovers()).toEqual([]);
+    });
+  });
+
+  it('exits with code 2 when the harness ends fd 3, also while no step waits for a relayed event', async () => {
+    // accept waits on the socket only, so the peer is not reading its relay: the end of fd 3 (the
+    // harness never writes there) is what says the harness is gone.
+    await inWorld(async (world) => {
+      const peer = world.start({ id: 'server', steps: [{ step: 'listen', backlog: 8 }, { step: 'accept', timeoutMs: 60_000 }] });
+      await peer.waitForEvent('listen');
+      (peer.child.stdio[3] as unknown as Writable).end();
       expect(await peer.waitForExit()).toEqual({ code: 2, signal: null });
       expect(world.leftovers()).toEqual([]);
     });

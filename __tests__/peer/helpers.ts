@@ -1,14 +1,13 @@
 // Runs real scripted peers (the bundled src/peer/main.ts) the way the harness does: a launch file,
-// the event channel on fd 3, and a relay that hands every peer's events to every peer.
+// the event channel on fd 3, and a relay on fd 5 that hands every peer's events to every peer.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Duplex, Readable, Writable } from 'node:stream';
-import type { PeerEvent, PeerLaunch } from '../../src/protocol/events';
+import type { Readable, Writable } from 'node:stream';
+import { EVENTS_FD, RELAY_FD, type PeerEvent, type PeerLaunch } from '../../src/protocol/events';
 import type { Payload, SocketType, AddressKind, Step } from '../../src/scenario/types';
 import { childScript } from '../helpers/child-script';
-import { keepReadingAfterWriteErrors } from '../../src/run/event-channel';
 
 /** A step as tests write it: the normalized shape without its index. */
 export type StepSpec = Step extends infer S ? (S extends Step ? Omit<S, 'index'> : never) : never;
@@ -41,7 +40,6 @@ export class PeerProcess {
   readonly exited: Promise<Exit>;
   private readonly listeners = new Set<(event: PeerEvent) => void>();
   private exit?: Exit;
-  private writeDead = false;
 
   constructor(
     readonly id: string,
@@ -57,7 +55,7 @@ export class PeerProcess {
     });
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => (this.stderr += chunk));
-    const channel = child.stdio[3] as Readable | null;
+    const channel = child.stdio[EVENTS_FD] as Readable | null;
     if (channel) {
       let partial = '';
       channel.setEncoding('utf8');
@@ -66,19 +64,20 @@ export class PeerProcess {
         partial = lines.pop() ?? '';
         for (const line of lines) if (line) this.receive(JSON.parse(line) as PeerEvent);
       });
-      // The peer may exit while a relayed line is still being written to it: as in the harness,
-      // that write error must not throw away the peer's last events still unread.
-      const destroy = keepReadingAfterWriteErrors(channel as unknown as Duplex, () => (this.writeDead = true));
       // Everything the peer wrote has been read: done with the channel (the child's 'close' waits for it).
-      channel.on('end', destroy);
-      (channel as unknown as Writable).on('error', (err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') throw err;
-      });
+      channel.on('end', () => channel.destroy());
     }
+    // A relayed line written just after the peer exited fails (EPIPE) and ends the relay only.
+    this.relayChannel?.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') throw err;
+    });
+    // Never read (the peer writes nothing there): its end-of-file must not hold up 'close'.
+    (this.relayChannel as unknown as Readable | undefined)?.resume();
   }
 
-  get channel(): Writable {
-    return this.child.stdio[3] as Writable;
+  /** The harness's end of the relay (fd 5): what the peer reads as other peers' events. */
+  get relayChannel(): Writable | undefined {
+    return ((this.child.stdio as unknown as Array<Writable | null>)[RELAY_FD] ?? undefined) as Writable | undefined;
   }
 
   onEvent(listener: (event: PeerEvent) => void): void {
@@ -87,8 +86,9 @@ export class PeerProcess {
 
   /** Write an event to the peer as the harness relays it. */
   relay(event: PeerEvent): void {
-    if (this.exit || this.writeDead || this.channel.destroyed) return;
-    this.channel.write(JSON.stringify(event) + '\n');
+    const relay = this.relayChannel;
+    if (this.exit || !relay || relay.destroyed || !relay.writable) return;
+    relay.write(JSON.stringify(event) + '\n');
   }
 
   /** The first event named `ev` (already written or still to come), bounded in time. */
@@ -172,13 +172,14 @@ export class PeerWorld {
   }
 
   /**
-   * Start one peer; `fd3` = 'ignore' starts it without an event channel; `inherit` descriptors of
-   * this process become the child's fds 4, 5, ... (an inherited socketpair end for `address: pair`).
+   * Start one peer; `fd3` = 'ignore' starts it without its event channels (fd 3 and the relay at
+   * fd 5); `pairFd`, a descriptor of this process, becomes the child's fd 4 (an inherited
+   * socketpair end for `address: pair`).
    */
-  start(spec: LaunchSpec, type: SocketType = 'stream', fd3: 'pipe' | 'ignore' = 'pipe', inherit: number[] = []): PeerProcess {
+  start(spec: LaunchSpec, type: SocketType = 'stream', fd3: 'pipe' | 'ignore' = 'pipe', pairFd?: number): PeerProcess {
     const file = path.join(this.dir, `${spec.id}.launch.json`);
     fs.writeFileSync(file, JSON.stringify(this.launch(spec, type)));
-    const child = spawn(process.execPath, [childScript('src/peer/main.ts'), file], { stdio: ['ignore', 'pipe', 'pipe', fd3, ...inherit] });
+    const child = spawn(process.execPath, [childScript('src/peer/main.ts'), file], { stdio: ['ignore', 'pipe', 'pipe', fd3, pairFd ?? 'ignore', fd3] });
     const peer = new PeerProcess(spec.id, child);
     this.peers.push(peer);
     return peer;

@@ -1,10 +1,18 @@
-// The peer's end of the event channel (fd 3, a socket or pipe the harness opened): event lines
-// out, relayed events of every peer in. One net.Socket serves both directions, so writes keep
-// their order and `flush()` can wait until the last line reached the kernel before the peer exits.
+// The peer's ends of the event channel: event lines out on fd 3, relayed events of every peer in
+// on fd 5 (src/protocol/events.ts). One direction per descriptor: the harness only reads fd 3 and
+// only writes fd 5. Lines written in one turn of the event loop go out as one write, and
+// `flush()` waits until the last of them reached the kernel before the peer exits.
+//
+// The relay is read when the peer needs it, not whenever a line arrives: at every look at the
+// event log (what is queued now, without waiting) and, while a step waits for an event, as lines
+// come. Every peer's every event is relayed to every scripted peer, and being woken for each one
+// cost a request/response exchange more than its own steps did. That the harness went away is
+// seen on fd 3, whose only readable moment is its end (the harness never writes there).
 import fs from 'node:fs';
 import net from 'node:net';
-import { EVENTS_FD, ENV, type PeerEvent } from '../protocol/events';
-
+import { StringDecoder } from 'node:string_decoder';
+import { EVENTS_FD, ENV, RELAY_FD, type PeerEvent } from '../protocol/events';
+import { UnixSocket } from '../socket';
 export class ChannelError extends Error {
   override readonly name = 'ChannelError';
   readonly code = 'EVENT_CHANNEL_MISSING';
@@ -25,39 +33,60 @@ export interface ChannelHandlers {
   malformed(line: string): void;
 }
 
-export class EventChannel {
+/** Where the event log gets relayed events from (src/peer/event-log.ts). */
+export interface RelaySource {
+  /** takes in what the relay holds now, without waiting */
+  refresh(): void;
+  /** while on, takes in relayed lines as they arrive */
+  follow(on: boolean): void;
+}
+
+export class EventChannel implements RelaySource {
   private lastWrite: Promise<void> = Promise.resolve();
+  /** lines written since the last write to the socket */
+  private pending = '';
+  private scheduled = false;
   private partial = '';
+  private readonly decoder = new StringDecoder('utf8');
+  /** taking in lines now: a look at the log from an event handler must not read past them */
+  private taking = false;
+  private following = false;
+  private reading = false;
+  private ended = false;
 
   private constructor(
-    private readonly socket: net.Socket,
+    private readonly out: net.Socket,
+    private readonly relay: UnixSocket,
     private readonly fd: number,
+    private readonly handlers: ChannelHandlers,
   ) {}
 
-  static open(handlers: ChannelHandlers, fd: number = EVENTS_FD): EventChannel {
-    const found = describeFd(fd);
-    if (found !== 'socket' && found !== 'pipe') {
-      throw new ChannelError(
-        fd,
-        `the scripted peer needs its event channel on fd ${fd} (${ENV.eventsFd}): a socket or pipe from the harness, ` +
-          `but fd ${fd} is ${found}; run it through uds-fixture`,
-      );
+  static open(handlers: ChannelHandlers, fd: number = EVENTS_FD, relayFd: number = RELAY_FD): EventChannel {
+    for (const [n, what, kinds] of [
+      [fd, `its event channel on fd ${fd} (${ENV.eventsFd})`, 'a socket or pipe'],
+      [relayFd, `the relay of the other peers' events on fd ${relayFd}`, 'a socket'],
+    ] as const) {
+      const found = describeFd(n);
+      if (found !== 'socket' && (found !== 'pipe' || n === relayFd)) {
+        throw new ChannelError(n, `the scripted peer needs ${what}: ${kinds} from the harness, but fd ${n} is ${found}; run it through uds-fixture`);
+      }
     }
-    const socket = new net.Socket({ fd, readable: true, writable: true, allowHalfOpen: true });
-    const channel = new EventChannel(socket, fd);
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => channel.receive(chunk, handlers));
-    socket.on('end', () => handlers.lost('the harness closed the event channel'));
-    socket.on('error', (err) => handlers.lost(`the event channel failed: ${err.message}`));
+    const out = new net.Socket({ fd, readable: true, writable: true, allowHalfOpen: true });
+    const channel = new EventChannel(out, UnixSocket.fromFd(relayFd, 'stream'), fd, handlers);
+    // Nothing ever arrives on fd 3 but its end: the harness closed it, or died.
+    out.on('data', () => undefined);
+    out.on('end', () => handlers.lost('the harness closed the event channel'));
+    out.on('error', (err) => handlers.lost(`the event channel failed: ${err.message}`));
     return channel;
   }
 
   write(event: PeerEvent): void {
-    const line = JSON.stringify(event) + '\n';
-    // The callback also runs on error (EPIPE when the harness is gone); flush() must not hang then.
-    this.lastWrite = new Promise((resolve) => {
-      this.socket.write(line, () => resolve());
-    });
+    this.pending += JSON.stringify(event) + '\n';
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // Every event of this turn (a step's event, the next step's, ...) in one write. `t` was taken
+    // when the event happened, so the wait changes no date.
+    setImmediate(() => this.writePending());
   }
 
   /**
@@ -65,8 +94,10 @@ export class EventChannel {
    * closed channel loses the line rather than block the peer's exit.
    */
   writeNow(event: PeerEvent): void {
+    const text = this.pending + JSON.stringify(event) + '\n';
+    this.pending = '';
     try {
-      fs.writeSync(this.fd, JSON.stringify(event) + '\n');
+      fs.writeSync(this.fd, text);
     } catch {
       // EAGAIN (the harness is not reading) or EPIPE (it is gone): nothing more to do
     }
@@ -74,10 +105,78 @@ export class EventChannel {
 
   /** Resolves once every written line is in the kernel (or the channel is gone). */
   flush(): Promise<void> {
+    this.writePending();
     return this.lastWrite;
   }
 
-  private receive(chunk: string, handlers: ChannelHandlers): void {
+  refresh(): void {
+    if (this.taking || this.ended) return;
+    for (;;) {
+      let r;
+      try {
+        // undefined: nothing queued, or a waiting read (follow) will take it
+        r = this.relay.tryRecv({ maxBytes: 65536 });
+      } catch (err) {
+        this.end(`the relay failed: ${(err as Error).message}`);
+        return;
+      }
+      if (r === undefined) return;
+      if (!this.take(r.data, r.eof)) return;
+    }
+  }
+
+  follow(on: boolean): void {
+    this.following = on;
+    if (on && !this.reading) void this.readWhileFollowing();
+  }
+
+  private async readWhileFollowing(): Promise<void> {
+    this.reading = true;
+    try {
+      while (this.following && !this.ended) {
+        const r = await this.relay.recv({ maxBytes: 65536 });
+        if (!this.take(r.data, r.eof)) return;
+      }
+    } catch (err) {
+      if (!this.ended) this.end(`the relay failed: ${(err as Error).message}`);
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  /** Takes in one read of the relay; false at its end. */
+  private take(data: Buffer, eof: boolean): boolean {
+    if (eof) {
+      this.end('the harness closed the event channel');
+      return false;
+    }
+    this.taking = true;
+    try {
+      this.receive(this.decoder.write(data));
+    } finally {
+      this.taking = false;
+    }
+    return true;
+  }
+
+  private end(reason: string): void {
+    this.ended = true;
+    this.handlers.lost(reason);
+  }
+
+  private writePending(): void {
+    this.scheduled = false;
+    if (this.pending === '') return;
+    const text = this.pending;
+    this.pending = '';
+    // The callback also runs on error (EPIPE when the harness is gone); flush() must not hang then.
+    this.lastWrite = new Promise((resolve) => {
+      this.out.write(text, () => resolve());
+    });
+  }
+
+  private receive(chunk: string): void {
+    const handlers = this.handlers;
     const lines = (this.partial + chunk).split('\n');
     this.partial = lines.pop() ?? '';
     for (const line of lines) {

@@ -2,6 +2,7 @@
 // `waitFor` counts events, `expectPeer: { pid: <peer> }` looks up who a peer is, and step
 // timeouts ask since when a peer has been running.
 import type { PeerEvent } from '../protocol/events';
+import type { RelaySource } from './channel';
 
 /**
  * Who a peer is, as far as credentials can tell: a scripted peer is the one process that
@@ -13,9 +14,20 @@ export type PeerIdentity = { kind: 'process'; pid: number } | { kind: 'group'; p
 export class EventLog {
   private readonly events: PeerEvent[] = [];
   private readonly watchers = new Set<() => void>();
+  private source?: RelaySource;
+
+  /**
+   * Where relayed events come from. Every look at the log first takes in what the relay holds,
+   * and while anything watches the log the relay is followed as lines arrive.
+   */
+  readFrom(source: RelaySource): void {
+    this.source = source;
+    source.follow(this.watchers.size > 0);
+  }
 
   /** every event so far, in arrival order */
   all(): readonly PeerEvent[] {
+    this.source?.refresh();
     return this.events;
   }
 
@@ -26,8 +38,8 @@ export class EventLog {
 
   /** Calls `watcher` after every event from now on, until the returned function is called. */
   watch(watcher: () => void): () => void {
-    this.watchers.add(watcher);
-    return () => this.watchers.delete(watcher);
+    this.addWatcher(watcher);
+    return () => this.removeWatcher(watcher);
   }
 
   /**
@@ -35,12 +47,12 @@ export class EventLog {
    * `clients:` group (client-1..client-N), so one waitFor can wait for the whole group.
    */
   count(peer: string, event: string): number {
-    return this.events.filter((e) => e.ev === event && peerMatches(peer, e.peer)).length;
+    return this.all().filter((e) => e.ev === event && peerMatches(peer, e.peer)).length;
   }
 
   /** The pid a peer announced in its `start` event. */
   pidOf(peer: string): number | undefined {
-    const start = this.events.find((e) => e.ev === 'start' && e.peer === peer);
+    const start = this.all().find((e) => e.ev === 'start' && e.peer === peer);
     return typeof start?.pid === 'number' ? start.pid : undefined;
   }
 
@@ -60,7 +72,7 @@ export class EventLog {
   runningSince(peer: string): number | undefined {
     const spawn = this.spawnOf(peer);
     if (spawn?.program === 'run') return spawn.t;
-    const settled = this.events.find(
+    const settled = this.all().find(
       (e) => (e.ev === 'start' && e.peer === peer) || (e.peer === 'harness' && (e.ev === 'exit' || e.ev === 'spawn-error') && e.target === peer),
     );
     return settled?.t;
@@ -74,15 +86,24 @@ export class EventLog {
       const watcher = (): void => {
         const value = ready();
         if (value === undefined) return;
-        this.watchers.delete(watcher);
+        this.removeWatcher(watcher);
         resolve(value);
       };
-      this.watchers.add(watcher);
+      this.addWatcher(watcher);
     });
   }
 
+  private addWatcher(watcher: () => void): void {
+    this.watchers.add(watcher);
+    if (this.watchers.size === 1) this.source?.follow(true);
+  }
+
+  private removeWatcher(watcher: () => void): void {
+    if (this.watchers.delete(watcher) && this.watchers.size === 0) this.source?.follow(false);
+  }
+
   private spawnOf(peer: string): PeerEvent | undefined {
-    return this.events.find((e) => e.ev === 'spawn' && e.peer === 'harness' && e.target === peer);
+    return this.all().find((e) => e.ev === 'spawn' && e.peer === 'harness' && e.target === peer);
   }
 }
 

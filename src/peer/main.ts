@@ -1,5 +1,5 @@
 // Entry point of the scripted peer (bundled to dist/peer.cjs): `node peer.cjs <launch.json>`,
-// with the event channel on fd 3.
+// with the event channel on fd 3 and the relay of other peers' events on fd 5.
 import { LaunchError, readLaunch } from './launch';
 import { PEER_EXIT } from './exit-codes';
 import { runPeerProgram } from './program';

@@ -23,16 +23,18 @@ export async function runStep(step: Step, peer: PeerRuntime): Promise<void> {
     if (timeoutMs === undefined) return;
     // While an awaited peer has not started, the timeout does not count; every relayed event
     // re-checks. Once all have, its due time is fixed and one timer suffices.
-    const arm = (): void => {
+    const arm = (): boolean => {
       const due = progress.dueInMs();
-      if (due === undefined) return;
+      if (due === undefined) return false;
       unwatch?.();
+      unwatch = undefined;
       clearTimeout(timer);
       if (due <= 0) reject(progress.timeoutFailure());
       else timer = setTimeout(arm, Math.ceil(due));
+      return true;
     };
-    unwatch = peer.log.watch(arm);
-    arm();
+    // Watched only while it cannot count yet: a watcher makes the peer follow the relay.
+    if (!arm()) unwatch = peer.log.watch(arm);
   });
   let details: StepDetails;
   try {

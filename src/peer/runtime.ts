@@ -55,6 +55,7 @@ export class PeerRuntime {
 
   attach(channel: EventChannel): void {
     this.channel = channel;
+    this.log.readFrom(channel);
   }
 
   get isExiting(): boolean {

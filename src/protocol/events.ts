@@ -6,12 +6,21 @@
 // on Linux, CLOCK_UPTIME_RAW on macOS), so events of different processes compare directly.
 // External programs may write events too.
 //
-// The channel is a socket, so it is two-way: the harness relays every event it receives to every
-// scripted peer (that is how `waitFor` learns what another peer did). External programs may
-// ignore what they read on it.
+// Each direction has a channel of its own, so neither end ever reads and writes one descriptor:
+// - fd 3 (EVENTS_FD), peer → harness: a socket the harness never writes. A write to it never fails
+//   because of anything the harness wrote, and the harness reads it to its end even after the
+//   peer is gone; its end, the only thing a peer can read there, says the harness is gone.
+// - fd 5 (RELAY_FD), harness → scripted peer: every event of every peer, in the order the harness
+//   accepted them (that is how `waitFor` learns what another peer did), each line serialized once
+//   for all peers. Only scripted peers (dist/peer.cjs) get it, and read it when they need it
+//   (src/peer/channel.ts). fd 4 stays the socketpair end of `address: pair`.
+// The lines an external program writes on fd 3 are the same as in every earlier release: the
+// version stays 1. Before, fd 3 carried the relay too (to scripted peers only).
 
 export const EVENTS_PROTOCOL_VERSION = 1;
 export const EVENTS_FD = 3;
+/** The relay of every peer's events to a scripted peer; not part of the protocol for programs. */
+export const RELAY_FD = 5;
 
 /** Environment variables every peer receives. */
 export const ENV = {

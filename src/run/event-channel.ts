@@ -1,4 +1,4 @@
-import type { Duplex } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { PeerEvent } from '../protocol/events';
 import { monotonicNs } from './clock';
 
@@ -9,47 +9,51 @@ export interface ChannelWarning {
 
 /** A line longer than this without a newline is garbage, not an event; it is dropped. */
 const MAX_LINE_CHARS = 1024 * 1024;
-const IGNORED_WRITE_ERRORS = new Set(['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END']);
+/** How a channel to or from a peer that is gone fails: expected, not worth a warning. */
+const PEER_GONE_ERRORS = new Set(['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END']);
 
 type Listener = (event: PeerEvent) => void;
 
 interface Channel {
   peer: string;
-  socket: Duplex;
-  relay: boolean;
-  /** a write failed because the peer is gone; nothing more is written, reading goes on */
-  writeDead?: boolean;
-  /** destroys the socket for good */
-  destroy?: () => void;
+  /** fd 3 of the peer: its event lines, only ever read here */
+  events: Readable;
+  /** fd 5 of a scripted peer: relayed events, only ever written here */
+  relay?: Writable;
   /** settles once everything the peer wrote has been read: end-of-file, an error, or close */
   drained: Promise<void>;
 }
 
 /**
- * The harness's side of every peer's event channel (fd 3). Parses JSON lines, tolerates garbage
- * (a warning, never a crash), keeps the merged timeline, and relays every event to every scripted
- * peer — a peer that starts later first gets what happened before it, so `waitFor` cannot miss an
- * event that came before the waiting peer existed.
+ * The harness's side of every peer's event channel. Parses the JSON lines a peer writes on fd 3,
+ * tolerates garbage (a warning, never a crash), keeps the merged timeline, and relays every
+ * event to every scripted peer on a channel of its own (fd 5) — a peer that starts later first
+ * gets what happened before it, so `waitFor` cannot miss an event that came before the waiting
+ * peer existed. The two directions never share a descriptor, so a relay write that fails because
+ * the peer is gone cannot disturb the reading of what that peer wrote last.
  */
 export class EventHub {
   private readonly events: PeerEvent[] = [];
+  /** each accepted event as the line relayed for it: serialized once, for every peer */
+  private readonly lines: string[] = [];
+  /** how many of `lines` went to the relays; the rest go together once the current job is done */
+  private relayed = 0;
   private readonly channels: Channel[] = [];
   private readonly listeners = new Set<Listener>();
   readonly warnings: ChannelWarning[] = [];
 
-  /** Attaches a peer's channel; `relay` for scripted peers, which read relayed events. */
-  attach(peer: string, socket: Duplex, relay: boolean): void {
+  /** Attaches a peer's channels; `relay` for scripted peers, which read relayed events. */
+  attach(peer: string, events: Readable, relay?: Writable): void {
     const drained = new Promise<void>((resolve) => {
-      socket.once('end', resolve);
-      socket.once('close', resolve);
-      socket.once('error', () => resolve());
+      events.once('end', resolve);
+      events.once('close', resolve);
+      events.once('error', () => resolve());
     });
-    const channel: Channel = { peer, socket, relay, drained };
+    const channel: Channel = { peer, events, relay, drained };
     this.channels.push(channel);
     let partial = '';
-    channel.destroy = keepReadingAfterWriteErrors(socket, () => (channel.writeDead = true));
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
+    events.setEncoding('utf8');
+    events.on('data', (chunk: string) => {
       const lines = (partial + chunk).split('\n');
       partial = lines.pop() ?? '';
       if (partial.length > MAX_LINE_CHARS) {
@@ -58,14 +62,17 @@ export class EventHub {
       }
       for (const line of lines) this.receiveLine(peer, line);
     });
-    socket.on('end', () => {
+    events.on('end', () => {
       if (partial.trim() !== '') this.receiveLine(peer, partial);
       partial = '';
     });
-    socket.on('error', (err: NodeJS.ErrnoException) => {
-      if (!IGNORED_WRITE_ERRORS.has(err.code ?? '')) this.warn('EVENT_CHANNEL_ERROR', `${peer}: event channel failed: ${err.message}`);
-    });
-    if (relay) for (const event of this.events) this.send(channel, event);
+    events.on('error', (err: NodeJS.ErrnoException) => this.channelError(peer, err));
+    if (relay) {
+      // A write to a peer that is gone fails (EPIPE) and ends the relay only; nothing is read there.
+      relay.on('error', (err: NodeJS.ErrnoException) => this.channelError(peer, err));
+      // What the others already got; what is still pending goes to every relay, this one included.
+      if (this.relayed > 0) this.send(channel, this.lines.slice(0, this.relayed).join(''));
+    }
   }
 
   /** Records an event of the harness itself (peer 'harness'), stamped now. */
@@ -98,9 +105,12 @@ export class EventHub {
     clearTimeout(timer);
   }
 
-  /** Ends every channel; a scripted peer takes the end of its channel as the harness going away. */
+  /** Ends every channel; a scripted peer takes the end of its relay as the harness going away. */
   close(): void {
-    for (const channel of this.channels) (channel.destroy ?? (() => channel.socket.destroy()))();
+    for (const channel of this.channels) {
+      channel.events.destroy();
+      channel.relay?.destroy();
+    }
     this.listeners.clear();
   }
 
@@ -126,44 +136,33 @@ export class EventHub {
 
   private accept(event: PeerEvent): void {
     this.events.push(event);
-    for (const channel of this.channels) if (channel.relay) this.send(channel, event);
+    this.lines.push(JSON.stringify(event) + '\n');
+    // Every line of one read (a peer writes a turn's events at once) in one write per relay: each
+    // write wakes every scripted peer.
+    if (this.lines.length === this.relayed + 1) queueMicrotask(() => this.relayPending());
     for (const listener of [...this.listeners]) listener(event);
   }
 
-  private send(channel: Channel, event: PeerEvent): void {
-    const { socket } = channel;
-    if (channel.writeDead || socket.destroyed || !socket.writable) return;
-    socket.write(JSON.stringify(event) + '\n');
+  private relayPending(): void {
+    if (this.relayed === this.lines.length) return;
+    const text = this.lines.slice(this.relayed).join('');
+    this.relayed = this.lines.length;
+    for (const channel of this.channels) this.send(channel, text);
+  }
+
+  private send(channel: Channel, text: string): void {
+    const { relay } = channel;
+    if (!relay || relay.destroyed || !relay.writable) return;
+    relay.write(text);
+  }
+
+  private channelError(peer: string, err: NodeJS.ErrnoException): void {
+    if (!PEER_GONE_ERRORS.has(err.code ?? '')) this.warn('EVENT_CHANNEL_ERROR', `${peer}: event channel failed: ${err.message}`);
   }
 
   private warn(code: ChannelWarning['code'], message: string): void {
     this.warnings.push({ code, message });
   }
-}
-
-/**
- * A relayed event can be written just after the peer exited: EPIPE. A stream that fails a write
- * marks its readable side errored too (dropping whatever arrives after) and destroys itself,
- * which would throw away the peer's last events still unread in the kernel — its final steps,
- * its `done`. On a busy harness that happens. So a failed write only marks the writing side dead
- * (`onWriteDead`): the readable side is cleared of that write error and reads on to end-of-file.
- * (Node keeps the error in `_readableState.errored`; there is no public way to keep reading after
- * a write error on a Duplex.) Returns the real destroy, for when the channel is done with.
- */
-export function keepReadingAfterWriteErrors(socket: Duplex, onWriteDead: () => void): () => void {
-  const destroy = socket.destroy.bind(socket);
-  socket.destroy = ((err?: NodeJS.ErrnoException) => {
-    // Only a write's error: a read that fails (ECONNRESET once a peer exits with relayed lines
-    // unread) comes after everything it sent was read, and ends the channel as end-of-file would.
-    if (err && err.syscall !== 'read' && IGNORED_WRITE_ERRORS.has(err.code ?? '') && !socket.readableEnded) {
-      onWriteDead();
-      const readable = (socket as unknown as { _readableState?: { errored: unknown } })._readableState;
-      if (readable && readable.errored === err) readable.errored = null;
-      return socket;
-    }
-    return destroy(err);
-  }) as typeof socket.destroy;
-  return () => destroy();
 }
 
 function clip(line: string): string {

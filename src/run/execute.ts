@@ -25,7 +25,7 @@ function startPeer(plan: PeerPlan, pair: SocketPairEnds | undefined, hub: EventH
   const pairFd = plan.pairEnd !== undefined && pair ? pair.fds[plan.pairEnd] : undefined;
   const peer = spawnPeer(plan, pairFd);
   if (peer.pid !== undefined) onGroup(peer.pid);
-  if (peer.channel) hub.attach(plan.id, peer.channel, plan.program === 'steps');
+  if (peer.events) hub.attach(plan.id, peer.events, peer.relay);
   // `pgid`: the peer's process group (the supervisor leads it), so that `expectPeer: { pid }` can
   // recognise any process of a `run:` program; `program` says whether a `start` event will follow.
   hub.harness('spawn', { target: plan.id, program: plan.program, ...(peer.pid !== undefined ? { pid: peer.pid, pgid: peer.pid } : {}) });

@@ -1,6 +1,7 @@
 import { execa, type Options } from 'execa';
 import type { ChildProcess } from 'node:child_process';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
+import { EVENTS_FD, RELAY_FD } from '../protocol/events';
 import type { PeerPlan } from '../plan/types';
 import { OutputTail } from './output-tail';
 import { supervisorPath } from '../package/package-root';
@@ -26,8 +27,10 @@ export interface PeerProcess {
   pid?: number;
   stdout: OutputTail;
   stderr: OutputTail;
-  /** the harness's end of fd 3 */
-  channel?: Duplex;
+  /** the harness's end of fd 3: the peer's event lines, only ever read */
+  events?: Readable;
+  /** the harness's end of fd 5 (scripted peers only): relayed events, only ever written */
+  relay?: Writable;
   /** resolves once: the peer exited, or could not be started */
   ended: Promise<PeerExit | SpawnFailure>;
   exit?: PeerExit;
@@ -66,9 +69,10 @@ function notStarted(plan: PeerPlan, failure: SpawnFailure): PeerProcess {
  * Starts a peer without a shell, under the supervisor (native/supervise.c), as the leader of its
  * own process group: teardown signals the whole group, so a peer's own children go with it, and
  * if the harness dies, even by SIGKILL, the supervisor sees its watch descriptor hang up and ends
- * the group. fd 3 is the event channel, a socket both ways; `pairFd`, for address: pair, is
- * inherited at fd 4; the watch descriptor comes after those and is closed before the program
- * starts. execa's `cleanup` is left off: it does nothing for detached children, so
+ * the group. fd 3 is the event channel (peer → harness); `pairFd`, for address: pair, is
+ * inherited at fd 4; a scripted peer gets the relay (harness → peer) at fd 5; the watch
+ * descriptor comes after those and is closed before the program starts. One channel per
+ * direction: a failed relay write (the peer is gone) cannot touch what is still to be read. execa's `cleanup` is left off: it does nothing for detached children, so
  * src/run/exit-guard.ts does that job instead.
  */
 export function spawnPeer(plan: PeerPlan, pairFd?: number): PeerProcess {
@@ -78,6 +82,12 @@ export function spawnPeer(plan: PeerPlan, pairFd?: number): PeerProcess {
 
   const stdio: Array<'ignore' | 'pipe' | number> = ['ignore', 'pipe', 'pipe', 'pipe'];
   if (pairFd !== undefined) stdio.push(pairFd);
+  const relayed = plan.program === 'steps';
+  if (relayed) {
+    // fd 4 is the pair end or nothing; the relay has its own fixed number after it.
+    while (stdio.length < RELAY_FD) stdio.push('ignore');
+    stdio.push('pipe');
+  }
   const watchFd = stdio.length;
   stdio.push('pipe');
   const subprocess = execa(supervisorPath(), [String(watchFd), '--', resolved.file, ...args], {
@@ -104,7 +114,8 @@ export function spawnPeer(plan: PeerPlan, pairFd?: number): PeerProcess {
     pid: subprocess.pid,
     stdout: new OutputTail(),
     stderr: new OutputTail(),
-    channel: (subprocess.stdio[3] as Duplex | null) ?? undefined,
+    events: (subprocess.stdio[EVENTS_FD] as Readable | null) ?? undefined,
+    relay: relayed ? (((subprocess.stdio as unknown as Array<Writable | null>)[RELAY_FD] ?? undefined)) : undefined,
     killedByHarness: false,
     settled,
     ended: new Promise((resolve) => {
