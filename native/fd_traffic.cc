@@ -1,4 +1,4 @@
-// Bulk descriptor passing (`sendFds` / `recvFds` with `repeat`) on a thread of the libuv pool,
+// Bulk descriptor passing (`sendFds` / `recvFds` with `repeat`) on a thread of its own,
 // built on the traffic engine's worker (traffic_worker.h): its own dup() of the socket, poll()
 // in short slices, cancel, and the progress handle. Memory is bounded: one data buffer, one
 // control buffer and at most kMaxMismatches described mismatches, whatever `repeat` is. Every
@@ -97,9 +97,9 @@ struct FdSendSpec {
 
 class FdSendWorker : public TrafficWorker {
  public:
-  FdSendWorker(Napi::Function callback, std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity, FdSendSpec spec,
+  FdSendWorker(std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity, FdSendSpec spec,
                OwnedFds fds)
-      : TrafficWorker(callback, std::move(control), fd, origin, identity), spec_(std::move(spec)), fds_(std::move(fds)) {}
+      : TrafficWorker(std::move(control), fd, origin, identity), spec_(std::move(spec)), fds_(std::move(fds)) {}
 
   void Execute() override {
     startNs_ = NowNs();
@@ -213,8 +213,8 @@ struct Mismatch {
 
 class FdReceiveWorker : public TrafficWorker {
  public:
-  FdReceiveWorker(Napi::Function callback, std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity, FdReceiveSpec spec)
-      : TrafficWorker(callback, std::move(control), fd, origin, identity), spec_(std::move(spec)) {}
+  FdReceiveWorker(std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity, FdReceiveSpec spec)
+      : TrafficWorker(std::move(control), fd, origin, identity), spec_(std::move(spec)) {}
 
   void Execute() override {
     startNs_ = NowNs();

@@ -1,5 +1,5 @@
 // The sequence traffic engine: generates and verifies `pattern: sequence` frames on a thread of
-// the libuv pool (Napi::AsyncWorker), never on the JavaScript thread. It works on its own dup() of
+// its own (traffic_worker.h), never on the JavaScript thread. It works on its own dup() of
 // the socket, so a descriptor number JavaScript closes (and the kernel hands out again) is never
 // read or written by mistake; poll() with a short bounded timeout waits for readiness and lets the
 // worker notice a cancel request or the original descriptor being closed. Memory is bounded: per
@@ -73,8 +73,8 @@ struct SendSpec {
 
 class SendWorker : public TrafficWorker {
  public:
-  SendWorker(Napi::Function callback, std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity, SendSpec spec)
-      : TrafficWorker(callback, std::move(control), fd, origin, identity), spec_(std::move(spec)) {}
+  SendWorker(std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity, SendSpec spec)
+      : TrafficWorker(std::move(control), fd, origin, identity), spec_(std::move(spec)) {}
 
   void Execute() override {
     startNs_ = NowNs();
@@ -397,9 +397,9 @@ constexpr size_t kManyStreamReadBytes = 64 * 1024;
 
 class ReceiveWorker : public TrafficWorker {
  public:
-  ReceiveWorker(Napi::Function callback, std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity, ReceiveSpec spec,
+  ReceiveWorker(std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity, ReceiveSpec spec,
                 std::vector<ExtraSocket> extra)
-      : TrafficWorker(callback, std::move(control), fd, origin, identity), spec_(spec), extra_(std::move(extra)) {}
+      : TrafficWorker(std::move(control), fd, origin, identity), spec_(spec), extra_(std::move(extra)) {}
 
   ~ReceiveWorker() override {
     for (const ExtraSocket& e : extra_) close(e.fd);
