@@ -10,7 +10,7 @@
 #include "fd_traffic.h"
 #include "native_socket.h"
 #include "sys.h"
-#include "traffic.h"
+#include "traffic_api.h"
 
 namespace uds {
 

@@ -224,17 +224,4 @@ static inline enum uds_frame_status uds_verify_frame(const uint8_t* frame, size_
   return UDS_VERIFY_OK;
 }
 
-#ifdef __cplusplus
-
-#include <napi.h>
-
-namespace uds {
-
-// Registers trafficSend, trafficReceive and trafficEncode on the addon's exports.
-void InitTraffic(Napi::Env env, Napi::Object exports);
-
-}  // namespace uds
-
-#endif  // __cplusplus
-
 #endif  // UDS_TRAFFIC_H

@@ -10,6 +10,8 @@
 
 #include <algorithm>
 
+#include "sys.h"
+
 namespace uds {
 
 namespace {
@@ -89,6 +91,23 @@ int Link::Receive(msghdr* message, int flags, ssize_t* got) const {
   }
 }
 
+int Link::SendMessage(const msghdr* message, ssize_t* written, bool (*transient)(int)) const {
+  for (int attempts = 0;; attempts++) {
+    *written = sendmsg(fd_, message, kSendFlags);
+    if (*written >= 0) return 0;
+    int error = errno;
+    if (error == EINTR) continue;
+    if (!transient(error)) return -error;
+    int code = WaitToRetry(attempts);
+    if (code != 0) return code;
+  }
+}
+
+int Link::WaitToRetry(int attempts) const {
+  if (attempts > 0) BackOff(attempts);
+  return Wait(POLLOUT);
+}
+
 int Link::SendAll(const void* data, size_t size, int flags) const {
   size_t offset = 0;
   while (offset < size) {
@@ -143,6 +162,17 @@ void* TrafficWorker::Main(void* data) {
   return nullptr;
 }
 
+// The epilogue every engine shares: the times, why it stopped, the last progress.
+void TrafficWorker::Execute() {
+  startNs_ = NowNs();
+  int code = Run();
+  if (code != 0) StopWith(code);
+  uint64_t messages = 0, bytes = 0;
+  Totals(&messages, &bytes);
+  Progress(messages, bytes);
+  endNs_ = NowNs();
+}
+
 void TrafficWorker::Join() {
   if (!joinable_) return;
   pthread_join(thread_, nullptr);
@@ -182,10 +212,10 @@ void TrafficWorker::StopOnTeardown(void* data) {
   self->Join();
 }
 
-void TrafficWorker::StopWith(int code, const char* syscall) {
+void TrafficWorker::StopWith(int code) {
   if (code < 0) {
     error_ = code;
-    syscall_ = syscall;
+    syscall_ = Syscall();
   }
   stopped_ = StopName(code);
 }
@@ -196,11 +226,6 @@ void TrafficWorker::Progress(uint64_t messages, uint64_t bytes) {
 }
 
 Napi::Value Num(Napi::Env env, uint64_t value) { return Napi::Number::New(env, static_cast<double>(value)); }
-
-uint64_t U64(const Napi::Object& object, const char* key, uint64_t fallback) {
-  Napi::Value value = object.Get(key);
-  return value.IsNumber() ? static_cast<uint64_t>(value.As<Napi::Number>().DoubleValue()) : fallback;
-}
 
 int DuplicateFor(int fd, struct stat* identity) {
   if (fstat(fd, identity) != 0) return -errno;

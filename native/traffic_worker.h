@@ -59,6 +59,13 @@ class Link {
   int Receive(msghdr* message, int flags, ssize_t* got) const;
   // Writes all `size` bytes to a stream, waiting out EINTR and backpressure: 0, a stop code, or -errno.
   int SendAll(const void* data, size_t size, int flags) const;
+  // One sendmsg, retried through EINTR and through every error `transient` accepts (backpressure
+  // by default), with a poll() for room and then a growing back-off (BackOff) between attempts:
+  // 0 with the bytes written in *written, a stop code, or -errno.
+  int SendMessage(const msghdr* message, ssize_t* written, bool (*transient)(int) = IsBackpressure) const;
+  // The same wait, for a batch sender's own system call (sendmmsg): called after attempt
+  // `attempts` (0-based) failed with backpressure; 0 to try again, a stop code, or -errno.
+  int WaitToRetry(int attempts) const;
 
  private:
   int fd_;
@@ -84,10 +91,14 @@ class TrafficWorker {
   int Start(Napi::Env env, Napi::Function callback);
 
  protected:
-  virtual void Execute() = 0;
+  // The loop, on the worker's thread: 0 when it ended as planned (a loop that ends otherwise
+  // without failing sets stopped_ itself), or a stop code, or -errno.
+  virtual int Run() = 0;
+  // The system call a failure of Run() is reported against.
+  virtual const char* Syscall() const = 0;
+  // What progress() reports: messages and bytes so far.
+  virtual void Totals(uint64_t* messages, uint64_t* bytes) const = 0;
   virtual void Fill(Napi::Env env, Napi::Object result) = 0;
-  // Records why the loop ended from a stop code or -errno.
-  void StopWith(int code, const char* syscall);
   void Progress(uint64_t messages, uint64_t bytes);
 
   std::shared_ptr<Control> control_;
@@ -100,6 +111,8 @@ class TrafficWorker {
 
  private:
   static void* Main(void* self);
+  void Execute();
+  void StopWith(int code);
   static void Deliver(napi_env env, napi_value callback, void* context, void* data);
   static void StopOnTeardown(void* self);
   void Join();
@@ -112,7 +125,6 @@ class TrafficWorker {
 };
 
 Napi::Value Num(Napi::Env env, uint64_t value);
-uint64_t U64(const Napi::Object& object, const char* key, uint64_t fallback);
 // The worker's own descriptor: a close-on-exec dup of `fd`, and the identity of the socket, so
 // the worker can tell when JavaScript closes the original.
 int DuplicateFor(int fd, struct stat* identity);
