@@ -45,6 +45,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "limits.h"
+
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the sequence frame codec loads words in host order and assumes a little-endian host"
 #endif
@@ -54,7 +56,7 @@
 #define UDS_FRAME_HEADER_BYTES 32u
 #define UDS_FRAME_END_SEQ UINT64_MAX
 /** Largest frame either end accepts; a larger length field on a stream means framing is lost. */
-#define UDS_FRAME_MAX_BYTES (16u * 1024u * 1024u)
+#define UDS_FRAME_MAX_BYTES UDS_LIMIT_MAX_MESSAGE_BYTES
 
 #define UDS_FNV_BASIS 0x811c9dc5u
 #define UDS_FNV_PRIME 0x01000193u
