@@ -141,18 +141,21 @@ static inline void uds_fill_pattern(uint8_t* out, size_t n, uint32_t sender, uin
   }
 }
 
-/** 1 when the payload is exactly what (sender, seq) generates: one pass, checks and detects damage. */
+/** 1 when the payload is exactly what (sender, seq) generates: one pass, checks and detects damage.
+ * The differences of all blocks are OR-ed into one accumulator and tested once at the end: a test
+ * per block made the compiler fold the vector to a scalar every 64 bytes (about half the speed at
+ * -O3); an intact payload is read to its end either way, and the result is the same. */
 static inline int uds_pattern_matches(const uint8_t* p, size_t n, uint32_t sender, uint64_t seq) {
   uint32_t key = uds_pattern_key(sender, seq);
   uint32_t c = key;
   size_t i = 0;
+  uint32_t diff = 0;
   for (; i + 4 * UDS_PATTERN_BLOCK <= n; i += 4 * UDS_PATTERN_BLOCK, c += UDS_PATTERN_BLOCK * UDS_PATTERN_STEP) {
     uint32_t w[UDS_PATTERN_BLOCK];
     memcpy(w, p + i, sizeof w);
-    uint32_t diff = 0;
     for (uint32_t j = 0; j < UDS_PATTERN_BLOCK; j++) diff |= w[j] ^ uds_pattern_mix(c + j * UDS_PATTERN_STEP);
-    if (diff != 0) return 0;
   }
+  if (diff != 0) return 0;
   for (; i + 4 <= n; i += 4, c += UDS_PATTERN_STEP) {
     if (uds_load32(p + i) != uds_pattern_mix(c)) return 0;
   }

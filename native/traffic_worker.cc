@@ -67,8 +67,13 @@ int Link::Check() const {
 
 int Link::Wait(short events) const {
   for (;;) {
-    int stop = Check();
-    if (stop != 0) return stop;
+    if (control_->cancelled.load(std::memory_order_relaxed)) return kStopCancelled;
+    uint64_t now = NowNs();
+    if (now - checkedNs_ >= static_cast<uint64_t>(kPollSliceMs) * 1000000u) {
+      checkedNs_ = now;
+      int stop = Check();
+      if (stop != 0) return stop;
+    }
     pollfd p = {fd_, events, 0};
     int ready = poll(&p, 1, kPollSliceMs);
     if (ready < 0) {

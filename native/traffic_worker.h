@@ -53,7 +53,9 @@ class Link {
     if (++ticks_ % kCheckEveryFrames != 0) return 0;
     return Check();
   }
-  // Waits for `events`: 0 when ready (or failed: the next syscall reports it), a stop code, or -errno.
+  // Waits for `events`: 0 when ready (or failed: the next syscall reports it), a stop code, or
+  // -errno. A cancel is seen at once; the original's identity (an fstat) is looked at once per
+  // poll slice at most, not on every wait of a busy exchange.
   int Wait(short events) const;
   // recvmsg that waits out EINTR and backpressure: 0 with the byte count in *got, a stop code, or -errno.
   int Receive(msghdr* message, int flags, ssize_t* got) const;
@@ -74,6 +76,7 @@ class Link {
   ino_t ino_;
   Control* control_;
   unsigned ticks_ = 0;
+  mutable uint64_t checkedNs_ = 0;  // when Wait() last looked at the original (Check)
 };
 
 // Owns the dup()ed descriptor, the thread and the environment cleanup hook; subclasses run the
