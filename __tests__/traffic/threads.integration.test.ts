@@ -3,8 +3,10 @@
 // and so did every fs call, until a run ended. Here six engines wait for traffic that does not
 // come while this process stats a file: the stat must complete while all six are still running.
 import { promises as fs } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { UnixSocket } from '../../src/socket';
 import { receiveDescriptors, receiveTraffic, type TrafficRun } from '../../src/traffic';
+import { childScript } from '../helpers/child-script';
 
 // Only a bound on a hang: when the fs call is still waiting then, the engines are cancelled so
 // that the test ends (and fails on the order of events, not on the time).
@@ -46,5 +48,25 @@ it('six engines waiting in one process leave the fs calls of that process runnin
       a.close();
       b.close();
     }
+  }
+});
+
+it('a worker thread ended while its engines run stops and joins them (terminate resolves, this process goes on)', async () => {
+  const worker = new Worker(childScript('__tests__/traffic/children/engine-worker.ts'));
+  try {
+    const report = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`worker exited (${code}) before reporting`)));
+    });
+    expect(report).toMatchObject({ unique: 1000, waiting: 3 });
+    // Environment teardown cancels each engine and joins its thread; a thread left running or a
+    // result delivered into the dead environment would hang or crash here.
+    await expect(worker.terminate()).resolves.toBe(1);
+    const [a, b] = UnixSocket.pair('stream');
+    a.close();
+    b.close();
+  } finally {
+    await worker.terminate();
   }
 });
