@@ -1,9 +1,9 @@
-// What every bulk engine on a socket shares (sequence traffic in traffic.cc, descriptor passing in
-// fd_traffic.cc): a thread of its own (never one of the libuv pool's four, which a long exchange
-// would hold for its whole length: five engines in one process starved each other and every fs
-// call), its own dup() of the socket,
-// poll()-based waiting in short slices so that a cancel request or the original descriptor being
-// closed is noticed, and the { cancel(), progress() } handle JavaScript holds while it runs.
+// What every bulk engine on a socket shares (sequence traffic in traffic_send.cc and
+// traffic_receive.cc, descriptor passing in fd_traffic.cc): a thread of its own (never one of the
+// libuv pool's four, which a long exchange would hold for its whole length: five engines in one
+// process starved each other and every fs call), its own dup() of the socket, poll()-based
+// waiting in short slices so that a cancel request or the original descriptor being closed is
+// noticed, and the { cancel(), progress() } handle JavaScript holds while it runs.
 #pragma once
 
 #include <napi.h>
