@@ -10,7 +10,11 @@
         "native/addon_state.cc",
         "native/native_socket.cc",
         "native/sys.cc",
+        "native/js_args.cc",
+        "native/tally.cc",
         "native/traffic.cc",
+        "native/traffic_receive.cc",
+        "native/traffic_send.cc",
         "native/traffic_worker.cc",
         "native/fd_traffic.cc"
       ],

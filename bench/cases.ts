@@ -1,9 +1,9 @@
 // The uds-fixture side of `npm run bench` (bundled and run by scripts/bench.mjs, one case per
 // process). Prints one JSON object: {"ns": elapsed nanoseconds, ...}.
 //
-//   cases dgram|seqpacket COUNT SIZE   engine sender and receiver over a socketpair (two pool threads)
+//   cases dgram|seqpacket COUNT SIZE   engine sender and receiver over a socketpair (two engine threads)
 //   cases stream BYTES FRAME           the same on a stream
-//   cases fds COUNT                    SCM_RIGHTS: the native descriptor engine, sender and receiver (two pool threads)
+//   cases fds COUNT                    SCM_RIGHTS: the native descriptor engine, sender and receiver (two engine threads)
 //   cases pingpong COUNT               64-byte round trips against an echo child process
 //   cases echo PATH                    (the echo child)
 //   cases memory COUNT                 peak RSS of a process receiving COUNT 64-byte datagrams

@@ -11,7 +11,9 @@
  * `plain-dgram`, `plain-seqpacket`, `plain-stream` and `plain-fds` (same arguments) are the physical
  * limit each case is also compared with: the same socketpair moving the same bytes and messages with
  * no framing and no checks (one constant buffer sent, received bytes not looked at, received
- * descriptors closed without fstat).
+ * descriptors closed without fstat). `plain-batch-dgram` and `plain-batch-seqpacket` (Linux) are the
+ * same with sendmmsg/recvmmsg, BATCH messages per system call as the engine moves them: the limit
+ * of the batched loop, not of one call per message.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -133,6 +135,63 @@ static int run_messages(int type, uint64_t count, uint32_t size, int plain) {
   printf("{\"ns\":%llu,\"unique\":%llu,\"bad\":%llu}\n", (unsigned long long)elapsed, (unsigned long long)t.unique, (unsigned long long)t.bad);
   return t.unique == count && t.bad == 0 ? 0 : 1;
 }
+
+#ifdef __linux__
+#define BATCH 32
+/* The plain limit of batched datagram or seqpacket traffic: BATCH messages per sendmmsg and per
+ * recvmmsg, nothing framed, nothing checked. */
+static int run_messages_batched(int type, uint64_t count, uint32_t size) {
+  int sv[2];
+  if (socketpair(AF_UNIX, type, 0, sv) < 0) die("socketpair");
+  uint64_t start = now_ns();
+  pid_t pid = fork();
+  struct mmsghdr vec[BATCH];
+  struct iovec iov[BATCH];
+  if (pid == 0) {
+    close(sv[0]);
+    uint8_t* frame = calloc(1, size);
+    for (uint64_t sent = 0; sent < count;) {
+      unsigned want = count - sent < BATCH ? (unsigned)(count - sent) : BATCH;
+      memset(vec, 0, sizeof vec);
+      for (unsigned i = 0; i < want; i++) {
+        iov[i].iov_base = frame;
+        iov[i].iov_len = size;
+        vec[i].msg_hdr.msg_iov = &iov[i];
+        vec[i].msg_hdr.msg_iovlen = 1;
+      }
+      int r = sendmmsg(sv[1], vec, want, MSG_NOSIGNAL);
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        die("sendmmsg");
+      }
+      sent += (uint64_t)r;
+    }
+    _exit(0);
+  }
+  close(sv[1]);
+  uint8_t* arena = malloc((size_t)BATCH * 65537);
+  uint64_t got = 0;
+  while (got < count) {
+    memset(vec, 0, sizeof vec);
+    for (unsigned i = 0; i < BATCH; i++) {
+      iov[i].iov_base = arena + (size_t)i * 65537;
+      iov[i].iov_len = 65537;
+      vec[i].msg_hdr.msg_iov = &iov[i];
+      vec[i].msg_hdr.msg_iovlen = 1;
+    }
+    int r = recvmmsg(sv[0], vec, BATCH, 0, NULL);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      die("recvmmsg");
+    }
+    got += (uint64_t)r;
+  }
+  uint64_t elapsed = now_ns() - start;
+  waitpid(pid, NULL, 0);
+  printf("{\"ns\":%llu,\"unique\":%llu}\n", (unsigned long long)elapsed, (unsigned long long)got);
+  return got == count ? 0 : 1;
+}
+#endif
 
 static int run_stream(uint64_t bytes, uint32_t size, int plain) {
   int sv[2];
@@ -309,14 +368,18 @@ static int run_pingpong(uint64_t count) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    fprintf(stderr, "usage: %s dgram|seqpacket COUNT SIZE | stream BYTES FRAME | fds COUNT | pingpong COUNT (plain-dgram|plain-seqpacket|plain-stream|plain-fds: no framing, no checks)\n", argv[0]);
+    fprintf(stderr, "usage: %s dgram|seqpacket COUNT SIZE | stream BYTES FRAME | fds COUNT | pingpong COUNT (plain-dgram|plain-seqpacket|plain-stream|plain-fds: no framing, no checks; plain-batch-dgram|plain-batch-seqpacket: the same with sendmmsg/recvmmsg, Linux)\n", argv[0]);
     return 2;
   }
   const char* mode = argv[1];
-  int plain = strncmp(mode, "plain-", 6) == 0;
-  if (plain) mode += 6;
   uint64_t n = strtoull(argv[2], NULL, 10);
   uint32_t size = argc > 3 ? (uint32_t)strtoul(argv[3], NULL, 10) : 64;
+#ifdef __linux__
+  if (!strcmp(mode, "plain-batch-dgram")) return run_messages_batched(SOCK_DGRAM, n, size);
+  if (!strcmp(mode, "plain-batch-seqpacket")) return run_messages_batched(SOCK_SEQPACKET, n, size);
+#endif
+  int plain = strncmp(mode, "plain-", 6) == 0;
+  if (plain) mode += 6;
   if (!strcmp(mode, "dgram")) return run_messages(SOCK_DGRAM, n, size, plain);
 #ifdef SOCK_SEQPACKET
   if (!strcmp(mode, "seqpacket")) return run_messages(SOCK_SEQPACKET, n, size, plain);

@@ -2,17 +2,27 @@
 // and the constants TypeScript needs. Everything else is a method of NativeSocket.
 #include <napi.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
 
 #include "addon_state.h"
+#include "limits.h"
 #include "fd_traffic.h"
 #include "native_socket.h"
 #include "sys.h"
-#include "traffic.h"
+#include "traffic_api.h"
 
 namespace uds {
+
+// native/limits.h states the sun_path size TypeScript checks paths against; the system headers
+// have the last word.
+#ifdef __APPLE__
+static_assert(sizeof(sockaddr_un::sun_path) == UDS_LIMIT_SUN_PATH_BYTES_DARWIN, "native/limits.h: sun_path size on macOS");
+#else
+static_assert(sizeof(sockaddr_un::sun_path) == UDS_LIMIT_SUN_PATH_BYTES_LINUX, "native/limits.h: sun_path size on Linux");
+#endif
 
 namespace {
 

@@ -1,4 +1,4 @@
-// Bulk descriptor passing (`sendFds` / `recvFds` with `repeat`) on a thread of the libuv pool,
+// Bulk descriptor passing (`sendFds` / `recvFds` with `repeat`) on a thread of its own,
 // built on the traffic engine's worker (traffic_worker.h): its own dup() of the socket, poll()
 // in short slices, cancel, and the progress handle. Memory is bounded: one data buffer, one
 // control buffer and at most kMaxMismatches described mismatches, whatever `repeat` is. Every
@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "js_args.h"
+#include "rights.h"
 #include "sys.h"
 #include "traffic_worker.h"
 
@@ -90,52 +92,44 @@ struct FdSendSpec {
   int type = SOCK_STREAM;
   uint64_t repeat = 1;
   std::vector<char> data;
-  bool hasTo = false;
-  sockaddr_un to{};
-  socklen_t toLength = 0;
+  Destination to;
 };
 
 class FdSendWorker : public TrafficWorker {
  public:
-  FdSendWorker(Napi::Function callback, std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity, FdSendSpec spec,
+  FdSendWorker(std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity, FdSendSpec spec,
                OwnedFds fds)
-      : TrafficWorker(callback, std::move(control), fd, origin, identity), spec_(std::move(spec)), fds_(std::move(fds)) {}
+      : TrafficWorker(std::move(control), fd, origin, identity), spec_(std::move(spec)), fds_(std::move(fds)) {}
 
-  void Execute() override {
-    startNs_ = NowNs();
-    std::vector<char> control(CMSG_SPACE(fds_.fds().size() * sizeof(int)), 0);
+  int Run() override {
+    std::vector<char> control;
     msghdr message{};
     iovec vector{spec_.data.data(), spec_.data.size()};
     message.msg_iov = &vector;
     message.msg_iovlen = 1;
-    if (spec_.hasTo) {
-      message.msg_name = &spec_.to;
-      message.msg_namelen = spec_.toLength;
+    if (spec_.to.has) {
+      message.msg_name = &spec_.to.address;
+      message.msg_namelen = spec_.to.length;
     }
-    message.msg_control = control.data();
-    message.msg_controllen = static_cast<socklen_t>(control.size());
-    cmsghdr* header = CMSG_FIRSTHDR(&message);
-    header->cmsg_level = SOL_SOCKET;
-    header->cmsg_type = SCM_RIGHTS;
-    header->cmsg_len = CMSG_LEN(fds_.fds().size() * sizeof(int));
-    memcpy(CMSG_DATA(header), fds_.fds().data(), fds_.fds().size() * sizeof(int));
-
-    int code = 0;
+    AttachRights(&message, &control, fds_.fds().data(), fds_.fds().size());
     while (sent_ < spec_.repeat) {
-      code = SendOne(&message);
-      if (code != 0) break;
+      int code = SendOne(&message);
+      if (code != 0) return code;
       sent_++;
       bytes_ += spec_.data.size();
       Progress(sent_, bytes_);
       code = link_.Tick();
-      if (code != 0) break;
+      if (code != 0) return code;
     }
-    if (code != 0) StopWith(code, spec_.hasTo ? "sendto" : "sendmsg");
-    Progress(sent_, bytes_);
-    endNs_ = NowNs();
+    return 0;
   }
 
  protected:
+  const char* Syscall() const override { return spec_.to.has ? "sendto" : "sendmsg"; }
+  void Totals(uint64_t* messages, uint64_t* bytes) const override {
+    *messages = sent_;
+    *bytes = bytes_;
+  }
   void Fill(Napi::Env env, Napi::Object result) override {
     result.Set("role", Napi::String::New(env, "fd-sender"));
     result.Set("repeat", Num(env, spec_.repeat));
@@ -147,20 +141,10 @@ class FdSendWorker : public TrafficWorker {
  private:
   // One message: the descriptors travel with the first byte; on a stream whatever part of the
   // data did not fit follows without them.
-  int SendOne(msghdr* message) {
-    int attempts = 0;
-    ssize_t written;
-    for (;;) {
-      written = sendmsg(link_.fd(), message, kSendFlags);
-      if (written >= 0) break;
-      int error = errno;
-      if (error == EINTR) continue;
-      if (!IsTransient(error)) return -error;
-      if (attempts > 0) BackOff(attempts);
-      attempts++;
-      int code = link_.Wait(POLLOUT);
-      if (code != 0) return code;
-    }
+  int SendOne(const msghdr* message) {
+    ssize_t written = 0;
+    int code = link_.SendMessage(message, &written, IsTransient);
+    if (code != 0) return code;
     // On a stream the rest of the data follows without the descriptors, which went with the first byte.
     size_t offset = static_cast<size_t>(written);
     if (spec_.type != SOCK_STREAM || offset >= spec_.data.size()) return 0;
@@ -213,35 +197,36 @@ struct Mismatch {
 
 class FdReceiveWorker : public TrafficWorker {
  public:
-  FdReceiveWorker(Napi::Function callback, std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity, FdReceiveSpec spec)
-      : TrafficWorker(callback, std::move(control), fd, origin, identity), spec_(std::move(spec)) {}
+  FdReceiveWorker(std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity, FdReceiveSpec spec)
+      : TrafficWorker(std::move(control), fd, origin, identity), spec_(std::move(spec)) {}
 
-  void Execute() override {
-    startNs_ = NowNs();
+  int Run() override {
     size_t bufferBytes = spec_.type == SOCK_STREAM ? std::max<size_t>(spec_.dataBytes, 1) : std::max(spec_.dataBytes + 1, kDatagramBufferBytes);
     buffer_.assign(bufferBytes, 0);
-    int code = 0;
     while (received_ < spec_.repeat) {
       OwnedFds fds;
-      code = ReceiveOne(&fds);
-      if (code != 0) break;
+      int code = ReceiveOne(&fds);
+      if (code == kStopEof) {
+        stopped_ = "eof";
+        return 0;
+      }
+      if (code != 0) return code;
       received_++;
       Check(fds.fds());
       fds.CloseAll();
       Progress(received_, bytes_);
       code = link_.Tick();
-      if (code != 0) break;
+      if (code != 0) return code;
     }
-    if (code == kStopEof) {
-      stopped_ = "eof";
-    } else if (code != 0) {
-      StopWith(code, "recvmsg");
-    }
-    Progress(received_, bytes_);
-    endNs_ = NowNs();
+    return 0;
   }
 
  protected:
+  const char* Syscall() const override { return "recvmsg"; }
+  void Totals(uint64_t* messages, uint64_t* bytes) const override {
+    *messages = received_;
+    *bytes = bytes_;
+  }
   void Fill(Napi::Env env, Napi::Object result) override {
     result.Set("role", Napi::String::New(env, "fd-receiver"));
     result.Set("repeat", Num(env, spec_.repeat));
@@ -436,42 +421,48 @@ unsigned long long DecimalOf(const Napi::Value& value) {
 // its own duplicates of `fds`, so JavaScript may close its copies whenever it likes.
 Napi::Value FdSend(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  int fd = info[0].As<Napi::Number>().Int32Value();
   Napi::Object options = info[1].As<Napi::Object>();
   FdSendSpec spec;
-  spec.type = static_cast<int>(U64(options, "type", SOCK_STREAM));
-  spec.repeat = U64(options, "repeat", 1);
+  uint64_t fd = 0, type = 0;
+  if (!ReadWholeArg(info[0], "fd", INT32_MAX, &fd) || !ReadWhole(options, "type", SOCK_STREAM, INT32_MAX, &type) ||
+      !ReadWhole(options, "repeat", 1, kMaxSafeInteger, &spec.repeat)) {
+    return env.Undefined();
+  }
+  spec.type = static_cast<int>(type);
   spec.data = BytesOf(options.Get("data"));
   if (spec.data.empty()) spec.data.push_back('F');
-  Napi::Value to = options.Get("to");
-  if (to.IsBuffer()) {
-    auto bytes = to.As<Napi::Buffer<uint8_t>>();
-    int result = FillAddress(bytes.Data(), bytes.Length(), &spec.to, &spec.toLength);
-    if (result < 0) return Napi::Number::New(env, result);
-    spec.hasTo = true;
-  }
+  int result = ReadDestination(options, &spec.to);
+  if (result < 0) return Napi::Number::New(env, result);
   Napi::Array given = options.Get("fds").As<Napi::Array>();
+  if (given.Length() > kMaxFdsPerMessage) return Napi::Number::New(env, -EINVAL);
   OwnedFds copies;  // closed here on any early return, owned by the worker once it starts
   for (uint32_t i = 0; i < given.Length(); i++) {
-    int copy = fcntl(given.Get(i).As<Napi::Number>().Int32Value(), F_DUPFD_CLOEXEC, 0);
+    uint64_t original = 0;
+    if (!ReadWholeArg(given.Get(i), "fds", INT32_MAX, &original)) return env.Undefined();
+    int copy = fcntl(static_cast<int>(original), F_DUPFD_CLOEXEC, 0);
     if (copy < 0) return Napi::Number::New(env, -errno);
     copies.Add(copy);
   }
-  return StartWorker<FdSendWorker>(info, fd, std::move(spec), std::move(copies));
+  return StartWorker<FdSendWorker>(info, static_cast<int>(fd), std::move(spec), std::move(copies));
 }
 
 // fdReceive(fd, { type, repeat, count, room, truncated, dataBytes, data, expect }, callback):
 // a handle, or -errno. expect: [{ dev, ino (decimal strings), type, mode }], each key optional.
 Napi::Value FdReceive(const Napi::CallbackInfo& info) {
-  int fd = info[0].As<Napi::Number>().Int32Value();
+  Napi::Env env = info.Env();
   Napi::Object options = info[1].As<Napi::Object>();
   FdReceiveSpec spec;
-  spec.type = static_cast<int>(U64(options, "type", SOCK_STREAM));
-  spec.repeat = U64(options, "repeat", 1);
-  spec.count = static_cast<size_t>(U64(options, "count", 1));
-  spec.room = static_cast<size_t>(U64(options, "room", spec.count));
+  uint64_t fd = 0, type = 0, count = 0, room = 0, dataBytes = 0;
+  if (!ReadWholeArg(info[0], "fd", INT32_MAX, &fd) || !ReadWhole(options, "type", SOCK_STREAM, INT32_MAX, &type) ||
+      !ReadWhole(options, "repeat", 1, kMaxSafeInteger, &spec.repeat) || !ReadWhole(options, "count", 1, kMaxFdsPerMessage, &count) ||
+      !ReadWhole(options, "room", count, kMaxFdsPerMessage, &room) || !ReadWhole(options, "dataBytes", 1, 1u << 30, &dataBytes)) {
+    return env.Undefined();
+  }
+  spec.type = static_cast<int>(type);
+  spec.count = static_cast<size_t>(count);
+  spec.room = static_cast<size_t>(room);
   spec.expectTruncated = options.Get("truncated").ToBoolean().Value();
-  spec.dataBytes = std::max<size_t>(static_cast<size_t>(U64(options, "dataBytes", 1)), 1);
+  spec.dataBytes = std::max<size_t>(static_cast<size_t>(dataBytes), 1);
   Napi::Value data = options.Get("data");
   spec.hasData = data.IsBuffer();
   spec.data = BytesOf(data);
@@ -485,11 +476,13 @@ Napi::Value FdReceive(const Napi::CallbackInfo& info) {
       e.dev = DecimalOf(item.Get("dev"));
       e.ino = DecimalOf(item.Get("ino"));
       e.type = TypeBits(item.Get("type"));
-      e.mode = item.Get("mode").IsNumber() ? item.Get("mode").As<Napi::Number>().Int32Value() : -1;
+      uint64_t mode = 0;
+      if (item.Get("mode").IsNumber() && !ReadWholeArg(item.Get("mode"), "mode", 07777, &mode)) return env.Undefined();
+      e.mode = item.Get("mode").IsNumber() ? static_cast<int>(mode) : -1;
       spec.expect.push_back(e);
     }
   }
-  return StartWorker<FdReceiveWorker>(info, fd, std::move(spec));
+  return StartWorker<FdReceiveWorker>(info, static_cast<int>(fd), std::move(spec));
 }
 
 }  // namespace

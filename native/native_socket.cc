@@ -8,6 +8,7 @@
 
 #include "js_waiter.h"
 #include "poll_box.h"
+#include "rights.h"
 #include "sys.h"
 
 namespace uds {
@@ -57,6 +58,7 @@ Napi::Function NativeSocket::DefineClass(Napi::Env env) {
       env, "NativeSocket",
       {
           InstanceAccessor<&NativeSocket::Fd>("fd"),
+          InstanceAccessor<&NativeSocket::ReceiveBufferBytes>("receiveBufferBytes"),
           InstanceMethod<&NativeSocket::Bind>("bind"),
           InstanceMethod<&NativeSocket::Listen>("listen"),
           InstanceMethod<&NativeSocket::Accept>("accept"),
@@ -205,6 +207,8 @@ void NativeSocket::DestroyAsyncContext() {
 
 Napi::Value NativeSocket::Fd(const Napi::CallbackInfo& info) { return Result(info.Env(), fd_); }
 
+Napi::Value NativeSocket::ReceiveBufferBytes(const Napi::CallbackInfo& info) { return Result(info.Env(), static_cast<long long>(receiveBuffer_.capacity())); }
+
 Napi::Value NativeSocket::Bind(const Napi::CallbackInfo& info) {
   sockaddr_un address;
   socklen_t length;
@@ -260,22 +264,10 @@ Napi::Value NativeSocket::SendMessage(const Napi::CallbackInfo& info) {
 
   std::vector<char> control;
   if (info[2].IsArray()) {
-    auto fds = info[2].As<Napi::Array>();
-    uint32_t count = fds.Length();
-    if (count > 0) {
-      control.assign(CMSG_SPACE(count * sizeof(int)), 0);
-      message.msg_control = control.data();
-      message.msg_controllen = static_cast<socklen_t>(control.size());
-      cmsghdr* header = CMSG_FIRSTHDR(&message);
-      header->cmsg_level = SOL_SOCKET;
-      header->cmsg_type = SCM_RIGHTS;
-      header->cmsg_len = CMSG_LEN(count * sizeof(int));
-      auto* slots = reinterpret_cast<int*>(CMSG_DATA(header));
-      for (uint32_t i = 0; i < count; i++) {
-        int fd = fds.Get(i).As<Napi::Number>().Int32Value();
-        memcpy(slots + i, &fd, sizeof fd);
-      }
-    }
+    auto list = info[2].As<Napi::Array>();
+    std::vector<int> fds(list.Length());
+    for (uint32_t i = 0; i < fds.size(); i++) fds[i] = list.Get(i).As<Napi::Number>().Int32Value();
+    AttachRights(&message, &control, fds.data(), fds.size());
   }
 
   ssize_t written;
@@ -291,10 +283,18 @@ Napi::Value NativeSocket::ReceiveMessage(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   size_t maxBytes = static_cast<size_t>(info[0].As<Napi::Number>().Int64Value());
   size_t maxFds = static_cast<size_t>(info[1].As<Napi::Number>().Int64Value());
-  receiveBuffer_.resize(std::max<size_t>(maxBytes, 1));
+  // The kept buffer serves reads up to kKeptReceiveBytes; a larger read gets a buffer of its own
+  // that goes with it, so one large read does not keep its memory for the socket's lifetime.
+  std::vector<char> large;
+  if (maxBytes > kKeptReceiveBytes) {
+    large.resize(maxBytes);
+  } else if (receiveBuffer_.size() < std::max<size_t>(maxBytes, 1)) {
+    receiveBuffer_.resize(std::max<size_t>(maxBytes, 1));
+  }
+  char* into = maxBytes > kKeptReceiveBytes ? large.data() : receiveBuffer_.data();
   ControlBuffer control(maxFds);
 
-  iovec vector{receiveBuffer_.data(), maxBytes};
+  iovec vector{into, maxBytes};
   sockaddr_un from{};
   msghdr message{};
   message.msg_iov = &vector;
@@ -322,7 +322,7 @@ Napi::Value NativeSocket::ReceiveMessage(const Napi::CallbackInfo& info) {
   Napi::Object out = Napi::Object::New(env);
   Napi::Array fdArray = Napi::Array::New(env, fds.size());
   for (size_t i = 0; i < fds.size(); i++) fdArray.Set(static_cast<uint32_t>(i), Napi::Number::New(env, fds[i]));
-  out.Set("data", Napi::Buffer<char>::Copy(env, receiveBuffer_.data(), std::min(static_cast<size_t>(received), maxBytes)));
+  out.Set("data", Napi::Buffer<char>::Copy(env, into, std::min(static_cast<size_t>(received), maxBytes)));
   out.Set("fds", fdArray);
   out.Set("truncated", Napi::Boolean::New(env, (message.msg_flags & MSG_TRUNC) != 0));
   out.Set("controlTruncated", Napi::Boolean::New(env, controlTruncated));

@@ -42,6 +42,8 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   void DestroyAsyncContext();
 
   Napi::Value Fd(const Napi::CallbackInfo& info);
+  // Diagnostic: the bytes the socket keeps for its reads between calls (at most kKeptReceiveBytes).
+  Napi::Value ReceiveBufferBytes(const Napi::CallbackInfo& info);
   Napi::Value Bind(const Napi::CallbackInfo& info);
   Napi::Value Listen(const Napi::CallbackInfo& info);
   Napi::Value Accept(const Napi::CallbackInfo& info);
@@ -67,6 +69,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   napi_async_context asyncContext_ = nullptr;
   std::unique_ptr<IoOperation> readOperation_;
   std::unique_ptr<IoOperation> writeOperation_;
+  static constexpr size_t kKeptReceiveBytes = 64 * 1024;
   std::vector<char> receiveBuffer_;
 };
 

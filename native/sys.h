@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "limits.h"
+
 namespace uds {
 
 struct PeerCredentials {
@@ -45,7 +47,7 @@ int FillAddress(const uint8_t* bytes, size_t length, sockaddr_un* address, sockl
 size_t AddressBytes(const sockaddr_un& address, socklen_t addressLength, const char** bytes);
 
 // Most descriptors one SCM_RIGHTS message can carry (SCM_MAX_FD on Linux).
-constexpr size_t kMaxFdsPerMessage = 253;
+constexpr size_t kMaxFdsPerMessage = UDS_LIMIT_MAX_FDS_PER_MESSAGE;
 
 // Room for the descriptors of one received message, and the one way to take them out of it.
 // Linux fills as many descriptors as msg_controllen has room for, closes the rest and sets

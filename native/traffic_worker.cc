@@ -6,7 +6,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 #include <algorithm>
+
+#include "sys.h"
 
 namespace uds {
 
@@ -63,8 +67,13 @@ int Link::Check() const {
 
 int Link::Wait(short events) const {
   for (;;) {
-    int stop = Check();
-    if (stop != 0) return stop;
+    if (control_->cancelled.load(std::memory_order_relaxed)) return kStopCancelled;
+    uint64_t now = NowNs();
+    if (now - checkedNs_ >= static_cast<uint64_t>(kPollSliceMs) * 1000000u) {
+      checkedNs_ = now;
+      int stop = Check();
+      if (stop != 0) return stop;
+    }
     pollfd p = {fd_, events, 0};
     int ready = poll(&p, 1, kPollSliceMs);
     if (ready < 0) {
@@ -87,6 +96,23 @@ int Link::Receive(msghdr* message, int flags, ssize_t* got) const {
   }
 }
 
+int Link::SendMessage(const msghdr* message, ssize_t* written, bool (*transient)(int)) const {
+  for (int attempts = 0;; attempts++) {
+    *written = sendmsg(fd_, message, kSendFlags);
+    if (*written >= 0) return 0;
+    int error = errno;
+    if (error == EINTR) continue;
+    if (!transient(error)) return -error;
+    int code = WaitToRetry(attempts);
+    if (code != 0) return code;
+  }
+}
+
+int Link::WaitToRetry(int attempts) const {
+  if (attempts > 0) BackOff(attempts);
+  return Wait(POLLOUT);
+}
+
 int Link::SendAll(const void* data, size_t size, int flags) const {
   size_t offset = 0;
   while (offset < size) {
@@ -104,37 +130,97 @@ int Link::SendAll(const void* data, size_t size, int flags) const {
   return 0;
 }
 
-TrafficWorker::TrafficWorker(Napi::Function callback, std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity)
-    : Napi::AsyncWorker(callback, "uds-fixture:traffic"), control_(std::move(control)), link_(fd, origin, identity, control_.get()) {
-  // A worker still running when the environment goes away (worker thread, Jest worker) stops.
-  napi_add_env_cleanup_hook(Env(), CancelOnTeardown, control_.get());
-}
+TrafficWorker::TrafficWorker(std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity)
+    : control_(std::move(control)), link_(fd, origin, identity, control_.get()) {}
 
 TrafficWorker::~TrafficWorker() {
-  napi_remove_env_cleanup_hook(Env(), CancelOnTeardown, control_.get());
+  Join();
+  if (done_ != nullptr) napi_release_threadsafe_function(done_, napi_tsfn_abort);
+  if (hooked_) napi_remove_env_cleanup_hook(env_, StopOnTeardown, this);
   close(link_.fd());
 }
 
-void TrafficWorker::OnOK() {
-  Napi::Env env = Env();
-  Napi::HandleScope scope(env);
-  Napi::Object result = Napi::Object::New(env);
-  Fill(env, result);
-  result.Set("elapsedNs", Napi::Number::New(env, static_cast<double>(endNs_ - startNs_)));
-  result.Set("stopped", Napi::String::New(env, stopped_));
-  if (error_ != 0) {
-    Napi::Object error = Napi::Object::New(env);
-    error.Set("errno", Napi::Number::New(env, error_));
-    error.Set("syscall", Napi::String::New(env, syscall_));
-    result.Set("error", error);
+int TrafficWorker::Start(Napi::Env env, Napi::Function callback) {
+  env_ = env;
+  napi_value name = Napi::String::New(env, "uds-fixture:traffic");
+  if (napi_create_threadsafe_function(env, callback, nullptr, name, 0, 1, nullptr, nullptr, this, Deliver, &done_) != napi_ok) {
+    done_ = nullptr;
+    return -ENOMEM;
   }
-  Callback().Call({result});
+  // Registered after the thread-safe function's own hook, so it runs first at teardown (hooks run
+  // last-in first-out): the thread is stopped and joined while its result can still be queued.
+  if (napi_add_env_cleanup_hook(env, StopOnTeardown, this) == napi_ok) hooked_ = true;
+  int error = pthread_create(&thread_, nullptr, Main, this);
+  if (error != 0) return -error;
+  joinable_ = true;
+  return 0;
 }
 
-void TrafficWorker::StopWith(int code, const char* syscall) {
+void* TrafficWorker::Main(void* data) {
+  auto* self = static_cast<TrafficWorker*>(data);
+  self->Execute();
+  // The queue is unbounded: this never blocks. The JavaScript thread joins this thread, then
+  // runs the callback and deletes the worker (or, at teardown, only deletes it).
+  napi_threadsafe_function done = self->done_;
+  napi_call_threadsafe_function(done, self, napi_tsfn_blocking);
+  napi_release_threadsafe_function(done, napi_tsfn_release);
+  return nullptr;
+}
+
+// The epilogue every engine shares: the times, why it stopped, the last progress.
+void TrafficWorker::Execute() {
+  startNs_ = NowNs();
+  int code = Run();
+  if (code != 0) StopWith(code);
+  uint64_t messages = 0, bytes = 0;
+  Totals(&messages, &bytes);
+  Progress(messages, bytes);
+  endNs_ = NowNs();
+}
+
+void TrafficWorker::Join() {
+  if (!joinable_) return;
+  pthread_join(thread_, nullptr);
+  joinable_ = false;
+}
+
+// On the JavaScript thread once the loop ended; with env == nullptr when the environment is torn
+// down with the result still queued (then no JavaScript can run: only the worker is freed).
+void TrafficWorker::Deliver(napi_env env, napi_value callback, void*, void* data) {
+  auto* self = static_cast<TrafficWorker*>(data);
+  self->Join();
+  self->done_ = nullptr;  // released by the thread
+  if (env != nullptr && callback != nullptr) {
+    Napi::Env e(env);
+    Napi::HandleScope scope(e);
+    Napi::Object result = Napi::Object::New(e);
+    self->Fill(e, result);
+    result.Set("elapsedNs", Napi::Number::New(e, static_cast<double>(self->endNs_ - self->startNs_)));
+    result.Set("stopped", Napi::String::New(e, self->stopped_));
+    if (self->error_ != 0) {
+      Napi::Object error = Napi::Object::New(e);
+      error.Set("errno", Napi::Number::New(e, self->error_));
+      error.Set("syscall", Napi::String::New(e, self->syscall_));
+      result.Set("error", error);
+    }
+    Napi::Function(e, callback).Call({result});
+  }
+  delete self;
+}
+
+// A worker still running when the environment goes away (worker thread, Jest worker, process
+// exit) stops within a poll slice, and is joined here so no thread outlives the environment.
+void TrafficWorker::StopOnTeardown(void* data) {
+  auto* self = static_cast<TrafficWorker*>(data);
+  self->hooked_ = false;
+  self->control_->cancelled.store(true);
+  self->Join();
+}
+
+void TrafficWorker::StopWith(int code) {
   if (code < 0) {
     error_ = code;
-    syscall_ = syscall;
+    syscall_ = Syscall();
   }
   stopped_ = StopName(code);
 }
@@ -144,14 +230,7 @@ void TrafficWorker::Progress(uint64_t messages, uint64_t bytes) {
   control_->bytes.store(bytes, std::memory_order_relaxed);
 }
 
-void TrafficWorker::CancelOnTeardown(void* data) { static_cast<Control*>(data)->cancelled.store(true); }
-
 Napi::Value Num(Napi::Env env, uint64_t value) { return Napi::Number::New(env, static_cast<double>(value)); }
-
-uint64_t U64(const Napi::Object& object, const char* key, uint64_t fallback) {
-  Napi::Value value = object.Get(key);
-  return value.IsNumber() ? static_cast<uint64_t>(value.As<Napi::Number>().DoubleValue()) : fallback;
-}
 
 int DuplicateFor(int fd, struct stat* identity) {
   if (fstat(fd, identity) != 0) return -errno;

@@ -1,10 +1,13 @@
-// What every bulk engine on a socket shares (sequence traffic in traffic.cc, descriptor passing in
-// fd_traffic.cc): a Napi::AsyncWorker on a thread of the libuv pool, its own dup() of the socket,
-// poll()-based waiting in short slices so that a cancel request or the original descriptor being
-// closed is noticed, and the { cancel(), progress() } handle JavaScript holds while it runs.
+// What every bulk engine on a socket shares (sequence traffic in traffic_send.cc and
+// traffic_receive.cc, descriptor passing in fd_traffic.cc): a thread of its own (never one of the
+// libuv pool's four, which a long exchange would hold for its whole length: five engines in one
+// process starved each other and every fs call), its own dup() of the socket, poll()-based
+// waiting in short slices so that a cancel request or the original descriptor being closed is
+// noticed, and the { cancel(), progress() } handle JavaScript holds while it runs.
 #pragma once
 
 #include <napi.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -50,12 +53,21 @@ class Link {
     if (++ticks_ % kCheckEveryFrames != 0) return 0;
     return Check();
   }
-  // Waits for `events`: 0 when ready (or failed: the next syscall reports it), a stop code, or -errno.
+  // Waits for `events`: 0 when ready (or failed: the next syscall reports it), a stop code, or
+  // -errno. A cancel is seen at once; the original's identity (an fstat) is looked at once per
+  // poll slice at most, not on every wait of a busy exchange.
   int Wait(short events) const;
   // recvmsg that waits out EINTR and backpressure: 0 with the byte count in *got, a stop code, or -errno.
   int Receive(msghdr* message, int flags, ssize_t* got) const;
   // Writes all `size` bytes to a stream, waiting out EINTR and backpressure: 0, a stop code, or -errno.
   int SendAll(const void* data, size_t size, int flags) const;
+  // One sendmsg, retried through EINTR and through every error `transient` accepts (backpressure
+  // by default), with a poll() for room and then a growing back-off (BackOff) between attempts:
+  // 0 with the bytes written in *written, a stop code, or -errno.
+  int SendMessage(const msghdr* message, ssize_t* written, bool (*transient)(int) = IsBackpressure) const;
+  // The same wait, for a batch sender's own system call (sendmmsg): called after attempt
+  // `attempts` (0-based) failed with backpressure; 0 to try again, a stop code, or -errno.
+  int WaitToRetry(int attempts) const;
 
  private:
   int fd_;
@@ -64,20 +76,32 @@ class Link {
   ino_t ino_;
   Control* control_;
   unsigned ticks_ = 0;
+  mutable uint64_t checkedNs_ = 0;  // when Wait() last looked at the original (Check)
 };
 
-// Owns the dup()ed descriptor and the environment cleanup hook; subclasses run the loop in
-// Execute() and add their summary in Fill().
-class TrafficWorker : public Napi::AsyncWorker {
+// Owns the dup()ed descriptor, the thread and the environment cleanup hook; subclasses run the
+// loop in Execute() (on the thread) and add their summary in Fill() (on the JavaScript thread).
+// The result goes back through a thread-safe function, which also keeps the loop alive while the
+// thread runs; the JavaScript-thread side joins the thread before it deletes the worker.
+class TrafficWorker {
  public:
-  TrafficWorker(Napi::Function callback, std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity);
-  ~TrafficWorker() override;
-  void OnOK() override;
+  TrafficWorker(std::shared_ptr<Control> control, int fd, int origin, const struct stat& identity);
+  virtual ~TrafficWorker();
+  TrafficWorker(const TrafficWorker&) = delete;
+  TrafficWorker& operator=(const TrafficWorker&) = delete;
+  // Starts the thread: 0 (the worker then owns itself and calls `callback` once), or -errno
+  // (nothing started; the caller deletes the worker).
+  int Start(Napi::Env env, Napi::Function callback);
 
  protected:
+  // The loop, on the worker's thread: 0 when it ended as planned (a loop that ends otherwise
+  // without failing sets stopped_ itself), or a stop code, or -errno.
+  virtual int Run() = 0;
+  // The system call a failure of Run() is reported against.
+  virtual const char* Syscall() const = 0;
+  // What progress() reports: messages and bytes so far.
+  virtual void Totals(uint64_t* messages, uint64_t* bytes) const = 0;
   virtual void Fill(Napi::Env env, Napi::Object result) = 0;
-  // Records why the loop ended from a stop code or -errno.
-  void StopWith(int code, const char* syscall);
   void Progress(uint64_t messages, uint64_t bytes);
 
   std::shared_ptr<Control> control_;
@@ -89,11 +113,21 @@ class TrafficWorker : public Napi::AsyncWorker {
   const char* syscall_ = "";
 
  private:
-  static void CancelOnTeardown(void* data);
+  static void* Main(void* self);
+  void Execute();
+  void StopWith(int code);
+  static void Deliver(napi_env env, napi_value callback, void* context, void* data);
+  static void StopOnTeardown(void* self);
+  void Join();
+
+  napi_env env_ = nullptr;
+  napi_threadsafe_function done_ = nullptr;
+  pthread_t thread_{};
+  bool joinable_ = false;
+  bool hooked_ = false;
 };
 
 Napi::Value Num(Napi::Env env, uint64_t value);
-uint64_t U64(const Napi::Object& object, const char* key, uint64_t fallback);
 // The worker's own descriptor: a close-on-exec dup of `fd`, and the identity of the socket, so
 // the worker can tell when JavaScript closes the original.
 int DuplicateFor(int fd, struct stat* identity);
@@ -102,15 +136,19 @@ Napi::Object Handle(Napi::Env env, const std::shared_ptr<Control>& control);
 
 // Starts `Worker` on its own duplicate of the socket `fd`, with the JavaScript callback in info[2]
 // and `args` after the common ones; returns its handle, or -errno when the socket cannot be used
-// (then nothing was moved out of `args`).
+// or no thread could be started.
 template <typename Worker, typename... Args>
 Napi::Value StartWorker(const Napi::CallbackInfo& info, int fd, Args&&... args) {
   struct stat identity;
   int copy = DuplicateFor(fd, &identity);
   if (copy < 0) return Napi::Number::New(info.Env(), copy);
   auto control = std::make_shared<Control>();
-  auto* worker = new Worker(info[2].As<Napi::Function>(), control, copy, fd, identity, std::forward<Args>(args)...);
-  worker->Queue();
+  auto* worker = new Worker(control, copy, fd, identity, std::forward<Args>(args)...);
+  int started = worker->Start(info.Env(), info[2].As<Napi::Function>());
+  if (started < 0) {
+    delete worker;
+    return Napi::Number::New(info.Env(), started);
+  }
   return Handle(info.Env(), control);
 }
 

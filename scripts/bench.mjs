@@ -4,9 +4,13 @@
 // checks); and a trivial scenario against a hand-written pair of node scripts. Prints a table and writes bench-results.json. Not part of `npm test`:
 // timings depend on the machine and are never asserted.
 //
-//   node scripts/bench.mjs [--big] [--only TEXT]
+// Every throughput and round-trip row is the median of --runs runs (5 by default; uds-fixture,
+// same-work C and plain C interleaved, so load changes hit all three alike), its ratios the median
+// of the per-run ratios; the load average before and after is printed and written with them.
+//
+//   node scripts/bench.mjs [--big] [--runs N] [--only TEXT]
 //     --big: peer memory at 10 M messages (about a minute) instead of 1 M
-//     --only TEXT: run only the cases whose name contains TEXT (e.g. --only ping-pong)
+//     --only: run only the cases whose name contains TEXT (e.g. --only stream)
 import { build } from 'esbuild';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,10 +24,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // would put the bundle there, and the bundle loads the addon of the checkout it lives in.
 const cache = path.join(root, 'build', 'bench');
 const big = process.argv.includes('--big');
-const onlyAt = process.argv.indexOf('--only');
-const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
-/** Whether the case named `name` runs (all of them without --only). */
-const want = (name) => only === undefined || name.includes(only);
+const option = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+};
+const runs = Number(option('--runs', '5'));
+const only = option('--only', '');
+const selected = (name) => name.includes(only);
+const loadBefore = os.loadavg().map((l) => round(l, 2));
 const require = createRequire(import.meta.url);
 
 mkdirSync(cache, { recursive: true });
@@ -41,47 +49,61 @@ const results = [];
  * Throughput cases: ratio = same-work C time / uds-fixture time (1.0 = as fast as C doing the same
  * checks), plainRatio = plain C time / uds-fixture time (1.0 = as fast as the socket itself).
  */
-function throughput(name, args, perUnit, unit, target, plainTarget) {
-  if (!want(name)) return;
-  const ours = node(args);
-  const theirs = c(args);
-  const plain = c([`plain-${args[0]}`, ...args.slice(1)]);
+function throughput(name, args, perUnit, unit, target, plainTarget, plainMode = `plain-${args[0]}`) {
+  if (!selected(name)) return;
+  const ours = [];
+  const theirs = [];
+  const plain = [];
+  for (let i = 0; i < runs; i++) {
+    ours.push(node(args).ns);
+    theirs.push(c(args).ns);
+    plain.push(c([plainMode, ...args.slice(1)]).ns);
+  }
   const rate = (ns) => round(perUnit / (ns / 1e9));
   results.push({
     case: name,
-    value: rate(ours.ns),
+    value: rate(median(ours)),
     unit,
-    baseline: rate(theirs.ns),
-    ratio: round(theirs.ns / ours.ns, 3),
+    baseline: rate(median(theirs)),
+    ratio: round(median(ours.map((ns, i) => theirs[i] / ns)), 3),
     target: target ? `>= ${target}` : 'none',
-    plain: rate(plain.ns),
-    plainRatio: round(plain.ns / ours.ns, 3),
+    plain: rate(median(plain)),
+    plainRatio: round(median(ours.map((ns, i) => plain[i] / ns)), 3),
     plainTarget: plainTarget ? `>= ${plainTarget}` : 'none',
+    plainMode,
+    runs,
   });
 }
 
 const hasSeqpacket = process.platform === 'linux';
 // Targets: same-work ratio (the engine adds little to its checks), plain ratio (issue 13: the checks
 // themselves cost little).
-throughput('1 M x 64 B datagrams, sequence-verified', ['dgram', '1000000', '64'], 1e6, 'msg/s', 0.8, 0.9);
-if (hasSeqpacket) throughput('1 M x 64 B seqpacket, sequence-verified', ['seqpacket', '1000000', '64'], 1e6, 'msg/s', 0.8, 0.9);
+// On Linux the engine moves datagrams and seqpacket messages with sendmmsg/recvmmsg, so their plain
+// limit is the batched loop (plain-batch-*), not one system call per message.
+const batched = process.platform === 'linux' ? 'plain-batch-' : 'plain-';
+throughput('1 M x 64 B datagrams, sequence-verified', ['dgram', '1000000', '64'], 1e6, 'msg/s', 0.8, 0.9, `${batched}dgram`);
+if (hasSeqpacket) throughput('1 M x 64 B seqpacket, sequence-verified', ['seqpacket', '1000000', '64'], 1e6, 'msg/s', 0.8, 0.9, `${batched}seqpacket`);
 throughput('1 GiB stream (64 KiB frames), verified', ['stream', String(2 ** 30), '65536'], 1024, 'MiB/s', 0.8, 0.7);
 throughput('100 000 SCM_RIGHTS transfers (1 fd + 1 byte, fstat-checked, closed)', ['fds', '100000'], 1e5, 'fds/s', 0.6, 0.7);
-if (want('64 B ping-pong round trip')) {
+if (selected('64 B ping-pong round trip')) {
   // The C ping-pong frames nothing and checks nothing: it is its own plain limit.
   const count = 10000;
-  const ours = node(['pingpong', String(count)]);
-  const theirs = c(['pingpong', String(count)]);
+  const ours = [];
+  const theirs = [];
+  for (let i = 0; i < runs; i++) {
+    ours.push(node(['pingpong', String(count)]).ns);
+    theirs.push(c(['pingpong', String(count)]).ns);
+  }
   const us = (ns) => round(ns / count / 1000, 2);
-  const ratio = round(theirs.ns / ours.ns, 3);
-  results.push({ case: '64 B ping-pong round trip', value: us(ours.ns), unit: 'us', baseline: us(theirs.ns), ratio, target: 'none', plain: us(theirs.ns), plainRatio: ratio, plainTarget: '>= 0.5' });
+  const ratio = round(median(ours.map((ns, i) => theirs[i] / ns)), 3);
+  results.push({ case: '64 B ping-pong round trip', value: us(median(ours)), unit: 'us', baseline: us(median(theirs)), ratio, target: 'none', plain: us(median(theirs)), plainRatio: ratio, plainTarget: '>= 0.5', runs });
 }
 
 // The same round trip as scripted steps (client: send, recv; server: recv, send), through the
 // whole path a scenario takes: step runner, socket layer, an event per step on the event channel.
 // Per round trip: between the client's first and last `recv` events (their `t`, taken as each
 // step completed), so starting and stopping the peers is not counted. Against the same C round trip.
-if (want('scripted 64 B ping-pong round trip')) {
+if (selected('scripted 64 B ping-pong round trip')) {
   const { runScenario } = require(path.join(root, 'dist', 'index.cjs'));
   const count = 2000;
   const text = 'p'.repeat(64);
@@ -103,7 +125,7 @@ if (want('scripted 64 B ping-pong round trip')) {
 }
 
 // A trivial scenario through runScenario against the same exchange by two hand-written scripts.
-if (want('trivial scenario wall time')) {
+if (selected('trivial scenario wall time (median of 7)')) {
   const { runScenario } = require(path.join(root, 'dist', 'index.cjs'));
   const scenario = path.join(root, 'bench', 'trivial.scenario.yaml');
   const ours = [];
@@ -122,14 +144,15 @@ if (want('trivial scenario wall time')) {
   results.push({ case: 'trivial scenario wall time (median of 7)', value: round(value, 1), unit: 'ms', baseline: round(baseline, 1), ratio: round(value / baseline, 3), target: '<= 1.5', plain: null, plainRatio: null, plainTarget: 'none' });
 }
 
-if (want('receiving peer max RSS')) {
+if (selected('receiving peer max RSS')) {
   const count = big ? 10_000_000 : 1_000_000;
   const m = node(['memory', String(count)]);
   const mib = m.maxRssBytes / 2 ** 20;
   results.push({ case: `receiving peer max RSS at ${count / 1e6} M messages${big ? '' : ' (--big for 10 M)'}`, value: round(mib, 1), unit: 'MiB', baseline: null, ratio: null, target: '<= 80 MiB', plain: null, plainRatio: null, plainTarget: 'none' });
 }
 
-writeFileSync(path.join(root, 'bench-results.json'), JSON.stringify(results, null, 2) + '\n');
+const load = { before: loadBefore, after: os.loadavg().map((l) => round(l, 2)) };
+writeFileSync(path.join(root, 'bench-results.json'), JSON.stringify({ load, runs, results }, null, 2) + '\n');
 printTable(results);
 
 function handWritten() {
@@ -171,5 +194,5 @@ function printTable(rows) {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const show = (cells) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ');
   process.stdout.write(`${show(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${lines.map(show).join('\n')}\n`);
-  process.stdout.write(`\n${os.cpus().length} cores, ${os.platform()} ${os.release()}, Node ${process.version}; baseline: same-work C reference (bench/reference.c) or hand-written node scripts; plain C: bench/reference.c plain-* modes (no framing, no checks)\n`);
+  process.stdout.write(`\n${os.cpus().length} cores, ${os.platform()} ${os.release()}, Node ${process.version}; median of ${runs} runs; load average before ${loadBefore.join(' ')}, after ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; baseline: same-work C reference (bench/reference.c) or hand-written node scripts; plain C: bench/reference.c plain-* modes (no framing, no checks; datagrams and seqpacket on Linux: plain-batch-*, sendmmsg/recvmmsg)\n`);
 }

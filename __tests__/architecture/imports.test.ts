@@ -12,6 +12,7 @@ const src = path.join(__dirname, '..', '..', 'src');
  * earlier in this list. `(root)` is src/index.ts and src/runtime.ts, the barrels the faces load.
  */
 const LAYERS = [
+  'limits', // the limits C and TypeScript share, generated from native/limits.h
   'errors', // the coded-error base and the harness's own errors
   'package', // where the installed package is: root, version, peer program, supervisor
   'scenario', // the format: types, schema, loader, normalizer

@@ -1,12 +1,14 @@
+import { SUN_PATH_BYTES_DARWIN, SUN_PATH_BYTES_LINUX } from '../limits/limits.generated';
 import { SocketPathTooLongError } from './errors';
 
-// sun_path is 108 bytes on Linux and 104 on macOS, NUL included. Planning does not load the
-// native addon (it must work where the addon is not built yet), so the limits live here too.
-const SUN_PATH_BYTES: Record<string, number> = { linux: 108, darwin: 104 };
+// sun_path is 108 bytes on Linux and 104 on macOS, NUL included (native/limits.h, checked against
+// the system headers when the addon is built). Planning does not load the addon: it must work
+// where the addon is not built yet.
+const SUN_PATH_BYTES: Record<string, number> = { linux: SUN_PATH_BYTES_LINUX, darwin: SUN_PATH_BYTES_DARWIN };
 
 /** Longest usable socket path in UTF-8 bytes, without the terminating NUL. */
 export function sunPathLimit(platform: NodeJS.Platform = process.platform): number {
-  return (SUN_PATH_BYTES[platform] ?? 104) - 1;
+  return (SUN_PATH_BYTES[platform] ?? SUN_PATH_BYTES_DARWIN) - 1;
 }
 
 /**

@@ -1,15 +1,16 @@
 // Socket addresses in bytes, as the kernel counts them. sun_path holds 108 bytes on Linux and
 // 104 on macOS, one of them the terminating NUL of a path; a Linux abstract name starts with a
 // NUL and may use every byte after it. Too long is refused, never truncated.
+import { SUN_PATH_BYTES_DARWIN, SUN_PATH_BYTES_LINUX } from '../limits/limits.generated';
 import { SocketError, errnoOf } from './errors';
 
 import type { UnixAddress } from './api';
 
 /** Longest socket path in UTF-8 bytes: 107 on Linux, 103 on macOS. */
-export const SUN_PATH_MAX: number = process.platform === 'darwin' ? 103 : 107;
+export const SUN_PATH_MAX: number = (process.platform === 'darwin' ? SUN_PATH_BYTES_DARWIN : SUN_PATH_BYTES_LINUX) - 1;
 
 /** Longest Linux abstract name in bytes (after the leading NUL). */
-export const ABSTRACT_NAME_MAX = 107;
+export const ABSTRACT_NAME_MAX = SUN_PATH_BYTES_LINUX - 1;
 
 /**
  * Throws SocketError 'ENAMETOOLONG' when `path` does not fit sun_path (counted in UTF-8 bytes),

@@ -11,6 +11,8 @@ import { AddonMissingError } from './errors';
 /** Every method returns its result, or a negative errno as a number. */
 export interface NativeSocketHandle {
   readonly fd: number;
+  /** diagnostic: bytes the socket keeps for its reads between calls (64 KiB at most; larger reads get their own) */
+  readonly receiveBufferBytes: number;
   bind(address: Buffer): number;
   listen(backlog: number): number;
   accept(): NativeSocketHandle | number;

@@ -5,11 +5,12 @@ import { binding, type NativeSocketHandle } from './binding';
 import { type SocketError, errnoOf, syscallError } from './errors';
 import { decodeAddress, describeAddress, encodeAddress } from './address';
 import { IoQueue, blocked, finished, type Attempt } from './io-queue';
+import { MAX_FDS_PER_MESSAGE } from '../limits/limits.generated';
 
 import type { PeerCredentials, Received, RecvOptions, SendOptions, SocketType, UnixAddress } from './api';
 
-/** SCM_MAX_FD on Linux: the most descriptors one message may carry. */
-export const MAX_FDS_PER_MESSAGE = 253;
+/** SCM_MAX_FD on Linux: the most descriptors one message may carry (native/limits.h). */
+export { MAX_FDS_PER_MESSAGE };
 const DEFAULT_BACKLOG = 128;
 const DEFAULT_MAX_BYTES = 65536;
 

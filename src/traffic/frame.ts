@@ -1,13 +1,14 @@
 // The TypeScript reference codec of sequence frames: byte for byte what native/traffic.h builds
 // (the layout is documented there). The engine never uses it; tests hold the native codec to it,
 // and it lets a test hand-craft frames (a wrong length, a flipped byte) the engine would not send.
+import { MAX_MESSAGE_BYTES } from '../limits/limits.generated';
 
 export const HEADER_BYTES = 32;
 /** "UDS2" in memory: the last byte is the frame format version (2). */
 export const FRAME_MAGIC = 0x32534455;
 export const FRAME_VERSION = 2;
 export const END_SEQ = 0xffff_ffff_ffff_ffffn;
-export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+export const MAX_FRAME_BYTES = MAX_MESSAGE_BYTES;
 
 const FNV_BASIS = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;

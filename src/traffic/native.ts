@@ -1,5 +1,6 @@
 // The traffic engine's part of the addon, typed. The addon is loaded by src/socket/binding.ts
-// only; this module names the functions native/traffic.cc and native/fd_traffic.cc add to it.
+// only; this module names the functions native/traffic.cc and native/fd_traffic.cc add to it
+// (a count native code cannot represent is a RangeError there, after the checks made here).
 import { binding } from '../socket/binding';
 
 export interface NativeTrafficHandle {

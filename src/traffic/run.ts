@@ -7,8 +7,8 @@ import { TrafficError, type TrafficSummary } from './errors';
 import type { NativeOutcome, NativeTrafficHandle } from './native';
 import type { TrafficRun } from './types';
 
-// Runs still going when the process exits are stopped first: libuv joins its pool threads on the
-// way out, and a thread still in the loop would hold the exit up.
+// Runs still going when the process exits are stopped first: the environment joins each engine's
+// thread on the way out, and a thread still in the loop would hold the exit up.
 const running = new Set<NativeTrafficHandle>();
 let exitHookInstalled = false;
 

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { MAX_MESSAGE_BYTES } from '../../limits/limits.generated';
 import type { Received, UnixAddress, UnixSocket } from '../../socket';
 import { sameAddress, showAddress } from '../address';
 import { describeBytes, plural } from '../describe';
@@ -187,7 +188,7 @@ async function receiveFramed(sock: UnixSocket, frame: StreamFrame, check: Check,
 }
 
 const PREFIX_WIDTH: Record<LengthPrefix, number> = { u8: 1, u16be: 2, u16le: 2, u32be: 4, u32le: 4 };
-const MAX_FRAME = 16 * 1024 * 1024;
+const MAX_FRAME = MAX_MESSAGE_BYTES;
 
 function readPrefix(head: Buffer, prefix: LengthPrefix): number {
   switch (prefix) {
