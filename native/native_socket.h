@@ -42,6 +42,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   void DestroyAsyncContext();
 
   Napi::Value Fd(const Napi::CallbackInfo& info);
+  Napi::Value SentAt(const Napi::CallbackInfo& info);
   Napi::Value Bind(const Napi::CallbackInfo& info);
   Napi::Value Listen(const Napi::CallbackInfo& info);
   Napi::Value Accept(const Napi::CallbackInfo& info);
@@ -66,6 +67,9 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   std::unique_ptr<IoOperation> readOperation_;
   std::unique_ptr<IoOperation> writeOperation_;
   std::vector<char> receiveBuffer_;
+  // When the last sendmsg that wrote bytes began (MonotonicNs). Taken before the call, so it is
+  // earlier than any recvmsg that can return those bytes, whatever the scheduler does after.
+  uint64_t sentAtNs_ = 0;
 };
 
 }  // namespace uds

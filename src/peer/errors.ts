@@ -8,6 +8,12 @@ import type { FailCode } from '../protocol/events';
 
 export class StepFailure extends Error {
   override readonly name = 'StepFailure';
+  /**
+   * What a failed receive took before it failed: the bytes (judged and found wrong) and when the
+   * recvmsg that brought the last of them returned, so the `fail` event is dated there and the
+   * timeline pairs those bytes with the send that wrote them.
+   */
+  took?: { bytes: number; atNs: number; fromPeer?: string | undefined };
   constructor(
     readonly code: FailCode,
     message: string,

@@ -28,8 +28,11 @@ export async function runPeerProgram(launch: PeerLaunch): Promise<never> {
         errno: failure.failedCall?.errno,
         syscall: failure.failedCall?.syscall,
         closeError,
+        // A receive that failed on what it got: the bytes it took, dated when they arrived.
+        ...(failure.took ? { bytes: failure.took.bytes, fromPeer: failure.took.fromPeer } : {}),
       },
       stepIndex,
+      failure.took?.atNs,
     );
     return peer.exit(PEER_EXIT.failed);
   };

@@ -11,6 +11,8 @@ import { AddonMissingError } from './errors';
 /** Every method returns its result, or a negative errno as a number. */
 export interface NativeSocketHandle {
   readonly fd: number;
+  /** monotonic ns (process.hrtime's clock) when the last sendmsg that wrote bytes began */
+  readonly sentAtNs: number;
   bind(address: Buffer): number;
   listen(backlog: number): number;
   accept(): NativeSocketHandle | number;
@@ -37,6 +39,8 @@ export interface NativeMessage {
   controlTruncated: boolean;
   /** address bytes; empty when the sender is unnamed */
   from: Buffer;
+  /** monotonic ns (process.hrtime's clock) when recvmsg returned */
+  atNs: number;
 }
 
 export interface NativeBinding {

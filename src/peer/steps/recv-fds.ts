@@ -9,6 +9,7 @@ import { fdInfo, pathInfo, type FdInfo } from '../fd-info';
 import type { StepProgress } from '../progress';
 import type { PeerRuntime } from '../runtime';
 import { receiveSocket } from './destination';
+import { peerOnSocket } from '../connections';
 import type { StepDetails, StepImpl, StepOf } from './types';
 
 const MAX_CONTENT_BYTES = 1024 * 1024;
@@ -21,6 +22,7 @@ export const recvFds: StepImpl<'recvFds'> = {
     const r = await sock.recv({ maxFds: step.room ?? step.count });
     // Every descriptor received is closed before the step ends, whatever the checks find.
     const open = new Set(r.fds);
+    const fromPeer = peerOnSocket(peer, sock);
     try {
       const roomy = step.room === undefined || step.room >= step.count;
       const expectTruncated = step.truncated ?? !roomy;
@@ -51,7 +53,11 @@ export const recvFds: StepImpl<'recvFds'> = {
         if (i >= r.fds.length) break;
         await checkDescriptor(i, r.fds[i]!, infos[i]!, expect, peer, progress, open);
       }
-      return { count: r.fds.length, truncated: r.controlTruncated, data: r.data.toString('utf8'), fds: infos };
+      // Dated when recvmsg returned, as the descriptors arrived; the checks after it take time.
+      return { count: r.fds.length, truncated: r.controlTruncated, data: r.data.toString('utf8'), fds: infos, fromPeer, atNs: r.atNs };
+    } catch (err) {
+      if (err instanceof StepFailure) err.took = { bytes: r.data.length, atNs: r.atNs, fromPeer };
+      throw err;
     } finally {
       for (const fd of open) fs.closeSync(fd);
     }
