@@ -19,8 +19,12 @@ export function timelineToMermaid(result: ScenarioResult): string {
   for (const item of model.items) {
     const at = relativeTime(item.t, model.t0);
     if (item.kind === 'arrow') {
-      const arrow = item.bulk ? '-)' : '->>';
-      lines.push(`  ${participant(item.from)}${arrow}${participant(item.to)}: ${safe(item.label)} (${at})`);
+      // Mermaid draws a message as one level line: it stands at its send, in the same order as
+      // the HTML's arrows start, and says when the receive took it.
+      const arrow = item.lost ? '-x' : item.bulk ? '-)' : '->>';
+      const label = item.lost ? `${item.label} — not received` : item.label;
+      const taken = item.end && item.end.t !== item.t ? ` → ${relativeTime(item.end.t, model.t0)}` : '';
+      lines.push(`  ${participant(item.from)}${arrow}${participant(item.to)}: ${safe(label)} (${at}${taken})`);
     } else if (item.kind === 'note') {
       lines.push(`  Note over ${participant(item.peer)}: ${safe(item.label)} (${at})`);
     } else {
