@@ -240,7 +240,7 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
     const from = source(ev, lanes);
     if (from === undefined || from === ev.peer) return;
     if (pairing.addReceive(channel(from, ev.peer, fds), ev, failed, fds)) return;
-    if (failed && !bytesOf(ev)) return; // an end-of-file: the failure says it
+    if (!bytesOf(ev)) return; // an end-of-file took nothing; a failed one is its failure's to say
     // Taken from a sender that records no sends (a program), or that nobody saw send it.
     const what = fds ? `recvFds ×${fdCount(ev)}` : `recv ${sizeLabel(ev)}`;
     const data = dataText(ev);
