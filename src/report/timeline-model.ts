@@ -166,12 +166,16 @@ class Pairing {
     this.sends.set(key, list);
   }
 
-  /** Ends the arrows of the sends `receive` completed; false when it completed none. */
+  /**
+   * Ends the arrows of the sends `receive` completed. False when it took bytes of no send known to
+   * have been sent before it (it is then drawn on its own); a receive that took part of a send is
+   * that send's.
+   */
   addReceive(key: ChannelKey, receive: PeerEvent, failed: boolean, byMessage: boolean): boolean {
     const list = this.sends.get(key) ?? [];
     const end: ArrowEnd = { t: receive.t, failed };
+    const first = list[0];
     if (byMessage || this.messageOriented) {
-      const first = list[0];
       if (!first || first.send.t > receive.t) return false;
       list.shift();
       first.arrow.end = end;
@@ -179,12 +183,9 @@ class Pairing {
     }
     const taken = (this.takenBytes.get(key) ?? 0) + (bytesOf(receive) ?? 0);
     this.takenBytes.set(key, taken);
-    let completed = false;
-    while (list.length > 0 && (list[0]!.send.cumulative as number) <= taken && list[0]!.send.t <= receive.t) {
-      list.shift()!.arrow.end = end;
-      completed = true;
-    }
-    return completed;
+    const ours = first !== undefined && first.send.t <= receive.t;
+    while (list.length > 0 && (list[0]!.send.cumulative as number) <= taken && list[0]!.send.t <= receive.t) list.shift()!.arrow.end = end;
+    return ours;
   }
 }
 
@@ -235,9 +236,12 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
   // Flows of a small exchange, drawn message by message: their sender's summary arrow would repeat them.
   const perMessage = new Set(result.timeline.filter((ev) => ev.ev === 'message' && typeof ev.from === 'string').map((ev) => `${String(ev.from)}→${ev.peer}`));
 
+  // Receivers with a receive from nobody knows whom: a send to them may have been taken by it.
+  const unknownSources = new Set<string>();
   /** A receive of bytes or descriptors: it ends its send's arrow, or is drawn on its own. */
   const receive = (ev: PeerEvent, fds: boolean, failed: boolean): void => {
     const from = source(ev, lanes);
+    if (from === undefined) unknownSources.add(ev.peer);
     if (from === undefined || from === ev.peer) return;
     if (pairing.addReceive(channel(from, ev.peer, fds), ev, failed, fds)) return;
     if (!bytesOf(ev)) return; // an end-of-file took nothing; a failed one is its failure's to say
@@ -292,7 +296,7 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
       items.push({ kind: 'note', t: ev.t, peer: ev.peer, label: ev.ev });
     }
   }
-  for (const item of items) if (item.kind === 'arrow' && item.end) delete item.lost;
+  for (const item of items) if (item.kind === 'arrow' && (item.end || unknownSources.has(item.to))) delete item.lost;
   const lastT = result.timeline.length ? result.timeline[result.timeline.length - 1]!.t : 0;
   for (const p of result.peers) {
     // A peer that answered its planned stop by dying of the stop signal did what was asked; its note says so.
