@@ -1,7 +1,8 @@
 // How the timeline pairs sends with receives, and what the page does with long text and latency.
 import type { PeerEvent } from '../../src/protocol/events';
 import { timelineToHtml } from '../../src/report';
-import { wrapText } from '../../src/report/html';
+import { timelineToMermaid } from '../../src/report';
+import { wrapText } from '../../src/report/wrap';
 import { latencyHistogram } from '../../src/report/latency-svg';
 import { buildTimelineModel, type ArrowItem } from '../../src/report/timeline-model';
 import { failedEcho } from './fixtures';
@@ -91,6 +92,11 @@ describe('long text on the page', () => {
     expect(tspans.length).toBeGreaterThan(2);
     expect(tspans.join(' ').replace(/&quot;/g, '"')).toBe(`✗ client: RECV_MISMATCH: ${long}`);
     expect(html).not.toContain('…<');
+    // and in Mermaid, on lines of its own
+    const note = timelineToMermaid(r).split('\n').find((l) => l.includes('RECV_MISMATCH'))!;
+    expect(note.split('<br/>').length).toBeGreaterThan(2);
+    const words = (text: string) => text.replace(/<br\/>/g, ' ').replace(/;/g, ' ').split(/\s+/).join(' ');
+    expect(words(note)).toContain(words(long));
   });
 });
 

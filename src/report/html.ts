@@ -7,6 +7,7 @@ import type { ScenarioResult } from '../judge/result';
 import { escapeXml } from './escape';
 import { buildTimelineModel, relativeTime, type ArrowItem, type TimelineItem, type TimelineModel } from './timeline-model';
 import { latencyHistogram } from './latency-svg';
+import { wrapText } from './wrap';
 import { timelineToMermaid } from './mermaid';
 
 const LANE_WIDTH = 220;
@@ -14,39 +15,7 @@ const LEFT = 140;
 const ROW_HEIGHT = 34;
 const LINE_HEIGHT = 15;
 const TOP = 60;
-/** characters per line of a note or failure text: the text column is about 440 px wide */
-const WRAP = 60;
 const TEXT_ROOM = 460;
-
-/** Splits text into lines of at most `width` characters, at spaces where it can; nothing is cut. */
-export function wrapText(text: string, width = WRAP): string[] {
-  const lines: string[] = [];
-  for (const paragraph of text.split('\n')) {
-    let line = '';
-    for (const word of paragraph.split(' ')) {
-      // A word longer than a line (a path, a hex dump) is split where the line ends.
-      let rest = word;
-      while (rest.length > 0) {
-        const room = width - (line ? line.length + 1 : 0);
-        if (rest.length <= room) {
-          line = line ? `${line} ${rest}` : rest;
-          rest = '';
-        } else if (line && rest.length <= width) {
-          lines.push(line);
-          line = '';
-        } else {
-          const take = Math.max(1, room);
-          line = line ? `${line} ${rest.slice(0, take)}` : rest.slice(0, take);
-          rest = rest.slice(take);
-          lines.push(line);
-          line = '';
-        }
-      }
-    }
-    lines.push(line);
-  }
-  return lines;
-}
 
 /** What sits on one row: an item's start, or the end of an arrow (a receive). */
 interface Row {
