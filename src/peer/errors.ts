@@ -14,6 +14,11 @@ export class StepFailure extends Error {
    * timeline pairs those bytes with the send that wrote them.
    */
   took?: { bytes: number; atNs: number; fromPeer?: string | undefined };
+  /**
+   * What must be reported before the `fail` event (awaited, bounded): the events a cancelled
+   * traffic engine still has to give, such as the arrivals of a small exchange that timed out.
+   */
+  reporting?: Promise<void>;
   constructor(
     readonly code: FailCode,
     message: string,

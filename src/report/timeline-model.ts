@@ -113,6 +113,13 @@ function describeTraffic(ev: PeerEvent): string {
   return `${count}${size} sequence`;
 }
 
+/** A receiver's summary: how many of how many arrived. */
+function receivedTraffic(ev: PeerEvent): string {
+  const size = typeof ev.size === 'string' || typeof ev.size === 'number' ? ` × ${ev.size} B` : '';
+  const of = typeof ev.count === 'number' && ev.received !== ev.count ? ` of ${ev.count}` : '';
+  return `received ${typeof ev.received === 'number' ? ev.received : '?'}${of}${size} sequence${ev.partial === true ? ' (when the step timed out)' : ''}`;
+}
+
 /** "the clients ended" / "the server ended", from a harness event's `from`. */
 function othersDone(ev: PeerEvent): string {
   return ev.from === 'server' ? 'the server ended' : 'the clients ended';
@@ -285,7 +292,7 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
       const drawn = typeof ev.count === 'number' && ev.count <= SMALL_EXCHANGE && perMessage.has(`${ev.peer}→${to}`);
       if (ev.role === 'sender' && drawn) continue;
       if (ev.role === 'sender') items.push({ kind: 'arrow', t: ev.t, from: ev.peer, to, label: describeTraffic(ev), detail: describeTraffic(ev), bulk: true, fds: false });
-      else items.push({ kind: 'note', t: ev.t, peer: ev.peer, label: `received ${describeTraffic(ev)}` });
+      else items.push({ kind: 'note', t: ev.t, peer: ev.peer, label: receivedTraffic(ev) });
     } else if (ev.ev === 'fail') {
       // A receive that failed on what it took ends its send's arrow where the failure is.
       if (typeof ev.bytes === 'number') receive(ev, stepNames.get(`${ev.peer}#${String(ev.step)}`) === 'recvFds', true);

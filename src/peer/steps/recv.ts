@@ -12,6 +12,7 @@ import { receiveSocket } from './destination';
 import type { StepDetails, StepImpl, StepOf } from './types';
 import { noteReceived, readExactly, readSome, readUntil, takenFrom, type ReadResult } from '../read-ahead';
 import type { LengthPrefix, Payload, RecvMatcher, StreamFrame } from '../../scenario/types';
+import type { TrafficArrival } from '../../traffic/types';
 import { checkMatcher, showRegex } from './recv-match';
 import { capturedValues, escapeRegExp, resolveCaptures, substituteCaptures } from '../captures';
 import { withCaptures } from './payload-captures';
@@ -45,15 +46,23 @@ async function receiveTraffic(step: StepOf<'recv'>, payload: SequencePayload, so
   // Unnamed, on a server with several connections: one run reads them all, judged per sender.
   const fanIn = picked === undefined ? fanInConnections(peer) : [];
   const socks = fanIn.length > 0 ? fanIn.map((c) => c.sock) : [sock];
-  const summary = await receiveSequence(socks, { ...payload, socketType: peer.launch.socket.type }, progress, (partial) =>
-    peer.emit('traffic', { ...partial }, step.index),
+  // A small exchange keeps one event per message, dated when it arrived, for the timeline; also
+  // when the step timed out, from what the cancelled engine had.
+  const reportArrivals = (summary: { arrivals?: TrafficArrival[] | undefined }): void => {
+    for (const a of summary.arrivals ?? []) {
+      peer.emit('message', { from: a.sender, seq: a.seq, bytes: a.bytes, latencyNs: a.receivedNs - a.sentNs }, step.index, a.receivedNs);
+    }
+  };
+  const summary = await receiveSequence(
+    socks,
+    { ...payload, socketType: peer.launch.socket.type },
+    progress,
+    (partial) => peer.emit('traffic', { ...partial }, step.index),
+    reportArrivals,
   );
   const { arrivals, ...totals } = summary;
   peer.emit('traffic', { ...totals }, step.index);
-  // A small exchange keeps one event per message, dated when it arrived, for the timeline.
-  for (const a of arrivals ?? []) {
-    peer.emit('message', { from: a.sender, seq: a.seq, bytes: a.bytes, latencyNs: a.receivedNs - a.sentNs }, step.index, a.receivedNs);
-  }
+  reportArrivals({ arrivals });
   return { messages: summary.received, bytes: summary.bytes, ...(fanIn.length > 0 ? { connections: fanIn.length } : {}) };
 }
 
