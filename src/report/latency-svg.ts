@@ -45,7 +45,9 @@ export function latencyHistogram(p: LatencyPicture, withinMs?: number): string {
   parts.push(`<text x="${WIDTH - RIGHT}" y="${AXIS + 14}" text-anchor="end">${escapeXml(formatLatency(domain))}</text>`);
   const mark = (cls: string, ns: number, label: string, row: number): void => {
     parts.push(`<line class="${cls}" x1="${x(ns)}" y1="${TOP - 4}" x2="${x(ns)}" y2="${AXIS}"/>`);
-    parts.push(`<text class="${cls}-label" x="${x(ns) + 3}" y="${TOP + row * 12}">${escapeXml(label)}</text>`);
+    // A mark in the right half is labelled to its left, so the label stays inside the picture.
+    const right = x(ns) > (LEFT + WIDTH - RIGHT) / 2;
+    parts.push(`<text class="${cls}-label" x="${right ? x(ns) - 3 : x(ns) + 3}" y="${TOP + row * 13}"${right ? ' text-anchor="end"' : ''}>${escapeXml(label)}</text>`);
   };
   mark('mark p50', p.p50Ns, `p50 ${formatLatency(p.p50Ns)}`, 0);
   mark('mark p99', p.p99Ns, `p99 ${formatLatency(p.p99Ns)}`, 1);
