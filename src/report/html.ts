@@ -77,14 +77,21 @@ function svgTimeline(result: ScenarioResult, model: TimelineModel): string {
     parts.push(`<text class="lane" x="${x}" y="30" text-anchor="middle">${escapeXml(lane)}</text>`);
     parts.push(`<line class="lifeline" x1="${x}" y1="40" x2="${x}" y2="${height - 10}"/>`);
   }
+  // One time label per row: an arrow that ends on a failure's row shares it.
+  const labelled = new Set<number>();
+  const time = (t: number, at: number): void => {
+    if (labelled.has(at)) return;
+    labelled.add(at);
+    parts.push(`<text class="time" x="8" y="${at + 4}">${escapeXml(relativeTime(t, model.t0))}</text>`);
+  };
   model.items.forEach((item, i) => {
     const y1 = y(`item${i}`);
-    parts.push(`<text class="time" x="8" y="${y1 + 4}">${escapeXml(relativeTime(item.t, model.t0))}</text>`);
+    time(item.t, y1);
     if (item.kind === 'arrow') {
       const x1 = laneX.get(item.from) ?? LEFT;
       const x2 = laneX.get(item.to) ?? x1;
       const y2 = item.end ? y(`end${i}`) : y1;
-      if (y2 !== y1) parts.push(`<text class="time" x="8" y="${y2 + 4}">${escapeXml(relativeTime(item.end!.t, model.t0))}</text>`);
+      if (item.end) time(item.end.t, y2);
       const cls = ['arrow', item.fds ? 'fds' : item.bulk ? 'bulk' : '', item.lost ? 'lost' : '', item.end?.failed ? 'failed' : ''].filter(Boolean).join(' ');
       const label = item.lost ? `${item.label} — not received` : item.label;
       const ends = item.end ? ` data-t-end="${item.end.t}"` : '';
