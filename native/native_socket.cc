@@ -59,6 +59,7 @@ Napi::Function NativeSocket::DefineClass(Napi::Env env) {
       {
           InstanceAccessor<&NativeSocket::Fd>("fd"),
           InstanceAccessor<&NativeSocket::ReceiveBufferBytes>("receiveBufferBytes"),
+          InstanceAccessor<&NativeSocket::SentAt>("sentAtNs"),
           InstanceMethod<&NativeSocket::Bind>("bind"),
           InstanceMethod<&NativeSocket::Listen>("listen"),
           InstanceMethod<&NativeSocket::Accept>("accept"),
@@ -208,6 +209,7 @@ void NativeSocket::DestroyAsyncContext() {
 Napi::Value NativeSocket::Fd(const Napi::CallbackInfo& info) { return Result(info.Env(), fd_); }
 
 Napi::Value NativeSocket::ReceiveBufferBytes(const Napi::CallbackInfo& info) { return Result(info.Env(), static_cast<long long>(receiveBuffer_.capacity())); }
+Napi::Value NativeSocket::SentAt(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(sentAtNs_)); }
 
 Napi::Value NativeSocket::Bind(const Napi::CallbackInfo& info) {
   sockaddr_un address;
@@ -271,10 +273,14 @@ Napi::Value NativeSocket::SendMessage(const Napi::CallbackInfo& info) {
   }
 
   ssize_t written;
+  uint64_t startedNs;
   do {
+    startedNs = MonotonicNs();
     written = sendmsg(fd_, &message, kSendFlags);
   } while (written < 0 && errno == EINTR);
-  return Result(env, written < 0 ? -errno : written);
+  if (written < 0) return Result(env, -errno);
+  sentAtNs_ = startedNs;
+  return Result(env, written);
 }
 
 // recvmsg(maxBytes, maxFds) → { data, fds, truncated, controlTruncated, from } | -errno.
@@ -308,6 +314,8 @@ Napi::Value NativeSocket::ReceiveMessage(const Napi::CallbackInfo& info) {
     received = recvmsg(fd_, &message, kRecvFlags);
   } while (received < 0 && errno == EINTR);
   if (received < 0) return Result(env, -errno);
+  // After the call: the bytes were written before it returned, so this is later than their send.
+  uint64_t receivedNs = MonotonicNs();
 
   std::vector<int> fds;
   bool controlTruncated = control.Take(&message, &fds);
@@ -327,6 +335,7 @@ Napi::Value NativeSocket::ReceiveMessage(const Napi::CallbackInfo& info) {
   out.Set("truncated", Napi::Boolean::New(env, (message.msg_flags & MSG_TRUNC) != 0));
   out.Set("controlTruncated", Napi::Boolean::New(env, controlTruncated));
   out.Set("from", AddressValue(env, from, message.msg_namelen));
+  out.Set("atNs", Napi::Number::New(env, static_cast<double>(receivedNs)));
   if (env.IsExceptionPending()) {
     CloseAll(fds);
     return env.Undefined();

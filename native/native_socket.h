@@ -44,6 +44,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   Napi::Value Fd(const Napi::CallbackInfo& info);
   // Diagnostic: the bytes the socket keeps for its reads between calls (at most kKeptReceiveBytes).
   Napi::Value ReceiveBufferBytes(const Napi::CallbackInfo& info);
+  Napi::Value SentAt(const Napi::CallbackInfo& info);
   Napi::Value Bind(const Napi::CallbackInfo& info);
   Napi::Value Listen(const Napi::CallbackInfo& info);
   Napi::Value Accept(const Napi::CallbackInfo& info);
@@ -71,6 +72,9 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   std::unique_ptr<IoOperation> writeOperation_;
   static constexpr size_t kKeptReceiveBytes = 64 * 1024;
   std::vector<char> receiveBuffer_;
+  // When the last sendmsg that wrote bytes began (MonotonicNs). Taken before the call, so it is
+  // earlier than any recvmsg that can return those bytes, whatever the scheduler does after.
+  uint64_t sentAtNs_ = 0;
 };
 
 }  // namespace uds

@@ -8,7 +8,10 @@
 #include <algorithm>
 
 #ifdef __APPLE__
+#include <mach/mach_time.h>
 #include <sys/ucred.h>
+#else
+#include <time.h>
 #endif
 
 namespace uds {
@@ -231,6 +234,29 @@ int ReadPeerCredentials(int fd, PeerCredentials* out) {
   return 0;
 #endif
 }
+
+#ifdef __APPLE__
+// libuv (1.38.1 and later, so every Node this package supports) reads mach_continuous_time() on
+// macOS, scaled by the timebase: the clock that keeps counting while the Mac sleeps
+// (clock_gettime_nsec_np(CLOCK_MONOTONIC_RAW) in POSIX terms). Not mach_absolute_time() /
+// CLOCK_UPTIME_RAW, which stops during sleep and so falls behind process.hrtime after the first
+// sleep since boot. The same arithmetic as libuv's, so both round alike.
+uint64_t MonotonicNs() {
+  static const mach_timebase_info_data_t timebase = [] {
+    mach_timebase_info_data_t info{};
+    mach_timebase_info(&info);
+    return info;
+  }();
+  return mach_continuous_time() * timebase.numer / timebase.denom;
+}
+#else
+// libuv reads CLOCK_MONOTONIC on Linux.
+uint64_t MonotonicNs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+#endif
 
 int PendingSocketError(int fd) {
   int error = 0;

@@ -78,6 +78,11 @@ class ControlBuffer {
   std::vector<unsigned char> bytes_;
 };
 
+// The clock of process.hrtime() in ns (libuv's uv_hrtime), so a time taken here and one taken in
+// JavaScript, in this process or another, fall on one timeline. See sys.cc for which clock that
+// is on each platform.
+uint64_t MonotonicNs();
+
 int ReadPeerCredentials(int fd, PeerCredentials* out);
 int PendingSocketError(int fd);
 int SocketTypeOf(int fd);

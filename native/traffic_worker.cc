@@ -30,17 +30,9 @@ const char* StopName(int code) {
 }  // namespace
 
 // The clock of process.hrtime(), so that times from native code and from JavaScript share one
-// timeline: libuv reads mach_absolute_time on macOS, which is CLOCK_UPTIME_RAW there (macOS's
-// CLOCK_MONOTONIC also counts sleep), and CLOCK_MONOTONIC on Linux.
-uint64_t NowNs() {
-  timespec ts;
-#ifdef __APPLE__
-  clock_gettime(CLOCK_UPTIME_RAW, &ts);
-#else
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-#endif
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
-}
+// timeline: sys.cc's MonotonicNs (CLOCK_MONOTONIC on Linux, mach_continuous_time as libuv reads it
+// on macOS), the same stamp the socket layer dates each send and receive with.
+uint64_t NowNs() { return MonotonicNs(); }
 
 bool IsBackpressure(int error) {
   if (error == EAGAIN || error == EWOULDBLOCK) return true;

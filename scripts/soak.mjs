@@ -24,11 +24,14 @@
 //      close must never fail one.
 // Usage: node scripts/soak.mjs [--scenarios 200] [--jobs 8] [--rounds 3] [--runs 1000] [--heavy 50]
 //                              [--escapes 40] [--lifecycle 50] [--early-stops 100] [--protocols 25]
-//                              [--timeout-names 30]
-//                              [--only load|memory|heavy|escapes|lifecycle|early-stops|protocols|fuzz|timeout-names]
+//                              [--timeout-names 30] [--causal 100]
+//                              [--only load|memory|heavy|escapes|lifecycle|early-stops|protocols|fuzz|timeout-names|causal]
 //   8. The loader fuzz test with 10 000 mutated scenario files (the suite runs 2 000).
 //   9. TIMEOUT_NAMES runs that time out with both peers stuck: every TIMEOUT must name the server
 //      and its step (a peer's last event, written as SIGTERM arrived, was once lost at teardown).
+//  10. CAUSAL runs, four at a time, of a stream ping-pong (20 round trips): in every one, each
+//      receive is dated after the send it took (events are dated at the system call; dated when
+//      JavaScript noticed, a busy sender's send could come after the receive it caused).
 // Exit status 0 when every check held, 1 otherwise. Needs a built dist/ (node scripts/build.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,6 +59,7 @@ const LIFECYCLE = option('lifecycle', 50);
 const EARLY_STOPS = option('early-stops', 100);
 const TIMEOUT_NAMES = option('timeout-names', 30);
 const PROTOCOLS = option('protocols', 25);
+const CAUSAL = option('causal', 100);
 const onlyAt = process.argv.indexOf('--only');
 const ONLY = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
 const wanted = (name) => ONLY === undefined || ONLY === name;
@@ -331,6 +335,34 @@ try {
     }
     check(wrong === 0, `${TIMEOUT_NAMES} runs timing out with both peers stuck (${((Date.now() - started) / 1000).toFixed(1)} s): ${wrong} named another peer or step`);
     check(readdirSync(base).length === 0, 'temp base empty after the timeout runs');
+  }
+
+  if (wanted('causal') && CAUSAL > 0) {
+    const { runScenario } = require(path.join(root, 'dist', 'index.cjs'));
+    const trips = 20;
+    const scenario = {
+      name: 'ping-pong, dated',
+      server: { steps: ['listen', 'accept', ...Array.from({ length: trips }, () => [{ recv: { text: 'ping' } }, { send: { text: 'pong' } }]).flat(), 'close'] },
+      client: { steps: ['connect', ...Array.from({ length: trips }, () => [{ send: { text: 'ping' } }, { recv: { text: 'pong' } }]).flat(), 'close'] },
+    };
+    // Sends and receives of one direction, in order: the k-th receive took the k-th send.
+    const inversions = (timeline, from, to) => {
+      const sends = timeline.filter((e) => e.peer === from && e.ev === 'send');
+      const recvs = timeline.filter((e) => e.peer === to && e.ev === 'recv');
+      return recvs.filter((r, k) => sends[k] === undefined || sends[k].t >= r.t).length;
+    };
+    let failed = 0;
+    let inverted = 0;
+    const started = Date.now();
+    for (let done = 0; done < CAUSAL; done += 4) {
+      const results = await Promise.all(Array.from({ length: Math.min(4, CAUSAL - done) }, () => runScenario(scenario, { tmpBase: base })));
+      for (const result of results) {
+        if (!result.passed) failed++;
+        inverted += inversions(result.timeline, 'client', 'server') + inversions(result.timeline, 'server', 'client');
+      }
+    }
+    check(failed === 0 && inverted === 0, `${CAUSAL} ping-pong runs of ${trips} round trips, four at a time (${((Date.now() - started) / 1000).toFixed(1)} s): ${failed} failed, ${inverted} receives dated before their send`);
+    check(readdirSync(base).length === 0, 'temp base empty after the causal runs');
   }
 
   if (wanted('fuzz')) {

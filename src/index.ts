@@ -10,6 +10,6 @@ export { executePlan, type RunRecord, type PeerRecord, type LeftoverSocket } fro
 export { judgeRun, VERDICTS, type Verdict } from './judge';
 export type { ScenarioResult, Failure, FailureCode, PeerOutcome, Warning } from './judge/result';
 export type * from './scenario/types';
-export type { UnixAddress, PeerCredentials, SendOptions, RecvOptions, Received, SocketErrorFields } from './socket';
+export type { UnixAddress, PeerCredentials, SendOptions, RecvOptions, Received, Sent, SocketErrorFields } from './socket';
 export { EVENTS_PROTOCOL_VERSION, ENV, FAIL_CODES, type PeerEvent, type PeerLaunch, type FailCode } from './protocol/events';
 export type { ModulePeerContext, ModulePeer } from './peer/module-peer';

@@ -27,6 +27,7 @@ export function failedEcho(): ScenarioResult {
       { t: t0, peer: 'server', ev: 'listen', step: 0 },
       { t: t0 + 1e6, peer: 'client', ev: 'connect', step: 0 },
       { t: t0 + 2e6, peer: 'client', ev: 'send', step: 1, bytes: 4, text: 'ping' },
+      { t: t0 + 2.5e6, peer: 'server', ev: 'recv', step: 2, bytes: 4, data: '"ping"' },
       { t: t0 + 3e6, peer: 'server', ev: 'sendFds', step: 3, fds: [{ dev: 1, ino: 2 }] },
       { t: t0 + 4e6, peer: 'server', ev: 'traffic', role: 'sender', count: 100000, size: '64' },
       { t: t0 + 5e6, peer: 'client', ev: 'fail', step: 2, code: 'RECV_MISMATCH', message: 'expected "pong", got "pang"' },

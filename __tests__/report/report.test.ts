@@ -38,9 +38,10 @@ describe('Mermaid timeline', () => {
   test('declares peers as participants, server first', () => {
     expect(text.split('\n').slice(0, 3)).toEqual(['sequenceDiagram', '  participant server as server', '  participant client as client']);
   });
-  test('sends are arrows to the other side, with relative times', () => {
-    expect(text).toContain('  client->>server: send 4 B "ping" (+2.000 ms)');
-    expect(text).toContain('  server->>client: sendFds ×1 (+3.000 ms)');
+  test('sends are arrows to the other side, with the times of the send and of the receive that took it', () => {
+    expect(text).toContain('  client->>server: send 4 B "ping" (+2.000 ms → +2.500 ms)');
+    // a scripted receiver that never took it: a cross, and said
+    expect(text).toContain('  server-xclient: sendFds ×1 — not received (+3.000 ms)');
   });
   test('bulk traffic is one summarised arrow, failures are marked notes', () => {
     expect(text).toContain('  server-)client: 100000 × 64 B sequence (+4.000 ms)');
@@ -61,7 +62,7 @@ describe('HTML timeline', () => {
   });
   test('shows lanes, arrows, failures with their position, and peer output', () => {
     expect(html).toContain('>server</text>');
-    expect(html).toContain('class="arrow fds"');
+    expect(html).toContain('class="arrow fds lost"');
     expect(html).toContain('class="arrow bulk"');
     expect(html).toContain('/work/fixtures/echo.scenario.yaml:17:9');
     expect(html).toContain('client — exit 1');
@@ -123,7 +124,7 @@ describe('how the peers ended', () => {
     return r;
   };
   test('the timeline draws a planned stop as notes on the peer, not as a kill', () => {
-    const text = timelineToMermaid(stopped());
+    const text = timelineToMermaid(stopped()).replace(/<br\/>/g, ' '); // long notes are wrapped
     expect(text).toMatch(/Note over server: harness: the clients ended. waiting up to 2000 ms for server to end by itself/);
     expect(text).toContain('Note over server: harness: planned stop, SIGTERM');
     expect(text).toContain('Note over server: stopped by the harness, killed by SIGTERM');

@@ -46,3 +46,24 @@ it(`bulk traffic (more than ${SMALL_EXCHANGE} messages) stays one summary: no me
   const arrows = buildTimelineModel(result).items.filter((i) => i.kind === 'arrow');
   expect(arrows).toEqual([expect.objectContaining({ from: 'client', to: 'server', bulk: true })]);
 }, 20_000);
+
+it('a small exchange that times out still draws each message that arrived, before the failure', async () => {
+  const result = await runScenario(
+    defineScenario({
+      name: 'small exchange, short',
+      socket: 'dgram',
+      server: { steps: ['listen', { recv: { count: 5, size: 32, pattern: 'sequence', timeout: '1s' } }, 'close'] },
+      client: { steps: [{ waitFor: { peer: 'server', event: 'listen' } }, 'connect', { send: { count: 3, size: 32, pattern: 'sequence' } }, 'close'] },
+    }),
+  );
+  expect(result.failures).toEqual([expect.objectContaining({ peer: 'server', cause: 'STEP_TIMEOUT' })]);
+  const items = buildTimelineModel(result).items;
+  const arrows = items.flatMap((i) => (i.kind === 'arrow' ? [i] : []));
+  // one arrow per arrival (as many as arrived, 3), none for the sender's summary
+  expect(arrows.map((a) => [a.from, a.to, a.label, a.bulk, a.end !== undefined])).toEqual([0, 1, 2].map((seq) => ['client', 'server', `#${seq} 32 B`, false, true]));
+  const failure = items.findIndex((i) => i.kind === 'failure');
+  const note = items.findIndex((i) => i.kind === 'note' && i.label === 'received 3 of 5 sequence (when the step timed out)');
+  expect(note).toBeGreaterThanOrEqual(0);
+  expect(note).toBeLessThan(failure);
+  expect(items.findIndex((i) => i.kind === 'arrow')).toBeLessThan(failure);
+}, 20_000);

@@ -80,5 +80,6 @@ export function judgeRun(scenario: Scenario, plan: RunPlan, record: RunRecord, v
     durationMs: record.durationMs,
     dir: record.dir,
     tags: scenario.tags,
+    ...(scenario.expect.withinMs !== undefined ? { withinMs: scenario.expect.withinMs } : {}),
   };
 }

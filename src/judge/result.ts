@@ -79,4 +79,6 @@ export interface ScenarioResult {
   /** the run directory (already removed when the result is returned) */
   dir?: string;
   tags: string[];
+  /** the one-way latency bound the scenario declared (`expect: { within }`), drawn on the report's latency picture */
+  withinMs?: number;
 }

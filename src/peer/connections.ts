@@ -1,7 +1,7 @@
 // Which of a server's accepted connections a step uses: the one named `on:` (declared by
 // `accept: { as }`), the one a peer made (`from: client-2`), or, unnamed, the most recent one;
 // and, for sequence traffic, all of them at once.
-import { processGroupOf } from '../socket';
+import { processGroupOf, type UnixSocket } from '../socket';
 import { PeerError, StepFailure } from './errors';
 import type { StepProgress } from './progress';
 import type { Connection, Endpoint, PeerRuntime } from './runtime';
@@ -57,4 +57,16 @@ export function endpointFor(peer: PeerRuntime, on: string | undefined, syscall: 
 export function fanInConnections(peer: PeerRuntime): Connection[] {
   if (peer.accepted.length < 2 || !peer.accepted.includes(peer.current as Connection)) return [];
   return [...peer.accepted];
+}
+
+/**
+ * Who is at the other end of a connected socket, for the timeline's arrows: the server for a
+ * client; for a connection the server accepted, the peer whose process the kernel reports
+ * (undefined while its `start` or `spawn` event has not arrived, or for an unknown program).
+ */
+export function peerOnSocket(peer: PeerRuntime, sock: UnixSocket): string | undefined {
+  if (peer.launch.role === 'client') return peer.current?.sock === sock && peer.current.connected ? 'server' : undefined;
+  const connection = peer.accepted.find((c) => c.sock === sock);
+  if (connection === undefined) return undefined;
+  return Object.keys(peer.launch.peerPaths).find((id) => id !== peer.launch.id && pidBelongsTo(peer, id, connection.pid) === true);
 }

@@ -9,6 +9,17 @@ import type { FailCode } from '../protocol/events';
 
 export class StepFailure extends CodedError<FailCode> {
   override readonly name = 'StepFailure';
+  /**
+   * What a failed receive took before it failed: the bytes (judged and found wrong) and when the
+   * recvmsg that brought the last of them returned, so the `fail` event is dated there and the
+   * timeline pairs those bytes with the send that wrote them.
+   */
+  took?: { bytes: number; atNs: number; fromPeer?: string | undefined };
+  /**
+   * What must be reported before the `fail` event (awaited, bounded): the events a cancelled
+   * traffic engine still has to give, such as the arrivals of a small exchange that timed out.
+   */
+  reporting?: Promise<void>;
   constructor(
     code: FailCode,
     message: string,

@@ -18,6 +18,13 @@ export async function runPeerProgram(launch: PeerLaunch): Promise<never> {
 
   const failAndExit = async (failure: StepFailure): Promise<never> => {
     if (peer.isExiting) return new Promise<never>(() => undefined);
+    // What the failure still has to report comes first; a cancelled engine answers within ~20 ms,
+    // and 1 s bounds the wait should it not.
+    if (failure.reporting) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([failure.reporting, new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000)))]);
+      clearTimeout(timer);
+    }
     const closeError = closeQuietly(peer);
     peer.emit(
       'fail',
@@ -29,8 +36,11 @@ export async function runPeerProgram(launch: PeerLaunch): Promise<never> {
         errno: failure.failedCall?.errno,
         syscall: failure.failedCall?.syscall,
         closeError,
+        // A receive that failed on what it got: the bytes it took, dated when they arrived.
+        ...(failure.took ? { bytes: failure.took.bytes, fromPeer: failure.took.fromPeer } : {}),
       },
       stepIndex,
+      failure.took?.atNs,
     );
     return peer.exit(PEER_EXIT.failed);
   };

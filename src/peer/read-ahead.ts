@@ -3,8 +3,12 @@
 // them here, and every reader of a stream takes from here before it reads the socket. Descriptors
 // (SCM_RIGHTS) that came in such a read stay queued with those bytes: the kernel ends a read with
 // the message that carried them, so they belong to its last bytes, and a `recvFds` takes them.
+//
+// It also keeps, per socket, what the timeline needs: how many bytes steps have taken in all, and
+// when the last bytes taken arrived (the recvmsg(2) that read them, even if a later step takes
+// them from the queue), so a `recv` is dated at the system call, never after its send.
 import fs from 'node:fs';
-import type { UnixSocket } from '../socket';
+import type { Received, UnixSocket } from '../socket';
 import { describeBytes, plural } from './describe';
 import { StepFailure } from './errors';
 import type { PeerRuntime } from './runtime';
@@ -14,8 +18,21 @@ const CHUNK = 65536;
 export interface Queued {
   bytes: Buffer;
   fds: number[];
+  /** when the recvmsg that read the last of them returned */
+  atNs: number;
 }
+
+interface Taken {
+  /** bytes handed to steps so far (given-back bytes not counted) */
+  bytes: number;
+  /** when the last bytes handed out arrived; 0 before any */
+  atNs: number;
+  /** reads handed out (end-of-file included), to tell whether a step read anything */
+  reads: number;
+}
+
 const queued = new WeakMap<UnixSocket, Queued>();
+const taken = new WeakMap<UnixSocket, Taken>();
 
 /** Bytes read from `sock` that no step has taken yet. */
 export function readAhead(sock: UnixSocket): Buffer {
@@ -24,7 +41,7 @@ export function readAhead(sock: UnixSocket): Buffer {
 
 /** Takes every queued byte and descriptor (the connection is closing, or a `recvFds` takes them). */
 export function takeReadAhead(sock: UnixSocket): Queued {
-  const ahead = queued.get(sock) ?? { bytes: Buffer.alloc(0), fds: [] };
+  const ahead = queued.get(sock) ?? { bytes: Buffer.alloc(0), fds: [], atNs: 0 };
   queued.delete(sock);
   return ahead;
 }
@@ -32,11 +49,36 @@ export function takeReadAhead(sock: UnixSocket): Queued {
 /** Give bytes (and the descriptors that came with them) back: they come first at the next read of `sock`. */
 export function unread(sock: UnixSocket, bytes: Buffer, fds: number[] = []): void {
   const before = queued.get(sock);
-  const rest: Queued = { bytes: Buffer.concat([bytes, before?.bytes ?? Buffer.alloc(0)]), fds: [...fds, ...(before?.fds ?? [])] };
+  const t = tally(sock);
+  t.bytes -= bytes.length;
+  const rest: Queued = {
+    bytes: Buffer.concat([bytes, before?.bytes ?? Buffer.alloc(0)]),
+    fds: [...fds, ...(before?.fds ?? [])],
+    atNs: Math.max(t.atNs, before?.atNs ?? 0),
+  };
   if (rest.bytes.length === 0) {
     closeAll(rest.fds);
     queued.delete(sock);
   } else queued.set(sock, rest);
+}
+
+/** How many bytes steps have taken from `sock`, and when the last of them arrived. */
+export function takenFrom(sock: UnixSocket): Readonly<Taken> {
+  return { ...tally(sock) };
+}
+
+/** Records a message a step read from `sock` itself (datagram, seqpacket, descriptors). */
+export function noteReceived(sock: UnixSocket, r: Pick<Received, 'data' | 'atNs'>): void {
+  const t = tally(sock);
+  t.bytes += r.data.length;
+  t.atNs = r.atNs;
+  t.reads++;
+}
+
+function tally(sock: UnixSocket): Taken {
+  let t = taken.get(sock);
+  if (t === undefined) taken.set(sock, (t = { bytes: 0, atNs: 0, reads: 0 }));
+  return t;
 }
 
 function closeAll(fds: readonly number[]): void {
@@ -46,17 +88,23 @@ function closeAll(fds: readonly number[]): void {
 /** What is queued, else one read(2) of at most `maxBytes`, with its descriptors; null at end-of-file. */
 async function readChunk(sock: UnixSocket, maxBytes: number): Promise<Queued | null> {
   const ahead = queued.get(sock);
+  const t = tally(sock);
   if (ahead !== undefined) {
     queued.delete(sock);
+    t.atNs = ahead.atNs;
+    t.reads++;
     if (ahead.bytes.length > maxBytes) {
       // The descriptors belong to the last bytes, which stay queued.
-      queued.set(sock, { bytes: ahead.bytes.subarray(maxBytes), fds: ahead.fds });
-      return { bytes: ahead.bytes.subarray(0, maxBytes), fds: [] };
+      queued.set(sock, { bytes: ahead.bytes.subarray(maxBytes), fds: ahead.fds, atNs: ahead.atNs });
+      t.bytes += maxBytes;
+      return { bytes: ahead.bytes.subarray(0, maxBytes), fds: [], atNs: ahead.atNs };
     }
+    t.bytes += ahead.bytes.length;
     return ahead;
   }
   const r = await sock.recv({ maxBytes });
-  return r.eof ? null : { bytes: r.data, fds: r.fds };
+  noteReceived(sock, r);
+  return r.eof ? null : { bytes: r.data, fds: r.fds, atNs: r.atNs };
 }
 
 /** What is queued, else one read(2) of at most `maxBytes`; null at end-of-file. */

@@ -77,5 +77,7 @@ export async function runStep(step: Step, peer: PeerRuntime): Promise<void> {
       'success',
     );
   }
-  peer.emit(step.step, details, step.index);
+  // A step that knows when its system call ran (send, recv, sendFds, recvFds) is dated there.
+  const { atNs, ...rest } = details;
+  peer.emit(step.step, rest, step.index, typeof atNs === 'number' && atNs > 0 ? atNs : undefined);
 }

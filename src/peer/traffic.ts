@@ -41,21 +41,34 @@ export async function receiveSequence(
   options: SequenceOptions,
   progress: StepProgress,
   reportPartial: (partial: { role: 'receiver'; count: number; received: number; bytes: number; partial: true }) => void,
+  reportArrivals?: (summary: ReceiverSummary) => void,
 ): Promise<ReceiverSummary> {
   const [sock, ...more] = Array.isArray(socks) ? socks : [socks];
   const run = receiveTraffic(sock!, { count: options.count, size: options.size, ...(more.length > 0 ? { more } : {}) });
+  let timedOut: StepFailure | undefined;
   progress.waitingFor(() => `${options.count} sequence messages; got ${run.progress().messages}`);
   progress.onTimeout(() => {
     // The engine's full tally is on its thread; the step fails now with the counters it shares.
     run.cancel();
     const { messages, bytes } = run.progress();
     reportPartial({ role: 'receiver', count: options.count, received: messages, bytes, partial: true });
-    return new StepFailure(
+    const failure = new StepFailure(
       'STEP_TIMEOUT',
       `recv waited ${progress.waited()} for ${options.count} sequence messages; ${messages} arrived`,
       options.count,
       messages,
     );
+    // The cancelled engine still gives its tally (resolved, or rejected once its socket closed):
+    // a small exchange's arrivals go on the timeline before the failure.
+    const tally = (summary: unknown): void => {
+      if (summary && (summary as ReceiverSummary).role === 'receiver') reportArrivals?.(summary as ReceiverSummary);
+    };
+    failure.reporting = run.result.then(tally, (err: { summary?: unknown }) => tally(err?.summary));
+    timedOut = failure;
+    return failure;
   });
-  return run.result;
+  const summary = await run.result;
+  // The step already failed at its timeout, and its failure reported what arrived: nothing more.
+  if (timedOut) throw timedOut;
+  return summary;
 }

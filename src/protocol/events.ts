@@ -3,7 +3,10 @@
 // A peer writes one JSON object per line to the descriptor in UDS_FIXTURE_EVENTS_FD (always 3).
 // The harness merges the lines of all peers into one timeline, ordered by `t`, the system
 // monotonic clock in nanoseconds that process.hrtime.bigint() reads (clock_gettime CLOCK_MONOTONIC
-// on Linux, CLOCK_UPTIME_RAW on macOS), so events of different processes compare directly.
+// on Linux; on macOS libuv reads mach_continuous_time, which is clock_gettime CLOCK_MONOTONIC_RAW),
+// so events of different processes compare directly. A scripted peer dates send and receive events
+// at the system call (a send as its sendmsg began, a receive as its recvmsg returned), so a receive
+// is always later than the send it took bytes from.
 // External programs may write events too.
 //
 // Each direction has a channel of its own, so neither end ever reads and writes one descriptor:

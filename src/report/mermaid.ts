@@ -2,10 +2,16 @@
 
 import type { ScenarioResult } from '../judge/result';
 import { buildTimelineModel, relativeTime } from './timeline-model';
+import { wrapText } from './wrap';
 
 /** Mermaid breaks on some characters inside messages; keep labels to a safe alphabet. */
 function safe(label: string): string {
-  return label.replace(/[;#\n\r]/g, ' ').replace(/[<>]/g, (c) => (c === '<' ? '‹' : '›')).slice(0, 120);
+  return label.replace(/[;#\n\r]/g, ' ').replace(/[<>]/g, (c) => (c === '<' ? '‹' : '›'));
+}
+
+/** A note in full, on as many lines as it needs (Mermaid breaks a note's line at `<br/>`). */
+function noteLines(label: string): string {
+  return wrapText(safe(label)).join('<br/>');
 }
 
 function participant(id: string): string {
@@ -19,12 +25,16 @@ export function timelineToMermaid(result: ScenarioResult): string {
   for (const item of model.items) {
     const at = relativeTime(item.t, model.t0);
     if (item.kind === 'arrow') {
-      const arrow = item.bulk ? '-)' : '->>';
-      lines.push(`  ${participant(item.from)}${arrow}${participant(item.to)}: ${safe(item.label)} (${at})`);
+      // Mermaid draws a message as one level line: it stands at its send, in the same order as
+      // the HTML's arrows start, and says when the receive took it.
+      const arrow = item.lost ? '-x' : item.bulk ? '-)' : '->>';
+      const label = item.lost ? `${item.label} — not received` : item.label;
+      const taken = item.end && item.end.t !== item.t ? ` → ${relativeTime(item.end.t, model.t0)}` : '';
+      lines.push(`  ${participant(item.from)}${arrow}${participant(item.to)}: ${safe(label)} (${at}${taken})`);
     } else if (item.kind === 'note') {
-      lines.push(`  Note over ${participant(item.peer)}: ${safe(item.label)} (${at})`);
+      lines.push(`  Note over ${participant(item.peer)}: ${noteLines(item.label)} (${at})`);
     } else {
-      lines.push(`  Note over ${participant(item.peer)}: ❌ ${safe(item.label)}`);
+      lines.push(`  Note over ${participant(item.peer)}: ❌ ${noteLines(item.label)}`);
     }
   }
   return lines.join('\n') + '\n';

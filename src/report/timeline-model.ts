@@ -1,49 +1,123 @@
 // One reading of a run's timeline that every timeline renderer shares: which peers are lanes, and
-// which events become arrows (data and descriptors crossing), notes (what a peer did) or failures.
+// which events become arrows (data and descriptors crossing, each from its send to the receive that
+// took it), notes (what a peer did) or failures.
+//
+// Events are dated at the system call (a send as its sendmsg began, a receive as its recvmsg
+// returned), so a receive is never earlier than the send it took bytes from; pairing only ever
+// joins a receive to a send at or before it, and the renderers draw items in time order.
 
 import type { PeerEvent } from '../protocol/events';
 import type { ScenarioResult } from '../judge/result';
 import { SMALL_EXCHANGE } from '../traffic/types';
 
+export interface ArrowEnd {
+  /** when the receiver took the message (the receive's syscall) */
+  t: number;
+  /** the receive failed on what it took (its `fail` event is drawn at the same point) */
+  failed: boolean;
+}
+
 export type TimelineItem =
-  | { kind: 'arrow'; t: number; from: string; to: string; label: string; bulk: boolean; fds: boolean }
+  | {
+      kind: 'arrow';
+      /** when the sender sent (or, for a receive whose send is unknown, when it was received) */
+      t: number;
+      from: string;
+      to: string;
+      /** short: byte count and a cut preview */
+      label: string;
+      /** everything known about the message, uncut (a tooltip) */
+      detail: string;
+      bulk: boolean;
+      fds: boolean;
+      /** the receive that took it; absent when none did, or none is known */
+      end?: ArrowEnd;
+      /** a scripted receiver never took it */
+      lost?: boolean;
+    }
   | { kind: 'note'; t: number; peer: string; label: string }
   | { kind: 'failure'; t: number; peer: string; label: string };
 
+export type ArrowItem = Extract<TimelineItem, { kind: 'arrow' }>;
+
 export interface TimelineModel {
   lanes: string[];
+  /** in time order (of `t`) */
   items: TimelineItem[];
   /** monotonic ns of the first event, so renderers can print relative times */
   t0: number;
+  /** latencies of sequence traffic, per receiver, for the latency picture */
+  latencies: LatencyPicture[];
 }
 
-const SENDS = new Set(['send', 'sendFds']);
+/** What a receiver's sequence traffic says about one-way latency. */
+export interface LatencyPicture {
+  receiver: string;
+  /** ns, one per message of a small exchange; empty for bulk traffic (only its summary is kept) */
+  samples: number[];
+  count: number;
+  minNs: number;
+  p50Ns: number;
+  p99Ns: number;
+  maxNs: number;
+}
+
+const PREVIEW_CHARS = 24;
 const QUIET = new Set(['start', 'recv', 'recvFds', 'fds']);
 
-/** Where a send went: the event's own `to` when it names a peer, else the other side of the pair. */
+/** A payload preview cut to a label's length; the full text goes in the arrow's detail. */
+export function preview(text: string, max = PREVIEW_CHARS): string {
+  return text.length > max ? text.slice(0, max - 1) + '…' : text;
+}
+
+function isLane(value: unknown, lanes: readonly string[]): value is string {
+  return typeof value === 'string' && lanes.includes(value);
+}
+
+/** Where a send went: the peer it names, else the other side of the pair. */
 function destination(ev: PeerEvent, lanes: string[]): string {
-  if (typeof ev.to === 'string' && lanes.includes(ev.to)) return ev.to;
+  if (isLane(ev.toPeer, lanes)) return ev.toPeer;
+  if (isLane(ev.to, lanes)) return ev.to;
   if (ev.peer === 'server') return lanes.find((l) => l !== 'server' && l !== 'harness') ?? 'server';
   return lanes.includes('server') ? 'server' : ev.peer;
 }
 
-function sizeLabel(ev: PeerEvent): string {
-  return typeof ev.bytes === 'number' ? `${ev.bytes} B` : '';
+/** Where a receive came from: the peer it names, else the only candidate; undefined when unknown. */
+function source(ev: PeerEvent, lanes: string[]): string | undefined {
+  if (isLane(ev.fromPeer, lanes)) return ev.fromPeer;
+  if (ev.peer !== 'server') return lanes.includes('server') ? 'server' : undefined;
+  const others = lanes.filter((l) => l !== 'server');
+  return others.length === 1 ? others[0] : undefined;
 }
 
-function describeSend(ev: PeerEvent): string {
-  if (ev.ev === 'sendFds') {
-    const n = Array.isArray(ev.fds) ? ev.fds.length : typeof ev.count === 'number' ? ev.count : '?';
-    return `sendFds ×${n}`;
-  }
-  const preview = typeof ev.text === 'string' ? ` "${ev.text.length > 24 ? ev.text.slice(0, 24) + '…' : ev.text}"` : '';
-  return `send ${sizeLabel(ev)}${preview}`.trim();
+function bytesOf(ev: PeerEvent): number | undefined {
+  return typeof ev.bytes === 'number' ? ev.bytes : undefined;
+}
+
+function sizeLabel(ev: PeerEvent): string {
+  const bytes = bytesOf(ev);
+  return bytes === undefined ? '' : `${bytes} B`;
+}
+
+function dataText(ev: PeerEvent): string | undefined {
+  return typeof ev.data === 'string' ? ev.data : typeof ev.text === 'string' ? JSON.stringify(ev.text) : undefined;
+}
+
+function fdCount(ev: PeerEvent): number | string {
+  return Array.isArray(ev.fds) ? ev.fds.length : typeof ev.count === 'number' ? ev.count : '?';
 }
 
 function describeTraffic(ev: PeerEvent): string {
   const count = typeof ev.count === 'number' ? ev.count : typeof ev.received === 'number' ? ev.received : '?';
   const size = typeof ev.size === 'string' || typeof ev.size === 'number' ? ` × ${ev.size} B` : '';
   return `${count}${size} sequence`;
+}
+
+/** A receiver's summary: how many of how many arrived. */
+function receivedTraffic(ev: PeerEvent): string {
+  const size = typeof ev.size === 'string' || typeof ev.size === 'number' ? ` × ${ev.size} B` : '';
+  const of = typeof ev.count === 'number' && ev.received !== ev.count ? ` of ${ev.count}` : '';
+  return `received ${typeof ev.received === 'number' ? ev.received : '?'}${of}${size} sequence${ev.partial === true ? ' (when the step timed out)' : ''}`;
 }
 
 /** "the clients ended" / "the server ended", from a harness event's `from`. */
@@ -57,7 +131,7 @@ function othersDone(ev: PeerEvent): string {
  * drawn: the others are the ordinary end of a peer's own work.
  */
 function lifecycleNote(ev: PeerEvent, lanes: string[]): TimelineItem | undefined {
-  const peer = typeof ev.target === 'string' && lanes.includes(ev.target) ? ev.target : undefined;
+  const peer = isLane(ev.target, lanes) ? ev.target : undefined;
   if (!peer) return undefined;
   if (ev.ev === 'stop-wait') return { kind: 'note', t: ev.t, peer, label: `harness: ${othersDone(ev)}; waiting up to ${String(ev.afterMs)} ms for ${peer} to end by itself` };
   if (ev.ev === 'stop') return { kind: 'note', t: ev.t, peer, label: `harness: planned stop, ${String(ev.signal)}` };
@@ -70,14 +144,120 @@ function lifecycleNote(ev: PeerEvent, lanes: string[]): TimelineItem | undefined
   return undefined;
 }
 
+/** One direction between two peers, and whether descriptors or bytes travel on it. */
+type ChannelKey = string;
+const channel = (from: string, to: string, fds: boolean): ChannelKey => `${fds ? 'fds' : 'data'}:${from}→${to}`;
+
+interface Pending {
+  send: PeerEvent;
+  arrow: ArrowItem;
+}
+
+/**
+ * Pairs every send with the receive that took it, per channel and in order: on a byte stream, the
+ * receive that took the send's last byte; on a message socket (and for descriptors), the receive
+ * of the same rank. A receive is only ever paired with a send dated at or before it.
+ */
+class Pairing {
+  private readonly sends = new Map<ChannelKey, Pending[]>();
+  private readonly sentBytes = new Map<ChannelKey, number>();
+  private readonly takenBytes = new Map<ChannelKey, number>();
+
+  constructor(private readonly messageOriented: boolean) {}
+
+  addSend(key: ChannelKey, send: PeerEvent, arrow: ArrowItem): void {
+    const end = (this.sentBytes.get(key) ?? 0) + (bytesOf(send) ?? 0);
+    this.sentBytes.set(key, end);
+    const list = this.sends.get(key) ?? [];
+    list.push({ send: { ...send, cumulative: end }, arrow });
+    this.sends.set(key, list);
+  }
+
+  /**
+   * Ends the arrows of the sends `receive` completed. False when it took bytes of no send known to
+   * have been sent before it (it is then drawn on its own); a receive that took part of a send is
+   * that send's.
+   */
+  addReceive(key: ChannelKey, receive: PeerEvent, failed: boolean, byMessage: boolean): boolean {
+    const list = this.sends.get(key) ?? [];
+    const end: ArrowEnd = { t: receive.t, failed };
+    const first = list[0];
+    if (byMessage || this.messageOriented) {
+      if (!first || first.send.t > receive.t) return false;
+      list.shift();
+      first.arrow.end = end;
+      return true;
+    }
+    const taken = (this.takenBytes.get(key) ?? 0) + (bytesOf(receive) ?? 0);
+    this.takenBytes.set(key, taken);
+    const ours = first !== undefined && first.send.t <= receive.t;
+    while (list.length > 0 && (list[0]!.send.cumulative as number) <= taken && list[0]!.send.t <= receive.t) list.shift()!.arrow.end = end;
+    return ours;
+  }
+}
+
+/** Which step (by peer and index) a failure was on: a fail event names only the index. */
+function failedStepNames(result: ScenarioResult): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const f of result.failures) if (f.peer && f.step) names.set(`${f.peer}#${f.step.index}`, f.step.name);
+  return names;
+}
+
+/** Peers the harness started as scripted peers: they write a receive event for all they take. */
+function scriptedPeers(result: ScenarioResult): Set<string> {
+  const spawned = result.timeline.filter((e) => e.peer === 'harness' && e.ev === 'spawn' && typeof e.target === 'string');
+  if (spawned.length === 0) return new Set(result.peers.map((p) => p.id));
+  return new Set(spawned.filter((e) => e.program === 'steps').map((e) => e.target as string));
+}
+
+function latencyPictures(timeline: readonly PeerEvent[]): LatencyPicture[] {
+  const pictures: LatencyPicture[] = [];
+  for (const ev of timeline) {
+    if (ev.ev !== 'traffic' || ev.role !== 'receiver' || ev.partial === true) continue;
+    const latency = ev.latency as { count?: number; minNs?: number; p50Ns?: number; p99Ns?: number; maxNs?: number } | undefined;
+    if (!latency || typeof latency.p50Ns !== 'number') continue;
+    const samples = timeline.filter((m) => m.ev === 'message' && m.peer === ev.peer && typeof m.latencyNs === 'number').map((m) => m.latencyNs as number);
+    pictures.push({
+      receiver: ev.peer,
+      samples,
+      count: latency.count ?? samples.length,
+      minNs: latency.minNs ?? 0,
+      p50Ns: latency.p50Ns,
+      p99Ns: latency.p99Ns ?? latency.p50Ns,
+      maxNs: latency.maxNs ?? latency.p99Ns ?? latency.p50Ns,
+    });
+  }
+  return pictures;
+}
+
 export function buildTimelineModel(result: ScenarioResult): TimelineModel {
   const seen = new Set<string>();
   for (const p of result.peers) seen.add(p.id);
   for (const ev of result.timeline) if (ev.peer !== 'harness') seen.add(ev.peer);
   const lanes = [...seen].sort((a, b) => (a === 'server' ? -1 : b === 'server' ? 1 : a.localeCompare(b, 'en', { numeric: true })));
   const items: TimelineItem[] = [];
+  const scripted = scriptedPeers(result);
+  const stepNames = failedStepNames(result);
+  const messageOriented = result.timeline.some((e) => (e.ev === 'listen' || e.ev === 'bind' || e.ev === 'connect') && (e.type === 'dgram' || e.type === 'seqpacket'));
+  const pairing = new Pairing(messageOriented);
   // Flows of a small exchange, drawn message by message: their sender's summary arrow would repeat them.
   const perMessage = new Set(result.timeline.filter((ev) => ev.ev === 'message' && typeof ev.from === 'string').map((ev) => `${String(ev.from)}→${ev.peer}`));
+
+  // Receivers with a receive from nobody knows whom: a send to them may have been taken by it.
+  const unknownSources = new Set<string>();
+  /** A receive of bytes or descriptors: it ends its send's arrow, or is drawn on its own. */
+  const receive = (ev: PeerEvent, fds: boolean, failed: boolean): void => {
+    const from = source(ev, lanes);
+    if (from === undefined) unknownSources.add(ev.peer);
+    if (from === undefined || from === ev.peer) return;
+    if (pairing.addReceive(channel(from, ev.peer, fds), ev, failed, fds)) return;
+    if (!bytesOf(ev)) return; // an end-of-file took nothing; a failed one is its failure's to say
+    // Taken from a sender that records no sends (a program), or that nobody saw send it.
+    const what = fds ? `recvFds ×${fdCount(ev)}` : `recv ${sizeLabel(ev)}`;
+    const data = dataText(ev);
+    items.push({ kind: 'arrow', t: ev.t, from, to: ev.peer, label: `${what}${data ? ' ' + preview(data) : ''}`.trim(), detail: `${what}${data ? ' ' + data : ''}`, bulk: false, fds, end: { t: ev.t, failed } });
+  };
+
   for (const ev of result.timeline) {
     if (ev.peer === 'harness') {
       const note = lifecycleNote(ev, lanes);
@@ -85,19 +265,37 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
       else if (ev.ev === 'timeout' || ev.ev === 'kill') items.push({ kind: 'failure', t: ev.t, peer: lanes[0] ?? 'harness', label: `harness: ${ev.ev}${typeof ev.message === 'string' ? ' — ' + ev.message : ''}` });
       continue;
     }
-    if (ev.ev === 'send' && typeof ev.messages === 'number') {
-      continue; // the step that sent sequence traffic: its `traffic` summary (or messages) draw it
-    } else if (SENDS.has(ev.ev)) {
-      items.push({ kind: 'arrow', t: ev.t, from: ev.peer, to: destination(ev, lanes), label: describeSend(ev), bulk: false, fds: ev.ev === 'sendFds' });
-    } else if (ev.ev === 'message' && typeof ev.from === 'string' && lanes.includes(ev.from)) {
-      items.push({ kind: 'arrow', t: ev.t, from: ev.from, to: ev.peer, label: `#${String(ev.seq)} ${sizeLabel(ev)}`.trim(), bulk: false, fds: false });
+    if ((ev.ev === 'send' || ev.ev === 'recv') && typeof ev.messages === 'number') {
+      continue; // a step of sequence traffic: its `traffic` summary (or messages) draw it
+    } else if (ev.ev === 'send' || (ev.ev === 'sendFds' && ev.repeat === undefined)) {
+      const fds = ev.ev === 'sendFds';
+      const to = destination(ev, lanes);
+      const data = dataText(ev);
+      const what = fds ? `sendFds ×${fdCount(ev)}` : `send ${sizeLabel(ev)}`.trim();
+      const arrow: ArrowItem = { kind: 'arrow', t: ev.t, from: ev.peer, to, label: `${what}${data && !fds ? ' ' + preview(data) : ''}`, detail: `${what}${data ? ' ' + data : ''}`, bulk: false, fds };
+      if (scripted.has(to) && to !== ev.peer) arrow.lost = true; // until a receive takes it
+      items.push(arrow);
+      pairing.addSend(channel(ev.peer, to, fds), ev, arrow);
+    } else if (ev.ev === 'sendFds') {
+      const to = destination(ev, lanes);
+      const label = `sendFds ×${fdCount(ev)}, ${String(ev.repeat)} times`;
+      items.push({ kind: 'arrow', t: ev.t, from: ev.peer, to, label, detail: label, bulk: true, fds: true });
+    } else if (ev.ev === 'recv' || (ev.ev === 'recvFds' && ev.repeat === undefined)) {
+      receive(ev, ev.ev === 'recvFds', false);
+    } else if (ev.ev === 'message' && isLane(ev.from, lanes)) {
+      // One message of a small sequence exchange: sent latencyNs before it arrived.
+      const sentAt = typeof ev.latencyNs === 'number' ? ev.t - ev.latencyNs : ev.t;
+      const label = `#${String(ev.seq)} ${sizeLabel(ev)}`.trim();
+      items.push({ kind: 'arrow', t: sentAt, from: ev.from, to: ev.peer, label, detail: label, bulk: false, fds: false, end: { t: ev.t, failed: false } });
     } else if (ev.ev === 'traffic') {
       const to = destination(ev, lanes);
       const drawn = typeof ev.count === 'number' && ev.count <= SMALL_EXCHANGE && perMessage.has(`${ev.peer}→${to}`);
       if (ev.role === 'sender' && drawn) continue;
-      if (ev.role === 'sender') items.push({ kind: 'arrow', t: ev.t, from: ev.peer, to, label: describeTraffic(ev), bulk: true, fds: false });
-      else items.push({ kind: 'note', t: ev.t, peer: ev.peer, label: `received ${describeTraffic(ev)}` });
+      if (ev.role === 'sender') items.push({ kind: 'arrow', t: ev.t, from: ev.peer, to, label: describeTraffic(ev), detail: describeTraffic(ev), bulk: true, fds: false });
+      else items.push({ kind: 'note', t: ev.t, peer: ev.peer, label: receivedTraffic(ev) });
     } else if (ev.ev === 'fail') {
+      // A receive that failed on what it took ends its send's arrow where the failure is.
+      if (typeof ev.bytes === 'number') receive(ev, stepNames.get(`${ev.peer}#${String(ev.step)}`) === 'recvFds', true);
       items.push({ kind: 'failure', t: ev.t, peer: ev.peer, label: `${String(ev.code ?? 'fail')}: ${String(ev.message ?? '')}` });
     } else if (ev.ev === 'error') {
       items.push({ kind: 'note', t: ev.t, peer: ev.peer, label: `expected error ${String(ev.code ?? '')}` });
@@ -105,13 +303,16 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
       items.push({ kind: 'note', t: ev.t, peer: ev.peer, label: ev.ev });
     }
   }
+  for (const item of items) if (item.kind === 'arrow' && (item.end || unknownSources.has(item.to))) delete item.lost;
   const lastT = result.timeline.length ? result.timeline[result.timeline.length - 1]!.t : 0;
   for (const p of result.peers) {
     // A peer that answered its planned stop by dying of the stop signal did what was asked; its note says so.
     const answered = p.end === 'planned-stop' && p.signal === p.plannedStop?.signal;
     if (p.signal && !answered) items.push({ kind: 'failure', t: lastT, peer: p.id, label: `killed by ${p.signal}` });
   }
-  return { lanes, items, t0: result.timeline[0]?.t ?? 0 };
+  // Stable: events of equal time keep the order the timeline gave them.
+  items.sort((a, b) => a.t - b.t);
+  return { lanes, items, t0: result.timeline[0]?.t ?? 0, latencies: latencyPictures(result.timeline) };
 }
 
 /** `+12.345 ms` relative to the first event. */

@@ -43,6 +43,22 @@ export interface Received {
   from?: UnixAddress;
   /** stream end-of-file (peer shut down writing or closed) */
   eof: boolean;
+  /**
+   * When recvmsg(2) returned, in monotonic ns (the clock of `process.hrtime.bigint()` and of event
+   * times): later than the `atNs` of the send that wrote these bytes, in any process.
+   */
+  atNs: number;
+}
+
+/** What a completed send did, and when. */
+export interface Sent {
+  /** bytes written: all of them */
+  bytes: number;
+  /**
+   * When the sendmsg(2) that wrote the last bytes began, in monotonic ns. Taken before the call,
+   * so a receive of these bytes, in any process, is always dated later.
+   */
+  atNs: number;
 }
 
 /**

@@ -13,6 +13,8 @@ export interface NativeSocketHandle {
   readonly fd: number;
   /** diagnostic: bytes the socket keeps for its reads between calls (64 KiB at most; larger reads get their own) */
   readonly receiveBufferBytes: number;
+  /** monotonic ns (process.hrtime's clock) when the last sendmsg that wrote bytes began */
+  readonly sentAtNs: number;
   bind(address: Buffer): number;
   listen(backlog: number): number;
   accept(): NativeSocketHandle | number;
@@ -39,6 +41,8 @@ export interface NativeMessage {
   controlTruncated: boolean;
   /** address bytes; empty when the sender is unnamed */
   from: Buffer;
+  /** monotonic ns (process.hrtime's clock) when recvmsg returned */
+  atNs: number;
 }
 
 export interface NativeBinding {

@@ -4,4 +4,4 @@ export { openDescriptorCount } from './descriptors';
 export { processGroupOf } from './process-group';
 export { SocketError, AddonMissingError } from './errors';
 export { SUN_PATH_MAX, ABSTRACT_NAME_MAX, checkSocketPath } from './address';
-export type { UnixAddress, PeerCredentials, SendOptions, RecvOptions, Received, SocketErrorFields, SocketType } from './api';
+export type { UnixAddress, PeerCredentials, SendOptions, RecvOptions, Received, Sent, SocketErrorFields, SocketType } from './api';

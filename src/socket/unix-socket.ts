@@ -7,7 +7,7 @@ import { decodeAddress, describeAddress, encodeAddress } from './address';
 import { IoQueue, blocked, finished, type Attempt } from './io-queue';
 import { MAX_FDS_PER_MESSAGE } from '../limits/limits.generated';
 
-import type { PeerCredentials, Received, RecvOptions, SendOptions, SocketType, UnixAddress } from './api';
+import type { PeerCredentials, Received, RecvOptions, SendOptions, Sent, SocketType, UnixAddress } from './api';
 
 /** SCM_MAX_FD on Linux: the most descriptors one message may carry (native/limits.h). */
 export { MAX_FDS_PER_MESSAGE };
@@ -159,6 +159,11 @@ export class UnixSocket implements AsyncDisposable {
 
   /** Stream: writes all of `data`. Datagram and seqpacket: sends it as one message. */
   send(data: Buffer, options: SendOptions = {}): Promise<number> {
+    return this.sendDated(data, options).then((sent) => sent.bytes);
+  }
+
+  /** `send`, also saying when the bytes were handed to the kernel (for a causal timeline). */
+  sendDated(data: Buffer, options: SendOptions = {}): Promise<Sent> {
     const to = options.to;
     const path = to === undefined ? this.addressText : describeAddress(to);
     return this.start(this.writes, 'sendmsg', path, () => {
@@ -167,8 +172,9 @@ export class UnixSocket implements AsyncDisposable {
       let fds = checkFds(options.fds, data);
       if (this.type !== 'stream') {
         return () => {
-          const result = this.open('sendmsg').sendmsg(data, 0, fds, toBytes);
-          if (result >= 0) return finished(result);
+          const native = this.open('sendmsg');
+          const result = native.sendmsg(data, 0, fds, toBytes);
+          if (result >= 0) return finished({ bytes: result, atNs: native.sentAtNs });
           if (isBackpressure(result)) return blocked();
           throw syscallError(result, 'sendmsg', path);
         };
@@ -187,7 +193,7 @@ export class UnixSocket implements AsyncDisposable {
           offset += result;
           progressed = true;
         }
-        return finished(data.length);
+        return finished({ bytes: data.length, atNs: this.open('sendmsg').sentAtNs });
       };
     });
   }
@@ -202,10 +208,10 @@ export class UnixSocket implements AsyncDisposable {
           if (isBackpressure(result)) return blocked();
           throw syscallError(result, 'recvmsg', this.addressText);
         }
-        const { data, fds, truncated, controlTruncated } = result;
+        const { data, fds, truncated, controlTruncated, atNs } = result;
         // A connection-oriented read of nothing is the peer's end-of-file; an empty datagram is a message.
         const eof = this.type !== 'dgram' && data.length === 0 && fds.length === 0 && !truncated;
-        const received: Received = { data, fds, truncated, controlTruncated, eof };
+        const received: Received = { data, fds, truncated, controlTruncated, eof, atNs };
         const from = decodeAddress(result.from);
         if (from !== undefined) received.from = from;
         return finished(received);
@@ -226,9 +232,9 @@ export class UnixSocket implements AsyncDisposable {
       if (isBackpressure(result)) return undefined;
       throw syscallError(result, 'recvmsg', this.addressText);
     }
-    const { data, fds, truncated, controlTruncated } = result;
+    const { data, fds, truncated, controlTruncated, atNs } = result;
     const eof = this.type !== 'dgram' && data.length === 0 && fds.length === 0 && !truncated;
-    return { data, fds, truncated, controlTruncated, eof };
+    return { data, fds, truncated, controlTruncated, eof, atNs };
   }
 
   /**

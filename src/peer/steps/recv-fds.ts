@@ -10,6 +10,7 @@ import type { StepProgress } from '../progress';
 import type { PeerRuntime } from '../runtime';
 import { receiveSocket } from './destination';
 import { sizeBuffers } from '../buffers';
+import { peerOnSocket } from '../connections';
 import { queuedBefore, readAround, takeReadAhead } from '../read-ahead';
 import type { StepDetails, StepImpl, StepOf } from './types';
 
@@ -28,6 +29,7 @@ export const recvFds: StepImpl<'recvFds'> = {
     const r = await receiveWithFds(sock, step.room ?? step.count);
     // Every descriptor received is closed before the step ends, whatever the checks find.
     const open = new Set(r.fds);
+    const fromPeer = peerOnSocket(peer, sock);
     try {
       const roomy = step.room === undefined || step.room >= step.count;
       const expectTruncated = step.truncated ?? !roomy;
@@ -58,7 +60,11 @@ export const recvFds: StepImpl<'recvFds'> = {
         if (i >= r.fds.length) break;
         await checkDescriptor(i, r.fds[i]!, infos[i]!, expect, peer, progress, open);
       }
-      return { count: r.fds.length, truncated: r.controlTruncated, data: r.data.toString('utf8'), fds: infos, ...sized };
+      // Dated when recvmsg returned, as the descriptors arrived; the checks after it take time.
+      return { count: r.fds.length, truncated: r.controlTruncated, data: r.data.toString('utf8'), fds: infos, fromPeer, atNs: r.atNs, ...sized };
+    } catch (err) {
+      if (err instanceof StepFailure) err.took = { bytes: r.data.length, atNs: r.atNs, fromPeer };
+      throw err;
     } finally {
       for (const fd of open) fs.closeSync(fd);
     }
@@ -69,12 +75,12 @@ export const recvFds: StepImpl<'recvFds'> = {
  * On a stream, bytes an earlier `recv` read past its delimiter come first: with the descriptors
  * that came with them (that read took the message that carried them), or before the next message.
  */
-async function receiveWithFds(sock: UnixSocket, room: number): Promise<Pick<Received, 'data' | 'fds' | 'controlTruncated'>> {
+async function receiveWithFds(sock: UnixSocket, room: number): Promise<Pick<Received, 'data' | 'fds' | 'controlTruncated' | 'atNs'>> {
   const ahead = takeReadAhead(sock);
   if (ahead.fds.length > 0) {
     // The read that took them had room for any number; what did not fit this step's room is cut, as MSG_CTRUNC would.
     for (const fd of ahead.fds.slice(room)) fs.closeSync(fd);
-    return { data: ahead.bytes, fds: ahead.fds.slice(0, room), controlTruncated: ahead.fds.length > room };
+    return { data: ahead.bytes, fds: ahead.fds.slice(0, room), controlTruncated: ahead.fds.length > room, atNs: ahead.atNs };
   }
   const r = await sock.recv({ maxFds: room });
   return ahead.bytes.length > 0 ? { ...r, data: Buffer.concat([ahead.bytes, r.data]) } : r;

@@ -7,12 +7,13 @@ import { StepFailure } from '../errors';
 import type { StepProgress } from '../progress';
 import type { PeerRuntime } from '../runtime';
 import { receiveSequence } from '../traffic';
-import { connectionFrom, connectionOn, fanInConnections } from '../connections';
+import { connectionFrom, connectionOn, fanInConnections, peerOnSocket } from '../connections';
 import type { Connection } from '../runtime';
 import { receiveSocket } from './destination';
 import type { StepDetails, StepImpl, StepOf } from './types';
-import { queuedBefore, readAround, readExactly, readSome, readUntil, type ReadResult } from '../read-ahead';
-import type { LengthPrefix, RecvMatcher, StreamFrame } from '../../scenario/types';
+import { noteReceived, queuedBefore, readAround, readExactly, readSome, readUntil, takenFrom, type ReadResult } from '../read-ahead';
+import type { LengthPrefix, Payload, RecvMatcher, StreamFrame } from '../../scenario/types';
+import type { TrafficArrival } from '../../traffic/types';
 import { checkMatcher, showRegex } from './recv-match';
 import { capturedValues, escapeRegExp, resolveCaptures, substituteCaptures } from '../captures';
 import { withCaptures } from './payload-captures';
@@ -26,45 +27,72 @@ export const recv: StepImpl<'recv'> = {
     const sock = picked?.sock ?? receiveSocket(peer, 'recv');
     const sized = sizeBuffers(sock, step);
     const payload = step.payload;
-    if (payload?.kind === 'sequence') {
-      // Unnamed, on a server with several connections: one run reads them all, judged per sender.
-      const fanIn = picked === undefined ? fanInConnections(peer) : [];
-      const socks = fanIn.length > 0 ? fanIn.map((c) => c.sock) : [sock];
-      for (const s of socks) {
-        const ahead = queuedBefore(s);
-        if (ahead !== undefined) throw readAround(ahead.bytes, 'sequence traffic is read in native code', peer);
-      }
-      const summary = await receiveSequence(socks, { ...payload, socketType: peer.launch.socket.type }, progress, (partial) =>
-        peer.emit('traffic', { ...partial }, step.index),
-      );
-      const { arrivals, ...totals } = summary;
-      peer.emit('traffic', { ...totals }, step.index);
-      // A small exchange keeps one event per message, dated when it arrived, for the timeline.
-      for (const a of arrivals ?? []) {
-        peer.emit('message', { from: a.sender, seq: a.seq, bytes: a.bytes, latencyNs: a.receivedNs - a.sentNs }, step.index, a.receivedNs);
-      }
-      return { messages: summary.received, bytes: summary.bytes, ...(fanIn.length > 0 ? { connections: fanIn.length } : {}), ...sized };
+    if (payload?.kind === 'sequence') return { ...(await receiveTraffic(step, payload, sock, picked, peer, progress)), ...sized };
+    // Dated at the system call: when the recvmsg that brought the step's last byte returned.
+    const before = takenFrom(sock);
+    try {
+      const details = await receiveBytes(step, payload, sock, peer, progress);
+      const after = takenFrom(sock);
+      const fromPeer = details.fromPeer ?? peerOnSocket(peer, sock);
+      return { ...details, ...(fromPeer !== undefined ? { fromPeer } : {}), ...(after.reads > before.reads ? { atNs: after.atNs } : {}), ...sized };
+    } catch (err) {
+      const after = takenFrom(sock);
+      if (err instanceof StepFailure && after.reads > before.reads) err.took = { bytes: after.bytes - before.bytes, atNs: after.atNs, fromPeer: peerOnSocket(peer, sock) };
+      throw err;
     }
-    let details: StepDetails = {};
-    const values = await resolveCaptures(step.uses, step.index, peer, progress);
-    const expected = payload ? await withCaptures(payload, step.uses, step.index, peer, progress) : undefined;
-    if (expected !== undefined || step.matcher !== undefined) {
-      const check: Check = { expected, matcher: matcherWith(step.matcher, values), capture: step.capture };
-      if (peer.launch.socket.type !== 'stream') details = await receiveMessage(sock, check, step, peer, progress);
-      else if (step.frame !== undefined) details = await receiveFramed(sock, step.frame, check, peer, progress);
-      else if (step.matcher === undefined) details = await receiveExactly(sock, expected!, peer, progress);
-      else details = await receiveOneRead(sock, check, step.maxBytes, peer, progress);
-    } else if (step.frame !== undefined) {
-      details = await receiveFramed(sock, step.frame, {}, peer, progress);
-    } else if (!step.eof) {
-      details = await receiveAny(sock, step, peer, progress);
-    }
-    if (step.eof) details = { ...details, eof: await receiveEof(sock, peer, progress) };
-    const captured = details.captures as Record<string, string> | undefined;
-    for (const [name, value] of Object.entries(captured ?? {})) peer.captures.set(name, value);
-    return { ...details, ...sized };
   },
 };
+
+type SequencePayload = Extract<Payload, { kind: 'sequence' }>;
+
+async function receiveTraffic(step: StepOf<'recv'>, payload: SequencePayload, sock: UnixSocket, picked: Connection | undefined, peer: PeerRuntime, progress: StepProgress): Promise<StepDetails> {
+  // Unnamed, on a server with several connections: one run reads them all, judged per sender.
+  const fanIn = picked === undefined ? fanInConnections(peer) : [];
+  const socks = fanIn.length > 0 ? fanIn.map((c) => c.sock) : [sock];
+  for (const s of socks) {
+    const ahead = queuedBefore(s);
+    if (ahead !== undefined) throw readAround(ahead.bytes, 'sequence traffic is read in native code', peer);
+  }
+  // A small exchange keeps one event per message, dated when it arrived, for the timeline; also
+  // when the step timed out, from what the cancelled engine had.
+  const reportArrivals = (summary: { arrivals?: TrafficArrival[] | undefined }): void => {
+    for (const a of summary.arrivals ?? []) {
+      peer.emit('message', { from: a.sender, seq: a.seq, bytes: a.bytes, latencyNs: a.receivedNs - a.sentNs }, step.index, a.receivedNs);
+    }
+  };
+  const summary = await receiveSequence(
+    socks,
+    { ...payload, socketType: peer.launch.socket.type },
+    progress,
+    (partial) => peer.emit('traffic', { ...partial }, step.index),
+    reportArrivals,
+  );
+  const { arrivals, ...totals } = summary;
+  peer.emit('traffic', { ...totals }, step.index);
+  reportArrivals({ arrivals });
+  return { messages: summary.received, bytes: summary.bytes, ...(fanIn.length > 0 ? { connections: fanIn.length } : {}) };
+}
+
+async function receiveBytes(step: StepOf<'recv'>, payload: Exclude<Payload, SequencePayload> | undefined, sock: UnixSocket, peer: PeerRuntime, progress: StepProgress): Promise<StepDetails> {
+  let details: StepDetails = {};
+  const values = await resolveCaptures(step.uses, step.index, peer, progress);
+  const expected = payload ? await withCaptures(payload, step.uses, step.index, peer, progress) : undefined;
+  if (expected !== undefined || step.matcher !== undefined) {
+    const check: Check = { expected, matcher: matcherWith(step.matcher, values), capture: step.capture };
+    if (peer.launch.socket.type !== 'stream') details = await receiveMessage(sock, check, step, peer, progress);
+    else if (step.frame !== undefined) details = await receiveFramed(sock, step.frame, check, peer, progress);
+    else if (step.matcher === undefined) details = await receiveExactly(sock, expected!, peer, progress);
+    else details = await receiveOneRead(sock, check, step.maxBytes, peer, progress);
+  } else if (step.frame !== undefined) {
+    details = await receiveFramed(sock, step.frame, {}, peer, progress);
+  } else if (!step.eof) {
+    details = await receiveAny(sock, step, peer, progress);
+  }
+  if (step.eof) details = { ...details, eof: await receiveEof(sock, peer, progress) };
+  const captured = details.captures as Record<string, string> | undefined;
+  for (const [name, value] of Object.entries(captured ?? {})) peer.captures.set(name, value);
+  return details;
+}
 
 /**
  * A connection the step names: `on: a`, or on a stream or seqpacket socket `from: <peer>` (the
@@ -218,6 +246,7 @@ async function receiveMessage(sock: UnixSocket, check: Check, step: StepOf<'recv
   const expected = check.expected;
   progress.waitingFor(() => `${expected !== undefined ? `a ${expected.length}-byte message` : `a message (${expectedText(check)})`} from ${step.from ?? peer.remoteName()}`);
   const r = await sock.recv({ maxBytes: step.maxBytes ?? Math.max(ANY_MESSAGE_MAX, (expected?.length ?? 0) + 1) });
+  noteReceived(sock, r);
   closeUnaskedFds(r);
   if (r.eof) {
     throw new StepFailure('RECV_MISMATCH', `recv expected a message but ${peer.remoteName()} closed the connection`, expectedText(check), 'end-of-file');
@@ -253,6 +282,7 @@ async function receiveAny(sock: UnixSocket, step: StepOf<'recv'>, peer: PeerRunt
     return { bytes: data.length, data: describeBytes(data) };
   }
   const r = await sock.recv({ maxBytes: step.maxBytes ?? ANY_MESSAGE_MAX });
+  noteReceived(sock, r);
   closeUnaskedFds(r);
   if (r.eof) throw new StepFailure('RECV_MISMATCH', `recv expected data but ${peer.remoteName()} closed the connection`, 'data', 'end-of-file');
   const from = await checkSender(r, step, peer, progress);

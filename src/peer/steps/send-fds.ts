@@ -4,6 +4,7 @@ import { OutgoingFds } from '../fd-sources';
 import type { StepImpl } from './types';
 import { sendTarget } from './destination';
 import { sizeBuffers } from '../buffers';
+import { peerOnSocket } from '../connections';
 
 export const sendFds: StepImpl<'sendFds'> = {
   async run(step, peer, progress) {
@@ -13,6 +14,7 @@ export const sendFds: StepImpl<'sendFds'> = {
     const data = Buffer.from(step.data.length > 0 ? step.data : 'F');
     const outgoing = new OutgoingFds();
     let bulk: FdSenderSummary | undefined;
+    let atNs: number | undefined;
     try {
       for (const name of step.files) outgoing.addFile(name, peer.launch.files[name]);
       if (step.pipe) outgoing.addPipe(step.pipe.content, peer.launch.dir, peer.launch.id);
@@ -24,13 +26,14 @@ export const sendFds: StepImpl<'sendFds'> = {
         bulk = await sendFdsBulk(sock, { fds: fdNumbers, data, repeat: step.repeat, receiver, ...(to !== undefined ? { to } : {}) }, progress);
       } else {
         progress.waitingFor(() => `${receiver} to take ${outgoing.fds.length} descriptors`);
-        await sock.send(data, { fds: fdNumbers, ...(to !== undefined ? { to } : {}) });
+        ({ atNs } = await sock.sendDated(data, { fds: fdNumbers, ...(to !== undefined ? { to } : {}) }));
       }
     } finally {
       outgoing.close();
     }
     const fds = outgoing.fds.map(({ fd: _fd, ...about }) => about);
-    const sent = { count: fds.length, fds, data: data.toString('utf8'), to: showAddress(to), toPeer: peer.peerAt(to), ...sized };
-    return bulk === undefined ? sent : { ...sent, repeat: bulk.repeat, sent: bulk.sent, elapsedNs: bulk.elapsedNs };
+    const toPeer = to !== undefined ? peer.peerAt(to) : peerOnSocket(peer, sock);
+    const sent = { count: fds.length, fds, data: data.toString('utf8'), to: showAddress(to), toPeer, ...sized };
+    return bulk === undefined ? { ...sent, atNs } : { ...sent, repeat: bulk.repeat, sent: bulk.sent, elapsedNs: bulk.elapsedNs };
   },
 };

@@ -3,13 +3,14 @@ import { describeBytes } from '../describe';
 import { sendSequence } from '../traffic';
 import type { StepImpl } from './types';
 import { sendTarget } from './destination';
+import { peerOnSocket } from '../connections';
 import { withCaptures } from './payload-captures';
 import { sizeBuffers } from '../buffers';
 
 export const send: StepImpl<'send'> = {
   async run(step, peer, progress) {
     const { sock, to, sized: made } = sendTarget(peer, step.to, 'send', step.on);
-    const toPeer = peer.peerAt(to);
+    const toPeer = to !== undefined ? peer.peerAt(to) : peerOnSocket(peer, sock);
     const sized = { ...made, ...sizeBuffers(sock, step) };
     if (step.payload.kind === 'sequence') {
       const summary = await sendSequence(sock, { ...step.payload, senderId: peer.launch.id, socketType: peer.launch.socket.type, to }, progress);
@@ -18,7 +19,8 @@ export const send: StepImpl<'send'> = {
     }
     const data = await withCaptures(step.payload, step.uses, step.index, peer, progress);
     progress.waitingFor(() => `${toPeer ?? showAddress(to) ?? peer.remoteName()} to take ${data.length} bytes`);
-    const bytes = await sock.send(data, to !== undefined ? { to } : undefined);
-    return { bytes, to: showAddress(to), toPeer, data: describeBytes(data), ...sized };
+    // Dated as the sendmsg that wrote the last bytes began: before any receive of them.
+    const { bytes, atNs } = await sock.sendDated(data, to !== undefined ? { to } : undefined);
+    return { bytes, to: showAddress(to), toPeer, data: describeBytes(data), atNs, ...sized };
   },
 };
