@@ -65,6 +65,28 @@ describe('pairing sends with receives', () => {
     ]);
   });
 
+  test('with two clients, a receive or send that names the other end by pid goes to the peer whose start had that pid', () => {
+    const r = failedEcho();
+    r.failures = [];
+    r.timeline = [
+      spawn('server'),
+      spawn('client-1'),
+      spawn('client-2'),
+      { t: 1, peer: 'server', ev: 'listen', type: 'stream' },
+      { t: 2, peer: 'client-1', ev: 'start', pid: 501 },
+      { t: 3, peer: 'client-2', ev: 'start', pid: 502 },
+      { ...send(10, 'client-2', 4), toPeer: 'server' },
+      { ...recv(20, 'server', 4), fromPid: 502 },
+      { ...send(30, 'server', 2), toPid: 501 },
+      { ...recv(40, 'client-1', 2), fromPeer: 'server' },
+    ];
+    const arrows = buildTimelineModel(r).items.flatMap((i) => (i.kind === 'arrow' ? [i] : []));
+    expect(arrows.map((a) => [a.from, a.to, a.t, a.end?.t])).toEqual([
+      ['client-2', 'server', 10, 20],
+      ['server', 'client-1', 30, 40],
+    ]);
+  });
+
   test('labels carry the byte count and a cut, escaped preview; the detail keeps it all', () => {
     const [arrow] = arrowsOf([send(10, 'client', 40, 'a fairly long line of text with <tags>'), recv(20, 'server', 40)]);
     expect(arrow!.label).toBe('send 40 B "a fairly long line of …');

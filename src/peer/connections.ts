@@ -64,6 +64,18 @@ export function fanInConnections(peer: PeerRuntime): Connection[] {
  * client; for a connection the server accepted, the peer whose process the kernel reports
  * (undefined while its `start` or `spawn` event has not arrived, or for an unknown program).
  */
+/**
+ * Who is at the other end of `sock`, for an event: `{ <dir>Peer: id }` when it is known, else (an
+ * accepted connection whose peer's `start` has not been relayed yet) `{ <dir>Pid: pid }`, which the
+ * timeline resolves from the run's own `start` events; nothing when neither is known.
+ */
+export function remoteFields(peer: PeerRuntime, sock: UnixSocket, dir: 'from' | 'to'): Record<string, string | number> {
+  const id = peerOnSocket(peer, sock);
+  if (id !== undefined) return { [`${dir}Peer`]: id };
+  const pid = peer.accepted.find((c) => c.sock === sock)?.pid;
+  return pid !== undefined && pid > 0 ? { [`${dir}Pid`]: pid } : {};
+}
+
 export function peerOnSocket(peer: PeerRuntime, sock: UnixSocket): string | undefined {
   if (peer.launch.role === 'client') return peer.current?.sock === sock && peer.current.connected ? 'server' : undefined;
   const connection = peer.accepted.find((c) => c.sock === sock);

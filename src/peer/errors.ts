@@ -14,7 +14,7 @@ export class StepFailure extends CodedError<FailCode> {
    * recvmsg that brought the last of them returned, so the `fail` event is dated there and the
    * timeline pairs those bytes with the send that wrote them.
    */
-  took?: { bytes: number; atNs: number; fromPeer?: string | undefined };
+  took?: { bytes: number; atNs: number; from: Record<string, string | number> };
   /**
    * What must be reported before the `fail` event (awaited, bounded): the events a cancelled
    * traffic engine still has to give, such as the arrivals of a small exchange that timed out.

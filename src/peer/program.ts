@@ -37,7 +37,7 @@ export async function runPeerProgram(launch: PeerLaunch): Promise<never> {
         syscall: failure.failedCall?.syscall,
         closeError,
         // A receive that failed on what it got: the bytes it took, dated when they arrived.
-        ...(failure.took ? { bytes: failure.took.bytes, fromPeer: failure.took.fromPeer } : {}),
+        ...(failure.took ? { bytes: failure.took.bytes, ...failure.took.from } : {}),
       },
       stepIndex,
       failure.took?.atNs,

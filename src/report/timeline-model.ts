@@ -74,17 +74,38 @@ function isLane(value: unknown, lanes: readonly string[]): value is string {
   return typeof value === 'string' && lanes.includes(value);
 }
 
+/**
+ * The peer a pid belongs to, from the run's `start` events: a scripted peer names the process at
+ * the other end of a connection in its event (`fromPid`, `toPid`) when that peer's own `start` had
+ * not reached it yet.
+ */
+function byPid(timeline: readonly PeerEvent[]): Map<number, string> {
+  const owners = new Map<number, string>();
+  for (const e of timeline) if (e.ev === 'start' && typeof e.pid === 'number' && e.peer !== 'harness') owners.set(e.pid, e.peer);
+  return owners;
+}
+
+/** `fromPeer`/`toPeer` as the event names it, else the owner of `fromPid`/`toPid`. */
+function named(ev: PeerEvent, dir: 'from' | 'to', owners: ReadonlyMap<number, string>): unknown {
+  const id = ev[`${dir}Peer`];
+  if (id !== undefined) return id;
+  const pid = ev[`${dir}Pid`];
+  return typeof pid === 'number' ? owners.get(pid) : undefined;
+}
+
 /** Where a send went: the peer it names, else the other side of the pair. */
-function destination(ev: PeerEvent, lanes: string[]): string {
-  if (isLane(ev.toPeer, lanes)) return ev.toPeer;
+function destination(ev: PeerEvent, lanes: string[], owners: ReadonlyMap<number, string>): string {
+  const toPeer = named(ev, 'to', owners);
+  if (isLane(toPeer, lanes)) return toPeer;
   if (isLane(ev.to, lanes)) return ev.to;
   if (ev.peer === 'server') return lanes.find((l) => l !== 'server' && l !== 'harness') ?? 'server';
   return lanes.includes('server') ? 'server' : ev.peer;
 }
 
 /** Where a receive came from: the peer it names, else the only candidate; undefined when unknown. */
-function source(ev: PeerEvent, lanes: string[]): string | undefined {
-  if (isLane(ev.fromPeer, lanes)) return ev.fromPeer;
+function source(ev: PeerEvent, lanes: string[], owners: ReadonlyMap<number, string>): string | undefined {
+  const fromPeer = named(ev, 'from', owners);
+  if (isLane(fromPeer, lanes)) return fromPeer;
   if (ev.peer !== 'server') return lanes.includes('server') ? 'server' : undefined;
   const others = lanes.filter((l) => l !== 'server');
   return others.length === 1 ? others[0] : undefined;
@@ -240,6 +261,7 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
   const stepNames = failedStepNames(result);
   const messageOriented = result.timeline.some((e) => (e.ev === 'listen' || e.ev === 'bind' || e.ev === 'connect') && (e.type === 'dgram' || e.type === 'seqpacket'));
   const pairing = new Pairing(messageOriented);
+  const owners = byPid(result.timeline);
   // Flows of a small exchange, drawn message by message: their sender's summary arrow would repeat them.
   const perMessage = new Set(result.timeline.filter((ev) => ev.ev === 'message' && typeof ev.from === 'string').map((ev) => `${String(ev.from)}→${ev.peer}`));
 
@@ -247,7 +269,7 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
   const unknownSources = new Set<string>();
   /** A receive of bytes or descriptors: it ends its send's arrow, or is drawn on its own. */
   const receive = (ev: PeerEvent, fds: boolean, failed: boolean): void => {
-    const from = source(ev, lanes);
+    const from = source(ev, lanes, owners);
     if (from === undefined) unknownSources.add(ev.peer);
     if (from === undefined || from === ev.peer) return;
     if (pairing.addReceive(channel(from, ev.peer, fds), ev, failed, fds)) return;
@@ -269,7 +291,7 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
       continue; // a step of sequence traffic: its `traffic` summary (or messages) draw it
     } else if (ev.ev === 'send' || (ev.ev === 'sendFds' && ev.repeat === undefined)) {
       const fds = ev.ev === 'sendFds';
-      const to = destination(ev, lanes);
+      const to = destination(ev, lanes, owners);
       const data = dataText(ev);
       const what = fds ? `sendFds ×${fdCount(ev)}` : `send ${sizeLabel(ev)}`.trim();
       const arrow: ArrowItem = { kind: 'arrow', t: ev.t, from: ev.peer, to, label: `${what}${data && !fds ? ' ' + preview(data) : ''}`, detail: `${what}${data ? ' ' + data : ''}`, bulk: false, fds };
@@ -277,7 +299,7 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
       items.push(arrow);
       pairing.addSend(channel(ev.peer, to, fds), ev, arrow);
     } else if (ev.ev === 'sendFds') {
-      const to = destination(ev, lanes);
+      const to = destination(ev, lanes, owners);
       const label = `sendFds ×${fdCount(ev)}, ${String(ev.repeat)} times`;
       items.push({ kind: 'arrow', t: ev.t, from: ev.peer, to, label, detail: label, bulk: true, fds: true });
     } else if (ev.ev === 'recv' || (ev.ev === 'recvFds' && ev.repeat === undefined)) {
@@ -288,7 +310,7 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
       const label = `#${String(ev.seq)} ${sizeLabel(ev)}`.trim();
       items.push({ kind: 'arrow', t: sentAt, from: ev.from, to: ev.peer, label, detail: label, bulk: false, fds: false, end: { t: ev.t, failed: false } });
     } else if (ev.ev === 'traffic') {
-      const to = destination(ev, lanes);
+      const to = destination(ev, lanes, owners);
       const drawn = typeof ev.count === 'number' && ev.count <= SMALL_EXCHANGE && perMessage.has(`${ev.peer}→${to}`);
       if (ev.role === 'sender' && drawn) continue;
       if (ev.role === 'sender') items.push({ kind: 'arrow', t: ev.t, from: ev.peer, to, label: describeTraffic(ev), detail: describeTraffic(ev), bulk: true, fds: false });

@@ -10,7 +10,7 @@ import type { StepProgress } from '../progress';
 import type { PeerRuntime } from '../runtime';
 import { receiveSocket } from './destination';
 import { sizeBuffers } from '../buffers';
-import { peerOnSocket } from '../connections';
+import { remoteFields } from '../connections';
 import { queuedBefore, readAround, takeReadAhead } from '../read-ahead';
 import type { StepDetails, StepImpl, StepOf } from './types';
 
@@ -29,7 +29,7 @@ export const recvFds: StepImpl<'recvFds'> = {
     const r = await receiveWithFds(sock, step.room ?? step.count);
     // Every descriptor received is closed before the step ends, whatever the checks find.
     const open = new Set(r.fds);
-    const fromPeer = peerOnSocket(peer, sock);
+    const from = remoteFields(peer, sock, 'from');
     try {
       const roomy = step.room === undefined || step.room >= step.count;
       const expectTruncated = step.truncated ?? !roomy;
@@ -61,9 +61,9 @@ export const recvFds: StepImpl<'recvFds'> = {
         await checkDescriptor(i, r.fds[i]!, infos[i]!, expect, peer, progress, open);
       }
       // Dated when recvmsg returned, as the descriptors arrived; the checks after it take time.
-      return { count: r.fds.length, truncated: r.controlTruncated, data: r.data.toString('utf8'), fds: infos, fromPeer, atNs: r.atNs, ...sized };
+      return { count: r.fds.length, truncated: r.controlTruncated, data: r.data.toString('utf8'), fds: infos, ...from, atNs: r.atNs, ...sized };
     } catch (err) {
-      if (err instanceof StepFailure) err.took = { bytes: r.data.length, atNs: r.atNs, fromPeer };
+      if (err instanceof StepFailure) err.took = { bytes: r.data.length, atNs: r.atNs, from };
       throw err;
     } finally {
       for (const fd of open) fs.closeSync(fd);

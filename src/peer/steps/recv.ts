@@ -7,7 +7,7 @@ import { StepFailure } from '../errors';
 import type { StepProgress } from '../progress';
 import type { PeerRuntime } from '../runtime';
 import { receiveSequence } from '../traffic';
-import { connectionFrom, connectionOn, fanInConnections, peerOnSocket } from '../connections';
+import { connectionFrom, connectionOn, fanInConnections, remoteFields } from '../connections';
 import type { Connection } from '../runtime';
 import { receiveSocket } from './destination';
 import type { StepDetails, StepImpl, StepOf } from './types';
@@ -33,11 +33,11 @@ export const recv: StepImpl<'recv'> = {
     try {
       const details = await receiveBytes(step, payload, sock, peer, progress);
       const after = takenFrom(sock);
-      const fromPeer = details.fromPeer ?? peerOnSocket(peer, sock);
-      return { ...details, ...(fromPeer !== undefined ? { fromPeer } : {}), ...(after.reads > before.reads ? { atNs: after.atNs } : {}), ...sized };
+      const from = details.fromPeer !== undefined ? { fromPeer: details.fromPeer } : remoteFields(peer, sock, 'from');
+      return { ...details, ...from, ...(after.reads > before.reads ? { atNs: after.atNs } : {}), ...sized };
     } catch (err) {
       const after = takenFrom(sock);
-      if (err instanceof StepFailure && after.reads > before.reads) err.took = { bytes: after.bytes - before.bytes, atNs: after.atNs, fromPeer: peerOnSocket(peer, sock) };
+      if (err instanceof StepFailure && after.reads > before.reads) err.took = { bytes: after.bytes - before.bytes, atNs: after.atNs, from: remoteFields(peer, sock, 'from') };
       throw err;
     }
   },

@@ -4,7 +4,7 @@ import { OutgoingFds } from '../fd-sources';
 import type { StepImpl } from './types';
 import { sendTarget } from './destination';
 import { sizeBuffers } from '../buffers';
-import { peerOnSocket } from '../connections';
+import { remoteFields } from '../connections';
 
 export const sendFds: StepImpl<'sendFds'> = {
   async run(step, peer, progress) {
@@ -32,8 +32,8 @@ export const sendFds: StepImpl<'sendFds'> = {
       outgoing.close();
     }
     const fds = outgoing.fds.map(({ fd: _fd, ...about }) => about);
-    const toPeer = to !== undefined ? peer.peerAt(to) : peerOnSocket(peer, sock);
-    const sent = { count: fds.length, fds, data: data.toString('utf8'), to: showAddress(to), toPeer, ...sized };
+    const dest = to !== undefined ? { toPeer: peer.peerAt(to) } : remoteFields(peer, sock, 'to');
+    const sent = { count: fds.length, fds, data: data.toString('utf8'), to: showAddress(to), ...dest, ...sized };
     return bulk === undefined ? { ...sent, atNs } : { ...sent, repeat: bulk.repeat, sent: bulk.sent, elapsedNs: bulk.elapsedNs };
   },
 };

@@ -3,24 +3,29 @@ import { describeBytes } from '../describe';
 import { sendSequence } from '../traffic';
 import type { StepImpl } from './types';
 import { sendTarget } from './destination';
-import { peerOnSocket } from '../connections';
+import { remoteFields } from '../connections';
 import { withCaptures } from './payload-captures';
 import { sizeBuffers } from '../buffers';
 
 export const send: StepImpl<'send'> = {
   async run(step, peer, progress) {
     const { sock, to, sized: made } = sendTarget(peer, step.to, 'send', step.on);
-    const toPeer = to !== undefined ? peer.peerAt(to) : peerOnSocket(peer, sock);
+    // Who takes it: the peer at the address, else the peer (or pid) at the other end of the connection.
+    const dest = (): Record<string, string | number> => {
+      if (to === undefined) return remoteFields(peer, sock, 'to');
+      const id = peer.peerAt(to);
+      return id !== undefined ? { toPeer: id } : {};
+    };
     const sized = { ...made, ...sizeBuffers(sock, step) };
     if (step.payload.kind === 'sequence') {
       const summary = await sendSequence(sock, { ...step.payload, senderId: peer.launch.id, socketType: peer.launch.socket.type, to }, progress);
       peer.emit('traffic', { ...summary }, step.index);
-      return { messages: summary.sent, bytes: summary.bytes, to: showAddress(to), toPeer, ...sized };
+      return { messages: summary.sent, bytes: summary.bytes, to: showAddress(to), ...dest(), ...sized };
     }
     const data = await withCaptures(step.payload, step.uses, step.index, peer, progress);
-    progress.waitingFor(() => `${toPeer ?? showAddress(to) ?? peer.remoteName()} to take ${data.length} bytes`);
+    progress.waitingFor(() => `${(dest().toPeer as string | undefined) ?? showAddress(to) ?? peer.remoteName()} to take ${data.length} bytes`);
     // Dated as the sendmsg that wrote the last bytes began: before any receive of them.
     const { bytes, atNs } = await sock.sendDated(data, to !== undefined ? { to } : undefined);
-    return { bytes, to: showAddress(to), toPeer, data: describeBytes(data), atNs, ...sized };
+    return { bytes, to: showAddress(to), ...dest(), data: describeBytes(data), atNs, ...sized };
   },
 };
