@@ -183,7 +183,15 @@ class ReceiveWorker : public TrafficWorker {
       c.lastReadNs = NowNs();
       c.end += static_cast<size_t>(got);
     }
+    readPast_.assign(1, ReadPast(c));
     return 0;
+  }
+
+  // A stream has no boundaries: the last read of a complete run can take bytes sent after the
+  // traffic (the next step's request). They are not the engine's: keep them, per connection, for
+  // whoever reads the connection next (the summary's readPast).
+  static std::vector<uint8_t> ReadPast(const Source& c) {
+    return std::vector<uint8_t>(c.buffer.begin() + static_cast<long>(c.start), c.buffer.begin() + static_cast<long>(c.end));
   }
 
   // Takes every whole frame in the connection's buffer: 0, kFramingLost, or a stop code.
@@ -256,7 +264,13 @@ class ReceiveWorker : public TrafficWorker {
         }
         if (code != 0) return code;
         if (!c.open) open--;
-        if (Complete()) return 0;
+        if (Complete()) {
+          if (stream) {
+            readPast_.clear();
+            for (const Source& k : sources_) readPast_.push_back(ReadPast(k));
+          }
+          return 0;
+        }
       }
       if (open == 0) {
         stopped_ = "eof";
@@ -358,6 +372,7 @@ class ReceiveWorker : public TrafficWorker {
   ReceiveSpec spec_;
   ExtraSockets extra_;
   std::vector<Source> sources_;  // RunMany's connections, the first being link_
+  std::vector<std::vector<uint8_t>> readPast_;  // per connection: stream bytes after the last frame
   Tally tally_{spec_.count, spec_.listArrivals};  // after spec_, which it is made from
   ControlBuffer discard_{0};  // room for no descriptor (see ControlBuffer: macOS needs a buffer anyway)
 };
@@ -377,6 +392,11 @@ void ReceiveWorker::Fill(Napi::Env env, Napi::Object result) {
   result.Set("corrupt", Num(env, t.corrupt()));
   result.Set("boundaryViolations", Num(env, t.boundary()));
   result.Set("bytes", Num(env, t.bytes()));
+  if (!readPast_.empty()) {
+    Napi::Array past = Napi::Array::New(env, readPast_.size());
+    for (uint32_t i = 0; i < readPast_.size(); i++) past.Set(i, Napi::Buffer<uint8_t>::Copy(env, readPast_[i].data(), readPast_[i].size()));
+    result.Set("readPast", past);
+  }
 
   Napi::Array senders = Napi::Array::New(env, t.order().size());
   uint32_t index = 0;

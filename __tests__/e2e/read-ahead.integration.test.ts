@@ -62,3 +62,43 @@ describeBuilt('bytes read past a delimiter', () => {
     ]);
   });
 });
+
+describeBuilt('bytes sent after sequence traffic on a stream', () => {
+  // The receiver starts only once everything is queued, so the engine's first read takes the
+  // frames and the request after them together: those bytes must reach the next `recv`.
+  it('the next recv gets what followed the last frame in the engine\'s read', async () => {
+    const result = await runs.run({
+      name: 'traffic then a request',
+      socket: 'stream',
+      server: {
+        steps: ['listen', 'accept', { waitFor: { peer: 'client', event: 'send' } }, { recv: { count: 5, size: 32, pattern: 'sequence' } }, { recv: { text: 'ping' } }, 'close'],
+      },
+      client: { steps: ['connect', { send: { count: 5, size: 32, pattern: 'sequence' } }, { send: { text: 'ping' } }, { recv: { eof: true } }, 'close'] },
+    });
+    expectPass(result);
+    expect(eventsOf(result, 'server', 'recv').filter((e) => e.bytes === 4)).toHaveLength(1);
+  });
+
+  it('from several connections (one native run reads them all), each keeps its own', async () => {
+    const client = { steps: ['connect', { send: { count: 3, size: 16, pattern: 'sequence' } }, { send: { text: 'ping' } }, { recv: { eof: true } }, 'close'] };
+    const result = await runs.run({
+      name: 'fan-in then requests',
+      socket: 'stream',
+      server: {
+        steps: [
+          'listen',
+          { accept: { as: 'a' } },
+          { accept: { as: 'b' } },
+          { waitFor: { peer: 'client-1', event: 'send' } },
+          { waitFor: { peer: 'client-2', event: 'send' } },
+          { recv: { count: 6, size: 16, pattern: 'sequence' } },
+          { recv: { on: 'a', text: 'ping' } },
+          { recv: { on: 'b', text: 'ping' } },
+          'close',
+        ],
+      },
+      clients: { count: 2, ...client },
+    } as never);
+    expectPass(result);
+  });
+});

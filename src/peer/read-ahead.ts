@@ -62,6 +62,16 @@ export function unread(sock: UnixSocket, bytes: Buffer, fds: number[] = []): voi
   } else queued.set(sock, rest);
 }
 
+/**
+ * Bytes read from `sock` by the native traffic engine past its last frame: they come first at the
+ * next read. Dated now, after the read that took them, so a receive of them stays after their send.
+ */
+export function putAhead(sock: UnixSocket, bytes: Buffer): void {
+  if (bytes.length === 0) return;
+  const before = queued.get(sock);
+  queued.set(sock, { bytes: Buffer.concat([bytes, before?.bytes ?? Buffer.alloc(0)]), fds: before?.fds ?? [], atNs: Number(process.hrtime.bigint()) });
+}
+
 /** How many bytes steps have taken from `sock`, and when the last of them arrived. */
 export function takenFrom(sock: UnixSocket): Readonly<Taken> {
   return { ...tally(sock) };

@@ -6,6 +6,7 @@ import type { UnixAddress, UnixSocket } from '../socket';
 import { receiveTraffic, sendTraffic, type ReceiverSummary, type SenderSummary } from '../traffic';
 import { StepFailure } from './errors';
 import type { StepProgress } from './progress';
+import { putAhead } from './read-ahead';
 
 export type { ReceiverSummary, SenderSummary };
 
@@ -67,7 +68,10 @@ export async function receiveSequence(
     timedOut = failure;
     return failure;
   });
-  const summary = await run.result;
+  const { readPast, ...summary } = await run.result;
+  // What a stream's last read took after the traffic is the next step's to read.
+  const all = [sock!, ...more];
+  for (const [i, bytes] of (readPast ?? []).entries()) if (all[i]) putAhead(all[i]!, bytes);
   // The step already failed at its timeout, and its failure reported what arrived: nothing more.
   if (timedOut) throw timedOut;
   return summary;

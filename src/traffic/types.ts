@@ -126,6 +126,12 @@ export interface ReceiverSummary {
   latency?: LatencyStats;
   /** every intact arrival, in order, when at most SMALL_EXCHANGE messages were expected (the engine lists them on request) */
   arrivals?: TrafficArrival[];
+  /**
+   * On a stream, per connection (the first socket, then `more`): bytes the engine's last read took
+   * after the run's last frame — whatever the other side sent after the traffic. They are not
+   * traffic; they belong to the next reader of that connection.
+   */
+  readPast?: Buffer[];
 }
 
 /** A small exchange (at most this many messages) lists each arrival; bulk traffic only its summary. */
