@@ -9,6 +9,7 @@
 #include "addon_state.h"
 #include "fd_traffic.h"
 #include "native_socket.h"
+#include "proxy.h"
 #include "sys.h"
 #include "traffic.h"
 
@@ -85,6 +86,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("constants", Constants(env));
   InitTraffic(env, exports);
   InitFdTraffic(env, exports);
+  InitProxy(env, exports);
   return exports;
 }
 

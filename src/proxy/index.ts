@@ -1,0 +1,6 @@
+// The fault-injecting forwarding proxy between two real programs (native/proxy.cc does the work).
+export { startProxy, Proxy, ProxyOptionsError, nativeFaults } from './proxy';
+export type { ProxyOptions, ProxyStopped } from './proxy';
+export { describeProxyEvent, previewText } from './events';
+export { normalizeFaults, FAULT_NAMES } from './faults';
+export type { ProxyEvent, ProxyStats, ProxyInput, ProxyFaultsInput, FaultSelectorInput, ProxySide } from './types';
