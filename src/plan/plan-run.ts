@@ -12,6 +12,7 @@ import { resolveProgram } from './resolve-program';
 import { skipReason } from './platform';
 import { createRunDir, prepareTmpBase, removeRunDir, resolveRunBase, RUN_DIR_PREFIX } from './run-dir';
 import { checkSunPath } from './sun-path';
+import { clientView, plannedProxy } from './proxy';
 import type { PeerPlan, PlannedRun, PlanOptions, RunPlan } from './types';
 
 export const DEFAULT_GRACE_MS = 2_000;
@@ -46,9 +47,10 @@ export function checkPlan(scenario: Scenario, options: Pick<PlanOptions, 'tmpBas
   const identities = peerIdentities(scenario);
   const dir = path.join(realPathOf(resolveRunBase(options.tmpBase)), `${RUN_DIR_PREFIX}${process.pid.toString(36)}-XXXXXX`);
   const run = { dir, socket: plannedSocket(scenario, dir), files: declaredFilePaths(dir, scenario.files) };
+  const proxy = plannedProxy(scenario, dir, run.socket);
   const checked = new Set<PeerIdentity['spec']>();
   for (const who of identities) {
-    const { peer } = planPeer({ scenario, run, identities, peerProgram: 'peer', readyTimeoutMs: 0, graceMs: DEFAULT_GRACE_MS }, who);
+    const { peer } = planPeer({ scenario, run: who.role === 'client' ? clientView(run, proxy) : run, identities, peerProgram: 'peer', readyTimeoutMs: 0, graceMs: DEFAULT_GRACE_MS }, who);
     if (!checked.has(who.spec)) checkProgram(who, peer, scenario.baseDir);
     checked.add(who.spec);
   }
@@ -113,10 +115,11 @@ export async function planRun(scenario: Scenario, options: PlanOptions = {}): Pr
     const runMs = options.timeout ?? scenario.timeoutMs;
     const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
     const run = { dir, socket, files };
+    const proxy = plannedProxy(scenario, dir, socket);
     const peers: PeerPlan[] = [];
     for (const who of identities) {
       const { peer, launch } = planPeer(
-        { scenario, run, identities, peerProgram, readyTimeoutMs: options.readyTimeout ?? Math.min(DEFAULT_STEP_TIMEOUT_MS, runMs), graceMs, extraEnv: options.env },
+        { scenario, run: who.role === 'client' ? clientView(run, proxy) : run, identities, peerProgram, readyTimeoutMs: options.readyTimeout ?? Math.min(DEFAULT_STEP_TIMEOUT_MS, runMs), graceMs, extraEnv: options.env },
         who,
       );
       if (launch && peer.launchFile) await writeFile(peer.launchFile, JSON.stringify(launch, null, 2) + '\n', { mode: 0o600 });
@@ -129,6 +132,7 @@ export async function planRun(scenario: Scenario, options: PlanOptions = {}): Pr
       runId,
       socket,
       files,
+      ...(proxy ? { proxy } : {}),
       peers,
       timeouts: { runMs, graceMs },
     };

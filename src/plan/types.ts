@@ -2,7 +2,16 @@
 // and inspected; the only thing it owns on disk is `dir` (made by planRun, removed by the run's
 // teardown, or by removeRunDir when the plan is never run).
 
-import type { SourcePos, SocketType, AddressKind } from '../scenario/types';
+import type { SourcePos, SocketType, AddressKind, ProxySpec } from '../scenario/types';
+
+/** The forwarding proxy between clients and server (scenario `proxy:`). */
+export interface PlannedProxy extends ProxySpec {
+  /** where clients connect (their `${socket}`) */
+  listen: string;
+  /** the server's address */
+  connect: string;
+  type: SocketType;
+}
 
 export type PeerRole = 'server' | 'client';
 
@@ -72,6 +81,8 @@ export interface PlannedRun {
   };
   /** declared files: name → absolute path in the run directory */
   files: Record<string, string>;
+  /** clients connect to this proxy, which connects to `socket` */
+  proxy?: PlannedProxy;
   /** the server first (if any), then the clients in id order */
   peers: PeerPlan[];
   timeouts: PlanTimeouts;

@@ -2,5 +2,4 @@
 export { startProxy, Proxy, ProxyOptionsError, nativeFaults } from './proxy';
 export type { ProxyOptions, ProxyStopped } from './proxy';
 export { describeProxyEvent, previewText } from './events';
-export { normalizeFaults, FAULT_NAMES } from './faults';
 export type { ProxyEvent, ProxyStats, ProxyInput, ProxyFaultsInput, FaultSelectorInput, ProxySide } from './types';

@@ -5,11 +5,12 @@ import { randomInt } from 'node:crypto';
 
 import type { SocketType } from '../socket/api';
 import { startNativeProxy } from '../socket/proxy';
-import type { NativeProxyEvent, NativeProxyFaults } from '../socket/proxy';
-import { normalizeFaults, usesSeed } from './faults';
-import type { FaultPath } from './faults';
+import type { NativeProxyEvent } from '../socket/proxy';
+import { normalizeFaults, usesSeed } from '../scenario/proxy-faults';
+import type { FaultPath } from '../scenario/proxy-faults';
 import { toProxyEvent, toProxyStats } from './events';
 import type { ProxyEvent, ProxyFaultsInput, ProxyStats } from './types';
+import type { ProxyFaults } from '../scenario/types';
 
 export interface ProxyOptions {
   /** the path clients connect to; the proxy binds it and refuses one that exists */
@@ -24,6 +25,8 @@ export interface ProxyOptions {
   previewBytes?: number;
   toServer?: ProxyFaultsInput;
   toClient?: ProxyFaultsInput;
+  /** faults already normalized (a scenario's, checked by its loader), instead of toServer/toClient */
+  normalized?: { toServer: ProxyFaults; toClient: ProxyFaults };
   /** called for every event, in order */
   onEvent?: (event: ProxyEvent) => void;
 }
@@ -45,7 +48,7 @@ export class ProxyOptionsError extends Error {
 }
 
 /** Validates both directions' faults; throws ProxyOptionsError naming every problem. */
-export function nativeFaults(type: SocketType, toServer: unknown, toClient: unknown): { c2s: NativeProxyFaults; s2c: NativeProxyFaults } {
+export function nativeFaults(type: SocketType, toServer: unknown, toClient: unknown): { c2s: ProxyFaults; s2c: ProxyFaults } {
   const problems: { at: FaultPath; message: string; hint?: string }[] = [];
   const report = (at: FaultPath, message: string, hint?: string) => problems.push({ at, message, ...(hint ? { hint } : {}) });
   const c2s = normalizeFaults(toServer, type, ['toServer'], report);
@@ -69,7 +72,7 @@ export class Proxy implements AsyncDisposable {
     this.connect = options.connect;
     this.type = options.type ?? 'stream';
     this.seed = options.seed ?? randomInt(1, 2 ** 31);
-    const faults = nativeFaults(this.type, options.toServer, options.toClient);
+    const faults = options.normalized ? { c2s: options.normalized.toServer, s2c: options.normalized.toClient } : nativeFaults(this.type, options.toServer, options.toClient);
     this.seeded = usesSeed(faults.c2s) || usesSeed(faults.s2c);
     let settle!: (stopped: ProxyStopped) => void;
     this.stopped = new Promise((resolve) => (settle = resolve));

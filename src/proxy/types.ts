@@ -1,46 +1,6 @@
 // The proxy as users declare it (scenario `proxy:`, the API, the `uds-fixture proxy` command) and
 // what it reports. Faults are per direction: `toServer` (client→server) and `toClient`.
-import type { DurationInput, SizeInput } from '../scenario/types';
-
-/**
- * Which messages a fault applies to. `true` is every message; otherwise every condition given
- * must hold: `message` (1-based number, or a list, in the direction), `fromByte` (the message starts
- * at or after this byte of the direction), `after` (time since the connection opened), and `rate`
- * (a seeded probability, drawn last).
- */
-export type FaultSelectorInput = true | { message?: number | number[]; fromByte?: number; after?: DurationInput; rate?: number };
-
-export interface ProxyFaultsInput {
-  /** stream: re-split what crosses into pieces of these sizes (`1`, `1..7`), each read on its own */
-  chunk?: SizeInput;
-  /** hold each message (or the selected ones) this long; `jitter` adds a seeded 0..jitter */
-  delay?: DurationInput | { time: DurationInput; jitter?: DurationInput; when?: FaultSelectorInput };
-  /** datagram / seqpacket: the message is not forwarded (its descriptors are closed) */
-  drop?: FaultSelectorInput;
-  /** datagram / seqpacket: the message is forwarded twice */
-  duplicate?: FaultSelectorInput;
-  /** datagram / seqpacket: the message goes after the next one (alone after 100 ms of quiet) */
-  reorder?: FaultSelectorInput;
-  /** flip the byte at these offsets of the direction (xor 0xff) */
-  corrupt?: { at: number | number[] };
-  /** stream / seqpacket: after this many bytes, close the connection abruptly (see README) */
-  reset?: { afterBytes: number };
-  /** stop reading for `for` once `after` bytes have crossed, so the sender meets backpressure */
-  stall?: { after: number; for: DurationInput };
-  /** forward the bytes, close the descriptors that came with them */
-  dropFds?: FaultSelectorInput;
-  /** forward only the first `keep` (default 0) descriptors of a message */
-  truncateFds?: true | { keep?: number; message?: number | number[]; fromByte?: number; after?: DurationInput; rate?: number };
-}
-
-export interface ProxyInput {
-  /** seed of every probabilistic choice (rate, jitter, chunk sizes); random when absent, always reported */
-  seed?: number;
-  /** report every forwarded message with a preview (default true in scenarios) */
-  capture?: boolean;
-  toServer?: ProxyFaultsInput;
-  toClient?: ProxyFaultsInput;
-}
+export type { FaultSelectorInput, ProxyFaultsInput, ProxyInput } from '../scenario/types';
 
 export type ProxySide = 'client' | 'server';
 

@@ -7,6 +7,7 @@ import { NotReadyError, waitUntilReady } from './readiness';
 import { openSocketPair, type SocketPairEnds } from './socket-pair';
 import { spawnPeer, type PeerProcess, type StopReason } from './spawn';
 import { teardown } from './teardown';
+import { startRunProxy, type RunProxy } from './proxy';
 import { monotonicNs } from './clock';
 import { startupMs } from './startup-time';
 import { RunDeadline } from './timeouts';
@@ -89,6 +90,7 @@ export async function executePlan(plan: PlannedRun, options: ExecuteOptions = {}
   const harnessErrors: string[] = [];
   let notReady: NotReadyRecord | undefined;
   let pair: SocketPairEnds | undefined;
+  let proxy: RunProxy | undefined;
   let leftoverSockets: LeftoverSocket[] = [];
   const stops = new Map<string, PlannedStop>();
   let planned: Promise<string[]> | undefined;
@@ -97,6 +99,7 @@ export async function executePlan(plan: PlannedRun, options: ExecuteOptions = {}
 
   try {
     if (plan.socket.address === 'pair') pair = await openSocketPair(plan.socket.type);
+    if (plan.proxy) proxy = startRunProxy(plan, hub);
     const start = (p: PeerPlan): PeerProcess => {
       const peer = startPeer(p, pair, hub, guard.addGroup, stops);
       peers.set(p.id, peer);
@@ -128,7 +131,7 @@ export async function executePlan(plan: PlannedRun, options: ExecuteOptions = {}
     pair?.close();
     const reason: StopReason = deadline.cause ?? (notReady ? 'not-ready' : 'teardown');
     deadline.dispose();
-    const outcome = await teardown(plan, [...peers.values()], hub, reason);
+    const outcome = await teardown(plan, [...peers.values()], hub, reason, proxy ? () => proxy!.stop() : undefined);
     harnessErrors.push(...outcome.problems);
     // A planned stop under way when the run stopped ends with the groups teardown emptied.
     if (planned) harnessErrors.push(...(await planned));

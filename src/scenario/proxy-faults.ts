@@ -1,9 +1,7 @@
-// User-written faults → the native engine's form. Problems are reported with the path of the
+// User-written proxy faults → their normalized form (what the native engine takes). Problems are reported with the path of the
 // offending key, so a scenario can point at file:line:col and the command line at its option.
-import type { NativeFaultSelector, NativeProxyFaults } from '../socket/proxy';
-import type { SocketType } from '../socket/api';
-import { durationMs, sizeRange } from '../scenario/units';
-import type { ProxyFaultsInput } from './types';
+import { durationMs, sizeRange } from './units';
+import type { FaultSelector, ProxyFaults, ProxyFaultsInput, SocketType } from './types';
 
 export type FaultPath = (string | number)[];
 export type ReportProblem = (at: FaultPath, message: string, hint?: string) => void;
@@ -28,13 +26,13 @@ function ms(value: unknown, at: FaultPath, report: ReportProblem): number | unde
   return undefined;
 }
 
-function selector(input: unknown, at: FaultPath, report: ReportProblem, extra: readonly string[] = []): NativeFaultSelector | undefined {
+function selector(input: unknown, at: FaultPath, report: ReportProblem, extra: readonly string[] = []): FaultSelector | undefined {
   if (input === true) return {};
   if (!isRecord(input)) {
     report(at, `must be \`true\` (every message) or a selector like \`{ message: 3 }\`, \`{ rate: 0.1 }\`, got \`${JSON.stringify(input)}\``);
     return undefined;
   }
-  const out: NativeFaultSelector = {};
+  const out: FaultSelector = {};
   for (const [key, value] of Object.entries(input)) {
     if (key === 'message') {
       const list = Array.isArray(value) ? value : [value];
@@ -57,8 +55,8 @@ function selector(input: unknown, at: FaultPath, report: ReportProblem, extra: r
 }
 
 /** The native form of one direction's faults; problems go to `report` (nothing is thrown). */
-export function normalizeFaults(input: unknown, type: SocketType, at: FaultPath, report: ReportProblem): NativeProxyFaults {
-  const out: NativeProxyFaults = {};
+export function normalizeFaults(input: unknown, type: SocketType, at: FaultPath, report: ReportProblem): ProxyFaults {
+  const out: ProxyFaults = {};
   if (input === undefined) return out;
   if (!isRecord(input)) {
     report(at, 'must be a map of faults', `faults are ${FAULT_NAMES.map((n) => `\`${n}\``).join(', ')}`);
@@ -144,7 +142,7 @@ export function normalizeFaults(input: unknown, type: SocketType, at: FaultPath,
 }
 
 /** Whether a direction's faults draw on the seed (so the report must name it). */
-export function usesSeed(faults: NativeProxyFaults): boolean {
+export function usesSeed(faults: ProxyFaults): boolean {
   const selectors = [faults.delayWhen, faults.drop, faults.duplicate, faults.reorder, faults.dropFds, faults.truncateFds];
   return (faults.chunkMin !== undefined && faults.chunkMin !== faults.chunkMax) || (faults.jitterMs ?? 0) > 0 || selectors.some((s) => s?.rate !== undefined && s.rate < 1);
 }
