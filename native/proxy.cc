@@ -61,6 +61,12 @@ struct Faults {
   uint64_t stallAfterBytes = 0, stallForMs = 0;
 };
 
+// No fault on the direction: its messages may be forwarded in batches (sendmmsg).
+bool NoFaults(const Faults& f) {
+  return f.chunkMin == 0 && f.delayMs == 0 && f.jitterMs == 0 && !f.drop.present && !f.duplicate.present && !f.reorder.present && !f.dropFds.present &&
+         !f.truncateFds.present && f.corruptAt.empty() && !f.reset && !f.stall;
+}
+
 uint64_t U64Of(const Napi::Object& object, const char* key, uint64_t fallback) { return U64(object, key, fallback); }
 
 Selector ReadSelector(const Napi::Object& faults, const char* key) {
@@ -303,10 +309,19 @@ bool Pause(Proxy& proxy, Conn* conn, uint64_t ms) {
 
 // ---- one direction ---------------------------------------------------------------------------
 
+// A message points into the direction's receive buffer (no copy on the forwarding path); one
+// held back by `reorder` gets a copy of its own, as the next read reuses the buffer.
 struct Message {
-  std::vector<char> data;
+  char* data = nullptr;
+  size_t size = 0;
+  std::vector<char> owned;
   std::vector<int> fds;
   uint64_t number = 0;
+
+  void Own() {
+    owned.assign(data, data + size);
+    data = owned.data();
+  }
 };
 
 struct Pump {
@@ -324,14 +339,15 @@ struct Pump {
   bool held = false;
   Message heldMessage;
   std::vector<char> buffer;
+  ControlBuffer control{kMaxFdsPerMessage};
   std::vector<uint64_t> corruptAt;
   // dgram server→client: replies go out through the listening socket to the client's address
   sockaddr_un to{};
   socklen_t toLength = 0;
   bool useTo = false;
 
-  Pump(Proxy& p, Conn& c, int d, int s, int t)
-      : proxy(p), conn(c), dir(d), src(s), dst(t), faults(p.faults[d]), rng(p.seed ^ (c.id * 0x100000001b3ull) ^ (static_cast<uint64_t>(d) << 62)), buffer(kBufferBytes) {
+  Pump(Proxy& p, Conn& c, int d, int s, int t, size_t bufferBytes = kBufferBytes)
+      : proxy(p), conn(c), dir(d), src(s), dst(t), faults(p.faults[d]), rng(p.seed ^ (c.id * 0x100000001b3ull) ^ (static_cast<uint64_t>(d) << 62)), buffer(bufferBytes) {
     corruptAt = faults.corruptAt;
     std::sort(corruptAt.begin(), corruptAt.end());
   }
@@ -449,19 +465,19 @@ struct Pump {
     if (stream() && faults.chunkMin > 0) {
       size_t offset = 0;
       std::vector<int> none;
-      while (offset < m.data.size()) {
-        size_t piece = std::min<size_t>(rng.Between(faults.chunkMin, faults.chunkMax), m.data.size() - offset);
-        int result = Send(m.data.data() + offset, piece, offset == 0 ? m.fds : none);
+      while (offset < m.size) {
+        size_t piece = std::min<size_t>(rng.Between(faults.chunkMin, faults.chunkMax), m.size - offset);
+        int result = Send(m.data + offset, piece, offset == 0 ? m.fds : none);
         if (result != 0) return result;
         offset += piece;
-        if (offset < m.data.size()) {
+        if (offset < m.size) {
           result = Drained();
           if (result != 0) return result;
         }
       }
       return 0;
     }
-    return Send(m.data.data(), m.data.size(), m.fds);
+    return Send(m.data, m.size, m.fds);
   }
 
   void Capture(const Message& m, const char* ev) {
@@ -471,8 +487,8 @@ struct Pump {
     event.conn = conn.id;
     event.dir = dir;
     event.message = m.number;
-    event.bytes = m.data.size();
-    event.preview.assign(m.data.data(), std::min(m.data.size(), proxy.previewBytes));
+    event.bytes = m.size;
+    event.preview.assign(m.data, std::min(m.size, proxy.previewBytes));
     for (int fd : m.fds) {
       struct stat st;
       if (fstat(fd, &st) == 0) event.fds.push_back({static_cast<unsigned>(st.st_mode), static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)});
@@ -484,17 +500,17 @@ struct Pump {
   // Forwards one message with its faults; the descriptors are closed here once sent (or dropped).
   int Forward(Message& m) {
     uint64_t offset = bytes;
-    bytes += m.data.size();
-    proxy.stats.bytes[dir] += m.data.size();
+    bytes += m.size;
+    proxy.stats.bytes[dir] += m.size;
     proxy.stats.messages[dir]++;
     while (corruptNext < corruptAt.size() && corruptAt[corruptNext] < offset) corruptNext++;
-    while (corruptNext < corruptAt.size() && corruptAt[corruptNext] < offset + m.data.size()) {
+    while (corruptNext < corruptAt.size() && corruptAt[corruptNext] < offset + m.size) {
       uint64_t at = corruptAt[corruptNext++];
       m.data[at - offset] ^= static_cast<char>(0xff);
       Fault("corrupt", m.number, at, "byte flipped (xor 0xff)");
     }
     if (!stream() && Selected(faults.drop, m.number, offset)) {
-      Fault("drop", m.number, offset, std::to_string(m.data.size()) + " bytes" + (m.fds.empty() ? "" : ", " + std::to_string(m.fds.size()) + " fds closed"));
+      Fault("drop", m.number, offset, std::to_string(m.size) + " bytes" + (m.fds.empty() ? "" : ", " + std::to_string(m.fds.size()) + " fds closed"));
       CloseFds(m.fds);
       return 0;
     }
@@ -517,6 +533,7 @@ struct Pump {
     }
     if (!stream() && !held && Selected(faults.reorder, m.number, offset)) {
       Fault("reorder", m.number, offset, "held back to go after the next message");
+      m.Own();
       heldMessage = std::move(m);
       held = true;
       return 0;
@@ -543,7 +560,6 @@ struct Pump {
 
   // Reads one message: 1 with it in `m`, 0 at EOF, kStopped, or -errno.
   int Receive(Message& m, size_t limit) {
-    ControlBuffer control(kMaxFdsPerMessage);
     for (;;) {
       iovec io = {buffer.data(), std::min(limit, buffer.size())};
       msghdr message{};
@@ -577,7 +593,8 @@ struct Pump {
         return 0;
 #endif
       }
-      m.data.assign(buffer.data(), buffer.data() + got);
+      m.data = buffer.data();
+      m.size = static_cast<size_t>(got);
       m.number = ++messages;
       if (cut) Fault("truncated", m.number, bytes, "control data cut (MSG_CTRUNC)");
       if (message.msg_flags & MSG_TRUNC) Fault("truncated", m.number, bytes, "record larger than the proxy's buffer, cut");
@@ -859,22 +876,61 @@ std::shared_ptr<Conn> DatagramClient(Proxy& proxy, const std::string& from) {
   return conn;
 }
 
+// Datagrams are read in batches where the platform can (Linux recvmmsg: one syscall and one
+// wake-up for up to kBatch queued datagrams); macOS has no recvmmsg and reads one at a time.
+#ifdef __APPLE__
+constexpr unsigned kBatch = 1;
+struct mmsghdr {
+  msghdr msg_hdr;
+  unsigned msg_len;
+};
+#else
+constexpr unsigned kBatch = 16;
+#endif
+
+struct Slot {
+  std::vector<char> buffer;
+  sockaddr_un from{};
+  iovec io{};
+  ControlBuffer control{kMaxFdsPerMessage};
+};
+
+// Up to kBatch datagrams into `slots`: the count, or -errno.
+int ReceiveBatch(int fd, std::vector<Slot>& slots, mmsghdr* headers) {
+  for (unsigned i = 0; i < kBatch; i++) {
+    Slot& slot = slots[i];
+    slot.io = {slot.buffer.data(), slot.buffer.size()};
+    headers[i] = mmsghdr{};
+    headers[i].msg_hdr.msg_name = &slot.from;
+    headers[i].msg_hdr.msg_namelen = sizeof slot.from;
+    headers[i].msg_hdr.msg_iov = &slot.io;
+    headers[i].msg_hdr.msg_iovlen = 1;
+    slot.control.Attach(&headers[i].msg_hdr);
+  }
+#ifdef __APPLE__
+  ssize_t got = recvmsg(fd, &headers[0].msg_hdr, kRecvFlags);
+  if (got < 0) return -errno;
+  headers[0].msg_len = static_cast<unsigned>(got);
+  return 1;
+#else
+  int got = recvmmsg(fd, headers, kBatch, kRecvFlags, nullptr);
+  return got < 0 ? -errno : got;
+#endif
+}
+
 void DatagramLoop(Proxy& proxy) {
   std::map<uint64_t, std::unique_ptr<Pump>> pumps;
-  std::vector<char> buffer(kBufferBytes);
-  ControlBuffer control(kMaxFdsPerMessage);
+  // A batch slot holds the largest datagram Linux's default buffers let through (about 208 KiB).
+  std::vector<Slot> slots(kBatch);
+  for (Slot& slot : slots) slot.buffer.resize(kBatch == 1 ? kBufferBytes : kBufferBytes / 2);
+  mmsghdr headers[kBatch];
+  std::string lastAddress;
+  std::shared_ptr<Conn> lastConn;
+  bool batchable = NoFaults(proxy.faults[kClientToServer]) && !proxy.capture;
   for (;;) {
-    iovec io = {buffer.data(), buffer.size()};
-    sockaddr_un from{};
-    msghdr message{};
-    message.msg_name = &from;
-    message.msg_namelen = sizeof from;
-    message.msg_iov = &io;
-    message.msg_iovlen = 1;
-    control.Attach(&message);
-    ssize_t got = recvmsg(proxy.listenFd, &message, kRecvFlags);
-    if (got < 0) {
-      int error = errno;
+    int count = ReceiveBatch(proxy.listenFd, slots, headers);
+    if (count < 0) {
+      int error = -count;
       if (error == EINTR) continue;
       if (!IsBackpressure(error)) {
         Event event;
@@ -896,34 +952,91 @@ void DatagramLoop(Proxy& proxy) {
       }
       continue;
     }
-    std::vector<int> fds;
-    control.Take(&message, &fds);
-    proxy.stats.fdsReceived += fds.size();
-    const char* bytes;
-    size_t length = AddressBytes(from, message.msg_namelen, &bytes);
-    auto conn = DatagramClient(proxy, std::string(bytes, length));
-    if (!conn) {
-      for (int fd : fds) close(fd);
-      proxy.stats.fdsClosed += fds.size();
-      continue;
+    int first = 0;
+#ifndef __APPLE__
+    // The fast path: no fault, no capture, no descriptors, one client: the whole batch in one sendmmsg.
+    if (batchable && count > 1) {
+      bool same = true;
+      for (int i = 0; i < count && same; i++) {
+        const char* bytes;
+        size_t length = AddressBytes(slots[i].from, headers[i].msg_hdr.msg_namelen, &bytes);
+        same = lastConn && headers[i].msg_hdr.msg_controllen == 0 && !(headers[i].msg_hdr.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) && length == lastAddress.size() &&
+               memcmp(bytes, lastAddress.data(), length) == 0;
+      }
+      if (same) {
+        mmsghdr out[kBatch];
+        for (int i = 0; i < count; i++) {
+          out[i] = mmsghdr{};
+          out[i].msg_hdr.msg_iov = &slots[i].io;
+          slots[i].io.iov_len = headers[i].msg_len;
+          out[i].msg_hdr.msg_iovlen = 1;
+        }
+        int sent = 0, attempts = 0;
+        while (sent < count) {
+          int n = sendmmsg(lastConn->server, out + sent, count - sent, kSendFlags);
+          if (n > 0) {
+            sent += n;
+            continue;
+          }
+          if (n < 0 && errno == EINTR) continue;
+          if (n < 0 && !IsBackpressure(errno)) break;  // the per-message path below reports it
+          int waited = WaitOn(proxy, nullptr, lastConn->server, POLLOUT, kPollSliceMs);
+          if (waited == kStopped) return;
+          if (waited == 0) BackOff(attempts++);
+        }
+        uint64_t total = 0;
+        for (int i = 0; i < sent; i++) total += headers[i].msg_len;
+        auto& pump = pumps[lastConn->id];
+        if (pump) {
+          pump->messages += sent;
+          pump->bytes += total;
+        }
+        proxy.stats.messages[kClientToServer] += sent;
+        proxy.stats.bytes[kClientToServer] += total;
+        if (sent == count) continue;
+        first = sent;  // what did not go out takes the per-message path, which reports the error
+      }
     }
-    auto& pump = pumps[conn->id];
-    if (!pump) pump.reset(new Pump(proxy, *conn, kClientToServer, proxy.listenFd, conn->server));
-    Message m;
-    m.data.assign(buffer.data(), buffer.data() + got);
-    m.fds = std::move(fds);
-    m.number = ++pump->messages;
-    if (message.msg_flags & MSG_TRUNC) pump->Fault("truncated", m.number, pump->bytes, "datagram larger than the proxy's buffer, cut");
-    int result = pump->Forward(m);
-    if (result == kStopped) return;
-    if (result < 0) {
-      Event event;
-      event.conn = conn->id;
-      event.dir = kClientToServer;
-      event.error = result;
-      event.ev = "error";
-      event.detail = "sendmsg";
-      proxy.Emit(std::move(event));
+#endif
+    for (int i = first; i < count; i++) {
+      msghdr& message = headers[i].msg_hdr;
+      Slot& slot = slots[i];
+      std::vector<int> fds;
+      slot.control.Take(&message, &fds);
+      proxy.stats.fdsReceived += fds.size();
+      const char* bytes;
+      size_t length = AddressBytes(slot.from, message.msg_namelen, &bytes);
+      std::shared_ptr<Conn> conn;
+      if (lastConn && length == lastAddress.size() && memcmp(bytes, lastAddress.data(), length) == 0) {
+        conn = lastConn;
+      } else {
+        lastAddress.assign(bytes, length);
+        conn = lastConn = DatagramClient(proxy, lastAddress);
+      }
+      if (!conn) {
+        for (int fd : fds) close(fd);
+        proxy.stats.fdsClosed += fds.size();
+        continue;
+      }
+      auto& pump = pumps[conn->id];
+      if (!pump) pump.reset(new Pump(proxy, *conn, kClientToServer, proxy.listenFd, conn->server, 0));  // reads go to the batch's slots
+      Message m;
+      m.data = slot.buffer.data();
+      m.size = headers[i].msg_len;
+      m.fds = std::move(fds);
+      m.number = ++pump->messages;
+      if (message.msg_flags & MSG_TRUNC) pump->Fault("truncated", m.number, pump->bytes, "datagram larger than the proxy's buffer, cut");
+      int result = pump->Forward(m);
+      if (result == kStopped) return;
+      if (result < 0) {
+        Event event;
+        event.conn = conn->id;
+        event.dir = kClientToServer;
+        event.error = result;
+        event.ev = "error";
+        event.detail = "sendmsg";
+        proxy.Emit(std::move(event));
+      }
     }
   }
 }

@@ -14,7 +14,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const cache = path.join(root, 'node_modules', '.cache', 'uds-fixture-bench');
+// UDS_FIXTURE_BENCH_CACHE: where the C reference and the bundled cases are built (default under node_modules/.cache).
+const cache = process.env.UDS_FIXTURE_BENCH_CACHE ?? path.join(root, 'node_modules', '.cache', 'uds-fixture-bench');
 const big = process.argv.includes('--big');
 const require = createRequire(import.meta.url);
 
@@ -67,6 +68,18 @@ throughput('100 000 SCM_RIGHTS transfers (1 fd + 1 byte, fstat-checked, closed)'
   const ratio = round(theirs.ns / ours.ns, 3);
   results.push({ case: '64 B ping-pong round trip', value: us(ours.ns), unit: 'us', baseline: us(theirs.ns), ratio, target: 'none', plain: us(theirs.ns), plainRatio: ratio, plainTarget: '>= 0.5' });
 }
+
+// The forwarding proxy (native/proxy.cc) against physics: the C reference's plain ends (no framing,
+// no checks) connected through the proxy, against the same ends on a direct socketpair, same run.
+function viaProxy(name, mode, n, size, perUnit, unit) {
+  const via = node(['proxy-c', reference, `plain-${mode}`, String(n), String(size)]);
+  const direct = c([`plain-${mode}`, String(n), String(size)]);
+  const rate = (ns) => round(perUnit / (ns / 1e9));
+  const ratio = round(direct.ns / via.ns, 3);
+  results.push({ case: name, value: rate(via.ns), unit, baseline: rate(direct.ns), ratio, target: '>= 0.5', plain: rate(direct.ns), plainRatio: ratio, plainTarget: '>= 0.5' });
+}
+viaProxy('1 GiB stream (64 KiB writes) through the proxy', 'stream', 2 ** 30, 65536, 1024, 'MiB/s');
+viaProxy('1 M x 64 B datagrams through the proxy', 'dgram', 1_000_000, 64, 1e6, 'msg/s');
 
 // A trivial scenario through runScenario against the same exchange by two hand-written scripts.
 {

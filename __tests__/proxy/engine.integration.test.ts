@@ -120,6 +120,32 @@ it('maps each datagram client to its own path both ways, and removes those paths
   expect(temp.entries().filter((e) => !before.includes(e) && !e.startsWith(`dc${n}-`) && e !== path.basename(connect))).toEqual([]);
 });
 
+it('forwards a burst of datagrams in order without capture (the batched path), each one whole', async () => {
+  const { listen, connect } = paths();
+  const server = UnixSocket.create('dgram');
+  server.bind(connect);
+  const proxy = startProxy({ listen, connect, type: 'dgram' });
+  const client = UnixSocket.create('dgram');
+  client.bind(path.join(temp.dir, `burst${n}`));
+  try {
+    await client.connect(listen);
+    const sizes = [1, 70_000, 5, 3000];
+    const sent = Array.from({ length: 200 }, (_, i) => Buffer.alloc(sizes[i % sizes.length]!, i % 251));
+    const sending = (async () => {
+      for (const message of sent) await client.send(message);
+    })();
+    const got: Buffer[] = [];
+    while (got.length < sent.length) got.push((await server.recv({ maxBytes: 100_000 })).data);
+    await sending;
+    expect(got.map((b) => [b.length, b[0]])).toEqual(sent.map((b) => [b.length, b[0]]));
+  } finally {
+    client.close();
+    server.close();
+    const stopped = await proxy.stop();
+    expect(stopped.stats.messages.toServer).toBe(200);
+  }
+});
+
 it('refuses a listening path that exists, and leaves that file alone', () => {
   const { listen, connect } = paths();
   writeFileSync(listen, 'not mine');
