@@ -160,6 +160,7 @@ struct Event {
   int pid = -1;
   int uid = -1;
   int gid = -1;
+  int pgid = -1;  // the client's process group, read as it connects (it may be gone by the time JavaScript looks)
   std::string address;  // dgram: the client's address; open: the path the server sees
 };
 
@@ -176,13 +177,19 @@ struct Stats {
   }
 };
 
+// The wake-up pipes are close-on-exec from birth on Linux (pipe2), so a peer spawned by another
+// thread at that moment cannot inherit them; macOS has no pipe2 and sets the flags just after.
 int MakePipe(int fds[2]) {
+#ifdef __APPLE__
   if (pipe(fds) < 0) return -errno;
   for (int i = 0; i < 2; i++) {
     fcntl(fds[i], F_SETFD, FD_CLOEXEC);
     fcntl(fds[i], F_SETFL, O_NONBLOCK);
   }
   return 0;
+#else
+  return pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0 ? -errno : 0;
+#endif
 }
 
 void ClosePipe(int fds[2]) {
@@ -731,6 +738,7 @@ void Opened(Proxy& proxy, Conn& conn, int credentialsFd) {
     event.pid = credentials.pid;
     event.uid = static_cast<int>(credentials.uid);
     event.gid = static_cast<int>(credentials.gid);
+    if (credentials.pid > 0) event.pgid = static_cast<int>(getpgid(credentials.pid));
   }
   event.detail = conn.proxyPath;
   proxy.Emit(std::move(event));
@@ -1104,6 +1112,7 @@ Napi::Object ToJs(Napi::Env env, const Event& event) {
     object.Set("pid", Napi::Number::New(env, event.pid));
     object.Set("uid", Napi::Number::New(env, event.uid));
     object.Set("gid", Napi::Number::New(env, event.gid));
+    if (event.pgid > 0) object.Set("pgid", Napi::Number::New(env, event.pgid));
   }
   if (!event.address.empty()) object.Set("address", Napi::Buffer<char>::Copy(env, event.address.data(), event.address.size()));
   return object;

@@ -63,6 +63,7 @@ export function toProxyEvent(native: NativeProxyEvent): ProxyEvent {
   if (native.offset !== undefined) event.offset = native.offset;
   if (native.errno !== undefined) event.code = errnoName(native.errno);
   if (native.pid !== undefined) Object.assign(event, { pid: native.pid, uid: native.uid, gid: native.gid });
+  if (native.pgid !== undefined) event.pgid = native.pgid;
   if (native.ev === 'open') {
     if (native.address !== undefined) event.client = native.address.toString('utf8');
     if (native.detail) event.seenAs = native.detail;

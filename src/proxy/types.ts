@@ -30,6 +30,8 @@ export interface ProxyEvent {
   pid?: number;
   uid?: number;
   gid?: number;
+  /** open: the client's process group, read as it connected */
+  pgid?: number;
   /** datagram open: the client's address, and the path the server sees it as */
   client?: string;
   seenAs?: string;

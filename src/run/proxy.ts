@@ -17,10 +17,14 @@ export interface RunProxy {
   stop(): Promise<string[]>;
 }
 
-/** Which peer a connection came from: the process group of the client's pid (stream), or the client's bound path (datagram). */
+/**
+ * Which peer a connection came from: the process group of the client's pid (stream; read by the
+ * proxy as it connected, since a short-lived client may be gone by now), or the client's bound
+ * path (datagram).
+ */
 function clientOf(plan: PlannedRun, hub: EventHub, open: ProxyEvent): string | undefined {
   if (open.pid !== undefined && open.pid > 0) {
-    const group = processGroupOf(open.pid);
+    const group = open.pgid ?? processGroupOf(open.pid);
     const spawn = hub.timeline().find((e) => e.peer === 'harness' && e.ev === 'spawn' && e.pgid === group);
     if (spawn) return String(spawn.target);
   }

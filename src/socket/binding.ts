@@ -94,6 +94,8 @@ export interface NativeProxyEvent {
   pid?: number;
   uid?: number;
   gid?: number;
+  /** the client's process group, read as it connected */
+  pgid?: number;
   address?: Buffer;
   stats?: NativeProxyStats;
 }
