@@ -4,6 +4,7 @@
 import type { PeerEvent } from '../protocol/events';
 import type { ScenarioResult } from '../judge/result';
 import { SMALL_EXCHANGE } from '../traffic/types';
+import { proxyNoteLabel } from './proxy-notes';
 
 export type TimelineItem =
   | { kind: 'arrow'; t: number; from: string; to: string; label: string; bulk: boolean; fds: boolean }
@@ -101,6 +102,8 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
       items.push({ kind: 'failure', t: ev.t, peer: ev.peer, label: `${String(ev.code ?? 'fail')}: ${String(ev.message ?? '')}` });
     } else if (ev.ev === 'error') {
       items.push({ kind: 'note', t: ev.t, peer: ev.peer, label: `expected error ${String(ev.code ?? '')}` });
+    } else if (ev.via === 'proxy') {
+      items.push({ kind: 'note', t: ev.t, peer: ev.peer, label: proxyNoteLabel(ev) });
     } else if (!QUIET.has(ev.ev)) {
       items.push({ kind: 'note', t: ev.t, peer: ev.peer, label: ev.ev });
     }
