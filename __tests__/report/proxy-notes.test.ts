@@ -1,6 +1,8 @@
 // The proxy's events in the timeline picture: notes on the proxy's lane naming who sent what to
 // whom, and each injected fault (a simple rendering; arrows through the proxy lane are the
 // timeline's own work).
+import { palette } from '../../src/report/color';
+import { formatFailureDetails } from '../../src/report/pretty';
 import { buildTimelineModel } from '../../src/report/timeline-model';
 import type { ScenarioResult } from '../../src';
 
@@ -20,4 +22,16 @@ it('proxy events become notes on the proxy lane with sender → receiver, bytes,
   } as unknown as ScenarioResult;
   const notes = buildTimelineModel(result).items.filter((i) => i.kind === 'note' && i.peer === 'proxy').map((i) => (i as { label: string }).label);
   expect(notes).toEqual(['proxy started, seed 42', 'client-2 connected (connection 1)', 'client-2→server 5 B + 1 fd "hello"', 'fault reset: client-2→server msg 2, connection closed']);
+});
+
+it('a failed run through the proxy names its seed in the pretty report, and how to ask for the same faults', () => {
+  const result = {
+    name: 'through a proxy',
+    passed: false,
+    failures: [{ code: 'EXIT_MISMATCH', message: 'server exited 3' }],
+    warnings: [],
+    peers: [],
+    timeline: [{ t: 1, peer: 'proxy', ev: 'proxy-start', via: 'proxy', seed: 42, seeded: true }],
+  } as unknown as ScenarioResult;
+  expect(formatFailureDetails(result, palette(false))).toContain('  proxy seed 42 (rerun with `proxy: { seed: 42 }` for the same faults)');
 });
