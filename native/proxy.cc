@@ -934,7 +934,7 @@ void DatagramLoop(Proxy& proxy) {
   mmsghdr headers[kBatch];
   std::string lastAddress;
   std::shared_ptr<Conn> lastConn;
-  bool batchable = NoFaults(proxy.faults[kClientToServer]) && !proxy.capture;
+  [[maybe_unused]] bool batchable = NoFaults(proxy.faults[kClientToServer]) && !proxy.capture;
   for (;;) {
     int count = ReceiveBatch(proxy.listenFd, slots, headers);
     if (count < 0) {
