@@ -1,7 +1,9 @@
 // The forwarding engine with real sockets: both directions of stream, seqpacket and datagram,
 // descriptors forwarded as the same open file and closed in the proxy, and nothing left behind.
-import { closeSync, fstatSync, openSync, writeFileSync } from 'node:fs';
+import { buildSync } from 'esbuild';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 import { startProxy } from '../../src/proxy';
 import { UnixSocket, openDescriptorCount } from '../../src/socket';
@@ -186,5 +188,63 @@ it('an upstream that refuses is an error event, and the client sees the connecti
     client.close();
   } finally {
     await proxy.stop();
+  }
+});
+
+it('stop removes only the socket file it bound: a file put at its path meanwhile stays', async () => {
+  const { listen, connect } = paths();
+  const proxy = startProxy({ listen, connect });
+  unlinkSync(listen);
+  writeFileSync(listen, 'someone else');
+  const stopped = await proxy.stop();
+  expect(stopped.removedListenPath).toBe(false);
+  expect(temp.entries()).toContain(path.basename(listen));
+});
+
+it('many connections one after the other: none leaves a descriptor or path behind', async () => {
+  const before = openDescriptorCount();
+  const { listen, connect } = paths();
+  const server = UnixSocket.create('stream');
+  server.bind(connect);
+  server.listen();
+  const { proxy, waitFor } = watchedProxy({ listen, connect, capture: false });
+  for (let i = 1; i <= 30; i++) {
+    const client = UnixSocket.create('stream');
+    await client.connect(listen);
+    const conn = await server.accept();
+    await client.send(Buffer.from('x'));
+    expect((await conn.recv()).data.toString()).toBe('x');
+    client.close();
+    expect((await conn.recv()).eof).toBe(true);
+    conn.close();
+    await waitFor(`close of connection ${i}`, (e) => e.ev === 'close' && e.conn === i);
+  }
+  const stopped = await proxy.stop();
+  server.close();
+  expect(stopped.stats.connections).toBe(30);
+  expect(openDescriptorCount()).toBe(before);
+});
+
+it('a worker thread ending with its proxy still running: the environment cleanup stops it and removes its path', async () => {
+  const { listen, connect } = paths();
+  // Bundled inside this worktree (not node_modules/.cache, which may be a link elsewhere), so the
+  // worker walks up to this package and loads this build of the addon.
+  const outDir = path.join(__dirname, '..', '..', 'build', 'test-cache');
+  mkdirSync(outDir, { recursive: true });
+  const outfile = path.join(outDir, `proxy-worker.${process.pid}.cjs`);
+  buildSync({ entryPoints: [path.join(__dirname, 'children', 'proxy-worker.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error' });
+  try {
+    const worker = new Worker(outfile, { workerData: { listen, connect } });
+    const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+    await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    expect(existsSync(listen)).toBe(true);
+    await worker.terminate();
+    await exited;
+    expect(existsSync(listen)).toBe(false);
+  } finally {
+    rmSync(outfile, { force: true });
   }
 });
