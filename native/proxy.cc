@@ -1028,6 +1028,18 @@ void DatagramLoop(Proxy& proxy) {
       }
       auto& pump = pumps[conn->id];
       if (!pump) pump.reset(new Pump(proxy, *conn, kClientToServer, proxy.listenFd, conn->server, 0));  // reads go to the batch's slots
+      // `stall` on datagrams from the clients: this loop stops reading (for every client) once the
+      // direction has carried `after` bytes, as a pump's Run() does on the other types.
+      const Faults& faults = proxy.faults[kClientToServer];
+      if (faults.stall && !pump->stalled && pump->bytes >= faults.stallAfterBytes) {
+        pump->stalled = true;
+        pump->Fault("stall", pump->messages + 1, pump->bytes, "not reading for " + std::to_string(faults.stallForMs) + " ms");
+        if (!Pause(proxy, nullptr, faults.stallForMs)) {
+          for (int fd : fds) close(fd);
+          proxy.stats.fdsClosed += fds.size();
+          return;
+        }
+      }
       Message m;
       m.data = slot.buffer.data();
       m.size = headers[i].msg_len;

@@ -197,3 +197,23 @@ itLinux('the same seed drops the same records; another seed other ones', async (
   expect(await dropped(1234)).toEqual(first);
   expect(await dropped(99)).not.toEqual(first);
 });
+
+it('stall on datagrams from a client: the proxy stops reading, then every datagram arrives', async () => {
+  n++;
+  const listen = path.join(temp.dir, `p${n}`);
+  const connect = path.join(temp.dir, `s${n}`);
+  const server = UnixSocket.create('dgram');
+  server.bind(connect);
+  const watched = watchedProxy({ listen, connect, type: 'dgram', toServer: { stall: { after: 1, for: '30ms' } } });
+  const client = UnixSocket.create('dgram');
+  client.bind(path.join(temp.dir, `dc${n}`));
+  try {
+    for (const text of ['a', 'b', 'c']) await client.send(Buffer.from(text), { to: listen });
+    expect(await records(server, 3)).toEqual(['a', 'b', 'c']);
+    expect(await watched.waitFor('stall', (e) => e.fault === 'stall')).toMatchObject({ offset: 1, message: 2 });
+  } finally {
+    client.close();
+    server.close();
+    await watched.proxy.stop();
+  }
+});
