@@ -429,6 +429,7 @@ struct Pump {
         if (!fdsSent) proxy.stats.fdsForwarded += fds.size();
         fdsSent = true;
         offset += static_cast<size_t>(sent);
+        attempts = 0;
         if (!stream() || offset >= size) return 0;
         continue;
       }
@@ -436,14 +437,16 @@ struct Pump {
       if (error == EINTR) continue;
       if (!IsBackpressure(error)) return -error;
       // A connected socket's poll() sees the receiver's room; sendto() on the shared listening
-      // socket cannot, so that path backs off instead (as the traffic engine does).
+      // socket cannot, and macOS reports a full datagram receiver (ENOBUFS) as writable: a wait
+      // that did not help is followed by a growing back-off (as the traffic engine does), never a spin.
       int waited = useTo ? 0 : WaitOn(proxy, &conn, dst, POLLOUT, kPollSliceMs);
       if (waited == kStopped) return kStopped;
       if (waited < 0) return waited;
-      if (useTo || waited == 0) {
-        if (proxy.stopping.load()) return kStopped;
-        BackOff(attempts++);
+      if (useTo || waited == 0 || attempts > 0) {
+        if (proxy.stopping.load() || conn.aborted.load()) return kStopped;
+        BackOff(attempts);
       }
+      attempts++;
     }
   }
 
