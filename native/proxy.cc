@@ -1080,6 +1080,11 @@ void Cleanup(Proxy& proxy) {
   bool removed = false;
   if (lstat(proxy.listenPath.c_str(), &st) == 0 && S_ISSOCK(st.st_mode) && st.st_dev == proxy.listenDev && st.st_ino == proxy.listenIno)
     removed = unlink(proxy.listenPath.c_str()) == 0;
+  // Every thread that polled the stop pipe has been joined, and Stop() never writes once stopping
+  // is set: the pipe closes here, before `stopped` is reported, so a caller that counts its
+  // descriptors when stop() resolves finds them all closed.
+  proxy.stopping = true;
+  ClosePipe(proxy.stopPipe);
   Event event;
   event.ev = "stopped";
   event.detail = removed ? "removed" : "";
