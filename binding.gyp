@@ -16,7 +16,8 @@
         "native/traffic_receive.cc",
         "native/traffic_send.cc",
         "native/traffic_worker.cc",
-        "native/fd_traffic.cc"
+        "native/fd_traffic.cc",
+        "native/proxy.cc"
       ],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api"],
       "defines": ["NAPI_VERSION=8"],

@@ -7,7 +7,14 @@
 //   cases pingpong COUNT               64-byte round trips against an echo child process
 //   cases echo PATH                    (the echo child)
 //   cases memory COUNT                 peak RSS of a process receiving COUNT 64-byte datagrams
-import { closeSync, fstatSync, openSync, rmSync } from 'node:fs';
+//   cases proxy-stream BYTES FRAME     the stream case, sender → forwarding proxy → receiver
+//   cases proxy-dgram COUNT SIZE       the datagram case through the proxy (each datagram forwarded on its own)
+//   cases proxy-c REFERENCE MODE N SIZE  the C reference's MODE (plain-stream, plain-dgram) with its two
+//                                      processes connected through the proxy running here; prints its ns
+import { closeSync, fstatSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import nodePath from 'node:path';
+import { startProxy } from '../src/proxy';
 import { spawn } from 'node:child_process';
 import { UnixSocket } from '../src/socket';
 import { receiveDescriptors, receiveTraffic, sendDescriptors, sendTraffic } from '../src/traffic';
@@ -92,6 +99,58 @@ async function memory(count: number): Promise<object> {
   return { ...result, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
 }
 
+// The same engine ends as the direct cases, with the proxy (native/proxy.cc, capture off: no event
+// per message, as in a scenario with `capture: false`) between them.
+async function throughProxy(type: 'stream' | 'dgram', count: number, size: number): Promise<object> {
+  const dir = mkdtempSync(nodePath.join(os.tmpdir(), 'udsb-'));
+  const listen = nodePath.join(dir, 'p');
+  const upstream = nodePath.join(dir, 's');
+  const server = UnixSocket.create(type);
+  server.bind(upstream);
+  if (type === 'stream') server.listen(1);
+  const proxy = startProxy({ listen, connect: upstream, type });
+  const client = UnixSocket.create(type);
+  if (type === 'dgram') client.bind(nodePath.join(dir, 'c'));
+  try {
+    await client.connect(listen);
+    const receiver = type === 'stream' ? await server.accept() : server;
+    const sizes = { min: size, max: size };
+    const start = now();
+    const [summary] = await Promise.all([receiveTraffic(receiver, { count, size: sizes }).result, sendTraffic(client, { senderId: 'client', count, size: sizes }).result]);
+    const ns = Number(now() - start);
+    if (summary.unique !== count || summary.corrupt !== 0) throw new Error(`bench traffic through the proxy was not clean: ${JSON.stringify(summary)}`);
+    if (receiver !== server) receiver.close();
+    return { ns, unique: summary.unique };
+  } finally {
+    client.close();
+    server.close();
+    await proxy.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// The proxy's own cost against physics: the C reference's plain ends (no framing, no checks)
+// connected through the proxy (in this process, on its own threads), timed by the C program.
+async function cThroughProxy(reference: string, mode: string, n: string, size: string): Promise<object> {
+  const dir = mkdtempSync(nodePath.join(os.tmpdir(), 'udsb-'));
+  const listen = nodePath.join(dir, 'p');
+  const upstream = nodePath.join(dir, 's');
+  const proxy = startProxy({ listen, connect: upstream, type: mode.endsWith('dgram') ? 'dgram' : 'stream' });
+  try {
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn(reference, [mode, n, size], { env: { ...process.env, UDS_BENCH_SERVER: upstream, UDS_BENCH_CLIENT: listen }, stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`${reference} ${mode} through the proxy exited ${code}`))));
+    });
+    return JSON.parse(out.trim().split('\n').pop()!) as object;
+  } finally {
+    await proxy.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const [mode, a, b] = process.argv.slice(2);
   const n = Number(a);
@@ -102,6 +161,9 @@ async function main(): Promise<void> {
   else if (mode === 'pingpong') out = await pingpong(n);
   else if (mode === 'memory') out = await memory(n);
   else if (mode === 'echo') await echo(a!);
+  else if (mode === 'proxy-stream') out = await throughProxy('stream', Math.floor(n / Number(b)), Number(b));
+  else if (mode === 'proxy-dgram') out = await throughProxy('dgram', n, Number(b));
+  else if (mode === 'proxy-c') out = await cThroughProxy(a!, b!, process.argv[5]!, process.argv[6]!);
   if (out) process.stdout.write(JSON.stringify(out) + '\n');
 }
 

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -77,9 +78,49 @@ static void account(struct tally* t, const uint8_t* frame, size_t n) {
   (void)now_ns(); /* the engine reads the clock per frame for latency */
 }
 
+/* The two ends of a case: a socketpair, or, with UDS_BENCH_SERVER and UDS_BENCH_CLIENT set (the
+ * forwarding proxy's case in bench/cases.ts), a receiver bound at UDS_BENCH_SERVER and a sender
+ * connected to UDS_BENCH_CLIENT (the proxy's path; the same path for the direct comparison). */
+static void fill_path(struct sockaddr_un* a, const char* path) {
+  memset(a, 0, sizeof *a);
+  a->sun_family = AF_UNIX;
+  strncpy(a->sun_path, path, sizeof a->sun_path - 1);
+}
+
+static void make_pair(int type, int sv[2]) {
+  const char* server = getenv("UDS_BENCH_SERVER");
+  const char* client = getenv("UDS_BENCH_CLIENT");
+  if (server == NULL || client == NULL) {
+    if (socketpair(AF_UNIX, type, 0, sv) < 0) die("socketpair");
+    return;
+  }
+  struct sockaddr_un a;
+  int receiver = socket(AF_UNIX, type, 0);
+  fill_path(&a, server);
+  if (receiver < 0 || bind(receiver, (struct sockaddr*)&a, sizeof a) < 0) die("bind");
+  if (type != SOCK_DGRAM && listen(receiver, 1) < 0) die("listen");
+  sv[1] = socket(AF_UNIX, type, 0);
+  if (sv[1] < 0) die("socket");
+  if (type == SOCK_DGRAM) {
+    char own[sizeof a.sun_path];
+    snprintf(own, sizeof own, "%s.c", server);
+    fill_path(&a, own);
+    if (bind(sv[1], (struct sockaddr*)&a, sizeof a) < 0) die("bind");
+  }
+  fill_path(&a, client);
+  if (connect(sv[1], (struct sockaddr*)&a, sizeof a) < 0) die("connect");
+  if (type == SOCK_DGRAM) {
+    sv[0] = receiver;
+    return;
+  }
+  sv[0] = accept(receiver, NULL, NULL);
+  if (sv[0] < 0) die("accept");
+  close(receiver);
+}
+
 static int run_messages(int type, uint64_t count, uint32_t size, int plain) {
   int sv[2];
-  if (socketpair(AF_UNIX, type, 0, sv) < 0) die("socketpair");
+  make_pair(type, sv);
   uint32_t sender = uds_fnv1a((const uint8_t*)"client", 6);
   uint64_t start = now_ns();
   pid_t pid = fork();
@@ -195,7 +236,7 @@ static int run_messages_batched(int type, uint64_t count, uint32_t size) {
 
 static int run_stream(uint64_t bytes, uint32_t size, int plain) {
   int sv[2];
-  if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0) die("socketpair");
+  make_pair(SOCK_STREAM, sv);
   uint32_t sender = uds_fnv1a((const uint8_t*)"client", 6);
   uint64_t count = bytes / size;
   uint64_t start = now_ns();

@@ -11,6 +11,7 @@
 #include "limits.h"
 #include "fd_traffic.h"
 #include "native_socket.h"
+#include "proxy.h"
 #include "sys.h"
 #include "traffic_api.h"
 
@@ -105,6 +106,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("constants", Constants(env));
   InitTraffic(env, exports);
   InitFdTraffic(env, exports);
+  InitProxy(env, exports);
   return exports;
 }
 

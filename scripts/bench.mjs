@@ -20,9 +20,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-// In this checkout's build/, not node_modules/.cache: a node_modules linked from another checkout
-// would put the bundle there, and the bundle loads the addon of the checkout it lives in.
-const cache = path.join(root, 'build', 'bench');
+// In this checkout's build/ (or UDS_FIXTURE_BENCH_CACHE), not node_modules/.cache: a node_modules
+// linked from another checkout would put the bundle there, and the bundle loads the addon of the
+// checkout it lives in.
+const cache = process.env.UDS_FIXTURE_BENCH_CACHE ?? path.join(root, 'build', 'bench');
 const big = process.argv.includes('--big');
 const option = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -123,6 +124,23 @@ if (selected('scripted 64 B ping-pong round trip')) {
   const ratio = round(theirsNs / oursNs, 3);
   results.push({ case: 'scripted 64 B ping-pong round trip (steps)', value: us(oursNs), unit: 'us', baseline: us(theirsNs), ratio, target: 'none', plain: us(theirsNs), plainRatio: ratio, plainTarget: '>= 0.5' });
 }
+
+// The forwarding proxy (native/proxy.cc) against physics: the C reference's plain ends (no framing,
+// no checks) connected through the proxy, against the same ends on a direct socketpair, same run.
+function viaProxy(name, mode, n, size, perUnit, unit) {
+  if (!selected(name)) return;
+  const via = [];
+  const direct = [];
+  for (let i = 0; i < runs; i++) {
+    via.push(node(['proxy-c', reference, `plain-${mode}`, String(n), String(size)]).ns);
+    direct.push(c([`plain-${mode}`, String(n), String(size)]).ns);
+  }
+  const rate = (ns) => round(perUnit / (ns / 1e9));
+  const ratio = round(median(via.map((ns, i) => direct[i] / ns)), 3);
+  results.push({ case: name, value: rate(median(via)), unit, baseline: rate(median(direct)), ratio, target: '>= 0.5', plain: rate(median(direct)), plainRatio: ratio, plainTarget: '>= 0.5', runs });
+}
+viaProxy('1 GiB stream (64 KiB writes) through the proxy', 'stream', 2 ** 30, 65536, 1024, 'MiB/s');
+viaProxy('1 M x 64 B datagrams through the proxy', 'dgram', 1_000_000, 64, 1e6, 'msg/s');
 
 // A trivial scenario through runScenario against the same exchange by two hand-written scripts.
 if (selected('trivial scenario wall time (median of 7)')) {

@@ -24,14 +24,17 @@
 //      close must never fail one.
 // Usage: node scripts/soak.mjs [--scenarios 200] [--jobs 8] [--rounds 3] [--runs 1000] [--heavy 50]
 //                              [--escapes 40] [--lifecycle 50] [--early-stops 100] [--protocols 25]
-//                              [--timeout-names 30] [--causal 100]
-//                              [--only load|memory|heavy|escapes|lifecycle|early-stops|protocols|fuzz|timeout-names|causal]
+//                              [--timeout-names 30] [--causal 100] [--proxy 25]
+//                              [--only load|memory|heavy|escapes|lifecycle|early-stops|protocols|fuzz|timeout-names|causal|proxy]
 //   8. The loader fuzz test with 10 000 mutated scenario files (the suite runs 2 000).
 //   9. TIMEOUT_NAMES runs that time out with both peers stuck: every TIMEOUT must name the server
 //      and its step (a peer's last event, written as SIGTERM arrived, was once lost at teardown).
 //  10. CAUSAL runs, four at a time, of a stream ping-pong (20 round trips): in every one, each
 //      receive is dated after the send it took (events are dated at the system call; dated when
 //      JavaScript noticed, a busy sender's send could come after the receive it caused).
+//  11. PROXY runs in a row (Linux) of each fixtures/proxy scenario, which must pass every time, and
+//      of the line server's buggy variant under `chunk: 1`, which must fail every time: the proxy's
+//      faults give the same verdict at any load (the chunk pacing waits for the reader, not a clock).
 // Exit status 0 when every check held, 1 otherwise. Needs a built dist/ (node scripts/build.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -60,6 +63,7 @@ const EARLY_STOPS = option('early-stops', 100);
 const TIMEOUT_NAMES = option('timeout-names', 30);
 const PROTOCOLS = option('protocols', 25);
 const CAUSAL = option('causal', 100);
+const PROXY = option('proxy', 25);
 const onlyAt = process.argv.indexOf('--only');
 const ONLY = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
 const wanted = (name) => ONLY === undefined || ONLY === name;
@@ -295,6 +299,33 @@ try {
       check(failed === 0, `${path.basename(file)}: ${PROTOCOLS} runs in a row, ${failed} failed; wall time min / median / max ${spread(durations)} ms`);
     }
     check(readdirSync(base).length === 0, 'temp base empty after the protocol runs');
+  }
+
+  if (wanted('proxy') && PROXY > 0 && process.platform === 'linux') {
+    const { runScenario, loadScenario } = require(path.join(root, 'dist', 'index.cjs'));
+    const dir = path.join(root, 'fixtures', 'proxy');
+    const buggy = async () => {
+      const scenario = await loadScenario(path.join(dir, 'line-server-chunked.scenario.yaml'));
+      return { ...scenario, server: { ...scenario.server, argv: scenario.server.argv.map((a) => (a === 'correct' ? 'buggy' : a)) } };
+    };
+    const cases = [
+      ...readdirSync(dir).filter((f) => f.endsWith('.scenario.yaml')).map((f) => ({ name: f, load: async () => path.join(dir, f), pass: true })),
+      { name: 'buggy line server under chunk: 1', load: buggy, pass: false },
+    ];
+    for (const c of cases) {
+      let wrong = 0;
+      const durations = [];
+      for (let i = 1; i <= PROXY; i++) {
+        const result = await runScenario(await c.load(), { tmpBase: base });
+        durations.push(result.durationMs);
+        if (result.passed !== c.pass) {
+          wrong++;
+          console.log(`     ${c.name} run ${i}: ${result.passed ? 'passed' : JSON.stringify(result.failures)}`);
+        }
+      }
+      check(wrong === 0, `${c.name}: ${PROXY} runs in a row, ${c.pass ? 'must pass' : 'must fail'}, ${wrong} did not; wall time min / median / max ${spread(durations)} ms`);
+    }
+    check(readdirSync(base).length === 0, 'temp base empty after the proxy runs');
   }
 
   if (wanted('early-stops') && EARLY_STOPS > 0) {

@@ -2,6 +2,7 @@
 export { runScenario, type RunOptions } from './pipeline/run-scenario';
 export { loadScenario, normalizeScenario, defineScenario, scenarioJsonSchema, ScenarioError } from './scenario';
 export { UnixSocket, SocketError, SUN_PATH_MAX } from './socket';
+export { startProxy, Proxy, ProxyOptionsError, type ProxyOptions, type ProxyStopped, type ProxyEvent, type ProxyStats } from './proxy';
 export { PlanError, SocketPathTooLongError, type PlanErrorCode } from './plan';
 export { HarnessError, type HarnessErrorCode } from './errors/harness-error';
 export { packageRoot } from './package/package-root';

@@ -19,6 +19,7 @@ const LAYERS = [
   'protocol', // the event channel and the peer's launch file (carries scenario steps)
   'socket', // the typed face of the native addon
   'traffic', // the native traffic engine's face
+  'proxy', // the forwarding proxy with fault injection (native/proxy.cc's face and its options)
   'peer', // the scripted peer program (a process of its own)
   'plan', // scenario → RunPlan, a value
   'run', // RunPlan → RunRecord: owns every path and process

@@ -40,6 +40,8 @@ const pairs: Array<[string, string[]]> = [
   ['keyof T.SendFdsInput', objectKeys(defs.step_sendFds, COMMON)],
   ['keyof T.RecvFdsInput', objectKeys(recvFds, COMMON)],
   ['keyof T.FdExpectInput', objectKeys(recvFdsObject.properties!.expect!.items)],
+  ['keyof Exclude<T.ScenarioInput["proxy"], true | undefined>', objectKeys(schema.properties!.proxy)],
+  ['keyof T.ProxyFaultsInput', objectKeys(defs.proxyFaults)],
   ['StepNames<T.StepInput>', Object.keys(defs).filter((d) => d.startsWith('step_')).map((d) => d.slice('step_'.length)).sort()],
 ];
 

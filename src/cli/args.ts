@@ -6,6 +6,7 @@ import { parseDuration } from '../scenario';
 import type { RunCommandOptions, Reporter } from './commands/run';
 import { parseGrep, parseShard, SelectionError, type Selection } from '../select/select';
 import { UsageError } from './usage-error';
+import { parseProxyArgs, type ProxyCommandOptions } from './proxy-args';
 
 export type Command =
   | { name: 'help'; topic: string; asked: boolean }
@@ -14,10 +15,11 @@ export type Command =
   | { name: 'validate'; operands: string[] }
   | { name: 'list'; operands: string[]; selection: Selection }
   | { name: 'merge-reports'; operands: string[]; outDir?: string }
-  | { name: 'schema' };
+  | { name: 'schema' }
+  | { name: 'proxy'; options: ProxyCommandOptions };
 
 const REPORTERS: Reporter[] = ['pretty', 'json', 'junit'];
-const COMMANDS = ['run', 'validate', 'list', 'schema', 'merge-reports'];
+const COMMANDS = ['run', 'validate', 'list', 'schema', 'merge-reports', 'proxy'];
 
 function selectionOf(values: { grep?: string; tag?: string[]; shard?: string }, command: string): Selection {
   try {
@@ -56,6 +58,10 @@ export function parseCommandLine(argv: string[], defaultOperands: () => string[]
   if (name === '--version' || name === '-V' || name === 'version') return { name: 'version' };
   if (!COMMANDS.includes(name)) {
     throw new UsageError(`unknown command '${name}'; the commands are ${COMMANDS.join(', ')}`);
+  }
+  if (name === 'proxy') {
+    const options = parseProxyArgs(rest);
+    return options === 'help' ? { name: 'help', topic: 'proxy', asked: true } : { name: 'proxy', options };
   }
   let parsed;
   try {

@@ -11,6 +11,7 @@ Commands:
   list [files|dirs|globs]  list the scenarios that run would select
   schema                   print the JSON Schema of the scenario format
   merge-reports DIR...     merge the JSON reports of a sharded run into one set of reports
+  proxy --listen A --connect B   forward between two programs, injecting faults, printing what crosses
 
 Examples:
   uds-fixture validate fixtures
@@ -44,6 +45,37 @@ Examples:
   uds-fixture run fixtures --shard 2/4 --tag smoke
 
 JSON and JUnit without --out go to standard output (one of them at most).`,
+  proxy: `Usage: uds-fixture proxy --listen PATH --connect PATH [options]
+
+Listens on --listen (clients connect there), connects each client to --connect (the server) and
+forwards both ways, descriptors (SCM_RIGHTS) included, printing each message, descriptor,
+connection and injected fault as a line on stdout. Ctrl-C or SIGTERM stops it: connections end
+and the listening path it bound is removed (a path that exists is refused, never replaced).
+
+Options:
+  --type T              stream (default), dgram, seqpacket
+  --capture FILE        also write every event as a JSON line to FILE (must not exist)
+  -q, --quiet           no event lines on stdout
+  --seed N              seed of the probabilistic faults (random and printed when absent)
+  --direction D         which way the fault options below apply: both (default), to-server, to-client
+  --chunk SIZE          stream: re-split into pieces of SIZE bytes, e.g. 1 or 1..7
+  --delay D [--jitter D] hold each message, e.g. 20ms
+  --drop SEL            dgram/seqpacket: drop messages; SEL is 3 or 3,5 (numbers), 10% (rate) or all
+  --duplicate SEL       dgram/seqpacket: send messages twice
+  --reorder SEL         dgram/seqpacket: send a message after the next one
+  --corrupt N[,N]       flip the byte at offset N of the direction
+  --reset N             stream/seqpacket: end the connection abruptly after N bytes
+  --stall N:D           stop reading for D after N bytes, e.g. 4096:500ms
+  --drop-fds SEL        forward the bytes, close the descriptors that came with them
+  --truncate-fds K      forward only the first K descriptors of each message
+  --faults FILE         YAML/JSON { toServer: {...}, toClient: {...} } in the scenario's proxy: form
+
+Examples:
+  uds-fixture proxy --listen /tmp/app.proxy --connect /tmp/app.sock
+  uds-fixture proxy --listen /tmp/p --connect /tmp/s --chunk 1 --direction to-server
+  uds-fixture proxy --listen /tmp/p --connect /tmp/s --type dgram --drop 10% --seed 42 --capture out.jsonl
+
+Exit status: 0 stopped cleanly, 2 bad options or the listening path cannot be bound.`,
   validate: `Usage: uds-fixture validate [files|dirs|globs]
 
 Loads and checks scenario files without running them. Every problem is printed as

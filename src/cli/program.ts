@@ -9,6 +9,7 @@ import { mergeReportsCommand } from './commands/merge-reports';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { validateCommand } from './commands/validate';
+import { proxyCommand } from './commands/proxy';
 import { packageVersion } from '../package/package-root';
 import { HELP } from './help';
 import { EXIT, UsageError } from './usage-error';
@@ -34,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
       return mergeReportsCommand({ operands: command.operands, ...(command.outDir !== undefined ? { outDir: command.outDir } : {}) });
     case 'list':
       return listCommand(command.operands, command.selection);
+    case 'proxy':
+      return proxyCommand(command.options);
     case 'run': {
       const controller = new AbortController();
       let exitSignal: NodeJS.Signals | undefined;

@@ -8,6 +8,7 @@ import { peerIdentities, planPeer } from './peers';
 import { skipReason } from './platform';
 import { newRunDirName, plannedRunBase } from './run-base';
 import { checkSunPath } from './sun-path';
+import { clientView, plannedProxy } from './proxy';
 import type { PeerPlan, PlannedFile, PlannedRun, PlanOptions, RunPlan } from './types';
 
 export const DEFAULT_GRACE_MS = 2_000;
@@ -62,10 +63,12 @@ export function planRun(scenario: Scenario, options: PlanOptions = {}): RunPlan 
   const runMs = options.timeout ?? scenario.timeoutMs;
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   const run = { dir, socket, files };
+  // Through a proxy, clients are given its address; the server binds the real one.
+  const proxy = plannedProxy(scenario, dir, socket);
   const peers: PeerPlan[] = [];
   for (const who of identities) {
     const { peer, launch } = planPeer(
-      { scenario, run, identities, peerProgram, readyTimeoutMs: options.readyTimeout ?? Math.min(DEFAULT_STEP_TIMEOUT_MS, runMs), graceMs, extraEnv: options.env },
+      { scenario, run: who.role === 'client' ? clientView(run, proxy) : run, identities, peerProgram, readyTimeoutMs: options.readyTimeout ?? Math.min(DEFAULT_STEP_TIMEOUT_MS, runMs), graceMs, extraEnv: options.env },
       who,
     );
     if (launch && peer.launchFile) writes.push({ path: peer.launchFile, bytes: JSON.stringify(launch, null, 2) + '\n', mode: 0o600 });
@@ -80,6 +83,7 @@ export function planRun(scenario: Scenario, options: PlanOptions = {}): RunPlan 
     socket,
     files,
     writes,
+    ...(proxy ? { proxy } : {}),
     peers,
     timeouts: { runMs, graceMs },
   };

@@ -2,7 +2,16 @@
 // and the options, so a plan can be printed and inspected: planning makes nothing on disk. The
 // run makes `dir` and `writes`, and removes them (src/run/execute.ts).
 
-import type { SourcePos, SocketType, AddressKind } from '../scenario/types';
+import type { SourcePos, SocketType, AddressKind, ProxySpec } from '../scenario/types';
+
+/** The forwarding proxy between clients and server (scenario `proxy:`). */
+export interface PlannedProxy extends ProxySpec {
+  /** where clients connect (their `${socket}`) */
+  listen: string;
+  /** the server's address */
+  connect: string;
+  type: SocketType;
+}
 
 export type PeerRole = 'server' | 'client';
 
@@ -83,6 +92,8 @@ export interface PlannedRun {
   files: Record<string, string>;
   /** the declared files and the scripted peers' launch files, with their contents */
   writes: PlannedFile[];
+  /** clients connect to this proxy, which connects to `socket` */
+  proxy?: PlannedProxy;
   /** the server first (if any), then the clients in id order */
   peers: PeerPlan[];
   timeouts: PlanTimeouts;

@@ -37,6 +37,9 @@ export function formatFailureDetails(result: ScenarioResult, c: Palette, timelin
     out.push(c.dim(`  ${p.id} stderr (last lines):`));
     for (const line of stderrTail(p.stderr)) out.push(c.dim(`    | ${line}`));
   }
+  // A run through the proxy names its seed, so that the same faults can be asked for again.
+  const proxy = result.timeline.find((e) => e.peer === 'proxy' && e.ev === 'proxy-start');
+  if (proxy) out.push(c.dim(`  proxy seed ${String(proxy.seed)}${proxy.seeded ? ` (rerun with \`proxy: { seed: ${String(proxy.seed)} }\` for the same faults)` : ''}`));
   if (timelineFiles.length) out.push(c.dim(`  timeline: ${timelineFiles.join('  ')}`));
   return out;
 }

@@ -9,6 +9,7 @@
 import type { PeerEvent } from '../protocol/events';
 import type { ScenarioResult } from '../judge/result';
 import { SMALL_EXCHANGE } from '../traffic/types';
+import { proxyNoteLabel } from './proxy-notes';
 
 export interface ArrowEnd {
   /** when the receiver took the message (the receive's syscall) */
@@ -321,6 +322,8 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
       items.push({ kind: 'failure', t: ev.t, peer: ev.peer, label: `${String(ev.code ?? 'fail')}: ${String(ev.message ?? '')}` });
     } else if (ev.ev === 'error') {
       items.push({ kind: 'note', t: ev.t, peer: ev.peer, label: `expected error ${String(ev.code ?? '')}` });
+    } else if (ev.via === 'proxy') {
+      items.push({ kind: 'note', t: ev.t, peer: ev.peer, label: proxyNoteLabel(ev) });
     } else if (!QUIET.has(ev.ev)) {
       items.push({ kind: 'note', t: ev.t, peer: ev.peer, label: ev.ev });
     }

@@ -82,6 +82,12 @@ export class EventHub {
     return event;
   }
 
+  /** Records an event the harness saw on another's behalf (the proxy's), stamped by its source; not relayed to peers. */
+  observe(event: PeerEvent): void {
+    this.events.push(event);
+    for (const listener of [...this.listeners]) listener(event);
+  }
+
   on(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

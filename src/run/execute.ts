@@ -9,6 +9,7 @@ import { spawnPeer, type PeerProcess, type StopReason } from './spawn';
 import { makeRunDir } from './make-run-dir';
 import { removeRunDir } from './run-dir';
 import { teardown } from './teardown';
+import { startRunProxy, type RunProxy } from './proxy';
 import { monotonicNs } from './clock';
 import { startupMs } from './startup-time';
 import { RunDeadline } from './timeouts';
@@ -113,6 +114,7 @@ async function runPeers(plan: PlannedRun, options: ExecuteOptions, guard: ExitGu
   const harnessErrors: string[] = [];
   let notReady: NotReadyRecord | undefined;
   let pair: SocketPairEnds | undefined;
+  let proxy: RunProxy | undefined;
   let leftoverSockets: LeftoverSocket[] = [];
   const stops = new Map<string, PlannedStop>();
   let planned: Promise<string[]> | undefined;
@@ -121,6 +123,7 @@ async function runPeers(plan: PlannedRun, options: ExecuteOptions, guard: ExitGu
 
   try {
     if (plan.socket.address === 'pair') pair = await openSocketPair(plan.socket.type);
+    if (plan.proxy) proxy = startRunProxy(plan, hub);
     const start = (p: PeerPlan): PeerProcess => {
       const peer = startPeer(p, pair, hub, guard.addGroup, stops);
       peers.set(p.id, peer);
@@ -152,7 +155,7 @@ async function runPeers(plan: PlannedRun, options: ExecuteOptions, guard: ExitGu
     pair?.close();
     const reason: StopReason = deadline.cause ?? (notReady ? 'not-ready' : 'teardown');
     deadline.dispose();
-    const outcome = await teardown(plan, [...peers.values()], hub, reason);
+    const outcome = await teardown(plan, [...peers.values()], hub, reason, proxy ? () => proxy!.stop() : undefined);
     harnessErrors.push(...outcome.problems);
     // A planned stop under way when the run stopped ends with the groups teardown emptied.
     if (planned) harnessErrors.push(...(await planned));

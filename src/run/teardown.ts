@@ -110,11 +110,12 @@ export interface TeardownOutcome {
 }
 
 /**
- * The teardown of a run's processes: stop every peer (group by group), close the event channels
- * and every stdio stream, note the socket files left behind (the run directory itself goes last,
- * in executePlan's finally). Every part runs even when an earlier one failed.
+ * The teardown of a run's processes: stop every peer (group by group), then `afterPeers` (the
+ * proxy), close the event channels and every stdio stream, note the socket files left behind (the
+ * run directory itself goes last, in executePlan's finally). Every part runs even when an earlier
+ * one failed.
  */
-export async function teardown(plan: PlannedRun, peers: PeerProcess[], hub: EventHub, reason: StopReason): Promise<TeardownOutcome> {
+export async function teardown(plan: PlannedRun, peers: PeerProcess[], hub: EventHub, reason: StopReason, afterPeers?: () => Promise<string[]>): Promise<TeardownOutcome> {
   const problems: string[] = [];
   const attempt = async (what: string, job: () => Promise<unknown>): Promise<void> => {
     try {
@@ -124,6 +125,8 @@ export async function teardown(plan: PlannedRun, peers: PeerProcess[], hub: Even
     }
   };
   await attempt('stopping peers', async () => problems.push(...(await stopPeers(peers, reason, plan.timeouts.graceMs, hub))));
+  // What outlives the peers in the run directory (the proxy) stops before the directory is searched.
+  if (afterPeers) await attempt('stopping the proxy', async () => problems.push(...(await afterPeers())));
   // Every process is gone: read what they wrote last before closing the channels.
   await hub.drain(CHANNEL_DRAIN_MS);
   hub.close();

@@ -7,6 +7,7 @@ import { ScenarioError, type Problem } from './errors';
 import { normalizeExpect } from './expect';
 import { normalizeFiles } from './files';
 import { peerIdsOf, normalizePeer } from './peers';
+import { normalizeProxy } from './proxy';
 import type { PositionLookup } from './position-types';
 import { ProblemList } from './problem-list';
 import { schemaProblems } from './schema-errors';
@@ -129,6 +130,8 @@ function build(ctx: NormalizeContext, input: Record<string, unknown>): Scenario 
     ...(scenario.clients !== undefined && group !== undefined ? [{ key: group.key, spec: scenario.clients }] : []),
   ];
   checkWorkable(ctx, scenario, written);
+  const proxy = normalizeProxy(ctx, input, socket);
+  if (proxy !== undefined) scenario.proxy = proxy;
 
   checkCaptureUses(ctx);
   // A socketpair has two ends: one server, one client.

@@ -362,6 +362,19 @@ export const scenarioJsonSchema: JsonSchema = {
       }),
       required: ['count'],
     },
+    proxy: {
+      description:
+        'Clients connect to a forwarding proxy (the harness) that connects each of them to the server, injects the declared faults and records what crosses; `true` forwards without faults.',
+      anyOf: [
+        { type: 'boolean', enum: [true], description: 'Forward without faults, recording what crosses.' },
+        closed('The proxy: faults per direction, the seed, capture.', {
+          seed: { type: 'integer', minimum: 0, maximum: 2 ** 53 - 1, description: 'Seed of every probabilistic fault (rate, jitter, chunk sizes); absent: picked by the run and reported.' },
+          capture: flag('Record every forwarded message with a preview in the timeline (default true).'),
+          toServer: ref('proxyFaults', 'Faults on what the clients send to the server.'),
+          toClient: ref('proxyFaults', 'Faults on what the server sends to the clients.'),
+        }),
+      ],
+    },
     expect: closed('Cross-peer expectations.', {
       exit: {
         type: 'object',
@@ -420,6 +433,66 @@ export const scenarioJsonSchema: JsonSchema = {
     socketType: { type: 'string', enum: ['stream', 'dgram', 'seqpacket'], description: 'A socket type.' },
     shutdownHow: { type: 'string', enum: ['read', 'write', 'both'], description: 'A shutdown direction.' },
     policy: { type: 'string', enum: ['fail', 'warn', 'ignore'], description: '`fail`, `warn`, or `ignore`.' },
+    faultSelector: {
+      description: 'Which messages: `true` (every one), or every condition given: `message` (number or list, from 1), `fromByte`, `after` (time since the connection opened), `rate` (seeded probability).',
+      anyOf: [
+        { type: 'boolean', enum: [true], description: 'Every message.' },
+        closed('A selection of messages.', {
+          message: {
+            description: 'A message number of the direction (from 1), or a list.',
+            anyOf: [{ type: 'integer', minimum: 1 }, { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1 }],
+          },
+          fromByte: { type: 'integer', minimum: 0, description: 'Messages that start at or after this byte offset of the direction.' },
+          after: ref('duration', 'Messages after this time since the connection opened.'),
+          rate: { type: 'number', minimum: 0, maximum: 1, description: 'Probability, drawn from the seeded generator.' },
+        }),
+      ],
+    },
+    proxyFaults: closed('Faults on one direction of the proxy.', {
+      chunk: ref('size', 'Stream: re-split into pieces of these sizes (`1`, `1..7`), each read by the receiver on its own.'),
+      delay: {
+        description: 'Hold each message (or the `when` ones) this long: `20ms`, or `{ time, jitter, when }`.',
+        anyOf: [
+          ref('duration', 'How long.'),
+          closed('A delay with jitter.', {
+            time: ref('duration', 'How long.'),
+            jitter: ref('duration', 'Plus a seeded 0..jitter.'),
+            when: ref('faultSelector', 'Which messages (default every one).'),
+          }),
+        ],
+      },
+      drop: ref('faultSelector', 'Datagram/seqpacket: messages not forwarded (their descriptors closed).'),
+      duplicate: ref('faultSelector', 'Datagram/seqpacket: messages forwarded twice.'),
+      reorder: ref('faultSelector', 'Datagram/seqpacket: messages sent after the next one.'),
+      corrupt: closed('Flip a byte.', {
+        at: {
+          description: 'Byte offset in the direction (from 0), or a list.',
+          anyOf: [{ type: 'integer', minimum: 0 }, { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1 }],
+        },
+      }, ['at']),
+      reset: closed('End the connection abruptly (stream/seqpacket).', { afterBytes: { type: 'integer', minimum: 0, description: 'Bytes forwarded first.' } }, ['afterBytes']),
+      stall: closed('Stop reading, so the sender meets backpressure.', {
+        after: { type: 'integer', minimum: 0, description: 'Bytes forwarded first (default 0).' },
+        for: ref('duration', 'How long.'),
+      }, ['for']),
+      dropFds: ref('faultSelector', 'Forward the bytes, close the descriptors that came with them.'),
+      truncateFds: {
+        description: 'Forward only the first `keep` descriptors of the selected messages.',
+        anyOf: [
+          { type: 'boolean', enum: [true], description: 'Every message, keep none.' },
+          closed('Which messages, and how many descriptors to keep.', {
+            keep: { type: 'integer', minimum: 0, description: 'Descriptors kept (default 0).' },
+            message: {
+              description: 'A message number of the direction (from 1), or a list.',
+              anyOf: [{ type: 'integer', minimum: 1 }, { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1 }],
+            },
+            fromByte: { type: 'integer', minimum: 0, description: 'Messages that start at or after this byte offset.' },
+            after: ref('duration', 'Messages after this time since the connection opened.'),
+            rate: { type: 'number', minimum: 0, maximum: 1, description: 'Seeded probability.' },
+          }),
+        ],
+      },
+    }),
     step: {
       description: 'A step: a bare name (`- listen`) or one name with its options (`- send: { text: hi }`).',
       anyOf: [

@@ -227,6 +227,48 @@ export interface ExpectInput {
   within?: DurationInput;
 }
 
+// The forwarding proxy between clients and server (`proxy:`), per direction `toServer` (client→server)
+// and `toClient`; src/scenario/proxy-faults.ts checks these.
+/**
+ * Which messages a fault applies to. `true` is every message; otherwise every condition given
+ * must hold: `message` (1-based number, or a list, in the direction), `fromByte` (the message starts
+ * at or after this byte of the direction), `after` (time since the connection opened), and `rate`
+ * (a seeded probability, drawn last).
+ */
+export type FaultSelectorInput = true | { message?: number | number[]; fromByte?: number; after?: DurationInput; rate?: number };
+
+export interface ProxyFaultsInput {
+  /** stream: re-split what crosses into pieces of these sizes (`1`, `1..7`), each read on its own */
+  chunk?: SizeInput;
+  /** hold each message (or the selected ones) this long; `jitter` adds a seeded 0..jitter */
+  delay?: DurationInput | { time: DurationInput; jitter?: DurationInput; when?: FaultSelectorInput };
+  /** datagram / seqpacket: the message is not forwarded (its descriptors are closed) */
+  drop?: FaultSelectorInput;
+  /** datagram / seqpacket: the message is forwarded twice */
+  duplicate?: FaultSelectorInput;
+  /** datagram / seqpacket: the message goes after the next one (alone after 100 ms of quiet) */
+  reorder?: FaultSelectorInput;
+  /** flip the byte at these offsets of the direction (xor 0xff) */
+  corrupt?: { at: number | number[] };
+  /** stream / seqpacket: after this many bytes, close the connection abruptly (see README) */
+  reset?: { afterBytes: number };
+  /** stop reading for `for` once `after` bytes have crossed, so the sender meets backpressure */
+  stall?: { after: number; for: DurationInput };
+  /** forward the bytes, close the descriptors that came with them */
+  dropFds?: FaultSelectorInput;
+  /** forward only the first `keep` (default 0) descriptors of a message */
+  truncateFds?: true | { keep?: number; message?: number | number[]; fromByte?: number; after?: DurationInput; rate?: number };
+}
+
+export interface ProxyInput {
+  /** seed of every probabilistic choice (rate, jitter, chunk sizes); random when absent, always reported */
+  seed?: number;
+  /** report every forwarded message with a preview (default true in scenarios) */
+  capture?: boolean;
+  toServer?: ProxyFaultsInput;
+  toClient?: ProxyFaultsInput;
+}
+
 export interface ScenarioInput {
   name: string;
   description?: string;
@@ -241,6 +283,8 @@ export interface ScenarioInput {
   server?: PeerInput;
   client?: PeerInput;
   clients?: ClientsInput;
+  /** clients connect to a proxy that forwards to the server, injecting faults and recording what crosses */
+  proxy?: true | ProxyInput;
   expect?: ExpectInput;
 }
 
@@ -420,6 +464,41 @@ export interface Expectations {
   withinMs?: number;
 }
 
+/** Which messages a fault applies to (normalized): every condition given must hold, `rate` drawn last. */
+export interface FaultSelector {
+  messages?: number[];
+  rate?: number;
+  fromByte?: number;
+  afterMs?: number;
+}
+
+/** One direction's faults, normalized (the native engine's form). */
+export interface ProxyFaults {
+  chunkMin?: number;
+  chunkMax?: number;
+  delayMs?: number;
+  jitterMs?: number;
+  delayWhen?: FaultSelector;
+  drop?: FaultSelector;
+  duplicate?: FaultSelector;
+  reorder?: FaultSelector;
+  dropFds?: FaultSelector;
+  truncateFds?: FaultSelector;
+  truncateKeep?: number;
+  corruptAt?: number[];
+  resetAfterBytes?: number;
+  stallAfterBytes?: number;
+  stallForMs?: number;
+}
+
+export interface ProxySpec {
+  /** absent: the run picks one and reports it */
+  seed?: number;
+  capture: boolean;
+  toServer: ProxyFaults;
+  toClient: ProxyFaults;
+}
+
 export interface Scenario {
   name: string;
   description?: string;
@@ -433,6 +512,8 @@ export interface Scenario {
   server?: PeerSpec;
   /** `client:` is a group of one; `clients: { count: N }` a group of N, ids client-1..client-N */
   clients?: PeerSpec & { count: number; single: boolean };
+  /** clients connect to the harness's forwarding proxy, which connects to the server */
+  proxy?: ProxySpec;
   expect: Expectations;
   /** absolute path of the file it came from; undefined for inline scenarios */
   file?: string;

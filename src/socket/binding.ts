@@ -45,6 +45,85 @@ export interface NativeMessage {
   atNs: number;
 }
 
+/** Options of the native forwarding proxy (native/proxy.cc); src/socket/proxy.ts fills them. */
+export interface NativeProxyOptions {
+  type: number;
+  listen: Buffer;
+  connect: Buffer;
+  seed: number;
+  capture: boolean;
+  previewBytes: number;
+  c2s: NativeProxyFaults;
+  s2c: NativeProxyFaults;
+}
+
+/** Which messages a fault applies to: every condition given must hold, `rate` drawn last. */
+export interface NativeFaultSelector {
+  messages?: number[];
+  rate?: number;
+  fromByte?: number;
+  afterMs?: number;
+}
+
+export interface NativeProxyFaults {
+  chunkMin?: number;
+  chunkMax?: number;
+  delayMs?: number;
+  jitterMs?: number;
+  delayWhen?: NativeFaultSelector;
+  drop?: NativeFaultSelector;
+  duplicate?: NativeFaultSelector;
+  reorder?: NativeFaultSelector;
+  dropFds?: NativeFaultSelector;
+  truncateFds?: NativeFaultSelector;
+  truncateKeep?: number;
+  corruptAt?: number[];
+  resetAfterBytes?: number;
+  stallAfterBytes?: number;
+  stallForMs?: number;
+}
+
+/** One thing the proxy saw or did, as native code reports it (src/proxy/events.ts names them). */
+export interface NativeProxyEvent {
+  t: number;
+  ev: 'open' | 'data' | 'eof' | 'close' | 'reset' | 'fault' | 'error' | 'stopped';
+  conn?: number;
+  dir?: 'c2s' | 's2c';
+  message?: number;
+  bytes?: number;
+  preview?: Buffer;
+  fds?: { mode: number; dev: number; ino: number }[];
+  fault?: string;
+  offset?: number;
+  detail?: string;
+  errno?: number;
+  pid?: number;
+  uid?: number;
+  gid?: number;
+  /** the client's process group, read as it connected */
+  pgid?: number;
+  address?: Buffer;
+  stats?: NativeProxyStats;
+}
+
+export interface NativeProxyStats {
+  connections: number;
+  messagesC2s: number;
+  messagesS2c: number;
+  bytesC2s: number;
+  bytesS2c: number;
+  fdsReceived: number;
+  fdsForwarded: number;
+  fdsClosed: number;
+  faults: number;
+}
+
+export interface NativeProxyHandle {
+  /** asks the proxy to stop; the last batch of events ends with `stopped` */
+  stop(): void;
+  stats(): NativeProxyStats;
+}
+
 export interface NativeBinding {
   socket(type: number): NativeSocketHandle | number;
   socketpair(type: number): [NativeSocketHandle, NativeSocketHandle] | number;
@@ -55,6 +134,8 @@ export interface NativeBinding {
   processGroupOf(pid: number): number;
   /** SO_SNDBUF (`send`) or SO_RCVBUF of `fd`: set to `bytes` when >= 0, then read back; or -errno */
   bufferSize(fd: number, send: boolean, bytes: number): number;
+  /** binds and listens on `listen` (-errno when it cannot), then forwards on threads of its own */
+  startProxy(options: NativeProxyOptions, onEvents: (events: NativeProxyEvent[]) => void): NativeProxyHandle | number;
   constants: {
     SOCK_STREAM: number;
     SOCK_DGRAM: number;

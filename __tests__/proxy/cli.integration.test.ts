@@ -1,0 +1,135 @@
+// `uds-fixture proxy` between two real programs (python3): what crosses is printed and captured,
+// a forwarded descriptor is the same file at the far end, and a signal stops it cleanly.
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+
+import { repoRoot } from '../helpers/child-script';
+import { makeDir } from './harness';
+
+const cli = path.join(repoRoot, 'dist', 'cli.cjs');
+const programs = path.join(__dirname, 'programs');
+const temp = makeDir();
+afterAll(() => temp.remove());
+
+interface Started {
+  child: ChildProcess;
+  /** the next line of stdout (or stderr) matching `re`, within 10 s */
+  line(stream: 'stdout' | 'stderr', re: RegExp): Promise<string>;
+  exited(): Promise<number | null>;
+  output: { stdout: string; stderr: string };
+}
+
+function start(command: string, args: string[]): Started {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const output = { stdout: '', stderr: '' };
+  const seen: Record<'stdout' | 'stderr', string[]> = { stdout: [], stderr: [] };
+  const waiters: (() => void)[] = [];
+  for (const stream of ['stdout', 'stderr'] as const) {
+    createInterface({ input: child[stream]! }).on('line', (line) => {
+      output[stream] += line + '\n';
+      seen[stream].push(line);
+      for (const wake of waiters.splice(0)) wake();
+    });
+  }
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    output,
+    line: (stream, re) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${command}: no ${stream} line matching ${re} within 10 s; got ${JSON.stringify(output)}`)), 10_000);
+        const check = () => {
+          const index = seen[stream].findIndex((l) => re.test(l));
+          if (index >= 0) {
+            clearTimeout(timer);
+            resolve(seen[stream].splice(0, index + 1).pop()!);
+          } else waiters.push(check);
+        };
+        check();
+      }),
+    exited: () =>
+      Promise.race([exit, new Promise<number | null>((_, reject) => setTimeout(() => reject(new Error(`${command} did not exit within 10 s`)), 10_000).unref())]),
+  };
+}
+
+async function stopAll(children: Started[]): Promise<void> {
+  for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+  await Promise.all(children.map((c) => c.exited().catch(() => undefined)));
+}
+
+it('a python client hands a python server a file through the proxy: same dev/inode, captured, path removed on SIGTERM', async () => {
+  const listen = path.join(temp.dir, 'app.proxy');
+  const connect = path.join(temp.dir, 'app.sock');
+  const capture = path.join(temp.dir, 'capture.jsonl');
+  const file = path.join(temp.dir, 'handed.txt');
+  writeFileSync(file, 'handed over');
+  const server = start('python3', [path.join(programs, 'fd_server.py'), connect]);
+  const children = [server];
+  try {
+    await server.line('stdout', /ready/);
+    const proxy = start(process.execPath, [cli, 'proxy', '--listen', listen, '--connect', connect, '--capture', capture]);
+    children.push(proxy);
+    await proxy.line('stderr', /Ctrl-C stops/);
+    const client = start('python3', [path.join(programs, 'fd_client.py'), listen, file]);
+    children.push(client);
+    const sent = JSON.parse(await client.line('stdout', /answer/));
+    const received = JSON.parse(await server.line('stdout', /content/));
+    expect(sent.answer).toBe('ok');
+    expect(received).toEqual({ data: 'F', fds: 1, dev: sent.dev, ino: sent.ino, content: 'handed over' });
+    expect(await client.exited()).toBe(0);
+    expect(await server.exited()).toBe(0);
+    await proxy.line('stdout', /closed/);
+    proxy.child.kill('SIGTERM');
+    expect(await proxy.exited()).toBe(0);
+    expect(proxy.output.stdout).toMatch(/> #1 client→server msg 1, 1 bytes, 1 fd\(file\): "F"/);
+    expect(proxy.output.stderr).toMatch(/1 of 1 descriptor\(s\) forwarded/);
+    const events = readFileSync(capture, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.find((e) => e.ev === 'data' && e.from === 'client')).toMatchObject({ via: 'proxy', fds: [{ type: 'file', dev: sent.dev, ino: sent.ino }] });
+    expect(events.at(-1)).toMatchObject({ ev: 'stopped' });
+    expect(temp.entries()).not.toContain('app.proxy');
+  } finally {
+    await stopAll(children);
+  }
+});
+
+it('Ctrl-C (SIGINT) stops it while a client is connected: both programs see EOF, its path is removed', async () => {
+  const listen = path.join(temp.dir, 'int.proxy');
+  const connect = path.join(temp.dir, 'int.sock');
+  const holder = 'import socket, sys\ns = socket.socket(socket.AF_UNIX)\n';
+  const server = start('python3', ['-c', holder + 's.bind(sys.argv[1]); s.listen(); print("ready", flush=True)\nc, _ = s.accept(); print("accepted", flush=True); print("eof" if c.recv(10) == b"" else "data", flush=True)', connect]);
+  const children = [server];
+  try {
+    await server.line('stdout', /ready/);
+    const proxy = start(process.execPath, [cli, 'proxy', '--listen', listen, '--connect', connect, '--chunk', '1..7', '--seed', '5']);
+    children.push(proxy);
+    expect(await proxy.line('stderr', /Ctrl-C stops/)).toMatch(/seed 5/);
+    const client = start('python3', ['-c', holder + 's.connect(sys.argv[1]); print("connected", flush=True); print("eof" if s.recv(10) == b"" else "data", flush=True)', listen]);
+    children.push(client);
+    await server.line('stdout', /accepted/);
+    await client.line('stdout', /connected/);
+    proxy.child.kill('SIGINT');
+    expect(await proxy.exited()).toBe(0);
+    expect(proxy.output.stderr).toMatch(/stopped \(seed 5\): 1 connection/);
+    expect(await client.line('stdout', /eof|data/)).toBe('eof');
+    expect(await server.line('stdout', /eof|data/)).toBe('eof');
+    expect(temp.entries()).not.toContain('int.proxy');
+  } finally {
+    await stopAll(children);
+  }
+});
+
+it('refuses a listening path that exists (exit 2, the file untouched) and faults its socket type cannot have', () => {
+  const listen = path.join(temp.dir, 'taken');
+  writeFileSync(listen, 'mine');
+  const taken = spawnSync(process.execPath, [cli, 'proxy', '--listen', listen, '--connect', path.join(temp.dir, 's')], { encoding: 'utf8', timeout: 20_000 });
+  expect(taken.status).toBe(2);
+  expect(taken.stderr).toMatch(/EADDRINUSE/);
+  expect(readFileSync(listen, 'utf8')).toBe('mine');
+  const bad = spawnSync(process.execPath, [cli, 'proxy', '--listen', path.join(temp.dir, 'x'), '--connect', path.join(temp.dir, 's'), '--drop', '3'], { encoding: 'utf8', timeout: 20_000 });
+  expect(bad.status).toBe(2);
+  expect(bad.stderr).toMatch(/toServer\.drop: `drop` works on messages; a stream has none/);
+  expect(temp.entries()).not.toContain('x');
+});

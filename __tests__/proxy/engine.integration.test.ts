@@ -1,0 +1,250 @@
+// The forwarding engine with real sockets: both directions of stream, seqpacket and datagram,
+// descriptors forwarded as the same open file and closed in the proxy, and nothing left behind.
+import { buildSync } from 'esbuild';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+import { startProxy } from '../../src/proxy';
+import { UnixSocket, openDescriptorCount } from '../../src/socket';
+import { makeDir, watchedProxy } from './harness';
+
+const itSeqpacket = process.platform === 'linux' ? it : it.skip; // macOS has no AF_UNIX SOCK_SEQPACKET
+const temp = makeDir();
+afterAll(() => temp.remove());
+// The first use loads the addon and starts Node's helper threads (descriptors of their own):
+// counts are taken after that.
+beforeAll(async () => {
+  await startProxy({ listen: path.join(temp.dir, 'warm'), connect: path.join(temp.dir, 'none') }).stop();
+  UnixSocket.create('stream').close();
+});
+
+let n = 0;
+function paths(): { listen: string; connect: string } {
+  n++;
+  return { listen: path.join(temp.dir, `p${n}`), connect: path.join(temp.dir, `s${n}`) };
+}
+
+it('forwards a stream both ways, with a descriptor that is the same file at the far end, and leaves nothing', async () => {
+  const before = openDescriptorCount();
+  const { listen, connect } = paths();
+  const file = path.join(temp.dir, 'passed.txt');
+  writeFileSync(file, 'the file');
+  const server = UnixSocket.create('stream');
+  server.bind(connect);
+  server.listen();
+  const { proxy, events, waitFor } = watchedProxy({ listen, connect });
+  const client = UnixSocket.create('stream');
+  await client.connect(listen);
+  const conn = await server.accept();
+  const fd = openSync(file, 'r');
+  await client.sendFds([fd], Buffer.from('F'));
+  const got = await conn.recvFds();
+  expect(got.data.toString()).toBe('F');
+  expect(got.fds).toHaveLength(1);
+  const sent = fstatSync(fd);
+  const arrived = fstatSync(got.fds[0]!);
+  expect([arrived.dev, arrived.ino]).toEqual([sent.dev, sent.ino]);
+  closeSync(fd);
+  closeSync(got.fds[0]!);
+  await conn.send(Buffer.from('reply'));
+  expect((await client.recv()).data.toString()).toBe('reply');
+  client.close();
+  expect((await conn.recv()).eof).toBe(true);
+  conn.close();
+  await waitFor('close', (e) => e.ev === 'close');
+  const stopped = await proxy.stop();
+  server.close();
+  expect(stopped.removedListenPath).toBe(true);
+  expect(stopped.stats.fds).toEqual({ received: 1, forwarded: 1, closed: 1, leaked: 0 });
+  const data = events.filter((e) => e.ev === 'data');
+  expect(data[0]).toMatchObject({ from: 'client', to: 'server', bytes: 1, preview: 'F', fds: [{ type: 'file', dev: sent.dev, ino: sent.ino }] });
+  expect(data[1]).toMatchObject({ from: 'server', to: 'client', preview: 'reply' });
+  expect(events.find((e) => e.ev === 'open')).toMatchObject({ pid: process.pid });
+  expect(temp.entries()).not.toContain(path.basename(listen));
+  expect(openDescriptorCount()).toBe(before);
+});
+
+itSeqpacket('keeps seqpacket record boundaries', async () => {
+  const { listen, connect } = paths();
+  const server = UnixSocket.create('seqpacket');
+  server.bind(connect);
+  server.listen();
+  const { proxy } = watchedProxy({ listen, connect, type: 'seqpacket' });
+  try {
+    const client = UnixSocket.create('seqpacket');
+    await client.connect(listen);
+    const conn = await server.accept();
+    for (const text of ['one', 'two', 'three']) await client.send(Buffer.from(text));
+    const got = [];
+    for (let i = 0; i < 3; i++) got.push((await conn.recv()).data.toString());
+    expect(got).toEqual(['one', 'two', 'three']);
+    client.close();
+    conn.close();
+  } finally {
+    server.close();
+    await proxy.stop();
+  }
+});
+
+it('maps each datagram client to its own path both ways, and removes those paths', async () => {
+  const { listen, connect } = paths();
+  const before = temp.entries();
+  const server = UnixSocket.create('dgram');
+  server.bind(connect);
+  const { proxy, waitFor } = watchedProxy({ listen, connect, type: 'dgram' });
+  const clients = [0, 1].map((i) => {
+    const client = UnixSocket.create('dgram');
+    client.bind(path.join(temp.dir, `dc${n}-${i}`));
+    return client;
+  });
+  try {
+    await clients[0]!.send(Buffer.from('from 0'), { to: listen });
+    await clients[1]!.send(Buffer.from('from 1'), { to: listen });
+    const first = await server.recv();
+    const second = await server.recv();
+    expect([first.data.toString(), second.data.toString()]).toEqual(['from 0', 'from 1']);
+    expect(first.from).not.toEqual(second.from);
+    expect(first.from).not.toEqual(clients[0]!.localAddress());
+    await server.send(Buffer.from('to 1'), { to: second.from! });
+    await server.send(Buffer.from('to 0'), { to: first.from! });
+    const reply1 = await clients[1]!.recv();
+    const reply0 = await clients[0]!.recv();
+    expect([reply0.data.toString(), reply1.data.toString()]).toEqual(['to 0', 'to 1']);
+    expect(reply0.from).toBe(listen);
+    await waitFor('open of client 2', (e) => e.ev === 'open' && e.conn === 2);
+  } finally {
+    for (const client of clients) client.close();
+    server.close();
+    await proxy.stop();
+  }
+  // the clients' own paths are the test's; the proxy's (listen path, per-client directory) are gone
+  expect(temp.entries().filter((e) => !before.includes(e) && !e.startsWith(`dc${n}-`) && e !== path.basename(connect))).toEqual([]);
+});
+
+it('forwards a burst of datagrams in order without capture (the batched path), each one whole', async () => {
+  const { listen, connect } = paths();
+  const server = UnixSocket.create('dgram');
+  server.bind(connect);
+  const proxy = startProxy({ listen, connect, type: 'dgram' });
+  const client = UnixSocket.create('dgram');
+  client.bind(path.join(temp.dir, `burst${n}`));
+  try {
+    await client.connect(listen);
+    const sizes = [1, 70_000, 5, 3000];
+    const sent = Array.from({ length: 200 }, (_, i) => Buffer.alloc(sizes[i % sizes.length]!, i % 251));
+    const sending = (async () => {
+      for (const message of sent) await client.send(message);
+    })();
+    const got: Buffer[] = [];
+    while (got.length < sent.length) got.push((await server.recv({ maxBytes: 100_000 })).data);
+    await sending;
+    expect(got.map((b) => [b.length, b[0]])).toEqual(sent.map((b) => [b.length, b[0]]));
+  } finally {
+    client.close();
+    server.close();
+    const stopped = await proxy.stop();
+    expect(stopped.stats.messages.toServer).toBe(200);
+  }
+});
+
+it('refuses a listening path that exists, and leaves that file alone', () => {
+  const { listen, connect } = paths();
+  writeFileSync(listen, 'not mine');
+  expect(() => startProxy({ listen, connect })).toThrow(expect.objectContaining({ code: 'EADDRINUSE', path: listen }));
+  expect(temp.entries()).toContain(path.basename(listen));
+});
+
+it('stopping with a connection open ends it for both sides and removes the listening path', async () => {
+  const before = openDescriptorCount();
+  const { listen, connect } = paths();
+  const server = UnixSocket.create('stream');
+  server.bind(connect);
+  server.listen();
+  const { proxy, waitFor } = watchedProxy({ listen, connect });
+  const client = UnixSocket.create('stream');
+  await client.connect(listen);
+  const conn = await server.accept();
+  await waitFor('open', (e) => e.ev === 'open');
+  const stopped = await proxy.stop();
+  expect(stopped.removedListenPath).toBe(true);
+  expect((await client.recv()).eof).toBe(true);
+  expect((await conn.recv()).eof).toBe(true);
+  client.close();
+  conn.close();
+  server.close();
+  expect(temp.entries()).not.toContain(path.basename(listen));
+  expect(openDescriptorCount()).toBe(before);
+});
+
+it('an upstream that refuses is an error event, and the client sees the connection end', async () => {
+  const { listen, connect } = paths();
+  const { proxy, waitFor } = watchedProxy({ listen, connect });
+  try {
+    const client = UnixSocket.create('stream');
+    await client.connect(listen);
+    expect(await waitFor('error', (e) => e.ev === 'error')).toMatchObject({ code: 'ENOENT', detail: `connect ${connect}` });
+    expect((await client.recv()).eof).toBe(true);
+    client.close();
+  } finally {
+    await proxy.stop();
+  }
+});
+
+it('stop removes only the socket file it bound: a file put at its path meanwhile stays', async () => {
+  const { listen, connect } = paths();
+  const proxy = startProxy({ listen, connect });
+  unlinkSync(listen);
+  writeFileSync(listen, 'someone else');
+  const stopped = await proxy.stop();
+  expect(stopped.removedListenPath).toBe(false);
+  expect(temp.entries()).toContain(path.basename(listen));
+});
+
+it('many connections one after the other: none leaves a descriptor or path behind', async () => {
+  const before = openDescriptorCount();
+  const { listen, connect } = paths();
+  const server = UnixSocket.create('stream');
+  server.bind(connect);
+  server.listen();
+  const { proxy, waitFor } = watchedProxy({ listen, connect, capture: false });
+  for (let i = 1; i <= 30; i++) {
+    const client = UnixSocket.create('stream');
+    await client.connect(listen);
+    const conn = await server.accept();
+    await client.send(Buffer.from('x'));
+    expect((await conn.recv()).data.toString()).toBe('x');
+    client.close();
+    expect((await conn.recv()).eof).toBe(true);
+    conn.close();
+    await waitFor(`close of connection ${i}`, (e) => e.ev === 'close' && e.conn === i);
+  }
+  const stopped = await proxy.stop();
+  server.close();
+  expect(stopped.stats.connections).toBe(30);
+  expect(openDescriptorCount()).toBe(before);
+});
+
+it('a worker thread ending with its proxy still running: the environment cleanup stops it and removes its path', async () => {
+  const { listen, connect } = paths();
+  // Bundled inside this worktree (not node_modules/.cache, which may be a link elsewhere), so the
+  // worker walks up to this package and loads this build of the addon.
+  const outDir = path.join(__dirname, '..', '..', 'build', 'test-cache');
+  mkdirSync(outDir, { recursive: true });
+  const outfile = path.join(outDir, `proxy-worker.${process.pid}.cjs`);
+  buildSync({ entryPoints: [path.join(__dirname, 'children', 'proxy-worker.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error' });
+  try {
+    const worker = new Worker(outfile, { workerData: { listen, connect } });
+    const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+    await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    expect(existsSync(listen)).toBe(true);
+    await worker.terminate();
+    await exited;
+    expect(existsSync(listen)).toBe(false);
+  } finally {
+    rmSync(outfile, { force: true });
+  }
+});

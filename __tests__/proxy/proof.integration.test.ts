@@ -1,0 +1,52 @@
+// What the proxy is for, shown with real programs (fixtures/python/line_server.py and
+// line_client.py): a server that takes one recv() for one line passes until the bytes arrive in
+// pieces (`chunk: 1`); a client that swallows ECONNRESET is caught by `reset:`.
+import path from 'node:path';
+
+import { loadScenario, runScenario } from '../../src';
+import type { Scenario } from '../../src';
+import { repoRoot } from '../helpers/child-script';
+
+// Linux: macOS cannot pace chunks one read each, and gives EOF rather than ECONNRESET (README).
+const itLinux = process.platform === 'linux' ? it : it.skip;
+const fixtures = path.join(repoRoot, 'fixtures', 'proxy');
+
+/** The fixture with one peer's `run:` argument STYLE replaced, and the proxy's faults replaced. */
+async function variant(file: string, change: { peer: 'server' | 'client'; style: string; proxy?: Scenario['proxy'] }): Promise<Scenario> {
+  const scenario = await loadScenario(path.join(fixtures, file));
+  const peer = change.peer === 'server' ? scenario.server! : scenario.clients!;
+  if (peer.kind !== 'run') throw new Error(`${file}: the ${change.peer} is not a run: peer`);
+  const argv = peer.argv.map((arg) => (arg === 'correct' || arg === 'careful' ? change.style : arg));
+  const changed = { ...peer, argv };
+  return {
+    ...scenario,
+    ...(change.peer === 'server' ? { server: changed } : { clients: { ...scenario.clients!, ...changed } }),
+    ...(change.proxy !== undefined ? { proxy: change.proxy } : {}),
+  } as Scenario;
+}
+
+const noFaults: Scenario['proxy'] = { capture: true, toServer: {}, toClient: {} };
+
+itLinux('the buggy line server passes while each line arrives in one piece, and fails under chunk: 1', async () => {
+  const plain = await runScenario(await variant('line-server-chunked.scenario.yaml', { peer: 'server', style: 'buggy', proxy: noFaults }));
+  expect(plain.failures).toEqual([]);
+  const chunked = await runScenario(await variant('line-server-chunked.scenario.yaml', { peer: 'server', style: 'buggy' }));
+  expect(chunked.passed).toBe(false);
+  // the server met a line cut in pieces: "A", not "ADD 1 2"
+  expect(chunked.peers.find((p) => p.id === 'server')).toMatchObject({ exitCode: 3, stderr: expect.stringContaining("unknown command 'A'") });
+  expect(chunked.timeline.filter((e) => e.ev === 'proxy-data' && e.sender === 'client').length).toBeGreaterThan(0);
+}, 60_000);
+
+itLinux('the correct line server passes with and without chunk: 1', async () => {
+  expect((await runScenario(path.join(fixtures, 'line-server-chunked.scenario.yaml'))).failures).toEqual([]);
+  expect((await runScenario(await variant('line-server-chunked.scenario.yaml', { peer: 'server', style: 'correct', proxy: noFaults }))).failures).toEqual([]);
+}, 60_000);
+
+itLinux('reset: the careful client exits 1 on ECONNRESET (declared); the careless one is caught', async () => {
+  const careful = await runScenario(path.join(fixtures, 'careful-client-reset.scenario.yaml'));
+  expect(careful.failures).toEqual([]);
+  expect(careful.timeline.find((e) => e.ev === 'proxy-fault')).toMatchObject({ fault: 'reset', sender: 'client', receiver: 'server', via: 'proxy' });
+  const careless = await runScenario(await variant('careful-client-reset.scenario.yaml', { peer: 'client', style: 'careless' }));
+  expect(careless.passed).toBe(false);
+  expect(careless.failures.map((f) => f.message).join('\n')).toMatch(/client/);
+}, 60_000);

@@ -1,0 +1,63 @@
+// `proxy:` in a scenario: what it normalizes to, and every refusal at file:line:col with what to
+// write instead (credentials through a proxy would name the harness, never pass wrongly).
+import path from 'node:path';
+
+import { checkScenarioText } from '../../src/scenario';
+
+const file = path.join(__dirname, 'proxy.scenario.yaml');
+const check = (text: string) => checkScenarioText(text, file);
+
+const base = `name: through a proxy
+server:
+  steps: [listen, accept, close]
+client:
+  steps: [connect, close]
+`;
+
+it('`proxy: true` forwards without faults and captures; faults normalize per direction', () => {
+  expect(check(base + 'proxy: true\n').scenario?.proxy).toEqual({ capture: true, toServer: {}, toClient: {} });
+  const faulty = check(base + 'proxy:\n  seed: 42\n  capture: false\n  toServer: { chunk: 1..7, delay: { time: 20ms, jitter: 5ms }, corrupt: { at: [3, 9] } }\n  toClient: { reset: { afterBytes: 100 }, stall: { after: 10, for: 1s }, truncateFds: { keep: 1, message: 2 } }\n');
+  expect(faulty.problems).toEqual([]);
+  expect(faulty.scenario?.proxy).toEqual({
+    seed: 42,
+    capture: false,
+    toServer: { chunkMin: 1, chunkMax: 7, delayMs: 20, jitterMs: 5, corruptAt: [3, 9] },
+    toClient: { resetAfterBytes: 100, stallAfterBytes: 10, stallForMs: 1000, truncateFds: { messages: [2] }, truncateKeep: 1 },
+  });
+});
+
+it('refuses expectPeer and a server `from: <peer>` through a proxy, pointing at each', () => {
+  const text = `name: credentials through a proxy
+proxy: true
+server:
+  steps:
+    - listen
+    - accept: { expectPeer: { pid: client } }
+    - recv: { text: hi, from: client }
+    - close
+client:
+  steps:
+    - connect: { expectPeer: { uid: self } }
+    - send: { text: hi }
+    - close
+`;
+  expect(check(text).problems).toEqual([
+    expect.objectContaining({ path: 'server.steps[1].accept.expectPeer', line: 6, message: expect.stringContaining("the process at the other end of every connection is the harness's proxy, not the client"), hint: expect.stringContaining('remove `expectPeer`') }),
+    expect.objectContaining({ path: 'server.steps[2].recv.from', line: 7, message: expect.stringContaining('cannot tell peers apart through `proxy:`') }),
+    expect.objectContaining({ path: 'client.steps[0].connect.expectPeer', line: 11, message: expect.stringContaining('not the server') }),
+  ]);
+});
+
+it('refuses faults the socket type cannot have, and a proxy without a path to stand in front of', () => {
+  const stream = check(base + 'proxy:\n  toServer: { drop: { message: 2 } }\n');
+  expect(stream.problems).toEqual([expect.objectContaining({ path: 'proxy.toServer.drop', line: 7, message: expect.stringContaining('a stream has none to drop'), hint: expect.stringContaining('use `reset`') })]);
+  const dgram = check(base.replace('name: through a proxy', 'name: d\nsocket: dgram') + 'proxy:\n  toClient: { chunk: 2, reset: { afterBytes: 1 } }\n');
+  expect(dgram.problems.map((p) => p.path)).toEqual(['proxy.toClient.chunk', 'proxy.toClient.reset']);
+  const pair = check(base.replace('name: through a proxy', 'name: p\nsocket: { type: stream, address: pair }') + 'proxy: true\n');
+  expect(pair.problems).toEqual([expect.objectContaining({ path: 'proxy', message: expect.stringContaining('`address: pair` has none') })]);
+});
+
+it('schema problems name the fault and the selector', () => {
+  const bad = check(base + 'proxy:\n  toServer: { chunck: 1 }\n  toClient: { delay: soon }\n');
+  expect(bad.problems.map((p) => p.path)).toEqual(['proxy.toServer.chunck', 'proxy.toClient.delay']);
+});

@@ -1,0 +1,1269 @@
+#include "proxy.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "js_args.h"
+#include "sys.h"
+#include "traffic_worker.h"
+
+namespace uds {
+
+namespace {
+
+constexpr int kClientToServer = 0;
+constexpr int kServerToClient = 1;
+// Big enough for any record Linux's default buffers let through (about 208 KiB), so a seqpacket
+// record or datagram is never cut by the proxy; a bigger one is reported as `truncated`.
+constexpr size_t kBufferBytes = 512 * 1024;
+// How long a message held back by `reorder` waits for the next one before it goes alone.
+constexpr int kReorderIdleMs = 100;
+constexpr int kStopped = -100000;  // a wait ended because the proxy stops or the connection aborts
+
+// ---- options -------------------------------------------------------------------------------
+
+// Which messages a fault applies to. Every condition given must hold; `rate` is drawn last, from
+// the connection's seeded generator, so the same traffic gives the same picks.
+struct Selector {
+  bool present = false;
+  std::vector<uint64_t> messages;  // 1-based message numbers in the direction
+  double rate = 1.0;
+  uint64_t fromByte = 0;  // the message starts at or after this byte offset of the direction
+  uint64_t afterMs = 0;   // ms since the connection opened
+};
+
+struct Faults {
+  uint32_t chunkMin = 0, chunkMax = 0;
+  uint64_t delayMs = 0, jitterMs = 0;
+  Selector delay, drop, duplicate, reorder, dropFds, truncateFds;
+  uint32_t truncateKeep = 0;
+  std::vector<uint64_t> corruptAt;
+  bool reset = false;
+  uint64_t resetAfterBytes = 0;
+  bool stall = false;
+  uint64_t stallAfterBytes = 0, stallForMs = 0;
+};
+
+// No fault on the direction: its messages may be forwarded in batches (sendmmsg).
+bool NoFaults(const Faults& f) {
+  return f.chunkMin == 0 && f.delayMs == 0 && f.jitterMs == 0 && !f.drop.present && !f.duplicate.present && !f.reorder.present && !f.dropFds.present &&
+         !f.truncateFds.present && f.corruptAt.empty() && !f.reset && !f.stall;
+}
+
+// options[key] as a whole number (js_args.h): a bad value leaves a RangeError pending, which
+// StartProxy reports before it starts anything.
+uint64_t U64Of(const Napi::Object& object, const char* key, uint64_t fallback) {
+  uint64_t value = fallback;
+  if (!object.Env().IsExceptionPending()) ReadWhole(object, key, fallback, kMaxSafeInteger, &value);
+  return value;
+}
+
+Selector ReadSelector(const Napi::Object& faults, const char* key) {
+  Selector selector;
+  Napi::Value value = faults.Get(key);
+  if (!value.IsObject()) return selector;
+  Napi::Object object = value.As<Napi::Object>();
+  selector.present = true;
+  Napi::Value messages = object.Get("messages");
+  if (messages.IsArray()) {
+    Napi::Array list = messages.As<Napi::Array>();
+    for (uint32_t i = 0; i < list.Length(); i++) selector.messages.push_back(static_cast<uint64_t>(list.Get(i).As<Napi::Number>().DoubleValue()));
+    std::sort(selector.messages.begin(), selector.messages.end());
+  }
+  Napi::Value rate = object.Get("rate");
+  if (rate.IsNumber()) selector.rate = rate.As<Napi::Number>().DoubleValue();
+  selector.fromByte = U64Of(object, "fromByte", 0);
+  selector.afterMs = U64Of(object, "afterMs", 0);
+  return selector;
+}
+
+Faults ReadFaults(const Napi::Object& options, const char* key) {
+  Faults faults;
+  Napi::Value value = options.Get(key);
+  if (!value.IsObject()) return faults;
+  Napi::Object object = value.As<Napi::Object>();
+  faults.chunkMin = static_cast<uint32_t>(U64Of(object, "chunkMin", 0));
+  faults.chunkMax = static_cast<uint32_t>(U64Of(object, "chunkMax", faults.chunkMin));
+  faults.delayMs = U64Of(object, "delayMs", 0);
+  faults.jitterMs = U64Of(object, "jitterMs", 0);
+  faults.delay = ReadSelector(object, "delayWhen");
+  faults.drop = ReadSelector(object, "drop");
+  faults.duplicate = ReadSelector(object, "duplicate");
+  faults.reorder = ReadSelector(object, "reorder");
+  faults.dropFds = ReadSelector(object, "dropFds");
+  faults.truncateFds = ReadSelector(object, "truncateFds");
+  faults.truncateKeep = static_cast<uint32_t>(U64Of(object, "truncateKeep", 0));
+  Napi::Value corrupt = object.Get("corruptAt");
+  if (corrupt.IsArray()) {
+    Napi::Array list = corrupt.As<Napi::Array>();
+    for (uint32_t i = 0; i < list.Length(); i++) faults.corruptAt.push_back(static_cast<uint64_t>(list.Get(i).As<Napi::Number>().DoubleValue()));
+  }
+  Napi::Value reset = object.Get("resetAfterBytes");
+  if (reset.IsNumber()) {
+    faults.reset = true;
+    faults.resetAfterBytes = static_cast<uint64_t>(reset.As<Napi::Number>().DoubleValue());
+  }
+  Napi::Value stall = object.Get("stallForMs");
+  if (stall.IsNumber()) {
+    faults.stall = true;
+    faults.stallForMs = static_cast<uint64_t>(stall.As<Napi::Number>().DoubleValue());
+    faults.stallAfterBytes = U64Of(object, "stallAfterBytes", 0);
+  }
+  return faults;
+}
+
+// splitmix64: small, fast, and the same sequence on every platform for a seed.
+struct Rng {
+  uint64_t state;
+  explicit Rng(uint64_t seed) : state(seed) {}
+  uint64_t Next() {
+    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  double Unit() { return static_cast<double>(Next() >> 11) / 9007199254740992.0; }
+  uint64_t Between(uint64_t low, uint64_t high) { return high <= low ? low : low + Next() % (high - low + 1); }
+};
+
+// ---- events ----------------------------------------------------------------------------------
+
+struct FdInfo {
+  unsigned mode;
+  uint64_t dev, ino;
+};
+
+struct Event {
+  uint64_t t = 0;
+  const char* ev = "";
+  uint64_t conn = 0;
+  int dir = -1;
+  uint64_t message = 0;
+  uint64_t bytes = 0;
+  uint64_t offset = 0;
+  std::string preview;
+  std::vector<FdInfo> fds;
+  const char* fault = nullptr;
+  std::string detail;
+  int error = 0;
+  int pid = -1;
+  int uid = -1;
+  int gid = -1;
+  int pgid = -1;  // the client's process group, read as it connects (it may be gone by the time JavaScript looks)
+  std::string address;  // dgram: the client's address; open: the path the server sees
+};
+
+struct Stats {
+  std::atomic<uint64_t> connections{0};
+  std::atomic<uint64_t> messages[2];
+  std::atomic<uint64_t> bytes[2];
+  std::atomic<uint64_t> fdsReceived{0}, fdsForwarded{0}, fdsClosed{0}, faults{0};
+  Stats() {
+    for (int i = 0; i < 2; i++) {
+      messages[i] = 0;
+      bytes[i] = 0;
+    }
+  }
+};
+
+// The wake-up pipes are close-on-exec from birth on Linux (pipe2), so a peer spawned by another
+// thread at that moment cannot inherit them; macOS has no pipe2 and sets the flags just after.
+int MakePipe(int fds[2]) {
+#ifdef __APPLE__
+  if (pipe(fds) < 0) return -errno;
+  for (int i = 0; i < 2; i++) {
+    fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[i], F_SETFL, O_NONBLOCK);
+  }
+  return 0;
+#else
+  return pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0 ? -errno : 0;
+#endif
+}
+
+void ClosePipe(int fds[2]) {
+  for (int i = 0; i < 2; i++)
+    if (fds[i] >= 0) close(fds[i]);
+  fds[0] = fds[1] = -1;
+}
+
+void Signal(int fd) {
+  char byte = 1;
+  ssize_t ignored = write(fd, &byte, 1);
+  (void)ignored;
+}
+
+struct Proxy;
+
+// One client connection (stream/seqpacket), or one client address (datagram).
+struct Conn {
+  uint64_t id = 0;
+  int client = -1;  // stream: the accepted socket; dgram: unused (the listening socket is shared)
+  int server = -1;  // the socket connected to the upstream path
+  int abortPipe[2] = {-1, -1};
+  std::atomic<bool> aborted{false};
+  std::atomic<int> running{0};
+  std::atomic<bool> finished{false};
+  std::thread threads[2];
+  uint64_t openNs = 0;
+  std::string clientAddress;  // dgram: the client's bound address (the reply target)
+  std::string proxyPath;      // dgram: the path the server sees this client as
+  std::atomic<bool> resetting{false};
+
+  void Abort() {
+    if (!aborted.exchange(true)) Signal(abortPipe[1]);
+  }
+};
+
+struct Proxy {
+  int type = SOCK_STREAM;
+  std::string listenPath, connectPath;
+  uint64_t seed = 0;
+  bool capture = false;
+  size_t previewBytes = 64;
+  Faults faults[2];
+
+  int listenFd = -1;
+  dev_t listenDev = 0;
+  ino_t listenIno = 0;
+  int stopPipe[2] = {-1, -1};
+  std::atomic<bool> stopping{false};
+  std::thread main;
+  std::mutex joinMutex;
+  bool joined = false;
+  std::string tempDir;  // dgram: where the per-client sockets live (made on first use)
+
+  std::mutex connMutex;
+  std::vector<std::shared_ptr<Conn>> conns;
+  std::map<std::string, std::shared_ptr<Conn>> byAddress;  // dgram
+  uint64_t nextConn = 1;
+  Stats stats;
+
+  std::mutex eventMutex;
+  std::vector<Event> events;
+  std::atomic<bool> posted{false};
+  napi_threadsafe_function tsfn = nullptr;
+  bool hookRemoved = false;
+
+  void Emit(Event&& event) {
+    if (event.t == 0) event.t = NowNs();
+    {
+      std::lock_guard<std::mutex> lock(eventMutex);
+      events.push_back(std::move(event));
+    }
+    if (!posted.exchange(true)) napi_call_threadsafe_function(tsfn, nullptr, napi_tsfn_nonblocking);
+  }
+
+  void Stop() {
+    if (!stopping.exchange(true)) Signal(stopPipe[1]);
+  }
+
+  void Join() {
+    std::lock_guard<std::mutex> lock(joinMutex);
+    if (!joined && main.joinable()) main.join();
+    joined = true;
+  }
+};
+
+// ---- waiting ---------------------------------------------------------------------------------
+
+// Waits for `events` on fd (or only for the timeout when fd < 0): 1 ready, 0 timed out,
+// kStopped when the proxy stops or the connection is aborted, or -errno.
+int WaitOn(Proxy& proxy, Conn* conn, int fd, short events, int timeoutMs) {
+  pollfd p[3];
+  int n = 0;
+  p[n++] = {proxy.stopPipe[0], POLLIN, 0};
+  if (conn != nullptr && conn->abortPipe[0] >= 0) p[n++] = {conn->abortPipe[0], POLLIN, 0};
+  int target = -1;
+  if (fd >= 0) {
+    target = n;
+    p[n++] = {fd, events, 0};
+  }
+  for (;;) {
+    if (proxy.stopping.load() || (conn != nullptr && conn->aborted.load())) return kStopped;
+    int ready = poll(p, n, timeoutMs);
+    if (ready < 0) {
+      if (errno == EINTR) continue;
+      return -errno;
+    }
+    if (proxy.stopping.load() || (conn != nullptr && conn->aborted.load())) return kStopped;
+    if (ready == 0) return 0;
+    if (target >= 0 && p[target].revents != 0) return 1;
+  }
+}
+
+// An interruptible sleep: false when the proxy stops or the connection aborts meanwhile.
+bool Pause(Proxy& proxy, Conn* conn, uint64_t ms) {
+  uint64_t end = NowNs() + ms * 1000000ull;
+  for (;;) {
+    uint64_t now = NowNs();
+    if (now >= end) return true;
+    int slice = static_cast<int>(std::min<uint64_t>((end - now) / 1000000ull + 1, INT_MAX));
+    if (WaitOn(proxy, conn, -1, 0, slice) == kStopped) return false;
+  }
+}
+
+// ---- one direction ---------------------------------------------------------------------------
+
+// A message points into the direction's receive buffer (no copy on the forwarding path); one
+// held back by `reorder` gets a copy of its own, as the next read reuses the buffer.
+struct Message {
+  char* data = nullptr;
+  size_t size = 0;
+  std::vector<char> owned;
+  std::vector<int> fds;
+  uint64_t number = 0;
+
+  void Own() {
+    owned.assign(data, data + size);
+    data = owned.data();
+  }
+};
+
+struct Pump {
+  Proxy& proxy;
+  Conn& conn;
+  int dir;
+  int src;
+  int dst;
+  const Faults& faults;
+  Rng rng;
+  uint64_t messages = 0;
+  uint64_t bytes = 0;
+  size_t corruptNext = 0;
+  bool stalled = false;
+  bool held = false;
+  Message heldMessage;
+  std::vector<char> buffer;
+  ControlBuffer control{kMaxFdsPerMessage};
+  std::vector<uint64_t> corruptAt;
+  // dgram server→client: replies go out through the listening socket to the client's address
+  sockaddr_un to{};
+  socklen_t toLength = 0;
+  bool useTo = false;
+
+  Pump(Proxy& p, Conn& c, int d, int s, int t, size_t bufferBytes = kBufferBytes)
+      : proxy(p), conn(c), dir(d), src(s), dst(t), faults(p.faults[d]), rng(p.seed ^ (c.id * 0x100000001b3ull) ^ (static_cast<uint64_t>(d) << 62)), buffer(bufferBytes) {
+    corruptAt = faults.corruptAt;
+    std::sort(corruptAt.begin(), corruptAt.end());
+  }
+
+  // A message held back by `reorder` when the direction ends unsent: its descriptors close here.
+  ~Pump() {
+    if (held) CloseFds(heldMessage.fds);
+  }
+
+  bool stream() const { return proxy.type == SOCK_STREAM; }
+
+  bool Selected(const Selector& selector, uint64_t number, uint64_t offset) {
+    if (!selector.present) return false;
+    if (!selector.messages.empty() && !std::binary_search(selector.messages.begin(), selector.messages.end(), number)) return false;
+    if (offset < selector.fromByte) return false;
+    if (selector.afterMs > 0 && NowNs() - conn.openNs < selector.afterMs * 1000000ull) return false;
+    if (selector.rate < 1.0) return rng.Unit() < selector.rate;
+    return true;
+  }
+
+  void Fault(const char* name, uint64_t number, uint64_t offset, std::string detail = std::string()) {
+    proxy.stats.faults++;
+    Event event;
+    event.ev = "fault";
+    event.conn = conn.id;
+    event.dir = dir;
+    event.fault = name;
+    event.message = number;
+    event.offset = offset;
+    event.detail = std::move(detail);
+    proxy.Emit(std::move(event));
+  }
+
+  void CloseFds(std::vector<int>& fds, size_t from = 0) {
+    for (size_t i = from; i < fds.size(); i++) {
+      close(fds[i]);
+      proxy.stats.fdsClosed++;
+    }
+    fds.resize(std::min(from, fds.size()));
+  }
+
+  // Sends one piece (stream: all of it; message types: one record). 0, kStopped or -errno.
+  int Send(const char* data, size_t size, const std::vector<int>& fds) {
+    std::vector<unsigned char> control;
+    msghdr message{};
+    iovec io{};
+    size_t offset = 0;
+    bool fdsSent = fds.empty();
+    int attempts = 0;
+    for (;;) {
+      io.iov_base = const_cast<char*>(data + offset);
+      io.iov_len = size - offset;
+      message = msghdr{};
+      message.msg_iov = &io;
+      message.msg_iovlen = 1;
+      if (useTo) {
+        message.msg_name = &to;
+        message.msg_namelen = toLength;
+      }
+      if (!fdsSent) {
+        control.assign(CMSG_SPACE(fds.size() * sizeof(int)), 0);
+        message.msg_control = control.data();
+        message.msg_controllen = static_cast<socklen_t>(control.size());
+        cmsghdr* header = CMSG_FIRSTHDR(&message);
+        header->cmsg_level = SOL_SOCKET;
+        header->cmsg_type = SCM_RIGHTS;
+        header->cmsg_len = CMSG_LEN(fds.size() * sizeof(int));
+        memcpy(CMSG_DATA(header), fds.data(), fds.size() * sizeof(int));
+      }
+      ssize_t sent = sendmsg(dst, &message, kSendFlags);
+      if (sent >= 0) {
+        if (!fdsSent) proxy.stats.fdsForwarded += fds.size();
+        fdsSent = true;
+        offset += static_cast<size_t>(sent);
+        attempts = 0;
+        if (!stream() || offset >= size) return 0;
+        continue;
+      }
+      int error = errno;
+      if (error == EINTR) continue;
+      if (!IsBackpressure(error)) return -error;
+      // A connected socket's poll() sees the receiver's room; sendto() on the shared listening
+      // socket cannot, and macOS reports a full datagram receiver (ENOBUFS) as writable: a wait
+      // that did not help is followed by a growing back-off (as the traffic engine does), never a spin.
+      int waited = useTo ? 0 : WaitOn(proxy, &conn, dst, POLLOUT, kPollSliceMs);
+      if (waited == kStopped) return kStopped;
+      if (waited < 0) return waited;
+      if (useTo || waited == 0 || attempts > 0) {
+        if (proxy.stopping.load() || conn.aborted.load()) return kStopped;
+        BackOff(attempts);
+      }
+      attempts++;
+    }
+  }
+
+  // `chunk`: the receiver must see every piece as its own read, so the next piece leaves only
+  // once the receiver has taken the previous one (Linux: TIOCOUTQ, the bytes still unread by the
+  // peer). macOS has no such count for AF_UNIX: the pieces are sent one by one with a short
+  // pause, and a slow receiver may read several at once there.
+  int Drained() {
+#ifdef __APPLE__
+    timespec pause = {0, 200000};
+    nanosleep(&pause, nullptr);
+    return 0;
+#else
+    int attempts = 0;
+    for (;;) {
+      int queued = 0;
+      if (ioctl(dst, TIOCOUTQ, &queued) < 0) return -errno;
+      if (queued <= 0) return 0;
+      if (proxy.stopping.load() || conn.aborted.load()) return kStopped;
+      BackOff(attempts++);
+    }
+#endif
+  }
+
+  int Deliver(Message& m) {
+    if (stream() && faults.chunkMin > 0) {
+      size_t offset = 0;
+      std::vector<int> none;
+      while (offset < m.size) {
+        size_t piece = std::min<size_t>(rng.Between(faults.chunkMin, faults.chunkMax), m.size - offset);
+        int result = Send(m.data + offset, piece, offset == 0 ? m.fds : none);
+        if (result != 0) return result;
+        offset += piece;
+        if (offset < m.size) {
+          result = Drained();
+          if (result != 0) return result;
+        }
+      }
+      return 0;
+    }
+    return Send(m.data, m.size, m.fds);
+  }
+
+  void Capture(const Message& m, const char* ev) {
+    if (!proxy.capture) return;
+    Event event;
+    event.ev = ev;
+    event.conn = conn.id;
+    event.dir = dir;
+    event.message = m.number;
+    event.bytes = m.size;
+    event.preview.assign(m.data, std::min(m.size, proxy.previewBytes));
+    for (int fd : m.fds) {
+      struct stat st;
+      if (fstat(fd, &st) == 0) event.fds.push_back({static_cast<unsigned>(st.st_mode), static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)});
+      else event.fds.push_back({0, 0, 0});
+    }
+    proxy.Emit(std::move(event));
+  }
+
+  // Forwards one message with its faults; the descriptors are closed here once sent (or dropped).
+  int Forward(Message& m) {
+    uint64_t offset = bytes;
+    bytes += m.size;
+    proxy.stats.bytes[dir] += m.size;
+    proxy.stats.messages[dir]++;
+    while (corruptNext < corruptAt.size() && corruptAt[corruptNext] < offset) corruptNext++;
+    while (corruptNext < corruptAt.size() && corruptAt[corruptNext] < offset + m.size) {
+      uint64_t at = corruptAt[corruptNext++];
+      m.data[at - offset] ^= static_cast<char>(0xff);
+      Fault("corrupt", m.number, at, "byte flipped (xor 0xff)");
+    }
+    if (!stream() && Selected(faults.drop, m.number, offset)) {
+      Fault("drop", m.number, offset, std::to_string(m.size) + " bytes" + (m.fds.empty() ? "" : ", " + std::to_string(m.fds.size()) + " fds closed"));
+      CloseFds(m.fds);
+      return 0;
+    }
+    if (!m.fds.empty() && Selected(faults.dropFds, m.number, offset)) {
+      Fault("dropFds", m.number, offset, std::to_string(m.fds.size()) + " fds closed, bytes forwarded");
+      CloseFds(m.fds);
+    } else if (m.fds.size() > faults.truncateKeep && Selected(faults.truncateFds, m.number, offset)) {
+      Fault("truncateFds", m.number, offset, "kept " + std::to_string(faults.truncateKeep) + " of " + std::to_string(m.fds.size()));
+      CloseFds(m.fds, faults.truncateKeep);
+    }
+    if (faults.delayMs > 0 || faults.jitterMs > 0) {
+      if (!faults.delay.present || Selected(faults.delay, m.number, offset)) {
+        uint64_t ms = faults.delayMs + (faults.jitterMs > 0 ? rng.Between(0, faults.jitterMs) : 0);
+        if (faults.delay.present) Fault("delay", m.number, offset, std::to_string(ms) + " ms");
+        if (!Pause(proxy, &conn, ms)) {
+          CloseFds(m.fds);
+          return kStopped;
+        }
+      }
+    }
+    if (!stream() && !held && Selected(faults.reorder, m.number, offset)) {
+      Fault("reorder", m.number, offset, "held back to go after the next message");
+      m.Own();
+      heldMessage = std::move(m);
+      held = true;
+      return 0;
+    }
+    Capture(m, "data");
+    int result = Deliver(m);
+    if (result == 0 && !stream() && Selected(faults.duplicate, m.number, offset)) {
+      Fault("duplicate", m.number, offset, "sent twice");
+      Capture(m, "data");
+      result = Deliver(m);
+    }
+    CloseFds(m.fds);
+    if (result == 0 && held) result = Release();
+    return result;
+  }
+
+  int Release() {
+    held = false;
+    Capture(heldMessage, "data");
+    int result = Deliver(heldMessage);
+    CloseFds(heldMessage.fds);
+    return result;
+  }
+
+  // Reads one message: 1 with it in `m`, 0 at EOF, kStopped, or -errno.
+  int Receive(Message& m, size_t limit) {
+    for (;;) {
+      iovec io = {buffer.data(), std::min(limit, buffer.size())};
+      msghdr message{};
+      message.msg_iov = &io;
+      message.msg_iovlen = 1;
+      control.Attach(&message);
+      ssize_t got = recvmsg(src, &message, kRecvFlags);
+      if (got < 0) {
+        int error = errno;
+        if (error == EINTR) continue;
+        if (!IsBackpressure(error)) return -error;
+        int waited = WaitOn(proxy, &conn, src, POLLIN, held ? kReorderIdleMs : -1);
+        if (waited == 0 && held) {
+          int released = Release();
+          if (released != 0) return released;
+        }
+        if (waited == kStopped || waited < 0) return waited;
+        continue;
+      }
+      m.fds.clear();
+      bool cut = control.Take(&message, &m.fds);
+      proxy.stats.fdsReceived += m.fds.size();
+      if (got == 0 && stream() && m.fds.empty()) return 0;
+      if (got == 0 && proxy.type == SOCK_SEQPACKET && m.fds.empty()) {
+        // A zero-length seqpacket read is EOF once the peer has shut down or gone, an empty record
+        // otherwise (macOS has no AF_UNIX seqpacket).
+#ifdef POLLRDHUP
+        pollfd p = {src, static_cast<short>(POLLIN | POLLRDHUP), 0};
+        if (poll(&p, 1, 0) >= 0 && (p.revents & (POLLHUP | POLLRDHUP))) return 0;
+#else
+        return 0;
+#endif
+      }
+      m.data = buffer.data();
+      m.size = static_cast<size_t>(got);
+      m.number = ++messages;
+      if (cut) Fault("truncated", m.number, bytes, "control data cut (MSG_CTRUNC)");
+      if (message.msg_flags & MSG_TRUNC) Fault("truncated", m.number, bytes, "record larger than the proxy's buffer, cut");
+      return 1;
+    }
+  }
+
+  // Waits until the sender has more to send (or ends): the reset then closes with those bytes
+  // unread, which is what makes Linux report ECONNRESET to the sender.
+  void Reset() {
+    int waited = WaitOn(proxy, &conn, src, POLLIN, -1);
+    if (waited == kStopped) return;
+    Fault("reset", messages + 1, bytes, "connection closed with unread bytes after " + std::to_string(bytes) + " bytes");
+    conn.resetting = true;
+    conn.Abort();
+  }
+
+  void Run() {
+    for (;;) {
+      if (faults.stall && !stalled && bytes >= faults.stallAfterBytes) {
+        stalled = true;
+        Fault("stall", messages + 1, bytes, "not reading for " + std::to_string(faults.stallForMs) + " ms");
+        if (!Pause(proxy, &conn, faults.stallForMs)) return;
+      }
+      if (faults.reset && bytes >= faults.resetAfterBytes) return Reset();
+      size_t limit = buffer.size();
+      // Stop the read at the reset point, and at the stall point, so they fall on the exact byte.
+      if (stream() && faults.reset) limit = std::min<uint64_t>(limit, faults.resetAfterBytes - bytes);
+      if (stream() && faults.stall && !stalled) limit = std::min<uint64_t>(limit, faults.stallAfterBytes - bytes);
+      Message m;
+      int got = Receive(m, limit);
+      if (got == kStopped) {
+        CloseFds(m.fds);
+        return;
+      }
+      if (got < 0) {
+        Event event;
+        event.conn = conn.id;
+        event.dir = dir;
+        event.error = got;
+        event.ev = (got == -ECONNRESET) ? "reset" : "error";
+        event.detail = "recvmsg";
+        proxy.Emit(std::move(event));
+        conn.resetting = got == -ECONNRESET;
+        conn.Abort();
+        return;
+      }
+      if (got == 0) {
+        if (held) Release();
+        Event event;
+        event.ev = "eof";
+        event.conn = conn.id;
+        event.dir = dir;
+        proxy.Emit(std::move(event));
+        shutdown(dst, SHUT_WR);
+        return;
+      }
+      int result = Forward(m);
+      if (result == kStopped) return;
+      if (result < 0) {
+        Event event;
+        event.conn = conn.id;
+        event.dir = dir;
+        event.error = result;
+        event.ev = "error";
+        event.detail = "sendmsg";
+        proxy.Emit(std::move(event));
+        if (proxy.type != SOCK_DGRAM) conn.Abort();
+        if (proxy.type == SOCK_DGRAM && result != -ECONNREFUSED && result != -ENOENT) return;
+      }
+    }
+  }
+};
+
+// ---- connections -----------------------------------------------------------------------------
+
+void FinishConn(Proxy& proxy, Conn& conn) {
+  if (--conn.running > 0) return;
+  // The last direction out closes: neither reads any more, so bytes a side sent and the proxy did
+  // not take stay queued, and Linux gives that side ECONNRESET (an abort) instead of EOF.
+  if (conn.client >= 0 && proxy.type != SOCK_DGRAM) close(conn.client);
+  if (conn.server >= 0) close(conn.server);
+  conn.client = conn.server = -1;
+  Event event;
+  event.ev = conn.resetting ? "reset" : "close";
+  event.conn = conn.id;
+  proxy.Emit(std::move(event));
+  conn.finished = true;
+}
+
+void RunDirection(Proxy* proxy, std::shared_ptr<Conn> conn, int dir) {
+  int src = dir == kClientToServer ? (proxy->type == SOCK_DGRAM ? -1 : conn->client) : conn->server;
+  int dst = dir == kClientToServer ? conn->server : (proxy->type == SOCK_DGRAM ? proxy->listenFd : conn->client);
+  Pump pump(*proxy, *conn, dir, src, dst);
+  if (proxy->type == SOCK_DGRAM) {
+    FillAddress(reinterpret_cast<const uint8_t*>(conn->clientAddress.data()), conn->clientAddress.size(), &pump.to, &pump.toLength);
+    pump.useTo = true;
+  }
+  pump.Run();
+  FinishConn(*proxy, *conn);
+}
+
+// Connects a socket of the proxy's type to the upstream path: 0 or -errno.
+int ConnectUpstream(Proxy& proxy, Conn* conn, int fd) {
+  sockaddr_un address;
+  socklen_t length;
+  int result = FillAddress(reinterpret_cast<const uint8_t*>(proxy.connectPath.data()), proxy.connectPath.size(), &address, &length);
+  if (result < 0) return result;
+  int attempts = 0;
+  for (;;) {
+    if (connect(fd, reinterpret_cast<sockaddr*>(&address), length) == 0) return 0;
+    int error = errno;
+    if (error == EINTR) continue;
+    if (error == EISCONN) return 0;
+    if (error == EINPROGRESS || error == EALREADY) {
+      int waited = WaitOn(proxy, conn, fd, POLLOUT, -1);
+      if (waited == kStopped) return -ECANCELED;
+      return PendingSocketError(fd);
+    }
+    // Linux: the listener's backlog is full; it takes the next one when it accepts.
+    if (error != EAGAIN) return -error;
+    if (proxy.stopping.load()) return -ECANCELED;
+    BackOff(attempts++);
+  }
+}
+
+void Opened(Proxy& proxy, Conn& conn, int credentialsFd) {
+  Event event;
+  event.ev = "open";
+  event.conn = conn.id;
+  event.address = proxy.type == SOCK_DGRAM ? conn.clientAddress : std::string();
+  PeerCredentials credentials;
+  if (credentialsFd >= 0 && ReadPeerCredentials(credentialsFd, &credentials) == 0) {
+    event.pid = credentials.pid;
+    event.uid = static_cast<int>(credentials.uid);
+    event.gid = static_cast<int>(credentials.gid);
+    if (credentials.pid > 0) event.pgid = static_cast<int>(getpgid(credentials.pid));
+  }
+  event.detail = conn.proxyPath;
+  proxy.Emit(std::move(event));
+}
+
+// Stream/seqpacket: the client→server thread first connects upstream, then starts the other one.
+void RunStreamConn(Proxy* proxy, std::shared_ptr<Conn> conn) {
+  int fd = OpenSocket(proxy->type);
+  int result = fd < 0 ? fd : ConnectUpstream(*proxy, conn.get(), fd);
+  if (result < 0) {
+    if (fd >= 0) close(fd);
+    Event event;
+    event.ev = "error";
+    event.conn = conn->id;
+    event.error = result;
+    event.detail = "connect " + proxy->connectPath;
+    proxy->Emit(std::move(event));
+    conn->running = 1;
+    FinishConn(*proxy, *conn);
+    return;
+  }
+  conn->server = fd;
+  conn->running = 2;
+  Opened(*proxy, *conn, conn->client);
+  conn->threads[1] = std::thread(RunDirection, proxy, conn, kServerToClient);
+  RunDirection(proxy, conn, kClientToServer);
+}
+
+void Reap(Proxy& proxy, bool all) {
+  std::vector<std::shared_ptr<Conn>> done;
+  {
+    std::lock_guard<std::mutex> lock(proxy.connMutex);
+    auto it = proxy.conns.begin();
+    while (it != proxy.conns.end()) {
+      if (all || (*it)->finished.load()) {
+        done.push_back(*it);
+        it = proxy.conns.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& conn : done) {
+    if (all) conn->Abort();
+    if (conn->threads[0].joinable()) conn->threads[0].join();
+    if (conn->threads[1].joinable()) conn->threads[1].join();
+    ClosePipe(conn->abortPipe);
+  }
+}
+
+std::shared_ptr<Conn> NewConn(Proxy& proxy) {
+  auto conn = std::make_shared<Conn>();
+  if (MakePipe(conn->abortPipe) < 0) return nullptr;
+  conn->id = proxy.nextConn++;
+  conn->openNs = NowNs();
+  proxy.stats.connections++;
+  return conn;
+}
+
+void AcceptLoop(Proxy& proxy) {
+  for (;;) {
+    int waited = WaitOn(proxy, nullptr, proxy.listenFd, POLLIN, 1000);
+    if (waited == kStopped) return;
+    Reap(proxy, false);
+    if (waited <= 0) continue;
+    int fd = AcceptConnection(proxy.listenFd);
+    if (fd < 0) {
+      if (fd == -EAGAIN || fd == -EWOULDBLOCK || fd == -EINTR || fd == -ECONNABORTED) continue;
+      Event event;
+      event.ev = "error";
+      event.error = fd;
+      event.detail = "accept";
+      proxy.Emit(std::move(event));
+      // EMFILE and the like: wait a little rather than spin on a listener that stays readable.
+      if (!Pause(proxy, nullptr, 50)) return;
+      continue;
+    }
+    auto conn = NewConn(proxy);
+    if (!conn) {
+      close(fd);
+      continue;
+    }
+    conn->client = fd;
+    {
+      std::lock_guard<std::mutex> lock(proxy.connMutex);
+      proxy.conns.push_back(conn);
+    }
+    conn->threads[0] = std::thread(RunStreamConn, &proxy, conn);
+  }
+}
+
+// Datagram: each client address gets its own socket, bound in the proxy's directory and
+// connected upstream, so the server tells clients apart and its replies find their way back.
+std::shared_ptr<Conn> DatagramClient(Proxy& proxy, const std::string& from) {
+  auto found = proxy.byAddress.find(from);
+  if (found != proxy.byAddress.end()) return found->second;
+  auto conn = NewConn(proxy);
+  if (!conn) return nullptr;
+  conn->clientAddress = from;
+  int fd = OpenSocket(SOCK_DGRAM);
+  if (fd < 0) return nullptr;
+  int result = 0;
+  if (!from.empty()) {
+    if (proxy.tempDir.empty()) {
+      std::string dir = proxy.listenPath.substr(0, proxy.listenPath.rfind('/') + 1);
+      std::string pattern = (dir.empty() ? std::string("./") : dir) + ".udsproxy-XXXXXX";
+      std::vector<char> name(pattern.begin(), pattern.end());
+      name.push_back(0);
+      if (mkdtemp(name.data()) == nullptr) result = -errno;
+      else proxy.tempDir = name.data();
+    }
+    if (result == 0) {
+      conn->proxyPath = proxy.tempDir + "/c" + std::to_string(conn->id);
+      sockaddr_un address;
+      socklen_t length;
+      result = FillAddress(reinterpret_cast<const uint8_t*>(conn->proxyPath.data()), conn->proxyPath.size(), &address, &length);
+      if (result == 0 && bind(fd, reinterpret_cast<sockaddr*>(&address), length) < 0) result = -errno;
+    }
+  }
+  if (result == 0) result = ConnectUpstream(proxy, nullptr, fd);
+  if (result < 0) {
+    close(fd);
+    if (!conn->proxyPath.empty()) unlink(conn->proxyPath.c_str());
+    ClosePipe(conn->abortPipe);
+    Event event;
+    event.ev = "error";
+    event.error = result;
+    event.address = from;
+    event.detail = "connect " + proxy.connectPath;
+    proxy.Emit(std::move(event));
+    return nullptr;
+  }
+  conn->server = fd;
+  conn->running = 1;
+  proxy.byAddress[from] = conn;
+  {
+    std::lock_guard<std::mutex> lock(proxy.connMutex);
+    proxy.conns.push_back(conn);
+  }
+  Opened(proxy, *conn, -1);
+  if (!from.empty()) conn->threads[1] = std::thread(RunDirection, &proxy, conn, kServerToClient);
+  else conn->running = 0;
+  return conn;
+}
+
+// Datagrams are read in batches where the platform can (Linux recvmmsg: one syscall and one
+// wake-up for up to kBatch queued datagrams); macOS has no recvmmsg and reads one at a time.
+#ifdef __APPLE__
+constexpr unsigned kBatch = 1;
+struct mmsghdr {
+  msghdr msg_hdr;
+  unsigned msg_len;
+};
+#else
+constexpr unsigned kBatch = 16;
+#endif
+
+struct Slot {
+  std::vector<char> buffer;
+  sockaddr_un from{};
+  iovec io{};
+  ControlBuffer control{kMaxFdsPerMessage};
+};
+
+// Up to kBatch datagrams into `slots`: the count, or -errno.
+int ReceiveBatch(int fd, std::vector<Slot>& slots, mmsghdr* headers) {
+  for (unsigned i = 0; i < kBatch; i++) {
+    Slot& slot = slots[i];
+    slot.io = {slot.buffer.data(), slot.buffer.size()};
+    headers[i] = mmsghdr{};
+    headers[i].msg_hdr.msg_name = &slot.from;
+    headers[i].msg_hdr.msg_namelen = sizeof slot.from;
+    headers[i].msg_hdr.msg_iov = &slot.io;
+    headers[i].msg_hdr.msg_iovlen = 1;
+    slot.control.Attach(&headers[i].msg_hdr);
+  }
+#ifdef __APPLE__
+  ssize_t got = recvmsg(fd, &headers[0].msg_hdr, kRecvFlags);
+  if (got < 0) return -errno;
+  headers[0].msg_len = static_cast<unsigned>(got);
+  return 1;
+#else
+  int got = recvmmsg(fd, headers, kBatch, kRecvFlags, nullptr);
+  return got < 0 ? -errno : got;
+#endif
+}
+
+void DatagramLoop(Proxy& proxy) {
+  std::map<uint64_t, std::unique_ptr<Pump>> pumps;
+  // A batch slot holds the largest datagram Linux's default buffers let through (about 208 KiB).
+  std::vector<Slot> slots(kBatch);
+  for (Slot& slot : slots) slot.buffer.resize(kBatch == 1 ? kBufferBytes : kBufferBytes / 2);
+  mmsghdr headers[kBatch];
+  std::string lastAddress;
+  std::shared_ptr<Conn> lastConn;
+  [[maybe_unused]] bool batchable = NoFaults(proxy.faults[kClientToServer]) && !proxy.capture;
+  for (;;) {
+    int count = ReceiveBatch(proxy.listenFd, slots, headers);
+    if (count < 0) {
+      int error = -count;
+      if (error == EINTR) continue;
+      if (!IsBackpressure(error)) {
+        Event event;
+        event.ev = "error";
+        event.error = -error;
+        event.detail = "recvmsg";
+        proxy.Emit(std::move(event));
+        if (!Pause(proxy, nullptr, 50)) return;
+        continue;
+      }
+      // A message held by `reorder` goes alone when nothing follows it for a while.
+      bool anyHeld = false;
+      for (auto& entry : pumps) anyHeld = anyHeld || entry.second->held;
+      int waited = WaitOn(proxy, nullptr, proxy.listenFd, POLLIN, anyHeld ? kReorderIdleMs : -1);
+      if (waited == kStopped) return;
+      if (waited == 0) {
+        for (auto& entry : pumps)
+          if (entry.second->held) entry.second->Release();
+      }
+      continue;
+    }
+    int first = 0;
+#ifndef __APPLE__
+    // The fast path: no fault, no capture, no descriptors, one client: the whole batch in one sendmmsg.
+    if (batchable && count > 1) {
+      bool same = true;
+      for (int i = 0; i < count && same; i++) {
+        const char* bytes;
+        size_t length = AddressBytes(slots[i].from, headers[i].msg_hdr.msg_namelen, &bytes);
+        same = lastConn && headers[i].msg_hdr.msg_controllen == 0 && !(headers[i].msg_hdr.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) && length == lastAddress.size() &&
+               memcmp(bytes, lastAddress.data(), length) == 0;
+      }
+      if (same) {
+        mmsghdr out[kBatch];
+        for (int i = 0; i < count; i++) {
+          out[i] = mmsghdr{};
+          out[i].msg_hdr.msg_iov = &slots[i].io;
+          slots[i].io.iov_len = headers[i].msg_len;
+          out[i].msg_hdr.msg_iovlen = 1;
+        }
+        int sent = 0, attempts = 0;
+        while (sent < count) {
+          int n = sendmmsg(lastConn->server, out + sent, count - sent, kSendFlags);
+          if (n > 0) {
+            sent += n;
+            continue;
+          }
+          if (n < 0 && errno == EINTR) continue;
+          if (n < 0 && !IsBackpressure(errno)) break;  // the per-message path below reports it
+          int waited = WaitOn(proxy, nullptr, lastConn->server, POLLOUT, kPollSliceMs);
+          if (waited == kStopped) return;
+          if (waited == 0) BackOff(attempts++);
+        }
+        uint64_t total = 0;
+        for (int i = 0; i < sent; i++) total += headers[i].msg_len;
+        auto& pump = pumps[lastConn->id];
+        if (pump) {
+          pump->messages += sent;
+          pump->bytes += total;
+        }
+        proxy.stats.messages[kClientToServer] += sent;
+        proxy.stats.bytes[kClientToServer] += total;
+        if (sent == count) continue;
+        first = sent;  // what did not go out takes the per-message path, which reports the error
+      }
+    }
+#endif
+    for (int i = first; i < count; i++) {
+      msghdr& message = headers[i].msg_hdr;
+      Slot& slot = slots[i];
+      std::vector<int> fds;
+      slot.control.Take(&message, &fds);
+      proxy.stats.fdsReceived += fds.size();
+      const char* bytes;
+      size_t length = AddressBytes(slot.from, message.msg_namelen, &bytes);
+      std::shared_ptr<Conn> conn;
+      if (lastConn && length == lastAddress.size() && memcmp(bytes, lastAddress.data(), length) == 0) {
+        conn = lastConn;
+      } else {
+        lastAddress.assign(bytes, length);
+        conn = lastConn = DatagramClient(proxy, lastAddress);
+      }
+      if (!conn) {
+        for (int fd : fds) close(fd);
+        proxy.stats.fdsClosed += fds.size();
+        continue;
+      }
+      auto& pump = pumps[conn->id];
+      if (!pump) pump.reset(new Pump(proxy, *conn, kClientToServer, proxy.listenFd, conn->server, 0));  // reads go to the batch's slots
+      // `stall` on datagrams from the clients: this loop stops reading (for every client) once the
+      // direction has carried `after` bytes, as a pump's Run() does on the other types.
+      const Faults& faults = proxy.faults[kClientToServer];
+      if (faults.stall && !pump->stalled && pump->bytes >= faults.stallAfterBytes) {
+        pump->stalled = true;
+        pump->Fault("stall", pump->messages + 1, pump->bytes, "not reading for " + std::to_string(faults.stallForMs) + " ms");
+        if (!Pause(proxy, nullptr, faults.stallForMs)) {
+          for (int fd : fds) close(fd);
+          proxy.stats.fdsClosed += fds.size();
+          return;
+        }
+      }
+      Message m;
+      m.data = slot.buffer.data();
+      m.size = headers[i].msg_len;
+      m.fds = std::move(fds);
+      m.number = ++pump->messages;
+      if (message.msg_flags & MSG_TRUNC) pump->Fault("truncated", m.number, pump->bytes, "datagram larger than the proxy's buffer, cut");
+      int result = pump->Forward(m);
+      if (result == kStopped) return;
+      if (result < 0) {
+        Event event;
+        event.conn = conn->id;
+        event.dir = kClientToServer;
+        event.error = result;
+        event.ev = "error";
+        event.detail = "sendmsg";
+        proxy.Emit(std::move(event));
+      }
+    }
+  }
+}
+
+void Cleanup(Proxy& proxy) {
+  Reap(proxy, true);
+  for (auto& entry : proxy.byAddress)
+    if (!entry.second->proxyPath.empty()) unlink(entry.second->proxyPath.c_str());
+  // An unnamed client's socket has no reply thread to close it (nothing can be sent back to it).
+  for (auto& entry : proxy.byAddress)
+    if (entry.second->server >= 0) close(entry.second->server);
+  proxy.byAddress.clear();
+  if (!proxy.tempDir.empty()) rmdir(proxy.tempDir.c_str());
+  close(proxy.listenFd);
+  proxy.listenFd = -1;
+  // Only the socket file this proxy bound: a file put there since (same name, other inode) stays.
+  struct stat st;
+  bool removed = false;
+  if (lstat(proxy.listenPath.c_str(), &st) == 0 && S_ISSOCK(st.st_mode) && st.st_dev == proxy.listenDev && st.st_ino == proxy.listenIno)
+    removed = unlink(proxy.listenPath.c_str()) == 0;
+  // Every thread that polled the stop pipe has been joined, and Stop() never writes once stopping
+  // is set: the pipe closes here, before `stopped` is reported, so a caller that counts its
+  // descriptors when stop() resolves finds them all closed.
+  proxy.stopping = true;
+  ClosePipe(proxy.stopPipe);
+  Event event;
+  event.ev = "stopped";
+  event.detail = removed ? "removed" : "";
+  proxy.Emit(std::move(event));
+}
+
+void Main(Proxy* proxy) {
+  if (proxy->type == SOCK_DGRAM) DatagramLoop(*proxy);
+  else AcceptLoop(*proxy);
+  Cleanup(*proxy);
+  napi_release_threadsafe_function(proxy->tsfn, napi_tsfn_release);
+}
+
+// ---- JavaScript face -------------------------------------------------------------------------
+
+Napi::Object ToJs(Napi::Env env, const Event& event) {
+  Napi::Object object = Napi::Object::New(env);
+  object.Set("t", Napi::Number::New(env, static_cast<double>(event.t)));
+  object.Set("ev", Napi::String::New(env, event.ev));
+  if (event.conn > 0) object.Set("conn", Num(env, event.conn));
+  if (event.dir >= 0) object.Set("dir", Napi::String::New(env, event.dir == kClientToServer ? "c2s" : "s2c"));
+  if (event.message > 0) object.Set("message", Num(env, event.message));
+  if (strcmp(event.ev, "data") == 0) {
+    object.Set("bytes", Num(env, event.bytes));
+    object.Set("preview", Napi::Buffer<char>::Copy(env, event.preview.data(), event.preview.size()));
+  }
+  if (!event.fds.empty()) {
+    Napi::Array fds = Napi::Array::New(env, event.fds.size());
+    for (size_t i = 0; i < event.fds.size(); i++) {
+      Napi::Object fd = Napi::Object::New(env);
+      fd.Set("mode", Num(env, event.fds[i].mode));
+      fd.Set("dev", Num(env, event.fds[i].dev));
+      fd.Set("ino", Num(env, event.fds[i].ino));
+      fds.Set(i, fd);
+    }
+    object.Set("fds", fds);
+  }
+  if (event.fault != nullptr) {
+    object.Set("fault", Napi::String::New(env, event.fault));
+    object.Set("offset", Num(env, event.offset));
+  }
+  if (!event.detail.empty()) object.Set("detail", Napi::String::New(env, event.detail));
+  if (event.error != 0) object.Set("errno", Napi::Number::New(env, event.error));
+  if (event.pid >= 0) {
+    object.Set("pid", Napi::Number::New(env, event.pid));
+    object.Set("uid", Napi::Number::New(env, event.uid));
+    object.Set("gid", Napi::Number::New(env, event.gid));
+    if (event.pgid > 0) object.Set("pgid", Napi::Number::New(env, event.pgid));
+  }
+  if (!event.address.empty()) object.Set("address", Napi::Buffer<char>::Copy(env, event.address.data(), event.address.size()));
+  return object;
+}
+
+Napi::Object StatsToJs(Napi::Env env, Stats& stats) {
+  Napi::Object object = Napi::Object::New(env);
+  object.Set("connections", Num(env, stats.connections));
+  object.Set("messagesC2s", Num(env, stats.messages[0]));
+  object.Set("messagesS2c", Num(env, stats.messages[1]));
+  object.Set("bytesC2s", Num(env, stats.bytes[0]));
+  object.Set("bytesS2c", Num(env, stats.bytes[1]));
+  object.Set("fdsReceived", Num(env, stats.fdsReceived));
+  object.Set("fdsForwarded", Num(env, stats.fdsForwarded));
+  object.Set("fdsClosed", Num(env, stats.fdsClosed));
+  object.Set("faults", Num(env, stats.faults));
+  return object;
+}
+
+void Deliver(Napi::Env env, Napi::Function callback, Proxy* proxy, void*) {
+  if (env == nullptr) return;
+  proxy->posted = false;
+  std::vector<Event> batch;
+  {
+    std::lock_guard<std::mutex> lock(proxy->eventMutex);
+    batch.swap(proxy->events);
+  }
+  if (batch.empty()) return;
+  Napi::HandleScope scope(env);
+  Napi::Array list = Napi::Array::New(env, batch.size());
+  for (size_t i = 0; i < batch.size(); i++) {
+    Napi::Object object = ToJs(env, batch[i]);
+    if (strcmp(batch[i].ev, "stopped") == 0) object.Set("stats", StatsToJs(env, proxy->stats));
+    list.Set(i, object);
+  }
+  callback.Call({list});
+}
+
+using EventFunction = Napi::TypedThreadSafeFunction<Proxy, void, Deliver>;
+
+struct Holder {
+  std::shared_ptr<Proxy> proxy;
+  EventFunction tsfn;
+};
+
+// The environment goes away with the proxy still running (worker exit, process exit): stop it
+// and wait, so its threads never outlive the addon and its socket file is removed.
+void StopOnTeardown(void* data) {
+  auto* holder = static_cast<Holder*>(data);
+  holder->proxy->hookRemoved = true;
+  holder->proxy->Stop();
+  holder->proxy->Join();
+}
+
+Napi::Value Fail(Napi::Env env, int error) { return Napi::Number::New(env, error); }
+
+// startProxy(options, onEvents) → { stop(), stats() } or -errno. options: { type, listen, connect
+// (Buffers), seed, capture, previewBytes, c2s, s2c } (src/proxy/native.ts fills them).
+Napi::Value StartProxy(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object options = info[0].As<Napi::Object>();
+  auto proxy = std::make_shared<Proxy>();
+  proxy->type = options.Get("type").As<Napi::Number>().Int32Value();
+  Napi::Buffer<char> listenAt = options.Get("listen").As<Napi::Buffer<char>>();
+  Napi::Buffer<char> upstream = options.Get("connect").As<Napi::Buffer<char>>();
+  proxy->listenPath.assign(listenAt.Data(), listenAt.Length());
+  proxy->connectPath.assign(upstream.Data(), upstream.Length());
+  proxy->seed = U64Of(options, "seed", 0);
+  proxy->capture = options.Get("capture").ToBoolean().Value();
+  proxy->previewBytes = static_cast<size_t>(U64Of(options, "previewBytes", 64));
+  proxy->faults[kClientToServer] = ReadFaults(options, "c2s");
+  proxy->faults[kServerToClient] = ReadFaults(options, "s2c");
+  if (env.IsExceptionPending()) return env.Undefined();
+
+  sockaddr_un address;
+  socklen_t length;
+  int result = FillAddress(reinterpret_cast<const uint8_t*>(listenAt.Data()), listenAt.Length(), &address, &length);
+  if (result < 0) return Fail(env, result);
+  int fd = OpenSocket(proxy->type);
+  if (fd < 0) return Fail(env, fd);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&address), length) < 0) {
+    int error = -errno;
+    close(fd);
+    return Fail(env, error);
+  }
+  struct stat st;
+  if (stat(proxy->listenPath.c_str(), &st) == 0) {
+    proxy->listenDev = st.st_dev;
+    proxy->listenIno = st.st_ino;
+  }
+  if (proxy->type != SOCK_DGRAM && listen(fd, 128) < 0) {
+    int error = -errno;
+    close(fd);
+    unlink(proxy->listenPath.c_str());
+    return Fail(env, error);
+  }
+  proxy->listenFd = fd;
+  if ((result = MakePipe(proxy->stopPipe)) < 0) {
+    close(fd);
+    unlink(proxy->listenPath.c_str());
+    return Fail(env, result);
+  }
+
+  auto* holder = new Holder{proxy, EventFunction()};
+  holder->tsfn = EventFunction::New(env, info[1].As<Napi::Function>(), "uds-fixture:proxy", 0, 1, proxy.get(), [](Napi::Env finalEnv, Holder* data, Proxy*) {
+    // Every queued batch has been delivered and the main thread has released: join it and let go.
+    data->proxy->Join();
+    if (!data->proxy->hookRemoved) napi_remove_env_cleanup_hook(finalEnv, StopOnTeardown, data);
+    ClosePipe(data->proxy->stopPipe);
+    delete data;
+  }, holder);
+  napi_add_env_cleanup_hook(env, StopOnTeardown, holder);
+  // The threads post (Emit) and release (Main) through the raw handle; Deliver drains the queue.
+  proxy->tsfn = static_cast<napi_threadsafe_function>(holder->tsfn);
+  proxy->main = std::thread(Main, proxy.get());
+
+  Napi::Object handle = Napi::Object::New(env);
+  handle.Set("stop", Napi::Function::New(env, [proxy](const Napi::CallbackInfo&) { proxy->Stop(); }, "stop"));
+  handle.Set("stats", Napi::Function::New(env, [proxy](const Napi::CallbackInfo& call) -> Napi::Value { return StatsToJs(call.Env(), proxy->stats); }, "stats"));
+  return handle;
+}
+
+}  // namespace
+
+void InitProxy(Napi::Env env, Napi::Object exports) { exports.Set("startProxy", Napi::Function::New<StartProxy>(env, "startProxy")); }
+
+}  // namespace uds

@@ -1,0 +1,113 @@
+// A running forwarding proxy: start it (the listening path is bound when this returns), read its
+// events as they come, stop it (the listening path it bound is removed). AsyncDisposable, so
+// `await using proxy = startProxy(...)` stops it on every way out of a block.
+import { randomInt } from 'node:crypto';
+
+import type { SocketType } from '../socket/api';
+import { startNativeProxy } from '../socket/proxy';
+import type { NativeProxyEvent } from '../socket/proxy';
+import { normalizeFaults, usesSeed } from '../scenario/proxy-faults';
+import type { FaultPath } from '../scenario/proxy-faults';
+import { toProxyEvent, toProxyStats } from './events';
+import type { ProxyEvent, ProxyFaultsInput, ProxyStats } from './types';
+import type { ProxyFaults } from '../scenario/types';
+
+export interface ProxyOptions {
+  /** the path clients connect to; the proxy binds it and refuses one that exists */
+  listen: string;
+  /** the server's path */
+  connect: string;
+  type?: SocketType;
+  seed?: number;
+  /** report every forwarded message (default false: connections and faults only) */
+  capture?: boolean;
+  /** how many bytes of each message the `preview` shows (default 64) */
+  previewBytes?: number;
+  toServer?: ProxyFaultsInput;
+  toClient?: ProxyFaultsInput;
+  /** faults already normalized (a scenario's, checked by its loader), instead of toServer/toClient */
+  normalized?: { toServer: ProxyFaults; toClient: ProxyFaults };
+  /** called for every event, in order */
+  onEvent?: (event: ProxyEvent) => void;
+}
+
+export interface ProxyStopped {
+  seed: number;
+  /** whether the listening path was removed (false when something else replaced it meanwhile) */
+  removedListenPath: boolean;
+  stats: ProxyStats;
+}
+
+/** Faults the proxy cannot apply, each with the option path and what to write instead. */
+export class ProxyOptionsError extends Error {
+  readonly code = 'ERR_UDS_PROXY_OPTIONS';
+  constructor(readonly problems: { at: FaultPath; message: string; hint?: string }[]) {
+    super(problems.map((p) => `${p.at.join('.')}: ${p.message}${p.hint ? ` (${p.hint})` : ''}`).join('\n'));
+    this.name = 'ProxyOptionsError';
+  }
+}
+
+/** Validates both directions' faults; throws ProxyOptionsError naming every problem. */
+export function nativeFaults(type: SocketType, toServer: unknown, toClient: unknown): { c2s: ProxyFaults; s2c: ProxyFaults } {
+  const problems: { at: FaultPath; message: string; hint?: string }[] = [];
+  const report = (at: FaultPath, message: string, hint?: string) => problems.push({ at, message, ...(hint ? { hint } : {}) });
+  const c2s = normalizeFaults(toServer, type, ['toServer'], report);
+  const s2c = normalizeFaults(toClient, type, ['toClient'], report);
+  if (problems.length > 0) throw new ProxyOptionsError(problems);
+  return { c2s, s2c };
+}
+
+export class Proxy implements AsyncDisposable {
+  readonly listen: string;
+  readonly connect: string;
+  readonly type: SocketType;
+  readonly seed: number;
+  /** whether any fault draws on the seed */
+  readonly seeded: boolean;
+  readonly stopped: Promise<ProxyStopped>;
+  private readonly handle: { stop(): void; stats(): import('../socket/proxy').NativeProxyStats };
+
+  constructor(options: ProxyOptions) {
+    this.listen = options.listen;
+    this.connect = options.connect;
+    this.type = options.type ?? 'stream';
+    this.seed = options.seed ?? randomInt(1, 2 ** 31);
+    const faults = options.normalized ? { c2s: options.normalized.toServer, s2c: options.normalized.toClient } : nativeFaults(this.type, options.toServer, options.toClient);
+    this.seeded = usesSeed(faults.c2s) || usesSeed(faults.s2c);
+    let settle!: (stopped: ProxyStopped) => void;
+    this.stopped = new Promise((resolve) => (settle = resolve));
+    const onEvent = options.onEvent;
+    const onEvents = (batch: NativeProxyEvent[]) => {
+      for (const native of batch) {
+        if (native.ev === 'stopped') {
+          settle({ seed: this.seed, removedListenPath: native.detail === 'removed', stats: toProxyStats(native.stats!) });
+        }
+        onEvent?.(toProxyEvent(native));
+      }
+    };
+    this.handle = startNativeProxy(
+      { type: this.type, listen: this.listen, connect: this.connect, seed: this.seed, capture: options.capture ?? false, previewBytes: options.previewBytes ?? 64, ...faults },
+      onEvents,
+    );
+  }
+
+  /** Counters so far. */
+  stats(): ProxyStats {
+    return toProxyStats(this.handle.stats());
+  }
+
+  /** Stops accepting and forwarding, closes every connection, removes the listening path it bound. */
+  stop(): Promise<ProxyStopped> {
+    this.handle.stop();
+    return this.stopped;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}
+
+/** Starts a proxy; throws SocketError when the listening path cannot be bound, ProxyOptionsError for bad faults. */
+export function startProxy(options: ProxyOptions): Proxy {
+  return new Proxy(options);
+}

@@ -1,0 +1,46 @@
+// The proxy as users declare it (scenario `proxy:`, the API, the `uds-fixture proxy` command) and
+// what it reports. Faults are per direction: `toServer` (client→server) and `toClient`.
+export type { FaultSelectorInput, ProxyFaultsInput, ProxyInput } from '../scenario/types';
+
+export type ProxySide = 'client' | 'server';
+
+/** One thing that crossed the proxy or that it did; `via: 'proxy'` tells it from a peer's own event. */
+export interface ProxyEvent {
+  t: number;
+  via: 'proxy';
+  ev: 'open' | 'data' | 'eof' | 'close' | 'reset' | 'fault' | 'error' | 'stopped';
+  /** the connection (stream/seqpacket) or client address (datagram), numbered from 1 */
+  conn?: number;
+  /** sender and receiver of a message, eof or fault */
+  from?: ProxySide;
+  to?: ProxySide;
+  /** message number in its direction, from 1 */
+  message?: number;
+  bytes?: number;
+  /** the first bytes, printable ASCII kept and the rest escaped */
+  preview?: string;
+  fds?: { type: string; dev: number; ino: number }[];
+  fault?: string;
+  /** byte offset of the fault in its direction */
+  offset?: number;
+  detail?: string;
+  /** errno name, for `error` and `reset` */
+  code?: string;
+  /** open: who connected to the proxy (the client's credentials) */
+  pid?: number;
+  uid?: number;
+  gid?: number;
+  /** open: the client's process group, read as it connected */
+  pgid?: number;
+  /** datagram open: the client's address, and the path the server sees it as */
+  client?: string;
+  seenAs?: string;
+}
+
+export interface ProxyStats {
+  connections: number;
+  messages: { toServer: number; toClient: number };
+  bytes: { toServer: number; toClient: number };
+  fds: { received: number; forwarded: number; closed: number; leaked: number };
+  faults: number;
+}

@@ -1,0 +1,52 @@
+// `proxy:`: clients connect to the harness's forwarding proxy, which connects each of them to the
+// server. Checks what a proxy makes meaningless: credentials and `from:` name the process at the
+// other end of a connection, and through the proxy that is always the harness.
+import { isRecord, type NormalizeContext } from './context';
+import type { PathSegment } from './errors';
+import { normalizeFaults } from './proxy-faults';
+import type { AddressKind, ProxySpec, SocketType } from './types';
+
+/** Step options whose meaning is "who is at the other end". */
+function checkSeeThrough(ctx: NormalizeContext, input: Record<string, unknown>): void {
+  for (const key of ['server', 'client', 'clients']) {
+    const peer = input[key];
+    if (!isRecord(peer) || !Array.isArray(peer.steps)) continue;
+    peer.steps.forEach((step: unknown, i: number) => {
+      if (!isRecord(step)) return;
+      for (const [name, options] of Object.entries(step)) {
+        if (!isRecord(options)) continue;
+        const at: PathSegment[] = [key, 'steps', i, name];
+        if (options.expectPeer !== undefined) {
+          ctx.problems.add([...at, 'expectPeer'], `\`expectPeer\` cannot be checked through \`proxy:\`: the process at the other end of every connection is the harness's proxy, not the ${key === 'server' ? 'client' : 'server'}`, {
+            target: 'key',
+            hint: 'remove `expectPeer` from this step, or check credentials in a scenario without `proxy:`',
+          });
+        }
+        if (key === 'server' && typeof options.from === 'string' && ctx.peerIds.includes(options.from)) {
+          ctx.problems.add([...at, 'from'], `\`from: ${options.from}\` cannot tell peers apart through \`proxy:\`: every connection (or datagram) the server gets comes from the proxy`, {
+            target: 'key',
+            hint: 'name the connection at `accept: { as: NAME }` and use `on: NAME`, or drop `from:`',
+          });
+        }
+      }
+    });
+  }
+}
+
+export function normalizeProxy(ctx: NormalizeContext, input: Record<string, unknown>, socket: { type: SocketType; address: AddressKind }): ProxySpec | undefined {
+  const written = input.proxy;
+  if (written === undefined) return undefined;
+  if (socket.address !== 'path') {
+    ctx.problems.add(['proxy'], `the proxy listens on a path; \`address: ${socket.address}\` has none for it to stand in front of`, { target: 'key', hint: 'use `address: path` (the default) with `proxy:`' });
+  }
+  if (input.server === undefined) ctx.problems.add(['proxy'], 'the proxy connects clients to the server: declare a `server`', { target: 'key' });
+  checkSeeThrough(ctx, input);
+  const spec: ProxySpec = { capture: true, toServer: {}, toClient: {} };
+  if (!isRecord(written)) return spec;
+  if (typeof written.seed === 'number') spec.seed = written.seed;
+  if (written.capture === false) spec.capture = false;
+  const report = (at: PathSegment[], message: string, hint?: string) => ctx.problems.add(['proxy', ...at], message, hint ? { hint } : {});
+  if (ctx.problems.isSound(['proxy', 'toServer'])) spec.toServer = normalizeFaults(written.toServer, socket.type, ['toServer'], report);
+  if (ctx.problems.isSound(['proxy', 'toClient'])) spec.toClient = normalizeFaults(written.toClient, socket.type, ['toClient'], report);
+  return spec;
+}
