@@ -11,16 +11,16 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
-import { EVENTS_FD, ENV, RELAY_FD, type PeerEvent } from '../protocol/events';
+import { EVENTS_FD, ENV, RELAY_FD, isPeerEvent, parseEventLine, type PeerEvent } from '../protocol/events';
+import { CodedError } from '../errors/coded-error';
 import { UnixSocket } from '../socket';
-export class ChannelError extends Error {
+export class ChannelError extends CodedError<'EVENT_CHANNEL_MISSING'> {
   override readonly name = 'ChannelError';
-  readonly code = 'EVENT_CHANNEL_MISSING';
   constructor(
     readonly fd: number,
     message: string,
   ) {
-    super(message);
+    super('EVENT_CHANNEL_MISSING', message);
   }
 }
 
@@ -180,15 +180,9 @@ export class EventChannel implements RelaySource {
     const lines = (this.partial + chunk).split('\n');
     this.partial = lines.pop() ?? '';
     for (const line of lines) {
-      if (line.trim() === '') continue;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(line);
-      } catch {
-        handlers.malformed(line);
-        continue;
-      }
-      if (isPeerEvent(parsed)) handlers.event(parsed);
+      const parsed = parseEventLine(line);
+      if (parsed === undefined) continue;
+      if ('fields' in parsed && isPeerEvent(parsed.fields)) handlers.event(parsed.fields);
       else handlers.malformed(line);
     }
   }
@@ -206,9 +200,4 @@ function describeFd(fd: number): string {
   if (stat.isCharacterDevice()) return 'a character device (such as /dev/null)';
   if (stat.isFile()) return 'a regular file';
   return 'another kind of file (Node takes a free fd 3 for itself when none was passed)';
-}
-
-function isPeerEvent(value: unknown): value is PeerEvent {
-  const v = value as Partial<PeerEvent> | null;
-  return typeof v === 'object' && v !== null && typeof v.peer === 'string' && typeof v.ev === 'string' && typeof v.t === 'number';
 }

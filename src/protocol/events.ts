@@ -46,6 +46,34 @@ export interface PeerEvent {
   [detail: string]: unknown;
 }
 
+/** Why a line of the event channel is not an event. */
+export type MalformedLine = 'not JSON' | 'not an event object with a string "ev"';
+
+/**
+ * The one parser of event lines, for both directions: the JSON object of `line` when it has a
+ * string `ev`; why not otherwise; undefined for a blank line. The harness then stamps a line of a
+ * peer with who sent it (and `t` when it has none); a scripted peer takes relayed lines, which the
+ * harness wrote whole.
+ */
+export function parseEventLine(line: string): { fields: Record<string, unknown> & { ev: string } } | { malformed: MalformedLine } | undefined {
+  if (line.trim() === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return { malformed: 'not JSON' };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || typeof (parsed as { ev?: unknown }).ev !== 'string') {
+    return { malformed: 'not an event object with a string "ev"' };
+  }
+  return { fields: parsed as Record<string, unknown> & { ev: string } };
+}
+
+/** A whole event as the harness relays it: `t`, `peer` and `ev` present. */
+export function isPeerEvent(value: Record<string, unknown>): value is PeerEvent {
+  return typeof value.peer === 'string' && typeof value.ev === 'string' && typeof value.t === 'number';
+}
+
 /**
  * Event names the scripted peer writes besides one per completed step (named after the step:
  * `listen`, `accept`, `send`, ...):

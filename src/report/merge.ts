@@ -5,6 +5,7 @@
 import type { ScenarioResult } from '../judge/result';
 import { JSON_REPORT_VERSION } from './json';
 import type { InvalidScenario, RunSummary } from './summary';
+import { CodedError } from '../errors/coded-error';
 
 /** One shard's results.json as `toJsonReport` writes it. */
 export interface ShardReport {
@@ -14,15 +15,14 @@ export interface ShardReport {
   durationMs: number;
 }
 
-export class ReportMergeError extends Error {
+export class ReportMergeError extends CodedError<'ERR_REPORT_INVALID'> {
   override readonly name = 'ReportMergeError';
-  readonly code = 'ERR_REPORT_INVALID';
 
   constructor(
     readonly file: string,
     message: string,
   ) {
-    super(`${file}: ${message}`);
+    super('ERR_REPORT_INVALID', `${file}: ${message}`);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import type { PeerEvent } from '../protocol/events';
+import { parseEventLine, type PeerEvent } from '../protocol/events';
 import { monotonicNs } from './clock';
 
 export interface ChannelWarning {
@@ -121,23 +121,17 @@ export class EventHub {
   }
 
   private receiveLine(peer: string, line: string): void {
-    if (line.trim() === '') return;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      this.warn('EVENT_MALFORMED', `${peer}: event channel line is not JSON: ${clip(line)}`);
+    const parsed = parseEventLine(line);
+    if (parsed === undefined) return;
+    if ('malformed' in parsed) {
+      this.warn('EVENT_MALFORMED', `${peer}: event channel line is ${parsed.malformed}: ${clip(line)}`);
       return;
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || typeof (parsed as { ev?: unknown }).ev !== 'string') {
-      this.warn('EVENT_MALFORMED', `${peer}: event channel line is not an event object with a string "ev": ${clip(line)}`);
-      return;
-    }
-    const raw = parsed as Record<string, unknown>;
+    const raw = parsed.fields;
     // The channel says who sent an event; a program cannot speak for another peer. Events without
     // a usable monotonic stamp get the time the harness read them.
     const t = typeof raw.t === 'number' && Number.isFinite(raw.t) ? raw.t : monotonicNs();
-    this.accept({ ...raw, t, peer, ev: raw.ev as string });
+    this.accept({ ...raw, t, peer, ev: raw.ev });
   }
 
   private accept(event: PeerEvent): void {

@@ -6,7 +6,6 @@ import { MAX_MESSAGE_BYTES } from '../limits/limits.generated';
 export const HEADER_BYTES = 32;
 /** "UDS2" in memory: the last byte is the frame format version (2). */
 export const FRAME_MAGIC = 0x32534455;
-export const FRAME_VERSION = 2;
 export const END_SEQ = 0xffff_ffff_ffff_ffffn;
 export const MAX_FRAME_BYTES = MAX_MESSAGE_BYTES;
 
