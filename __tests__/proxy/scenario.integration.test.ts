@@ -2,6 +2,7 @@
 // that made it (also one that has exited since), datagrams are mapped both ways, and the run
 // leaves nothing: the proxy's socket and per-client paths are gone before leftovers are listed.
 import { runScenario } from '../../src';
+import { buildTimelineModel } from '../../src/report/timeline-model';
 
 it('three scripted clients: each connection and message is named after the client that made it', async () => {
   const result = await runScenario({
@@ -16,6 +17,27 @@ it('three scripted clients: each connection and message is named after the clien
   expect(proxied.filter((e) => e.ev === 'proxy-open').map((e) => e.client).sort()).toEqual(['client-1', 'client-2', 'client-3']);
   for (const data of proxied.filter((e) => e.ev === 'proxy-data')) expect(data).toMatchObject({ via: 'proxy', receiver: 'server', sender: expect.stringMatching(/^client-[123]$/), preview: 'x', bytes: 1 });
   expect(proxied.at(-1)).toMatchObject({ ev: 'proxy-stopped', seed: expect.any(Number), stats: { connections: 3, fds: { leaked: 0 } } });
+}, 60_000);
+
+it('the timeline draws each message through the proxy lane: sender → proxy as the proxy read it, proxy → receiver as it was taken', async () => {
+  const result = await runScenario({
+    name: 'echo through the proxy',
+    proxy: true,
+    server: { steps: ['listen', 'accept', { recv: { text: 'ping' } }, { send: { text: 'pong' } }, { recv: { eof: true } }, 'close'] },
+    client: { steps: ['connect', { send: { text: 'ping' } }, { recv: { text: 'pong' } }, 'close'] },
+  });
+  expect(result.failures).toEqual([]);
+  const arrows = buildTimelineModel(result).items.flatMap((i) => (i.kind === 'arrow' ? [i] : []));
+  expect(arrows.map((a) => `${a.from}→${a.to}`)).toEqual(['client→proxy', 'proxy→server', 'server→proxy', 'proxy→client']);
+  for (const a of arrows) {
+    expect(a.end).toBeDefined(); // each taken: by the proxy, or by the peer's recv
+    expect(a.end!.t).toBeGreaterThanOrEqual(a.t);
+    expect(a.lost).toBeUndefined();
+  }
+  expect(arrows[1]!.label).toContain('"ping"');
+  expect(arrows[3]!.label).toContain('"pong"');
+  // the proxy forwards what it read before the receiver can take it
+  expect(arrows[1]!.t).toBeGreaterThanOrEqual(arrows[0]!.t);
 }, 60_000);
 
 it('datagrams: the server sees the proxy, a duplicated datagram arrives twice, and the fault is on the timeline', async () => {

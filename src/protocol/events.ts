@@ -25,6 +25,9 @@ export const EVENTS_FD = 3;
 /** The relay of every peer's events to a scripted peer; not part of the protocol for programs. */
 export const RELAY_FD = 5;
 
+/** The peer id of the forwarding proxy's events (scenario `proxy:`), each marked `via: 'proxy'`. */
+export const PROXY_PEER = 'proxy';
+
 /** Environment variables every peer receives. */
 export const ENV = {
   eventsFd: 'UDS_FIXTURE_EVENTS_FD',

@@ -6,7 +6,7 @@
 // returned), so a receive is never earlier than the send it took bytes from; pairing only ever
 // joins a receive to a send at or before it, and the renderers draw items in time order.
 
-import type { PeerEvent } from '../protocol/events';
+import { PROXY_PEER as PROXY_LANE, type PeerEvent } from '../protocol/events';
 import type { ScenarioResult } from '../judge/result';
 import { SMALL_EXCHANGE } from '../traffic/types';
 import { proxyNoteLabel } from './proxy-notes';
@@ -266,11 +266,17 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
   // Flows of a small exchange, drawn message by message: their sender's summary arrow would repeat them.
   const perMessage = new Set(result.timeline.filter((ev) => ev.ev === 'message' && typeof ev.from === 'string').map((ev) => `${String(ev.from)}→${ev.peer}`));
 
+  // Through a proxy that captures (scenario `proxy:`), every send goes to the proxy's lane and
+  // every receive comes from it; each `proxy-data` event takes the one and sends on the other.
+  const proxied = lanes.includes(PROXY_LANE) && result.timeline.some((e) => e.ev === 'proxy-data');
+  const viaProxy = (peer: string, other: string): string => (proxied && peer !== PROXY_LANE && other !== peer && lanes.includes(other) ? PROXY_LANE : other);
+
   // Receivers with a receive from nobody knows whom: a send to them may have been taken by it.
   const unknownSources = new Set<string>();
   /** A receive of bytes or descriptors: it ends its send's arrow, or is drawn on its own. */
   const receive = (ev: PeerEvent, fds: boolean, failed: boolean): void => {
-    const from = source(ev, lanes, owners);
+    const named = source(ev, lanes, owners);
+    const from = proxied && ev.peer !== PROXY_LANE ? PROXY_LANE : named;
     if (from === undefined) unknownSources.add(ev.peer);
     if (from === undefined || from === ev.peer) return;
     if (pairing.addReceive(channel(from, ev.peer, fds), ev, failed, fds)) return;
@@ -292,7 +298,7 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
       continue; // a step of sequence traffic: its `traffic` summary (or messages) draw it
     } else if (ev.ev === 'send' || (ev.ev === 'sendFds' && ev.repeat === undefined)) {
       const fds = ev.ev === 'sendFds';
-      const to = destination(ev, lanes, owners);
+      const to = viaProxy(ev.peer, destination(ev, lanes, owners));
       const data = dataText(ev);
       const what = fds ? `sendFds ×${fdCount(ev)}` : `send ${sizeLabel(ev)}`.trim();
       const arrow: ArrowItem = { kind: 'arrow', t: ev.t, from: ev.peer, to, label: `${what}${data && !fds ? ' ' + preview(data) : ''}`, detail: `${what}${data ? ' ' + data : ''}`, bulk: false, fds };
@@ -322,6 +328,16 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
       items.push({ kind: 'failure', t: ev.t, peer: ev.peer, label: `${String(ev.code ?? 'fail')}: ${String(ev.message ?? '')}` });
     } else if (ev.ev === 'error') {
       items.push({ kind: 'note', t: ev.t, peer: ev.peer, label: `expected error ${String(ev.code ?? '')}` });
+    } else if (ev.ev === 'proxy-data' && proxied && isLane(ev.sender, lanes) && isLane(ev.receiver, lanes)) {
+      // What the proxy read from one side and wrote to the other: the end of the sender's arrow
+      // (scripted senders), the start of one to the receiver.
+      const fds = Array.isArray(ev.fds) && ev.fds.length > 0;
+      pairing.addReceive(channel(ev.sender, PROXY_LANE, fds), ev, false, fds);
+      const label = proxyNoteLabel({ ...ev, sender: undefined });
+      const arrow: ArrowItem = { kind: 'arrow', t: ev.t, from: PROXY_LANE, to: ev.receiver, label: preview(label, 40), detail: `via proxy: ${proxyNoteLabel(ev)}`, bulk: false, fds };
+      if (scripted.has(ev.receiver)) arrow.lost = true; // until a receive takes it
+      items.push(arrow);
+      pairing.addSend(channel(PROXY_LANE, ev.receiver, fds), ev, arrow);
     } else if (ev.via === 'proxy') {
       items.push({ kind: 'note', t: ev.t, peer: ev.peer, label: proxyNoteLabel(ev) });
     } else if (!QUIET.has(ev.ev)) {

@@ -4,13 +4,12 @@
 import { randomInt } from 'node:crypto';
 
 import type { PlannedRun } from '../plan/types';
-import type { PeerEvent } from '../protocol/events';
+import { PROXY_PEER, type PeerEvent } from '../protocol/events';
 import { startProxy } from '../proxy';
 import type { ProxyEvent } from '../proxy';
 import { processGroupOf } from '../socket';
 import type { EventHub } from './event-channel';
 
-export const PROXY_PEER = 'proxy';
 
 export interface RunProxy {
   /** stops it; the problems that belong in the run record (descriptors it leaked, its path kept) */
