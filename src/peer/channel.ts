@@ -165,6 +165,10 @@ export class EventChannel implements RelaySource {
     this.lastWrite = new Promise((resolve) => {
       this.out.write(text, () => resolve());
     });
+    // A peer whose steps never look at the log (a request/response loop) would leave its relay
+    // unread, and the harness would hold what it could not write there: take it in with each
+    // (paced) write, so what waits in either place stays bounded by what a few milliseconds bring.
+    this.refresh();
   }
 
   private receive(chunk: string): void {
