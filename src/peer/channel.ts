@@ -1,7 +1,8 @@
 // The peer's ends of the event channel: event lines out on fd 3, relayed events of every peer in
 // on fd 5 (src/protocol/events.ts). One direction per descriptor: the harness only reads fd 3 and
-// only writes fd 5. Lines written in one turn of the event loop go out as one write, and
-// `flush()` waits until the last of them reached the kernel before the peer exits.
+// only writes fd 5. Lines go out gathered, one turn's or one burst's in one write (the pacing is in
+// src/peer/write-pacer.ts), and `flush()` waits until the last of them reached the kernel before
+// the peer exits.
 //
 // The relay is read when the peer needs it, not whenever a line arrives: at every look at the
 // event log (what is queued now, without waiting) and, while a step waits for an event, as lines
@@ -14,6 +15,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { EVENTS_FD, ENV, RELAY_FD, isPeerEvent, parseEventLine, type PeerEvent } from '../protocol/events';
 import { CodedError } from '../errors/coded-error';
 import { UnixSocket } from '../socket';
+import { WritePacer } from './write-pacer';
 export class ChannelError extends CodedError<'EVENT_CHANNEL_MISSING'> {
   override readonly name = 'ChannelError';
   constructor(
@@ -43,9 +45,8 @@ export interface RelaySource {
 
 export class EventChannel implements RelaySource {
   private lastWrite: Promise<void> = Promise.resolve();
-  /** lines written since the last write to the socket */
-  private pending = '';
-  private scheduled = false;
+  /** lines written since the last write to the socket, and when they go out */
+  private readonly pacer = new WritePacer((text) => this.writeOut(text));
   private partial = '';
   private readonly decoder = new StringDecoder('utf8');
   /** taking in lines now: a look at the log from an event handler must not read past them */
@@ -81,12 +82,7 @@ export class EventChannel implements RelaySource {
   }
 
   write(event: PeerEvent): void {
-    this.pending += JSON.stringify(event) + '\n';
-    if (this.scheduled) return;
-    this.scheduled = true;
-    // Every event of this turn (a step's event, the next step's, ...) in one write. `t` was taken
-    // when the event happened, so the wait changes no date.
-    setImmediate(() => this.writePending());
+    this.pacer.add(JSON.stringify(event) + '\n');
   }
 
   /**
@@ -94,8 +90,8 @@ export class EventChannel implements RelaySource {
    * closed channel loses the line rather than block the peer's exit.
    */
   writeNow(event: PeerEvent): void {
-    const text = this.pending + JSON.stringify(event) + '\n';
-    this.pending = '';
+    // The lines still waiting for their write go first, in the order they were made.
+    const text = this.pacer.take() + JSON.stringify(event) + '\n';
     try {
       fs.writeSync(this.fd, text);
     } catch {
@@ -105,7 +101,7 @@ export class EventChannel implements RelaySource {
 
   /** Resolves once every written line is in the kernel (or the channel is gone). */
   flush(): Promise<void> {
-    this.writePending();
+    this.pacer.writePending();
     return this.lastWrite;
   }
 
@@ -164,15 +160,15 @@ export class EventChannel implements RelaySource {
     this.handlers.lost(reason);
   }
 
-  private writePending(): void {
-    this.scheduled = false;
-    if (this.pending === '') return;
-    const text = this.pending;
-    this.pending = '';
+  private writeOut(text: string): void {
     // The callback also runs on error (EPIPE when the harness is gone); flush() must not hang then.
     this.lastWrite = new Promise((resolve) => {
       this.out.write(text, () => resolve());
     });
+    // A peer whose steps never look at the log (a request/response loop) would leave its relay
+    // unread, and the harness would hold what it could not write there: take it in with each
+    // (paced) write, so what waits in either place stays bounded by what a few milliseconds bring.
+    this.refresh();
   }
 
   private receive(chunk: string): void {

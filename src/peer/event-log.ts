@@ -15,6 +15,14 @@ export class EventLog {
   private readonly events: PeerEvent[] = [];
   private readonly watchers = new Set<() => void>();
   private source?: RelaySource;
+  /**
+   * Who a peer is and since when it runs, once known: fixed from then on (its `spawn` comes before
+   * anything it writes, and later events cannot come before the first that answered). Every step
+   * asks both (its timeout, the peer at the other end for its event); kept, they cost a step no
+   * look at the relay and no walk over the whole log.
+   */
+  private readonly identities = new Map<string, PeerIdentity>();
+  private readonly since = new Map<string, number>();
 
   /**
    * Where relayed events come from. Every look at the log first takes in what the relay holds,
@@ -58,10 +66,17 @@ export class EventLog {
 
   /** Who `peer` is (see PeerIdentity); undefined until its `start` (scripted) or `spawn` (program). */
   identityOf(peer: string): PeerIdentity | undefined {
+    const known = this.identities.get(peer);
+    if (known !== undefined) return known;
     const spawn = this.spawnOf(peer);
-    if (spawn?.program === 'run' && typeof spawn.pgid === 'number') return { kind: 'group', pgid: spawn.pgid };
-    const pid = this.pidOf(peer);
-    return pid === undefined ? undefined : { kind: 'process', pid };
+    let identity: PeerIdentity | undefined;
+    if (spawn?.program === 'run' && typeof spawn.pgid === 'number') identity = { kind: 'group', pgid: spawn.pgid };
+    else {
+      const pid = this.pidOf(peer);
+      identity = pid === undefined ? undefined : { kind: 'process', pid };
+    }
+    if (identity !== undefined && spawn !== undefined) this.identities.set(peer, identity);
+    return identity;
   }
 
   /**
@@ -70,12 +85,15 @@ export class EventLog {
    * failed to spawn if it never started. Undefined while it has not got that far.
    */
   runningSince(peer: string): number | undefined {
+    const known = this.since.get(peer);
+    if (known !== undefined) return known;
     const spawn = this.spawnOf(peer);
-    if (spawn?.program === 'run') return spawn.t;
-    const settled = this.all().find(
-      (e) => (e.ev === 'start' && e.peer === peer) || (e.peer === 'harness' && (e.ev === 'exit' || e.ev === 'spawn-error') && e.target === peer),
-    );
-    return settled?.t;
+    const at =
+      spawn?.program === 'run'
+        ? spawn.t
+        : this.all().find((e) => (e.ev === 'start' && e.peer === peer) || (e.peer === 'harness' && (e.ev === 'exit' || e.ev === 'spawn-error') && e.target === peer))?.t;
+    if (at !== undefined && spawn !== undefined) this.since.set(peer, at);
+    return at;
   }
 
   /** Resolves once `ready()` holds; re-checked on every relayed event. */
