@@ -25,13 +25,17 @@
 // Usage: node scripts/soak.mjs [--scenarios 200] [--jobs 8] [--rounds 3] [--runs 1000] [--heavy 50]
 //                              [--escapes 40] [--lifecycle 50] [--early-stops 100] [--protocols 25]
 //                              [--timeout-names 30] [--causal 100] [--proxy 25]
-//                              [--only load|memory|heavy|escapes|lifecycle|early-stops|protocols|fuzz|timeout-names|causal|proxy]
+//                              [--output 200]
+//                              [--only load|memory|heavy|escapes|lifecycle|early-stops|protocols|fuzz|timeout-names|causal|proxy|output]
 //   8. The loader fuzz test with 10 000 mutated scenario files (the suite runs 2 000).
 //   9. TIMEOUT_NAMES runs that time out with both peers stuck: every TIMEOUT must name the server
 //      and its step (a peer's last event, written as SIGTERM arrived, was once lost at teardown).
 //  10. CAUSAL runs, four at a time, of a stream ping-pong (20 round trips): in every one, each
 //      receive is dated after the send it took (events are dated at the system call; dated when
 //      JavaScript noticed, a busy sender's send could come after the receive it caused).
+//  12. OUTPUT runs, 16 at a time, of a python3 datagram client that prints the answer it got and
+//      exits at once, judged by `expect.stdout`: what it wrote must reach the verdict every time
+//      (teardown once closed stdout unread: 5 of 72 such runs failed under load).
 //  11. PROXY runs in a row (Linux) of each fixtures/proxy scenario, which must pass every time, and
 //      of the line server's buggy variant under `chunk: 1`, which must fail every time: the proxy's
 //      faults give the same verdict at any load (the chunk pacing waits for the reader, not a clock).
@@ -64,6 +68,7 @@ const TIMEOUT_NAMES = option('timeout-names', 30);
 const PROTOCOLS = option('protocols', 25);
 const CAUSAL = option('causal', 100);
 const PROXY = option('proxy', 25);
+const OUTPUT = option('output', 200);
 const onlyAt = process.argv.indexOf('--only');
 const ONLY = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
 const wanted = (name) => ONLY === undefined || ONLY === name;
@@ -299,6 +304,40 @@ try {
       check(failed === 0, `${path.basename(file)}: ${PROTOCOLS} runs in a row, ${failed} failed; wall time min / median / max ${spread(durations)} ms`);
     }
     check(readdirSync(base).length === 0, 'temp base empty after the protocol runs');
+  }
+
+  if (wanted('output') && OUTPUT > 0) {
+    const dir = path.join(work, 'output');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      path.join(dir, 'client.py'),
+      [
+        'import json, os, socket, sys, time',
+        's = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)',
+        'me = os.path.join(os.environ["UDS_FIXTURE_DIR"], "c.sock")',
+        's.bind(me)',
+        // an event on fd 3 as well: the run's end then races the pipe of stdout more often
+        'ev = socket.socket(fileno=int(os.environ["UDS_FIXTURE_EVENTS_FD"]))',
+        'ev.sendall((json.dumps({"t": time.monotonic_ns(), "ev": "bind", "path": me}) + "\\n").encode())',
+        's.sendto(b"ping", os.environ["UDS_FIXTURE_SOCKET"])',
+        'got = s.recv(64).decode()',
+        'os.unlink(me)',
+        'sys.stdout.write(got + "\\n")',
+        '',
+      ].join('\n'),
+    );
+    for (let i = 0; i < OUTPUT; i++) {
+      writeFileSync(
+        path.join(dir, `o${i}.scenario.yaml`),
+        `name: stdout at exit ${i}\nsocket: dgram\nserver:\n  steps: [listen, { recv: { from: client, text: ping } }, { send: { text: pong } }, close]\nclient:\n  run: [python3, client.py]\nexpect:\n  stdout: { client: pong }\n`,
+      );
+    }
+    const { r, results, seconds, left } = runCli(dir, path.join(work, 'output-out'), ['--jobs', '16']);
+    for (const x of results?.results.filter((y) => !y.passed) ?? []) console.log(`     ${x.name}: ${JSON.stringify(x.failures)}`);
+    check(
+      r.status === 0 && results?.counts.passed === OUTPUT && left.length === 0,
+      `${OUTPUT} runs of a program that prints and exits at once, 16 at a time: ${results?.counts.passed ?? '?'} passed, ${results?.counts.failed ?? '?'} failed, ${seconds} s`,
+    );
   }
 
   if (wanted('proxy') && PROXY > 0 && process.platform === 'linux') {

@@ -115,6 +115,20 @@ export interface TeardownOutcome {
  * run directory itself goes last, in executePlan's finally). Every part runs even when an earlier
  * one failed.
  */
+/** Settles when the peer's stdout and stderr have been read to their end (or failed). */
+function outputEnds(peer: PeerProcess): Promise<void>[] {
+  const streams = [peer.child?.stdout, peer.child?.stderr].filter((s): s is NonNullable<typeof s> => s != null);
+  return streams.map(
+    (stream) =>
+      new Promise<void>((resolve) => {
+        if (stream.readableEnded || stream.destroyed) return resolve();
+        stream.once('end', resolve);
+        stream.once('close', resolve);
+        stream.once('error', () => resolve());
+      }),
+  );
+}
+
 export async function teardown(plan: PlannedRun, peers: PeerProcess[], hub: EventHub, reason: StopReason, afterPeers?: () => Promise<string[]>): Promise<TeardownOutcome> {
   const problems: string[] = [];
   const attempt = async (what: string, job: () => Promise<unknown>): Promise<void> => {
@@ -127,8 +141,10 @@ export async function teardown(plan: PlannedRun, peers: PeerProcess[], hub: Even
   await attempt('stopping peers', async () => problems.push(...(await stopPeers(peers, reason, plan.timeouts.graceMs, hub))));
   // What outlives the peers in the run directory (the proxy) stops before the directory is searched.
   if (afterPeers) await attempt('stopping the proxy', async () => problems.push(...(await afterPeers())));
-  // Every process is gone: read what they wrote last before closing the channels.
-  await hub.drain(CHANNEL_DRAIN_MS);
+  // Every process is gone: read what they wrote last (events, and stdout/stderr, which a program
+  // may have written just before it exited) before closing anything. Bounded: a descendant that
+  // escaped with a copy of a pipe would keep it open.
+  await Promise.all([hub.drain(CHANNEL_DRAIN_MS), settlesWithin(Promise.all(peers.flatMap((p) => outputEnds(p))), CHANNEL_DRAIN_MS).catch(() => undefined)]);
   hub.close();
   for (const peer of peers) {
     for (const stream of peer.child?.stdio ?? []) stream?.destroy();
