@@ -32,6 +32,31 @@ describe('scripted peer failures and endings', () => {
     });
   });
 
+  it('a mismatch past the preview also shows the bytes around where they differ', async () => {
+    await inWorld(async (world) => {
+      const [server, client] = world.startRelayed([
+        {
+          id: 'server',
+          steps: [{ step: 'listen', backlog: 8 }, { step: 'accept' }, { step: 'recv', payload: text('STATUS service=payments region=eu-west-1 replicas=3 healthy=3 version=1.4.2 ok\n') }, { step: 'close', unlink: true }],
+        },
+        {
+          id: 'client',
+          steps: [
+            { step: 'waitFor', peer: 'server', event: 'listen', count: 1 },
+            { step: 'connect' },
+            { step: 'send', payload: text('STATUS service=payments region=eu-west-1 replicas=3 healthy=3 version=1.4.3 ok\n') },
+            { step: 'waitFor', peer: 'server', event: 'fail', count: 1 },
+          ],
+        },
+      ]);
+      const outcome = await server!.outcome();
+      const message = String(outcome.fails[0]?.message);
+      expect(message).toContain('differ at byte 74');
+      expect(message).toContain('from byte 58: expected …"y=3 version=1.4.2 ok\\n", got …"y=3 version=1.4.3 ok\\n"');
+      await client!.outcome();
+    });
+  });
+
   it('shows binary payloads as hex in a mismatch', async () => {
     await inWorld(async (world) => {
       const bytes = (hex: string) => ({ kind: 'bytes' as const, base64: Buffer.from(hex, 'hex').toString('base64'), source: 'hex' as const });

@@ -1,6 +1,6 @@
 // Bytes as a person reads them in a failure message or timeline: text when printable, else hex,
 // cut to a length that keeps one line readable.
-const PREVIEW_BYTES = 64;
+export const PREVIEW_BYTES = 64;
 
 export function describeBytes(bytes: Buffer, limit: number = PREVIEW_BYTES): string {
   const shown = bytes.subarray(0, limit);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { MAX_MESSAGE_BYTES } from '../../limits/limits.generated';
 import type { Received, UnixAddress, UnixSocket } from '../../socket';
 import { sameAddress, showAddress } from '../address';
-import { describeBytes, plural } from '../describe';
+import { describeBytes, plural, PREVIEW_BYTES } from '../describe';
 import { StepFailure } from '../errors';
 import type { StepProgress } from '../progress';
 import type { PeerRuntime } from '../runtime';
@@ -329,9 +329,12 @@ async function checkSender(r: Received, step: StepOf<'recv'>, peer: PeerRuntime,
 function mismatch(expected: Buffer, got: Buffer, peer: PeerRuntime, truncated = false): StepFailure {
   const at = firstDifference(expected, got);
   const where = truncated ? `the message was longer than ${got.length} bytes` : `they differ at byte ${at}`;
+  // Past the preview, the start of both is the same: show where they differ too.
+  const from = Math.max(0, at - 16);
+  const around = !truncated && at >= PREVIEW_BYTES - 8 ? `; from byte ${from}: expected …${describeBytes(expected.subarray(from), 48)}, got …${describeBytes(got.subarray(from), 48)}` : '';
   return new StepFailure(
     'RECV_MISMATCH',
-    `recv from ${peer.remoteName()} got other bytes than expected (${where}); expected ${describeBytes(expected)}, got ${describeBytes(got)}`,
+    `recv from ${peer.remoteName()} got other bytes than expected (${where}); expected ${describeBytes(expected)}, got ${describeBytes(got)}${around}`,
     describeBytes(expected),
     describeBytes(got),
   );
