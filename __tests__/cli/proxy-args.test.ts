@@ -1,5 +1,6 @@
 // `uds-fixture proxy` options → the proxy's faults: which direction each applies to, the message
 // selections, --faults FILE in the scenario's form, and usage errors that say what to write.
+import { parseCommandLine } from '../../src/cli/args';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,6 +41,13 @@ it('usage errors name the option and what it takes', () => {
   expect(() => parseProxyArgs([...base, '--stall', '500ms'])).toThrow('--stall takes AFTER_BYTES:DURATION');
   expect(() => parseProxyArgs([...base, '--type', 'raw'])).toThrow("--type must be one of stream, dgram, seqpacket; got 'raw'");
   expect(() => parseProxyArgs([...base, '--jitter', '5ms'])).toThrow('--jitter goes with --delay');
-  expect(() => parseProxyArgs([...base, '--grep', 'x'])).toThrow(/Unknown option '--grep'/);
+  expect(() => parseProxyArgs([...base, '--verbose'])).toThrow(/unknown option --verbose; the options are --help, --listen/);
+  expect(() => parseProxyArgs([...base, '--chunck', '1'])).toThrow('unknown option --chunck; did you mean --chunk?');
   expect(parseProxyArgs(['--help'])).toBe('help');
+});
+
+test('a misspelt option of run names the one meant; an unknown one lists them', () => {
+  const none = (): string[] => [];
+  expect(() => parseCommandLine(['run', '--timout', '5s'], none)).toThrow('unknown option --timout; did you mean --timeout?');
+  expect(() => parseCommandLine(['run', '--html'], none)).toThrow(/^unknown option --html; the options are --help, --reporter, --out/);
 });

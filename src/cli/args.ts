@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { parseDuration } from '../scenario';
 import type { RunCommandOptions, Reporter } from './commands/run';
 import { parseGrep, parseShard, SelectionError, type Selection } from '../select/select';
-import { UsageError } from './usage-error';
+import { optionError, UsageError } from './usage-error';
 import { parseProxyArgs, type ProxyCommandOptions } from './proxy-args';
 
 export type Command =
@@ -63,26 +63,27 @@ export function parseCommandLine(argv: string[], defaultOperands: () => string[]
     const options = parseProxyArgs(rest);
     return options === 'help' ? { name: 'help', topic: 'proxy', asked: true } : { name: 'proxy', options };
   }
+  const options = {
+    help: { type: 'boolean', short: 'h' },
+    reporter: { type: 'string', multiple: true },
+    out: { type: 'string' },
+    jobs: { type: 'string' },
+    shard: { type: 'string' },
+    grep: { type: 'string' },
+    tag: { type: 'string', multiple: true },
+    timeout: { type: 'string' },
+    timelines: { type: 'boolean' },
+  } as const;
   let parsed;
   try {
     parsed = parseArgs({
       args: rest,
       allowPositionals: true,
       strict: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        reporter: { type: 'string', multiple: true },
-        out: { type: 'string' },
-        jobs: { type: 'string' },
-        shard: { type: 'string' },
-        grep: { type: 'string' },
-        tag: { type: 'string', multiple: true },
-        timeout: { type: 'string' },
-        timelines: { type: 'boolean' },
-      },
+      options,
     });
   } catch (err) {
-    throw new UsageError((err as Error).message, name);
+    throw optionError(err, Object.keys(options), name);
   }
   const { values, positionals } = parsed;
   if (values.help) return { name: 'help', topic: name, asked: true };

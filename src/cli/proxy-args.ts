@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 
 import type { SocketType } from '../socket/api';
 import type { FaultSelectorInput, ProxyFaultsInput } from '../proxy/types';
-import { UsageError } from './usage-error';
+import { optionError, UsageError } from './usage-error';
 
 export interface ProxyCommandOptions {
   listen: string;
@@ -51,37 +51,38 @@ function faultsFile(file: string): { toServer?: ProxyFaultsInput; toClient?: Pro
 }
 
 export function parseProxyArgs(args: string[]): ProxyCommandOptions | 'help' {
+  const options = {
+    help: { type: 'boolean', short: 'h' },
+    listen: { type: 'string' },
+    connect: { type: 'string' },
+    type: { type: 'string' },
+    seed: { type: 'string' },
+    capture: { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+    direction: { type: 'string' },
+    faults: { type: 'string' },
+    chunk: { type: 'string' },
+    delay: { type: 'string' },
+    jitter: { type: 'string' },
+    drop: { type: 'string' },
+    duplicate: { type: 'string' },
+    reorder: { type: 'string' },
+    corrupt: { type: 'string' },
+    reset: { type: 'string' },
+    stall: { type: 'string' },
+    'drop-fds': { type: 'string' },
+    'truncate-fds': { type: 'string' },
+  } as const;
   let parsed;
   try {
     parsed = parseArgs({
       args,
       allowPositionals: false,
       strict: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        listen: { type: 'string' },
-        connect: { type: 'string' },
-        type: { type: 'string' },
-        seed: { type: 'string' },
-        capture: { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        direction: { type: 'string' },
-        faults: { type: 'string' },
-        chunk: { type: 'string' },
-        delay: { type: 'string' },
-        jitter: { type: 'string' },
-        drop: { type: 'string' },
-        duplicate: { type: 'string' },
-        reorder: { type: 'string' },
-        corrupt: { type: 'string' },
-        reset: { type: 'string' },
-        stall: { type: 'string' },
-        'drop-fds': { type: 'string' },
-        'truncate-fds': { type: 'string' },
-      },
+      options,
     });
   } catch (err) {
-    throw new UsageError((err as Error).message, 'proxy');
+    throw optionError(err, Object.keys(options), 'proxy');
   }
   const values = parsed.values;
   if (values.help) return 'help';
