@@ -2,6 +2,7 @@
 // Exit status: 0 all passed, 1 a scenario failed, 2 bad input or usage, 130/143 interrupted by
 // SIGINT/SIGTERM (after teardown completed).
 
+import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { parseCommandLine } from './args';
 import { listCommand } from './commands/list';
@@ -39,6 +40,9 @@ async function main(argv: string[]): Promise<number> {
       return proxyCommand(command.options);
     case 'run': {
       const controller = new AbortController();
+      // One signal for every scenario in flight, each of which listens to it a few times (its
+      // timeouts, readiness): no leak, so no limit (Node warns past 10, i.e. from --jobs 4 up).
+      setMaxListeners(0, controller.signal);
       let exitSignal: NodeJS.Signals | undefined;
       const onSignal = (sig: NodeJS.Signals) => {
         if (exitSignal) return; // a second signal while tearing down: teardown is already bounded
