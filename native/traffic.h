@@ -144,7 +144,7 @@ static inline uds_u32x4 uds_pattern_mix4(uds_u32x4 c) {
  * and the loader picks the version the CPU runs (an ifunc: musl and macOS have none, and keep the
  * one baseline version). The fill ran about 30 % faster in a micro-benchmark; results are identical.
  * On the same builds a CPU with AVX2 takes the 8-lane loops below for whole 128-byte blocks (best of
- * 3000 passes over a 64 KiB payload, 2-core AMD EPYC VM: fill 28 → 58 GB/s, compare 21 → 44 GB/s). */
+ * 3000 passes over a 64 KiB payload, 2-core AMD EPYC VM: fill 27 → 56 GiB/s, compare 21 → 42 GiB/s). */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__)
 #define UDS_CODEC_FUNCTION __attribute__((target_clones("sse4.1", "default"))) static
 #define UDS_PATTERN_AVX2 1
