@@ -171,3 +171,41 @@ describeBuilt('waitFor a capture', () => {
     ]);
   });
 });
+
+describeBuilt('waitFor a program\'s end', () => {
+  // A python3 client sends one datagram and exits 3; the server reads only once it has ended, so the
+  // datagram waited in its queue however slowly the client started.
+  const sendAndExit = (code: number) => ({
+    run: ['python3', '-c', `import os, socket, sys\ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\ns.sendto(b"hi", os.environ["UDS_FIXTURE_SOCKET"])\nsys.exit(${code})`],
+  });
+
+  it('the harness\'s `exit` about a run: program stands in for an event of its own, with its details', async () => {
+    const result = await runs.run({
+      name: 'wait for the client to end',
+      socket: 'dgram',
+      server: { steps: ['listen', { waitFor: { peer: 'client', event: 'exit', where: { code: 3 } } }, { recv: { text: 'hi' } }, 'close'] },
+      client: sendAndExit(3),
+      expect: { exit: { client: 3 } },
+    } as never);
+    expectPass(result);
+    const [wait] = eventsOf(result, 'server', 'waitFor');
+    const [exit] = result.timeline.filter((e) => e.peer === 'harness' && e.ev === 'exit' && e.target === 'client');
+    expect(wait!.t).toBeGreaterThan(exit!.t);
+  });
+
+  it('an exit that does not hold the values does not count: the wait says what the last one was', async () => {
+    const result = await runs.run({
+      name: 'wait for an exit that differs',
+      socket: 'dgram',
+      timeout: '20s',
+      // the first wait sees the exit, so the second's verdict does not depend on how soon it came
+      server: { steps: ['listen', { waitFor: { peer: 'client', event: 'exit' } }, { waitFor: { peer: 'client', event: 'exit', where: { code: 0 }, timeout: '200ms' } }, 'close'] },
+      client: sendAndExit(3),
+      expect: { exit: { client: 3 } },
+    } as never);
+    expect(result.passed).toBe(false);
+    expect(result.failures).toEqual([
+      expect.objectContaining({ code: 'STEP_FAILED', peer: 'server', message: expect.stringContaining('"exit" event from client holding {"code":0}; saw 0 of 1 (the last: $.code is 3, not 0)') }),
+    ]);
+  });
+});

@@ -9,20 +9,28 @@ import { childScript } from '../helpers/child-script';
 
 const N = 20;
 const SENDER = '__tests__/traffic/children/sender.ts';
-/** every failure points at the server's sequence recv (index 1, or 2 after a sleep) */
+/** every failure points at the server's sequence recv (index 1, or 3 after the wait and the sleep) */
 const AT_RECV = { peer: 'server', step: { name: 'recv', index: 1 } };
 
 interface Options {
   inject?: TrafficInjection;
   expect?: ExpectInput;
-  /** a sleep between the server's listen and its recv: the messages wait in the socket buffer */
+  /**
+   * a sleep between the server's listen and its recv, after the sender has ended (so it has sent
+   * everything whatever the load): the messages wait in the socket buffer at least this long
+   */
   pause?: string;
+  /** messages to send (N unless said) */
+  count?: number;
 }
 
 function run(name: string, options: Options = {}): Promise<ScenarioResult> {
-  const recv: StepInput = { recv: { count: N, size: 64, pattern: 'sequence' } };
-  const serverSteps: StepInput[] = options.pause ? ['listen', { sleep: options.pause }, recv, 'close'] : ['listen', recv, 'close'];
-  const sender = { type: 'dgram', connect: true, senderId: 'client', count: N, size: { min: 64, max: 64 }, ...(options.inject ? { inject: options.inject } : {}) };
+  const count = options.count ?? N;
+  const recv: StepInput = { recv: { count, size: 64, pattern: 'sequence' } };
+  const serverSteps: StepInput[] = options.pause
+    ? ['listen', { waitFor: { peer: 'client', event: 'exit' } }, { sleep: options.pause }, recv, 'close']
+    : ['listen', recv, 'close'];
+  const sender = { type: 'dgram', connect: true, senderId: 'client', count, size: { min: 64, max: 64 }, ...(options.inject ? { inject: options.inject } : {}) };
   return runScenario(
     defineScenario({
       name,
@@ -49,12 +57,12 @@ function summaryOf(result: ScenarioResult): ReceiverSummary {
 }
 
 /** Both peers ran to the end (the sender printed its summary): any failure is the judge's verdict. */
-function expectPeersDone(result: ScenarioResult): void {
+function expectPeersDone(result: ScenarioResult, count = N): void {
   expect(result.peers.map((p) => [p.id, p.exitCode, p.signal])).toEqual([
     ['server', 0, null],
     ['client', 0, null],
   ]);
-  expect(JSON.parse(result.peers.find((p) => p.id === 'client')!.stdout)).toMatchObject({ role: 'sender', count: N, stopped: 'complete' });
+  expect(JSON.parse(result.peers.find((p) => p.id === 'client')!.stdout)).toMatchObject({ role: 'sender', count, stopped: 'complete' });
 }
 
 describe(`sequence traffic verdicts in real runs (dgram, ${N} messages of 64 bytes from an external sender)`, () => {
@@ -119,9 +127,12 @@ describe(`sequence traffic verdicts in real runs (dgram, ${N} messages of 64 byt
     expectPeersDone(result);
   });
 
-  describe('latency: the server sleeps 300 ms after listen, so the messages wait in its socket buffer', () => {
-    const late = { pause: '300ms' };
-    const atRecvAfterSleep = { peer: 'server', step: { name: 'recv', index: 2 } };
+  describe('latency: the server sleeps 300 ms after the sender has ended, so the messages wait in its socket buffer', () => {
+    // Few enough to all wait in the receive queue while the sender ends (Linux queues at least 10
+    // datagrams on an AF_UNIX socket, net.unix.max_dgram_qlen): with more, the sender would block
+    // until the server reads, and never end first.
+    const late = { pause: '300ms', count: 5 };
+    const atRecvAfterSleep = { peer: 'server', step: { name: 'recv', index: 3 } };
 
     it('within: 50ms fails LATENCY', async () => {
       const result = await run('late reader, within 50ms', { ...late, expect: { within: '50ms' } });
@@ -133,9 +144,9 @@ describe(`sequence traffic verdicts in real runs (dgram, ${N} messages of 64 byt
         }),
       ]);
       const { latency } = summaryOf(result);
-      expect(latency?.count).toBe(N);
+      expect(latency?.count).toBe(late.count);
       expect(latency!.maxNs).toBeGreaterThan(50e6);
-      expectPeersDone(result);
+      expectPeersDone(result, late.count);
     });
 
     it('within: 5s passes the same run', async () => {

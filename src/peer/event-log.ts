@@ -55,7 +55,20 @@ export class EventLog {
    * `clients:` group (client-1..client-N), so one waitFor can wait for the whole group.
    */
   count(peer: string, event: string): number {
-    return this.all().filter((e) => e.ev === event && peerMatches(peer, e.peer)).length;
+    return this.eventsOf(peer, event).length;
+  }
+
+  /**
+   * The `event` events of `peer` (a group name counts its members, as in `count`). A `run:` program
+   * writes no events of its own unless it chooses to: for it, the harness's `exit` and `ready`
+   * about it stand in, so `waitFor: { peer: client, event: exit }` waits until the program ended.
+   */
+  eventsOf(peer: string, event: string): PeerEvent[] {
+    return this.all().filter((e) => {
+      if (e.ev !== event) return false;
+      if (peerMatches(peer, e.peer)) return true;
+      return e.peer === 'harness' && STANDS_IN_FOR_PROGRAMS.has(event) && typeof e.target === 'string' && peerMatches(peer, e.target) && this.spawnOf(e.target)?.program === 'run';
+    });
   }
 
   /** The pid a peer announced in its `start` event. */
@@ -124,6 +137,9 @@ export class EventLog {
     return this.all().find((e) => e.ev === 'spawn' && e.peer === 'harness' && e.target === peer);
   }
 }
+
+/** the harness's events about a `run:` program that count as the program's own (see eventsOf) */
+const STANDS_IN_FOR_PROGRAMS = new Set(['exit', 'ready']);
 
 export function peerMatches(wanted: string, actual: string): boolean {
   if (wanted === actual) return true;

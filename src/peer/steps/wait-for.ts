@@ -1,6 +1,5 @@
 import { plural } from '../describe';
 import { awaitCapture } from '../captures';
-import { peerMatches } from '../event-log';
 import type { StepImpl } from './types';
 import { jsonDifference } from './recv-match';
 
@@ -21,7 +20,7 @@ export const waitFor: StepImpl<'waitFor'> = {
       return { peer: step.peer, event: step.event, count: step.count };
     }
     // `where`: only events holding those values count; the wait names how the last other one differed.
-    const events = () => peer.log.all().filter((e) => e.ev === step.event && peerMatches(step.peer, e.peer));
+    const events = () => peer.log.eventsOf(step.peer, step.event);
     const holds = (e: object): boolean => jsonDifference(where, e, '$') === undefined;
     progress.waitingFor(() => {
       const all = events();
