@@ -498,8 +498,9 @@ struct Outbox {
 
 // ---- one direction ---------------------------------------------------------------------------
 
-// A message points into the direction's receive buffer (no copy on the forwarding path); one
-// held back by `reorder` gets a copy of its own, as the next read reuses the buffer.
+// A message points into the buffer it was read into (the stream pump's, or a batch's slot: no copy
+// on the forwarding path); one held back by `reorder` gets a copy of its own, as the next read
+// reuses the buffer (and takes it along into the outbox when it goes).
 struct Message {
   char* data = nullptr;
   size_t size = 0;
