@@ -22,6 +22,8 @@
 #include <vector>
 
 #include "js_args.h"
+#include "mmsg.h"
+#include "rights.h"
 #include "sys.h"
 #include "traffic_worker.h"
 
@@ -37,6 +39,9 @@ constexpr size_t kBufferBytes = 512 * 1024;
 // How long a message held back by `reorder` waits for the next one before it goes alone.
 constexpr int kReorderIdleMs = 100;
 constexpr int kStopped = -100000;  // a wait ended because the proxy stops or the connection aborts
+// `chunk`: how many re-split reads of a direction get a fault event each; the rest are counted and
+// summed up in one event as the direction ends, so a long stream under `chunk: 1` stays readable.
+constexpr uint64_t kChunkEventsListed = 100;
 
 // ---- options -------------------------------------------------------------------------------
 
@@ -61,12 +66,6 @@ struct Faults {
   bool stall = false;
   uint64_t stallAfterBytes = 0, stallForMs = 0;
 };
-
-// No fault on the direction: its messages may be forwarded in batches (sendmmsg).
-bool NoFaults(const Faults& f) {
-  return f.chunkMin == 0 && f.delayMs == 0 && f.jitterMs == 0 && !f.drop.present && !f.duplicate.present && !f.reorder.present && !f.dropFds.present &&
-         !f.truncateFds.present && f.corruptAt.empty() && !f.reset && !f.stall;
-}
 
 // options[key] as a whole number (js_args.h): a bad value leaves a RangeError pending, which
 // StartProxy reports before it starts anything.
@@ -321,10 +320,187 @@ bool Pause(Proxy& proxy, Conn* conn, uint64_t ms) {
   }
 }
 
+// ---- batches (datagram, seqpacket) ----------------------------------------------------------
+
+// The message types are read and sent in batches where the platform can (Linux recvmmsg and
+// sendmmsg, native/mmsg.h: one system call and one wake-up for up to kBatch messages); macOS has
+// neither, and there the same code reads one message per call and sends with a plain sendmsg loop.
+#ifdef __APPLE__
+constexpr unsigned kBatch = 1;
+#else
+constexpr unsigned kBatch = 16;
+#endif
+
+// One message's room in a batch read: the largest record the proxy forwards whole. The buffer is
+// not zeroed: only the pages a read writes are ever touched.
+struct Slot {
+  std::unique_ptr<char[]> buffer{new char[kBufferBytes]};
+  sockaddr_un from{};
+  iovec io{};
+  ControlBuffer control{kMaxFdsPerMessage};
+};
+
+// Up to `want` (<= kBatch) queued messages into `slots`, without waiting: the count, or -errno.
+int ReceiveBatch(int fd, std::vector<Slot>& slots, mmsghdr* headers, unsigned want) {
+  for (unsigned i = 0; i < want; i++) {
+    Slot& slot = slots[i];
+    slot.io = {slot.buffer.get(), kBufferBytes};
+    headers[i] = mmsghdr{};
+    headers[i].msg_hdr.msg_name = &slot.from;
+    headers[i].msg_hdr.msg_namelen = sizeof slot.from;
+    headers[i].msg_hdr.msg_iov = &slot.io;
+    headers[i].msg_hdr.msg_iovlen = 1;
+    slot.control.Attach(&headers[i].msg_hdr);
+  }
+  return ReceiveMessages(fd, headers, want, kRecvFlags);
+}
+
+// The descriptors that came with messages [from, count) of a batch read that will not be
+// forwarded (the proxy stops): closed, and counted as closed.
+void DiscardRest(Proxy& proxy, std::vector<Slot>& slots, mmsghdr* headers, int from, int count) {
+  for (int i = from; i < count; i++) {
+    std::vector<int> fds;
+    slots[i].control.Take(&headers[i].msg_hdr, &fds);
+    proxy.stats.fdsReceived += fds.size();
+    for (int fd : fds) close(fd);
+    proxy.stats.fdsClosed += fds.size();
+  }
+}
+
+// The messages a batch forwards (with their faults applied, in order) wait here and go out
+// together: each run of messages to the same socket in one sendmmsg. The bytes stay in the batch's
+// read slots until then (a released `reorder` message brings its own copy), and the descriptors
+// sent with them close once the batch has gone.
+struct Outbox {
+  struct Entry {
+    Conn* conn;
+    int dir;
+    int fd;
+    const sockaddr_un* to;  // dgram replies go out through the listening socket, to the client's address
+    socklen_t toLength;
+    const char* data;
+    size_t size;
+    std::vector<char> owned;
+    std::vector<int> fds;
+    std::vector<char> control;
+  };
+
+  Proxy& proxy;
+  std::vector<Entry> entries;
+  std::vector<int> closeAfter;
+  std::vector<mmsghdr> headers;
+  std::vector<iovec> io;
+  int error = 0;  // the first send that failed since the owner last looked (its event is emitted)
+
+  explicit Outbox(Proxy& p) : proxy(p) {}
+  ~Outbox() { Clear(); }
+
+  void CloseAfter(std::vector<int>& fds) {
+    closeAfter.insert(closeAfter.end(), fds.begin(), fds.end());
+    fds.clear();
+  }
+
+  void Clear() {
+    for (int fd : closeAfter) close(fd);
+    proxy.stats.fdsClosed += closeAfter.size();
+    closeAfter.clear();
+    entries.clear();
+  }
+
+  void Failed(const Entry& entry, int code) {
+    Event event;
+    event.conn = entry.conn->id;
+    event.dir = entry.dir;
+    event.error = -code;
+    event.ev = "error";
+    event.detail = "sendmsg";
+    proxy.Emit(std::move(event));
+    if (error == 0) error = -code;
+  }
+
+  // Sends everything queued, in order: 0, or kStopped (what had not gone is let go). A message the
+  // socket refuses (not backpressure) is reported as an error event and skipped, as when each was
+  // sent on its own; the first such error stays in `error` for the owner's policy.
+  int Flush() {
+    size_t first = 0;
+    while (first < entries.size()) {
+      size_t end = first + 1;
+      while (end < entries.size() && entries[end].fd == entries[first].fd) end++;
+      unsigned count = static_cast<unsigned>(end - first);
+      headers.resize(count);
+      io.resize(count);
+      for (unsigned k = 0; k < count; k++) {
+        Entry& entry = entries[first + k];
+        io[k] = {const_cast<char*>(entry.data), entry.size};
+        headers[k] = mmsghdr{};
+        msghdr& message = headers[k].msg_hdr;
+        message.msg_iov = &io[k];
+        message.msg_iovlen = 1;
+        if (entry.to != nullptr) {
+          message.msg_name = const_cast<sockaddr_un*>(entry.to);
+          message.msg_namelen = entry.toLength;
+        }
+        AttachRights(&message, &entry.control, entry.fds.data(), entry.fds.size());
+      }
+      unsigned done = 0;
+      int attempts = 0;
+      while (done < count) {
+        Entry& next = entries[first + done];
+        int sent = SendMessages(next.fd, headers.data() + done, count - done, kSendFlags);
+        if (sent > 0) {
+          for (int k = 0; k < sent; k++) proxy.stats.fdsForwarded += entries[first + done + k].fds.size();
+          done += static_cast<unsigned>(sent);
+          attempts = 0;
+          continue;
+        }
+        int code = -sent;
+        if (code == EINTR) continue;
+        if (!IsBackpressure(code)) {
+          Failed(next, code);
+          done++;
+          attempts = 0;
+          continue;
+        }
+        // A connected socket's poll() sees the receiver's room; sendto() on the shared listening
+        // socket cannot, and macOS reports a full datagram receiver (ENOBUFS) as writable: a wait
+        // that did not help is followed by a growing back-off (as the traffic engine does), never a spin.
+        int waited = next.to != nullptr ? 0 : WaitOn(proxy, next.conn, next.fd, POLLOUT, kPollSliceMs);
+        if (waited == kStopped) {
+          Clear();
+          return kStopped;
+        }
+        if (waited < 0) {
+          Failed(next, -waited);
+          done++;
+          continue;
+        }
+        if (next.to != nullptr || waited == 0 || attempts > 0) {
+          if (proxy.stopping.load() || next.conn->aborted.load()) {
+            Clear();
+            return kStopped;
+          }
+          BackOff(attempts);
+        }
+        attempts++;
+      }
+      first = end;
+    }
+    Clear();
+    return 0;
+  }
+
+  int TakeError() {
+    int taken = error;
+    error = 0;
+    return taken;
+  }
+};
+
 // ---- one direction ---------------------------------------------------------------------------
 
-// A message points into the direction's receive buffer (no copy on the forwarding path); one
-// held back by `reorder` gets a copy of its own, as the next read reuses the buffer.
+// A message points into the buffer it was read into (the stream pump's, or a batch's slot: no copy
+// on the forwarding path); one held back by `reorder` gets a copy of its own, as the next read
+// reuses the buffer (and takes it along into the outbox when it goes).
 struct Message {
   char* data = nullptr;
   size_t size = 0;
@@ -359,6 +535,11 @@ struct Pump {
   sockaddr_un to{};
   socklen_t toLength = 0;
   bool useTo = false;
+  // Message types: where Deliver queues (the batch's outbox); null on a stream, which sends at once.
+  Outbox* outbox = nullptr;
+  // `chunk` re-splits: every one counted as a fault, the first kChunkEventsListed with an event
+  // each, the rest summed up in one event as the direction ends.
+  uint64_t chunkReads = 0, unlistedReads = 0, unlistedBytes = 0, unlistedPieces = 0;
 
   Pump(Proxy& p, Conn& c, int d, int s, int t, size_t bufferBytes = kBufferBytes)
       : proxy(p), conn(c), dir(d), src(s), dst(t), faults(p.faults[d]), rng(p.seed ^ (c.id * 0x100000001b3ull) ^ (static_cast<uint64_t>(d) << 62)), buffer(bufferBytes) {
@@ -478,8 +659,60 @@ struct Pump {
 #endif
   }
 
-  int Deliver(Message& m) {
+  // `chunk` on one read: a fault event naming how it is re-split (drawn from a copy of the
+  // generator, so the pieces sent are the ones named), unless it fits in one piece.
+  void ChunkFault(const Message& m) {
+    Rng plan = rng;
+    uint64_t pieces = 0, smallest = 0, largest = 0;
+    for (size_t offset = 0; offset < m.size;) {
+      size_t piece = std::min<size_t>(plan.Between(faults.chunkMin, faults.chunkMax), m.size - offset);
+      smallest = pieces == 0 ? piece : std::min<uint64_t>(smallest, piece);
+      largest = std::max<uint64_t>(largest, piece);
+      pieces++;
+      offset += piece;
+    }
+    if (pieces < 2) return;
+    if (++chunkReads > kChunkEventsListed) {
+      proxy.stats.faults++;
+      unlistedReads++;
+      unlistedBytes += m.size;
+      unlistedPieces += pieces;
+      return;
+    }
+    std::string sizes = smallest == largest ? std::to_string(smallest) : std::to_string(smallest) + ".." + std::to_string(largest);
+    Fault("chunk", m.number, bytes - m.size,
+          std::to_string(m.size) + " bytes re-split into " + std::to_string(pieces) + " pieces of " + sizes + (largest == 1 ? " byte" : " bytes") +
+              (m.fds.empty() ? "" : ", the descriptors with the first"));
+  }
+
+  // Called as the direction ends: the re-splits past the listed ones, in one event (not counted
+  // again: each was counted as it happened).
+  void SummarizeChunks() {
+    if (unlistedReads == 0) return;
+    Event event;
+    event.ev = "fault";
+    event.conn = conn.id;
+    event.dir = dir;
+    event.fault = "chunk";
+    event.message = messages;
+    event.offset = bytes;
+    event.detail = std::to_string(unlistedReads) + " more reads re-split (" + std::to_string(unlistedBytes) + " bytes into " + std::to_string(unlistedPieces) +
+                   " pieces), not listed one by one: only the first " + std::to_string(kChunkEventsListed) + " of a direction are";
+    proxy.Emit(std::move(event));
+    unlistedReads = 0;
+  }
+
+  int Deliver(Message& m, bool own = false) {
+    if (!stream() && outbox != nullptr) {
+      outbox->entries.push_back({&conn, dir, dst, useTo ? &to : nullptr, toLength, m.data, m.size, {}, m.fds, {}});
+      if (own) {
+        outbox->entries.back().owned = std::move(m.owned);  // the heap buffer moves: data still points into it
+        m.data = nullptr;
+      }
+      return 0;
+    }
     if (stream() && faults.chunkMin > 0) {
+      ChunkFault(m);
       size_t offset = 0;
       std::vector<int> none;
       while (offset < m.size) {
@@ -542,7 +775,8 @@ struct Pump {
       if (!faults.delay.present || Selected(faults.delay, m.number, offset)) {
         uint64_t ms = faults.delayMs + (faults.jitterMs > 0 ? rng.Between(0, faults.jitterMs) : 0);
         if (faults.delay.present) Fault("delay", m.number, offset, std::to_string(ms) + " ms");
-        if (!Pause(proxy, &conn, ms)) {
+        // What the batch has queued before this message goes first, at its own time.
+        if ((outbox != nullptr && outbox->Flush() == kStopped) || !Pause(proxy, &conn, ms)) {
           CloseFds(m.fds);
           return kStopped;
         }
@@ -562,7 +796,7 @@ struct Pump {
       Capture(m, "data");
       result = Deliver(m);
     }
-    CloseFds(m.fds);
+    Done(m.fds);
     if (result == 0 && held) result = Release();
     return result;
   }
@@ -570,12 +804,18 @@ struct Pump {
   int Release() {
     held = false;
     Capture(heldMessage, "data");
-    int result = Deliver(heldMessage);
-    CloseFds(heldMessage.fds);
+    int result = Deliver(heldMessage, true);
+    Done(heldMessage.fds);
     return result;
   }
 
-  // Reads one message: 1 with it in `m`, 0 at EOF, kStopped, or -errno.
+  // A forwarded message's descriptors: closed now, or once its batch has gone out.
+  void Done(std::vector<int>& fds) {
+    if (outbox != nullptr) outbox->CloseAfter(fds);
+    else CloseFds(fds);
+  }
+
+  // Reads once from the stream: 1 with the bytes in `m`, 0 at EOF, kStopped, or -errno.
   int Receive(Message& m, size_t limit) {
     for (;;) {
       iovec io = {buffer.data(), std::min(limit, buffer.size())};
@@ -588,34 +828,130 @@ struct Pump {
         int error = errno;
         if (error == EINTR) continue;
         if (!IsBackpressure(error)) return -error;
-        int waited = WaitOn(proxy, &conn, src, POLLIN, held ? kReorderIdleMs : -1);
-        if (waited == 0 && held) {
-          int released = Release();
-          if (released != 0) return released;
-        }
+        int waited = WaitOn(proxy, &conn, src, POLLIN, -1);
         if (waited == kStopped || waited < 0) return waited;
         continue;
       }
       m.fds.clear();
       bool cut = control.Take(&message, &m.fds);
       proxy.stats.fdsReceived += m.fds.size();
-      if (got == 0 && stream() && m.fds.empty()) return 0;
-      if (got == 0 && proxy.type == SOCK_SEQPACKET && m.fds.empty()) {
-        // A zero-length seqpacket read is EOF once the peer has shut down or gone, an empty record
-        // otherwise (macOS has no AF_UNIX seqpacket).
-#ifdef POLLRDHUP
-        pollfd p = {src, static_cast<short>(POLLIN | POLLRDHUP), 0};
-        if (poll(&p, 1, 0) >= 0 && (p.revents & (POLLHUP | POLLRDHUP))) return 0;
-#else
-        return 0;
-#endif
-      }
+      if (got == 0 && m.fds.empty()) return 0;
       m.data = buffer.data();
       m.size = static_cast<size_t>(got);
       m.number = ++messages;
       if (cut) Fault("truncated", m.number, bytes, "control data cut (MSG_CTRUNC)");
-      if (message.msg_flags & MSG_TRUNC) Fault("truncated", m.number, bytes, "record larger than the proxy's buffer, cut");
       return 1;
+    }
+  }
+
+  // A zero-length seqpacket read is EOF once the peer has shut down or gone, an empty record
+  // otherwise (macOS has no AF_UNIX seqpacket).
+  bool PeerGone() {
+#ifdef POLLRDHUP
+    pollfd p = {src, static_cast<short>(POLLIN | POLLRDHUP), 0};
+    return poll(&p, 1, 0) >= 0 && (p.revents & (POLLHUP | POLLRDHUP));
+#else
+    return true;
+#endif
+  }
+
+  void ReadFailed(int got) {
+    Event event;
+    event.conn = conn.id;
+    event.dir = dir;
+    event.error = got;
+    event.ev = (got == -ECONNRESET) ? "reset" : "error";
+    event.detail = "recvmsg";
+    proxy.Emit(std::move(event));
+    conn.resetting = got == -ECONNRESET;
+    conn.Abort();
+  }
+
+  void Ended() {
+    Event event;
+    event.ev = "eof";
+    event.conn = conn.id;
+    event.dir = dir;
+    proxy.Emit(std::move(event));
+    shutdown(dst, SHUT_WR);
+  }
+
+  // `stall` and `reset` at the top of each read: false when the direction ends here.
+  bool BeforeRead() {
+    if (faults.stall && !stalled && bytes >= faults.stallAfterBytes) {
+      stalled = true;
+      Fault("stall", messages + 1, bytes, "not reading for " + std::to_string(faults.stallForMs) + " ms");
+      if (!Pause(proxy, &conn, faults.stallForMs)) return false;
+    }
+    if (faults.reset && bytes >= faults.resetAfterBytes) {
+      Reset();
+      return false;
+    }
+    return true;
+  }
+
+  // Sends what the batch queued, then applies the direction's policy to a send that failed (its
+  // event is out): a seqpacket connection aborts; datagram replies go on past a client that is
+  // gone (ECONNREFUSED, ENOENT) and end on any other error. False when the direction ends.
+  bool Sent() {
+    if (outbox->Flush() == kStopped) return false;
+    int error = outbox->TakeError();
+    if (error == 0) return true;
+    if (proxy.type != SOCK_DGRAM) conn.Abort();
+    return proxy.type == SOCK_DGRAM && (error == -ECONNREFUSED || error == -ENOENT);
+  }
+
+  // Datagram replies and seqpacket records, in batches: a read takes up to kBatch queued messages
+  // (one while a `reset` or `stall` is still to come, so it falls on its exact message and what
+  // follows stays unread in the socket: unread bytes are what makes Linux report ECONNRESET), each
+  // is forwarded with its faults into the outbox, and the batch goes out together.
+  void RunMessages() {
+    std::vector<Slot> slots(kBatch);
+    mmsghdr headers[kBatch];
+    Outbox box(proxy);
+    outbox = &box;
+    for (;;) {
+      if (!BeforeRead()) return;
+      unsigned want = faults.reset || (faults.stall && !stalled) ? 1 : kBatch;
+      int count = ReceiveBatch(src, slots, headers, want);
+      if (count < 0) {
+        if (count == -EINTR) continue;
+        if (IsBackpressure(-count)) {
+          // A message held by `reorder` goes alone when nothing follows it for a while.
+          int waited = WaitOn(proxy, &conn, src, POLLIN, held ? kReorderIdleMs : -1);
+          if (waited == 0 && held) {
+            Release();
+            if (!Sent()) return;
+          }
+          if (waited == kStopped) return;
+          if (waited >= 0) continue;
+          count = waited;
+        }
+        ReadFailed(count);
+        return;
+      }
+      for (int i = 0; i < count; i++) {
+        msghdr& message = headers[i].msg_hdr;
+        Message m;
+        bool cut = slots[i].control.Take(&message, &m.fds);
+        proxy.stats.fdsReceived += m.fds.size();
+        if (headers[i].msg_len == 0 && proxy.type == SOCK_SEQPACKET && m.fds.empty() && PeerGone()) {
+          DiscardRest(proxy, slots, headers, i + 1, count);
+          if (held) Release();
+          if (Sent()) Ended();
+          return;
+        }
+        m.data = slots[i].buffer.get();
+        m.size = headers[i].msg_len;
+        m.number = ++messages;
+        if (cut) Fault("truncated", m.number, bytes, "control data cut (MSG_CTRUNC)");
+        if (message.msg_flags & MSG_TRUNC) Fault("truncated", m.number, bytes, "record larger than the proxy's buffer, cut");
+        if (Forward(m) == kStopped) {
+          DiscardRest(proxy, slots, headers, i + 1, count);
+          return;
+        }
+      }
+      if (!Sent()) return;
     }
   }
 
@@ -630,45 +966,21 @@ struct Pump {
   }
 
   void Run() {
+    if (!stream()) return RunMessages();
     for (;;) {
-      if (faults.stall && !stalled && bytes >= faults.stallAfterBytes) {
-        stalled = true;
-        Fault("stall", messages + 1, bytes, "not reading for " + std::to_string(faults.stallForMs) + " ms");
-        if (!Pause(proxy, &conn, faults.stallForMs)) return;
-      }
-      if (faults.reset && bytes >= faults.resetAfterBytes) return Reset();
-      size_t limit = buffer.size();
+      if (!BeforeRead()) return;
       // Stop the read at the reset point, and at the stall point, so they fall on the exact byte.
-      if (stream() && faults.reset) limit = std::min<uint64_t>(limit, faults.resetAfterBytes - bytes);
-      if (stream() && faults.stall && !stalled) limit = std::min<uint64_t>(limit, faults.stallAfterBytes - bytes);
+      size_t limit = buffer.size();
+      if (faults.reset) limit = std::min<uint64_t>(limit, faults.resetAfterBytes - bytes);
+      if (faults.stall && !stalled) limit = std::min<uint64_t>(limit, faults.stallAfterBytes - bytes);
       Message m;
       int got = Receive(m, limit);
       if (got == kStopped) {
         CloseFds(m.fds);
         return;
       }
-      if (got < 0) {
-        Event event;
-        event.conn = conn.id;
-        event.dir = dir;
-        event.error = got;
-        event.ev = (got == -ECONNRESET) ? "reset" : "error";
-        event.detail = "recvmsg";
-        proxy.Emit(std::move(event));
-        conn.resetting = got == -ECONNRESET;
-        conn.Abort();
-        return;
-      }
-      if (got == 0) {
-        if (held) Release();
-        Event event;
-        event.ev = "eof";
-        event.conn = conn.id;
-        event.dir = dir;
-        proxy.Emit(std::move(event));
-        shutdown(dst, SHUT_WR);
-        return;
-      }
+      if (got < 0) return ReadFailed(got);
+      if (got == 0) return Ended();
       int result = Forward(m);
       if (result == kStopped) return;
       if (result < 0) {
@@ -679,8 +991,7 @@ struct Pump {
         event.ev = "error";
         event.detail = "sendmsg";
         proxy.Emit(std::move(event));
-        if (proxy.type != SOCK_DGRAM) conn.Abort();
-        if (proxy.type == SOCK_DGRAM && result != -ECONNREFUSED && result != -ENOENT) return;
+        conn.Abort();
       }
     }
   }
@@ -705,12 +1016,14 @@ void FinishConn(Proxy& proxy, Conn& conn) {
 void RunDirection(Proxy* proxy, std::shared_ptr<Conn> conn, int dir) {
   int src = dir == kClientToServer ? (proxy->type == SOCK_DGRAM ? -1 : conn->client) : conn->server;
   int dst = dir == kClientToServer ? conn->server : (proxy->type == SOCK_DGRAM ? proxy->listenFd : conn->client);
-  Pump pump(*proxy, *conn, dir, src, dst);
+  // The message types read into their batch's slots (RunMessages), a stream into the pump's buffer.
+  Pump pump(*proxy, *conn, dir, src, dst, proxy->type == SOCK_STREAM ? kBufferBytes : 0);
   if (proxy->type == SOCK_DGRAM) {
     FillAddress(reinterpret_cast<const uint8_t*>(conn->clientAddress.data()), conn->clientAddress.size(), &pump.to, &pump.toLength);
     pump.useTo = true;
   }
   pump.Run();
+  pump.SummarizeChunks();
   FinishConn(*proxy, *conn);
 }
 
@@ -894,59 +1207,23 @@ std::shared_ptr<Conn> DatagramClient(Proxy& proxy, const std::string& from) {
   return conn;
 }
 
-// Datagrams are read in batches where the platform can (Linux recvmmsg: one syscall and one
-// wake-up for up to kBatch queued datagrams); macOS has no recvmmsg and reads one at a time.
-#ifdef __APPLE__
-constexpr unsigned kBatch = 1;
-struct mmsghdr {
-  msghdr msg_hdr;
-  unsigned msg_len;
-};
-#else
-constexpr unsigned kBatch = 16;
-#endif
-
-struct Slot {
-  std::vector<char> buffer;
-  sockaddr_un from{};
-  iovec io{};
-  ControlBuffer control{kMaxFdsPerMessage};
-};
-
-// Up to kBatch datagrams into `slots`: the count, or -errno.
-int ReceiveBatch(int fd, std::vector<Slot>& slots, mmsghdr* headers) {
-  for (unsigned i = 0; i < kBatch; i++) {
-    Slot& slot = slots[i];
-    slot.io = {slot.buffer.data(), slot.buffer.size()};
-    headers[i] = mmsghdr{};
-    headers[i].msg_hdr.msg_name = &slot.from;
-    headers[i].msg_hdr.msg_namelen = sizeof slot.from;
-    headers[i].msg_hdr.msg_iov = &slot.io;
-    headers[i].msg_hdr.msg_iovlen = 1;
-    slot.control.Attach(&headers[i].msg_hdr);
-  }
-#ifdef __APPLE__
-  ssize_t got = recvmsg(fd, &headers[0].msg_hdr, kRecvFlags);
-  if (got < 0) return -errno;
-  headers[0].msg_len = static_cast<unsigned>(got);
-  return 1;
-#else
-  int got = recvmmsg(fd, headers, kBatch, kRecvFlags, nullptr);
-  return got < 0 ? -errno : got;
-#endif
-}
-
+// Datagrams from the clients: one thread reads the listening socket in batches (ReceiveBatch),
+// finds each datagram's client (its own upstream socket, made on its first datagram), forwards it
+// with the client's pump (faults by the client's message numbers) into one outbox, and sends the
+// batch: each client's run of datagrams in one sendmmsg.
 void DatagramLoop(Proxy& proxy) {
   std::map<uint64_t, std::unique_ptr<Pump>> pumps;
-  // A batch slot holds the largest datagram Linux's default buffers let through (about 208 KiB).
   std::vector<Slot> slots(kBatch);
-  for (Slot& slot : slots) slot.buffer.resize(kBatch == 1 ? kBufferBytes : kBufferBytes / 2);
   mmsghdr headers[kBatch];
+  Outbox box(proxy);
   std::string lastAddress;
   std::shared_ptr<Conn> lastConn;
-  [[maybe_unused]] bool batchable = NoFaults(proxy.faults[kClientToServer]) && !proxy.capture;
+  const Faults& faults = proxy.faults[kClientToServer];
+  // With a `stall` declared, one datagram per read: the pause falls on its exact message, and what
+  // the clients send meanwhile stays in the socket, so they meet the backpressure.
+  unsigned want = faults.stall ? 1 : kBatch;
   for (;;) {
-    int count = ReceiveBatch(proxy.listenFd, slots, headers);
+    int count = ReceiveBatch(proxy.listenFd, slots, headers, want);
     if (count < 0) {
       int error = -count;
       if (error == EINTR) continue;
@@ -967,60 +1244,16 @@ void DatagramLoop(Proxy& proxy) {
       if (waited == 0) {
         for (auto& entry : pumps)
           if (entry.second->held) entry.second->Release();
+        if (box.Flush() == kStopped) return;
+        box.TakeError();
       }
       continue;
     }
-    int first = 0;
-#ifndef __APPLE__
-    // The fast path: no fault, no capture, no descriptors, one client: the whole batch in one sendmmsg.
-    if (batchable && count > 1) {
-      bool same = true;
-      for (int i = 0; i < count && same; i++) {
-        const char* bytes;
-        size_t length = AddressBytes(slots[i].from, headers[i].msg_hdr.msg_namelen, &bytes);
-        same = lastConn && headers[i].msg_hdr.msg_controllen == 0 && !(headers[i].msg_hdr.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) && length == lastAddress.size() &&
-               memcmp(bytes, lastAddress.data(), length) == 0;
-      }
-      if (same) {
-        mmsghdr out[kBatch];
-        for (int i = 0; i < count; i++) {
-          out[i] = mmsghdr{};
-          out[i].msg_hdr.msg_iov = &slots[i].io;
-          slots[i].io.iov_len = headers[i].msg_len;
-          out[i].msg_hdr.msg_iovlen = 1;
-        }
-        int sent = 0, attempts = 0;
-        while (sent < count) {
-          int n = sendmmsg(lastConn->server, out + sent, count - sent, kSendFlags);
-          if (n > 0) {
-            sent += n;
-            continue;
-          }
-          if (n < 0 && errno == EINTR) continue;
-          if (n < 0 && !IsBackpressure(errno)) break;  // the per-message path below reports it
-          int waited = WaitOn(proxy, nullptr, lastConn->server, POLLOUT, kPollSliceMs);
-          if (waited == kStopped) return;
-          if (waited == 0) BackOff(attempts++);
-        }
-        uint64_t total = 0;
-        for (int i = 0; i < sent; i++) total += headers[i].msg_len;
-        auto& pump = pumps[lastConn->id];
-        if (pump) {
-          pump->messages += sent;
-          pump->bytes += total;
-        }
-        proxy.stats.messages[kClientToServer] += sent;
-        proxy.stats.bytes[kClientToServer] += total;
-        if (sent == count) continue;
-        first = sent;  // what did not go out takes the per-message path, which reports the error
-      }
-    }
-#endif
-    for (int i = first; i < count; i++) {
+    for (int i = 0; i < count; i++) {
       msghdr& message = headers[i].msg_hdr;
       Slot& slot = slots[i];
       std::vector<int> fds;
-      slot.control.Take(&message, &fds);
+      bool cut = slot.control.Take(&message, &fds);
       proxy.stats.fdsReceived += fds.size();
       const char* bytes;
       size_t length = AddressBytes(slot.from, message.msg_namelen, &bytes);
@@ -1037,37 +1270,38 @@ void DatagramLoop(Proxy& proxy) {
         continue;
       }
       auto& pump = pumps[conn->id];
-      if (!pump) pump.reset(new Pump(proxy, *conn, kClientToServer, proxy.listenFd, conn->server, 0));  // reads go to the batch's slots
+      if (!pump) {
+        pump.reset(new Pump(proxy, *conn, kClientToServer, proxy.listenFd, conn->server, 0));  // reads go to the batch's slots
+        pump->outbox = &box;
+      }
       // `stall` on datagrams from the clients: this loop stops reading (for every client) once the
       // direction has carried `after` bytes, as a pump's Run() does on the other types.
-      const Faults& faults = proxy.faults[kClientToServer];
       if (faults.stall && !pump->stalled && pump->bytes >= faults.stallAfterBytes) {
         pump->stalled = true;
         pump->Fault("stall", pump->messages + 1, pump->bytes, "not reading for " + std::to_string(faults.stallForMs) + " ms");
-        if (!Pause(proxy, nullptr, faults.stallForMs)) {
+        if (box.Flush() == kStopped || !Pause(proxy, nullptr, faults.stallForMs)) {
           for (int fd : fds) close(fd);
           proxy.stats.fdsClosed += fds.size();
+          DiscardRest(proxy, slots, headers, i + 1, count);
           return;
         }
       }
       Message m;
-      m.data = slot.buffer.data();
+      m.data = slot.buffer.get();
       m.size = headers[i].msg_len;
       m.fds = std::move(fds);
       m.number = ++pump->messages;
+      if (cut) pump->Fault("truncated", m.number, pump->bytes, "control data cut (MSG_CTRUNC)");
       if (message.msg_flags & MSG_TRUNC) pump->Fault("truncated", m.number, pump->bytes, "datagram larger than the proxy's buffer, cut");
-      int result = pump->Forward(m);
-      if (result == kStopped) return;
-      if (result < 0) {
-        Event event;
-        event.conn = conn->id;
-        event.dir = kClientToServer;
-        event.error = result;
-        event.ev = "error";
-        event.detail = "sendmsg";
-        proxy.Emit(std::move(event));
+      if (pump->Forward(m) == kStopped) {
+        DiscardRest(proxy, slots, headers, i + 1, count);
+        return;
       }
     }
+    // A datagram the server's socket refused is reported (an error event) and the next ones are
+    // tried as they come: the server may be back.
+    if (box.Flush() == kStopped) return;
+    box.TakeError();
   }
 }
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "mmsg.h"
 #include "sys.h"
 #include "tally.h"
 #include "traffic.h"
@@ -17,11 +18,6 @@ namespace uds {
 namespace {
 
 constexpr size_t kStreamReadBytes = 256 * 1024;
-#ifdef __linux__
-// Datagram and seqpacket messages taken per recvmmsg (Linux has it; macOS does not, and receives
-// one message per system call).
-constexpr unsigned kMessageBatch = 32;
-#endif
 
 // One connection the receiver reads; on a stream, with its own frame reassembly buffer (frames
 // of different connections never share a buffer).
@@ -130,9 +126,9 @@ class ReceiveWorker : public TrafficWorker {
       }
       int got = 0;
       for (;;) {
-        got = recvmmsg(link_.fd(), vec.data(), want, MSG_DONTWAIT, nullptr);
+        got = ReceiveMessages(link_.fd(), vec.data(), want, MSG_DONTWAIT);
         if (got > 0) break;
-        int error = got < 0 ? errno : EAGAIN;
+        int error = got < 0 ? -got : EAGAIN;
         if (error == EINTR) continue;
         if (!IsBackpressure(error)) return -error;
         int code = link_.Wait(POLLIN);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "mmsg.h"
 #include "sys.h"
 #include "traffic_worker.h"
 
@@ -16,11 +17,6 @@ namespace uds {
 namespace {
 
 constexpr size_t kStreamBatchBytes = 64 * 1024;
-#ifdef __linux__
-// Datagram and seqpacket messages moved per sendmmsg (Linux has it; macOS does not, and sends one
-// message per system call).
-constexpr unsigned kMessageBatch = 32;
-#endif
 
 class SendWorker : public TrafficWorker {
  public:
@@ -149,13 +145,13 @@ class SendWorker : public TrafficWorker {
     int attempts = 0;
     int code = 0;
     while (done < queued_) {
-      int result = sendmmsg(link_.fd(), vec_.data() + done, queued_ - done, kSendFlags);
+      int result = SendMessages(link_.fd(), vec_.data() + done, queued_ - done, kSendFlags);
       if (result > 0) {
         done += static_cast<unsigned>(result);  // each message goes whole or not at all
         attempts = 0;
         continue;
       }
-      int error = result < 0 ? errno : EAGAIN;
+      int error = result < 0 ? -result : EAGAIN;
       if (error == EINTR) continue;
       if (!IsBackpressure(error)) {
         code = -error;

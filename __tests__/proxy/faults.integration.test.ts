@@ -217,3 +217,147 @@ it('stall on datagrams from a client: the proxy stops reading, then every datagr
     await watched.proxy.stop();
   }
 });
+
+// The message types are read in batches (up to 16 records per recvmmsg on Linux): a delay on the
+// first record keeps the proxy away while the client queues the rest, so they are read together.
+// Each fault must still fall on its own record, and each descriptor go with its own record.
+itLinux('records read in one batch: each fault falls on its own record, each descriptor goes with its own', async () => {
+  const file = path.join(temp.dir, 'batched.txt');
+  writeFileSync(file, 'x');
+  const fd = openSync(file, 'r');
+  const pair = await through('seqpacket', {
+    toServer: {
+      delay: { time: '300ms', when: { message: 1 } },
+      drop: { message: [3, 17] },
+      duplicate: { message: [5, 20] },
+      reorder: { message: 8 },
+      dropFds: { message: 12 },
+      corrupt: { at: 3 * 13 }, // the first byte of record 14 (records are 3 bytes)
+    },
+  });
+  const record = (k: number) => `r${String(k).padStart(2, '0')}`;
+  try {
+    for (let k = 1; k <= 30; k++) {
+      if (k === 12 || k === 25) await pair.client.sendFds([fd], Buffer.from(record(k)));
+      else await pair.client.send(Buffer.from(record(k)));
+    }
+    const got: { text: string; fds: number[] }[] = [];
+    for (let i = 0; i < 30; i++) {
+      const r = await pair.conn.recvFds();
+      got.push({ text: r.data[0] === ('r'.charCodeAt(0) ^ 0xff) ? `~${r.data.subarray(1).toString()}` : r.data.toString(), fds: r.fds });
+    }
+    const expected = [1, 2, 4, 5, 5, 6, 7, 9, 8, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 20, ...Array.from({ length: 10 }, (_, i) => 21 + i)].map((k) => (k === 14 ? '~14' : record(k)));
+    expect(got.map((g) => g.text)).toEqual(expected);
+    expect(got.map((g, i) => [i, g.fds.length]).filter(([, count]) => count! > 0)).toEqual([[expected.indexOf('r25'), 1]]);
+    const passed = got.find((g) => g.fds.length > 0)!.fds[0]!;
+    expect(fstatSync(passed).ino).toBe(fstatSync(fd).ino);
+    closeSync(passed);
+    const faults = pair.watched.events.filter((e) => e.ev === 'fault').map((e) => [e.fault, e.message]);
+    expect(faults).toEqual([
+      ['delay', 1],
+      ['drop', 3],
+      ['duplicate', 5],
+      ['reorder', 8],
+      ['dropFds', 12],
+      ['corrupt', 14],
+      ['drop', 17],
+      ['duplicate', 20],
+    ]);
+  } finally {
+    closeSync(fd);
+  }
+  const stats = await pair.close();
+  expect(stats.fds).toEqual({ received: 2, forwarded: 1, closed: 2, leaked: 0 });
+  expect(stats.faults).toBe(8);
+});
+
+itLinux('datagrams read in one batch: faults by each client’s message number, replies back to each client', async () => {
+  n++;
+  const listen = path.join(temp.dir, `p${n}`);
+  const connect = path.join(temp.dir, `s${n}`);
+  const server = UnixSocket.create('dgram');
+  server.bind(connect);
+  const watched = watchedProxy({ listen, connect, type: 'dgram', toServer: { delay: { time: '300ms', when: { message: 1 } }, drop: { message: 4 }, duplicate: { message: 6 }, reorder: { message: 9 } } });
+  const clients = ['a', 'b'].map((name) => {
+    const client = UnixSocket.create('dgram');
+    client.bind(path.join(temp.dir, `dc${n}${name}`));
+    return client;
+  });
+  try {
+    // a's first datagram is delayed: b's datagrams and the rest of a's queue up behind it
+    const sending = Promise.all(
+      clients.map(async (client, c) => {
+        for (let k = 1; k <= 12; k++) await client.send(Buffer.from(`${'ab'[c]}${String(k).padStart(2, '0')}`), { to: listen });
+      }),
+    );
+    const got: { text: string; from: string }[] = [];
+    for (let i = 0; i < 24; i++) {
+      const r = await server.recv();
+      got.push({ text: r.data.toString(), from: String(r.from) });
+    }
+    await sending;
+    const order = (c: string) => got.filter((g) => g.text[0] === c).map((g) => Number(g.text.slice(1)));
+    expect(order('a')).toEqual([1, 2, 3, 5, 6, 6, 7, 8, 10, 9, 11, 12]);
+    expect(order('b')).toEqual([1, 2, 3, 5, 6, 6, 7, 8, 10, 9, 11, 12]);
+    // each client is one address at the server, and a reply to it reaches that client
+    const seenAs = ['a', 'b'].map((c) => [...new Set(got.filter((g) => g.text[0] === c).map((g) => g.from))]);
+    expect(seenAs.map((s) => s.length)).toEqual([1, 1]);
+    expect(seenAs[0]![0]).not.toBe(seenAs[1]![0]);
+    for (const c of [1, 0]) await server.send(Buffer.from(`to ${'ab'[c]}`), { to: seenAs[c]![0]! });
+    expect([(await clients[0]!.recv()).data.toString(), (await clients[1]!.recv()).data.toString()]).toEqual(['to a', 'to b']);
+    const faults = (conn: number) => watched.events.filter((e) => e.ev === 'fault' && e.conn === conn).map((e) => [e.fault, e.message]);
+    expect(faults(1)).toEqual([
+      ['delay', 1],
+      ['drop', 4],
+      ['duplicate', 6],
+      ['reorder', 9],
+    ]);
+    expect(faults(2)).toEqual([
+      ['delay', 1],
+      ['drop', 4],
+      ['duplicate', 6],
+      ['reorder', 9],
+    ]);
+  } finally {
+    for (const client of clients) client.close();
+    server.close();
+  }
+  const stopped = await watched.proxy.stop();
+  expect(stopped.stats.faults).toBe(8);
+});
+
+itLinux('chunk: every re-split read is a fault event and counted; past the first 100 of a direction, one summary', async () => {
+  const pair = await through('stream', { toServer: { chunk: 1 } });
+  try {
+    for (let i = 0; i < 103; i++) {
+      await pair.client.send(Buffer.from('ab'));
+      expect(await records(pair.conn, 2)).toEqual(['a', 'b']);
+    }
+    // a read that fits in one piece is not re-split: no fault
+    await pair.client.send(Buffer.from('z'));
+    expect(await records(pair.conn, 1)).toEqual(['z']);
+  } finally {
+    const stats = await pair.close();
+    expect(stats.faults).toBe(103);
+  }
+  const chunks = pair.watched.events.filter((e) => e.fault === 'chunk');
+  expect(chunks).toHaveLength(101);
+  expect(chunks[0]).toMatchObject({ from: 'client', to: 'server', message: 1, offset: 0, detail: '2 bytes re-split into 2 pieces of 1 byte' });
+  expect(chunks[99]).toMatchObject({ message: 100, offset: 198 });
+  expect(chunks[100]).toMatchObject({ detail: '3 more reads re-split (6 bytes into 6 pieces), not listed one by one: only the first 100 of a direction are' });
+});
+
+itLinux('chunk: a range names the sizes the pieces were cut to', async () => {
+  const pair = await through('stream', { toServer: { chunk: '2..3' }, seed: 11 });
+  try {
+    await pair.client.send(Buffer.from('abcdefghijklmnopqrstuvwxyz'));
+    const pieces: string[] = [];
+    while (pieces.join('').length < 26) pieces.push((await pair.conn.recv()).data.toString());
+    const event = await pair.watched.waitFor('chunk', (e) => e.fault === 'chunk');
+    const sizes = pieces.map((p) => p.length);
+    const range = Math.min(...sizes) === Math.max(...sizes) ? `${sizes[0]}` : `${Math.min(...sizes)}..${Math.max(...sizes)}`;
+    expect(event.detail).toBe(`26 bytes re-split into ${pieces.length} pieces of ${range} bytes`);
+  } finally {
+    await pair.close();
+  }
+});

@@ -38,7 +38,15 @@ itLinux('the buggy line server passes while each line arrives in one piece, and 
 }, 60_000);
 
 itLinux('the correct line server passes with and without chunk: 1', async () => {
-  expect((await runScenario(path.join(fixtures, 'line-server-chunked.scenario.yaml'))).failures).toEqual([]);
+  const chunked = await runScenario(path.join(fixtures, 'line-server-chunked.scenario.yaml'));
+  expect(chunked.failures).toEqual([]);
+  // every line the client sent was re-split: a fault on the timeline each, counted in the stats
+  const faults = chunked.timeline.filter((e) => e.ev === 'proxy-fault');
+  expect(faults.map((e) => [e.fault, e.sender, e.receiver])).toEqual(faults.map(() => ['chunk', 'client', 'server']));
+  const split = faults.map((e) => /^(\d+) bytes re-split into (\d+) pieces of 1 byte$/.exec(String(e.detail)));
+  expect(split.every((m) => m !== null && m[1] === m[2])).toBe(true);
+  expect(split.reduce((sum, m) => sum + Number(m![1]), 0)).toBe('ADD 1 2\nADD 20 22\nQUIT\n'.length);
+  expect(chunked.timeline.find((e) => e.ev === 'proxy-stopped')).toMatchObject({ stats: { faults: faults.length } });
   expect((await runScenario(await variant('line-server-chunked.scenario.yaml', { peer: 'server', style: 'correct', proxy: noFaults }))).failures).toEqual([]);
 }, 60_000);
 

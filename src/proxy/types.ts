@@ -42,5 +42,6 @@ export interface ProxyStats {
   messages: { toServer: number; toClient: number };
   bytes: { toServer: number; toClient: number };
   fds: { received: number; forwarded: number; closed: number; leaked: number };
+  /** faults injected: one per fault event, and one per read `chunk` re-split (also those past the listed ones) */
   faults: number;
 }
