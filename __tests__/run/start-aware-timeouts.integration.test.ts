@@ -108,6 +108,21 @@ client:
     expect(startupMs(result.timeline)).toBeGreaterThan(2000);
   });
 
+  it('a start-up longer than a short timeout is not counted either (the allowance is at least 10 s)', async () => {
+    // a `--timeout 300ms` run on a loaded machine: Node alone takes longer than that to start
+    const result = await run(`
+name: slow client, very short run timeout
+timeout: 300ms
+server:
+  steps: [listen, accept, { recv: { text: hi } }, close]
+client:
+  ${slowStart(1500)}
+  steps: [connect, { send: { text: hi } }, close]
+`);
+    expect(result.failures).toEqual([]);
+    expect(startupMs(result.timeline)).toBeGreaterThan(1500);
+  });
+
   it('a scripted server that starts after its readiness timeout still becomes ready', async () => {
     // readiness waits min(10 s, the run's timeout): 3 s here, less than the server takes to start
     const result = await run(`

@@ -1,5 +1,5 @@
 import type { PeerEvent } from '../protocol/events';
-import { startupMs } from '../run/startup-time';
+import { startAllowanceCapMs, startupMs } from '../run/startup-time';
 import type { Scenario } from '../scenario/types';
 import { stepOf } from './peers';
 import { runStoppingAt } from './steps';
@@ -60,11 +60,11 @@ function whereStuck(scenario: Scenario, peer: string, timeline: readonly PeerEve
   return last ? `${peer} (its last event: ${last.ev})` : `${peer} (it reported no event)`;
 }
 
-/** The run's clock did not count its peers' start-up (up to the timeout again): say how long that was. */
+/** The run's clock did not count its peers' start-up (up to startAllowanceCapMs): say how long that was. */
 function startupNote(timeline: readonly PeerEvent[], timeoutMs: number): string {
   const stoppedAt = timeline.find((e) => e.peer === 'harness' && e.ev === 'timeout')?.t;
   const ms = Math.round(startupMs(timeline, stoppedAt));
   if (ms < 1) return '';
-  const counted = Math.min(ms, timeoutMs);
+  const counted = Math.min(ms, startAllowanceCapMs(timeoutMs));
   return ` (not counting ${counted} ms its peers took to start${ms > counted ? `, of ${ms} ms` : ''})`;
 }

@@ -5,6 +5,18 @@
 import type { PeerEvent } from '../protocol/events';
 
 /**
+ * How much start-up a run's clock may leave out: as much as its timeout, and at least 10 s. Node's
+ * start-up does not shrink with a short `--timeout 300ms`: a cap of the timeout alone let a loaded
+ * machine's 400 ms start-up end such a run before its server had started. The cap keeps a peer that
+ * never starts from holding the run forever.
+ */
+export const MIN_START_ALLOWANCE_MS = 10_000;
+
+export function startAllowanceCapMs(timeoutMs: number): number {
+  return Math.max(timeoutMs, MIN_START_ALLOWANCE_MS);
+}
+
+/**
  * Milliseconds during which at least one scripted peer was spawned but not yet started; a peer
  * still starting counts until `untilNs` (monotonic ns) when given, and not at all otherwise.
  */

@@ -1,3 +1,5 @@
+import { startAllowanceCapMs } from './startup-time';
+
 export type StopCause = 'timeout' | 'aborted';
 
 /**
@@ -14,7 +16,7 @@ export class RunDeadline {
   constructor(
     readonly timeoutMs: number,
     private readonly external?: AbortSignal,
-    /** ms the run may take beyond its timeout (its peers' start-up, so far), at most the timeout again */
+    /** ms the run may take beyond its timeout (its peers' start-up, so far), at most startAllowanceCapMs */
     private readonly allowanceMs: () => number = () => 0,
   ) {
     this.timer = setTimeout(() => this.due(), timeoutMs);
@@ -36,10 +38,10 @@ export class RunDeadline {
   /**
    * The timeout passed: stop, unless the allowance moved the deadline later in the meantime. While
    * a peer is still starting the allowance grows with the clock, and the deadline waits (up to
-   * twice the timeout in all).
+   * the timeout again, or 10 s for a shorter one: startAllowanceCapMs).
    */
   private due(): void {
-    const allowed = Math.min(this.timeoutMs, Math.max(0, this.allowanceMs()));
+    const allowed = Math.min(startAllowanceCapMs(this.timeoutMs), Math.max(0, this.allowanceMs()));
     const left = this.startedAt + this.timeoutMs + allowed - performance.now();
     if (left >= 1) this.timer = setTimeout(() => this.due(), left);
     else this.stop('timeout');
