@@ -25,8 +25,8 @@
 // Usage: node scripts/soak.mjs [--scenarios 200] [--jobs 8] [--rounds 3] [--runs 1000] [--heavy 50]
 //                              [--escapes 40] [--lifecycle 50] [--early-stops 100] [--protocols 25]
 //                              [--timeout-names 30] [--causal 100] [--proxy 25]
-//                              [--output 200]
-//                              [--only load|memory|heavy|escapes|lifecycle|early-stops|protocols|fuzz|timeout-names|causal|proxy|output]
+//                              [--output 200] [--connects 200]
+//                              [--only load|memory|heavy|escapes|lifecycle|early-stops|protocols|fuzz|timeout-names|causal|proxy|output|connects]
 //   8. The loader fuzz test with 10 000 mutated scenario files (the suite runs 2 000).
 //   9. TIMEOUT_NAMES runs that time out with both peers stuck: every TIMEOUT must name the server
 //      and its step (a peer's last event, written as SIGTERM arrived, was once lost at teardown).
@@ -39,8 +39,12 @@
 //  11. PROXY runs in a row (Linux) of each fixtures/proxy scenario, which must pass every time, and
 //      of the line server's buggy variant under `chunk: 1`, which must fail every time: the proxy's
 //      faults give the same verdict at any load (the chunk pacing waits for the reader, not a clock).
+//  13. CONNECTS runs, through `uds-fixture run --jobs 8 --timelines` with two busy loops beside
+//      them, of a server accepting three scripted clients: in every drawn timeline (.mmd), the
+//      k-th accept comes after at least k connects (connect and accept are dated at the system
+//      call; dated when JavaScript noticed, an accept was drawn before the connect it took).
 // Exit status 0 when every check held, 1 otherwise. Needs a built dist/ (node scripts/build.mjs).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -69,6 +73,7 @@ const PROTOCOLS = option('protocols', 25);
 const CAUSAL = option('causal', 100);
 const PROXY = option('proxy', 25);
 const OUTPUT = option('output', 200);
+const CONNECTS = option('connects', 200);
 const onlyAt = process.argv.indexOf('--only');
 const ONLY = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
 const wanted = (name) => ONLY === undefined || ONLY === name;
@@ -111,6 +116,14 @@ function writeHeavyScenarios(dir, count) {
     ].join('\n');
     writeFileSync(path.join(dir, `${String(i).padStart(3, '0')}-twenty.scenario.yaml`), text);
   }
+}
+
+/** Two busy loops beside a part (other processes competing for the 2 cores); returns their stop. */
+function busyLoops(count = 2) {
+  const loops = Array.from({ length: count }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+  return () => {
+    for (const loop of loops) loop.kill('SIGKILL');
+  };
 }
 
 /** min / median / max of a list of numbers, for the printed figures. */
@@ -337,6 +350,46 @@ try {
     check(
       r.status === 0 && results?.counts.passed === OUTPUT && left.length === 0,
       `${OUTPUT} runs of a program that prints and exits at once, 16 at a time: ${results?.counts.passed ?? '?'} passed, ${results?.counts.failed ?? '?'} failed, ${seconds} s`,
+    );
+  }
+
+  if (wanted('connects') && CONNECTS > 0) {
+    const dir = path.join(work, 'connects');
+    mkdirSync(dir, { recursive: true });
+    for (let i = 0; i < CONNECTS; i++) {
+      writeFileSync(
+        path.join(dir, `c${String(i).padStart(4, '0')}.scenario.yaml`),
+        `name: three connects ${i}\nserver:\n  steps: [listen, accept, accept, accept, close]\nclients:\n  count: 3\n  steps: [connect, { waitFor: { peer: server, event: close } }, close]\n`,
+      );
+    }
+    const stop = busyLoops();
+    let result;
+    try {
+      result = runCli(dir, path.join(work, 'connects-out'), ['--jobs', '8', '--timelines']);
+    } finally {
+      stop();
+    }
+    const { r, results, seconds, left } = result;
+    for (const x of results?.results.filter((y) => !y.passed) ?? []) console.log(`     ${x.name}: ${JSON.stringify(x.failures).slice(0, 300)}`);
+    // In drawing order, the k-th accept needs k connects before it: each took a connect begun earlier.
+    const timelines = path.join(work, 'connects-out', 'timelines');
+    const drawn = existsSync(timelines) ? readdirSync(timelines).filter((f) => f.endsWith('.mmd')) : [];
+    let early = 0;
+    let runsWithEarly = 0;
+    for (const f of drawn) {
+      let connects = 0;
+      let accepts = 0;
+      let before = 0;
+      for (const line of readFileSync(path.join(timelines, f), 'utf8').split('\n')) {
+        if (/^ {2}Note over client_\d+: connect /.test(line)) connects++;
+        if (/^ {2}Note over server: accept /.test(line) && ++accepts > connects) before++;
+      }
+      early += before;
+      if (before > 0) runsWithEarly++;
+    }
+    check(
+      r.status === 0 && results?.counts.passed === CONNECTS && drawn.length === CONNECTS && early === 0 && left.length === 0,
+      `${CONNECTS} runs of three connects and accepts, --jobs 8, two busy loops beside (${seconds} s): ${results?.counts.failed ?? '?'} failed, ${drawn.length} timelines, ${early} accepts drawn before their connect (in ${runsWithEarly} runs)`,
     );
   }
 
