@@ -77,7 +77,7 @@ export async function runStep(step: Step, peer: PeerRuntime): Promise<void> {
       'success',
     );
   }
-  // A step that knows when its system call ran (send, recv, sendFds, recvFds) is dated there.
+  // A step that knows when its system call ran (connect, accept, send, recv, sendFds, recvFds) is dated there.
   const { atNs, ...rest } = details;
   peer.emit(step.step, rest, step.index, typeof atNs === 'number' && atNs > 0 ? atNs : undefined);
 }
