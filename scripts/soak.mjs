@@ -25,8 +25,8 @@
 // Usage: node scripts/soak.mjs [--scenarios 200] [--jobs 8] [--rounds 3] [--runs 1000] [--heavy 50]
 //                              [--escapes 40] [--lifecycle 50] [--early-stops 100] [--protocols 25]
 //                              [--timeout-names 30] [--causal 100] [--proxy 25]
-//                              [--output 200] [--connects 200] [--addresses 200]
-//                              [--only load|memory|heavy|escapes|lifecycle|early-stops|protocols|fuzz|timeout-names|causal|proxy|output|connects|addresses]
+//                              [--output 200] [--connects 200] [--addresses 200] [--ready-exits 200]
+//                              [--only load|memory|heavy|escapes|lifecycle|early-stops|protocols|fuzz|timeout-names|causal|proxy|output|connects|addresses|ready-exits]
 //   8. The loader fuzz test with 10 000 mutated scenario files (the suite runs 2 000).
 //   9. TIMEOUT_NAMES runs, four at a time and two busy loops beside, that time out with both peers
 //      stuck (the client scripted, or a python3 program that dies of SIGTERM at once): every
@@ -51,6 +51,9 @@
 //      path before sending, half after (the datagram then always overtakes the relayed event).
 //      Every one must pass: whether the sender is the client must not depend on the relay's speed
 //      (a datagram that overtook the relay once read "came from py.sock, which is client's").
+//  15. READY_EXITS runs, --jobs 8 with two busy loops beside, of fixtures/faults/refused-stale-socket
+//      (a server that listens, closes and exits at once): its exit may be seen before its `listen`
+//      event is read, which must not make it NOT_READY (1 of 40 in a load test once).
 // Exit status 0 when every check held, 1 otherwise. Needs a built dist/ (node scripts/build.mjs).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -83,6 +86,7 @@ const PROXY = option('proxy', 25);
 const OUTPUT = option('output', 200);
 const CONNECTS = option('connects', 200);
 const ADDRESSES = option('addresses', 200);
+const READY_EXITS = option('ready-exits', 200);
 const onlyAt = process.argv.indexOf('--only');
 const ONLY = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
 const wanted = (name) => ONLY === undefined || ONLY === name;
@@ -445,6 +449,28 @@ try {
     check(
       r.status === 0 && results?.counts.passed === ADDRESSES && left.length === 0,
       `${ADDRESSES} runs of a python3 client known by its bind event (half announce after sending), --jobs 8, two busy loops beside (${seconds} s): ${results?.counts.passed ?? '?'} passed, ${failed.length} failed (${contradictory} saying the sender path was the client's)`,
+    );
+  }
+
+  if (wanted('ready-exits') && READY_EXITS > 0) {
+    const dir = path.join(work, 'ready-exits');
+    mkdirSync(dir, { recursive: true });
+    const text = readFileSync(path.join(root, 'fixtures', 'faults', 'refused-stale-socket.scenario.yaml'), 'utf8').replace(/^# yaml-language-server.*\n/m, '');
+    for (let i = 0; i < READY_EXITS; i++) writeFileSync(path.join(dir, `r${String(i).padStart(4, '0')}.scenario.yaml`), text.replace(/^name: (.*)$/m, `name: $1 #${i}`));
+    const stop = busyLoops();
+    let result;
+    try {
+      result = runCli(dir, path.join(work, 'ready-exits-out'), ['--jobs', '8']);
+    } finally {
+      stop();
+    }
+    const { r, results, seconds, left } = result;
+    const failed = results?.results.filter((y) => !y.passed) ?? [];
+    const notReady = failed.filter((x) => x.failures.some((f) => f.code === 'NOT_READY')).length;
+    for (const x of failed.slice(0, 3)) console.log(`     ${x.name}: ${JSON.stringify(x.failures).slice(0, 400)}`);
+    check(
+      r.status === 0 && results?.counts.passed === READY_EXITS && left.length === 0,
+      `${READY_EXITS} runs of a server that listens, closes and exits at once, --jobs 8, two busy loops beside (${seconds} s): ${results?.counts.passed ?? '?'} passed, ${failed.length} failed (${notReady} NOT_READY)`,
     );
   }
 

@@ -116,15 +116,16 @@ export class EventHub {
   }
 
   /**
-   * Waits, at most `ms`, until every channel has been read to its end. Once its processes are
+   * Waits, at most `ms`, until every channel (or `peer`'s) has been read to its end. Once its processes are
    * gone a peer's channel reaches end-of-file at once, but the lines it wrote last (a `stopped`
    * event, written as SIGTERM arrived) may still be unread when its exit is seen: closing first
    * would lose them.
    */
-  async drain(ms: number): Promise<void> {
+  async drain(ms: number, peer?: string): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-    await Promise.race([Promise.all(this.channels.map((c) => c.drained)), bound]);
+    const channels = peer === undefined ? this.channels : this.channels.filter((c) => c.peer === peer);
+    await Promise.race([Promise.all(channels.map((c) => c.drained)), bound]);
     clearTimeout(timer);
   }
 
