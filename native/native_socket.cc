@@ -60,6 +60,8 @@ Napi::Function NativeSocket::DefineClass(Napi::Env env) {
           InstanceAccessor<&NativeSocket::Fd>("fd"),
           InstanceAccessor<&NativeSocket::ReceiveBufferBytes>("receiveBufferBytes"),
           InstanceAccessor<&NativeSocket::SentAt>("sentAtNs"),
+          InstanceAccessor<&NativeSocket::ConnectedAt>("connectAtNs"),
+          InstanceAccessor<&NativeSocket::AcceptedAt>("acceptedAtNs"),
           InstanceMethod<&NativeSocket::Bind>("bind"),
           InstanceMethod<&NativeSocket::Listen>("listen"),
           InstanceMethod<&NativeSocket::Accept>("accept"),
@@ -210,6 +212,8 @@ Napi::Value NativeSocket::Fd(const Napi::CallbackInfo& info) { return Result(inf
 
 Napi::Value NativeSocket::ReceiveBufferBytes(const Napi::CallbackInfo& info) { return Result(info.Env(), static_cast<long long>(receiveBuffer_.capacity())); }
 Napi::Value NativeSocket::SentAt(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(sentAtNs_)); }
+Napi::Value NativeSocket::ConnectedAt(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(connectAtNs_)); }
+Napi::Value NativeSocket::AcceptedAt(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(acceptedAtNs_)); }
 
 Napi::Value NativeSocket::Bind(const Napi::CallbackInfo& info) {
   sockaddr_un address;
@@ -227,17 +231,25 @@ Napi::Value NativeSocket::Listen(const Napi::CallbackInfo& info) {
 Napi::Value NativeSocket::Accept(const Napi::CallbackInfo& info) {
   int fd = AcceptConnection(fd_);
   if (fd < 0) return Result(info.Env(), fd);
-  return NewInstance(info.Env(), fd);
+  // After the call: the connection it returns was made by a connect that had begun before.
+  uint64_t acceptedNs = MonotonicNs();
+  Napi::Value socket = NewInstance(info.Env(), fd);
+  if (socket.IsObject()) Unwrap(socket.As<Napi::Object>())->acceptedAtNs_ = acceptedNs;
+  return socket;
 }
 
 Napi::Value NativeSocket::Connect(const Napi::CallbackInfo& info) {
   sockaddr_un address;
   socklen_t length;
   int result = AddressArgument(info[0], &address, &length);
-  if (result == 0 && connect(fd_, reinterpret_cast<sockaddr*>(&address), length) < 0) {
+  if (result < 0) return Result(info.Env(), result);
+  uint64_t startedNs = MonotonicNs();
+  if (connect(fd_, reinterpret_cast<sockaddr*>(&address), length) < 0) {
     // An interrupted non-blocking connect goes on in the background, like EINPROGRESS.
     result = errno == EINTR ? -EINPROGRESS : -errno;
   }
+  // The call that made the connection (or began making it): a retry after EAGAIN replaces it.
+  if (result == 0 || result == -EINPROGRESS) connectAtNs_ = startedNs;
   return Result(info.Env(), result);
 }
 

@@ -45,6 +45,8 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   // Diagnostic: the bytes the socket keeps for its reads between calls (at most kKeptReceiveBytes).
   Napi::Value ReceiveBufferBytes(const Napi::CallbackInfo& info);
   Napi::Value SentAt(const Napi::CallbackInfo& info);
+  Napi::Value ConnectedAt(const Napi::CallbackInfo& info);
+  Napi::Value AcceptedAt(const Napi::CallbackInfo& info);
   Napi::Value Bind(const Napi::CallbackInfo& info);
   Napi::Value Listen(const Napi::CallbackInfo& info);
   Napi::Value Accept(const Napi::CallbackInfo& info);
@@ -75,6 +77,11 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   // When the last sendmsg that wrote bytes began (MonotonicNs). Taken before the call, so it is
   // earlier than any recvmsg that can return those bytes, whatever the scheduler does after.
   uint64_t sentAtNs_ = 0;
+  // When the connect(2) that made (or began making) this socket's connection began: earlier than
+  // the accept(2) that returns it, in any process.
+  uint64_t connectAtNs_ = 0;
+  // On an accepted socket, when the accept(2) that returned it returned.
+  uint64_t acceptedAtNs_ = 0;
 };
 
 }  // namespace uds

@@ -25,11 +25,14 @@
 // Usage: node scripts/soak.mjs [--scenarios 200] [--jobs 8] [--rounds 3] [--runs 1000] [--heavy 50]
 //                              [--escapes 40] [--lifecycle 50] [--early-stops 100] [--protocols 25]
 //                              [--timeout-names 30] [--causal 100] [--proxy 25]
-//                              [--output 200]
-//                              [--only load|memory|heavy|escapes|lifecycle|early-stops|protocols|fuzz|timeout-names|causal|proxy|output]
+//                              [--output 200] [--connects 200] [--addresses 200] [--ready-exits 200]
+//                              [--only load|memory|heavy|escapes|lifecycle|early-stops|protocols|fuzz|timeout-names|causal|proxy|output|connects|addresses|ready-exits]
 //   8. The loader fuzz test with 10 000 mutated scenario files (the suite runs 2 000).
-//   9. TIMEOUT_NAMES runs that time out with both peers stuck: every TIMEOUT must name the server
-//      and its step (a peer's last event, written as SIGTERM arrived, was once lost at teardown).
+//   9. TIMEOUT_NAMES runs, four at a time and two busy loops beside, that time out with both peers
+//      stuck (the client scripted, or a python3 program that dies of SIGTERM at once): every
+//      TIMEOUT must name the server and its step as it was when stopped, and both peers must die of
+//      their SIGTERM (a peer's last event, written as SIGTERM arrived, was once lost at teardown;
+//      the server's recv once failed on the client's end before its own SIGTERM arrived).
 //  10. CAUSAL runs, four at a time, of a stream ping-pong (20 round trips): in every one, each
 //      receive is dated after the send it took (events are dated at the system call; dated when
 //      JavaScript noticed, a busy sender's send could come after the receive it caused).
@@ -39,8 +42,20 @@
 //  11. PROXY runs in a row (Linux) of each fixtures/proxy scenario, which must pass every time, and
 //      of the line server's buggy variant under `chunk: 1`, which must fail every time: the proxy's
 //      faults give the same verdict at any load (the chunk pacing waits for the reader, not a clock).
+//  13. CONNECTS runs, through `uds-fixture run --jobs 8 --timelines` with two busy loops beside
+//      them, of a server accepting three scripted clients: in every drawn timeline (.mmd), the
+//      k-th accept comes after at least k connects (connect and accept are dated at the system
+//      call; dated when JavaScript noticed, an accept was drawn before the connect it took).
+//  14. ADDRESSES runs, --jobs 8 with two busy loops beside, of a python3 datagram client known by the
+//      `bind` event it writes, judged by the server's `recv: { from: client }`; half announce the
+//      path before sending, half after (the datagram then always overtakes the relayed event).
+//      Every one must pass: whether the sender is the client must not depend on the relay's speed
+//      (a datagram that overtook the relay once read "came from py.sock, which is client's").
+//  15. READY_EXITS runs, --jobs 8 with two busy loops beside, of fixtures/faults/refused-stale-socket
+//      (a server that listens, closes and exits at once): its exit may be seen before its `listen`
+//      event is read, which must not make it NOT_READY (1 of 40 in a load test once).
 // Exit status 0 when every check held, 1 otherwise. Needs a built dist/ (node scripts/build.mjs).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -69,6 +84,9 @@ const PROTOCOLS = option('protocols', 25);
 const CAUSAL = option('causal', 100);
 const PROXY = option('proxy', 25);
 const OUTPUT = option('output', 200);
+const CONNECTS = option('connects', 200);
+const ADDRESSES = option('addresses', 200);
+const READY_EXITS = option('ready-exits', 200);
 const onlyAt = process.argv.indexOf('--only');
 const ONLY = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
 const wanted = (name) => ONLY === undefined || ONLY === name;
@@ -111,6 +129,14 @@ function writeHeavyScenarios(dir, count) {
     ].join('\n');
     writeFileSync(path.join(dir, `${String(i).padStart(3, '0')}-twenty.scenario.yaml`), text);
   }
+}
+
+/** Two busy loops beside a part (other processes competing for the 2 cores); returns their stop. */
+function busyLoops(count = 2) {
+  const loops = Array.from({ length: count }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+  return () => {
+    for (const loop of loops) loop.kill('SIGKILL');
+  };
 }
 
 /** min / median / max of a list of numbers, for the printed figures. */
@@ -340,6 +366,114 @@ try {
     );
   }
 
+  if (wanted('connects') && CONNECTS > 0) {
+    const dir = path.join(work, 'connects');
+    mkdirSync(dir, { recursive: true });
+    for (let i = 0; i < CONNECTS; i++) {
+      writeFileSync(
+        path.join(dir, `c${String(i).padStart(4, '0')}.scenario.yaml`),
+        `name: three connects ${i}\nserver:\n  steps: [listen, accept, accept, accept, close]\nclients:\n  count: 3\n  steps: [connect, { waitFor: { peer: server, event: close } }, close]\n`,
+      );
+    }
+    const stop = busyLoops();
+    let result;
+    try {
+      result = runCli(dir, path.join(work, 'connects-out'), ['--jobs', '8', '--timelines']);
+    } finally {
+      stop();
+    }
+    const { r, results, seconds, left } = result;
+    for (const x of results?.results.filter((y) => !y.passed) ?? []) console.log(`     ${x.name}: ${JSON.stringify(x.failures).slice(0, 300)}`);
+    // In drawing order, the k-th accept needs k connects before it: each took a connect begun earlier.
+    const timelines = path.join(work, 'connects-out', 'timelines');
+    const drawn = existsSync(timelines) ? readdirSync(timelines).filter((f) => f.endsWith('.mmd')) : [];
+    let early = 0;
+    let runsWithEarly = 0;
+    for (const f of drawn) {
+      let connects = 0;
+      let accepts = 0;
+      let before = 0;
+      for (const line of readFileSync(path.join(timelines, f), 'utf8').split('\n')) {
+        if (/^ {2}Note over client_\d+: connect /.test(line)) connects++;
+        if (/^ {2}Note over server: accept /.test(line) && ++accepts > connects) before++;
+      }
+      early += before;
+      if (before > 0) runsWithEarly++;
+    }
+    check(
+      r.status === 0 && results?.counts.passed === CONNECTS && drawn.length === CONNECTS && early === 0 && left.length === 0,
+      `${CONNECTS} runs of three connects and accepts, --jobs 8, two busy loops beside (${seconds} s): ${results?.counts.failed ?? '?'} failed, ${drawn.length} timelines, ${early} accepts drawn before their connect (in ${runsWithEarly} runs)`,
+    );
+  }
+
+  if (wanted('addresses') && ADDRESSES > 0) {
+    const dir = path.join(work, 'addresses');
+    mkdirSync(dir, { recursive: true });
+    const announce = 'ev.sendall((json.dumps({"t": time.monotonic_ns(), "peer": os.environ["UDS_FIXTURE_PEER"], "ev": "bind", "path": me}) + "\\n").encode())';
+    const send = 's.sendto(b"ping", os.environ["UDS_FIXTURE_SOCKET"])';
+    for (const [name, order] of [['announce-first', [announce, send]], ['send-first', [send, announce]]]) {
+      writeFileSync(
+        path.join(dir, `${name}.py`),
+        [
+          'import json, os, socket, time',
+          'me = os.path.join(os.environ["UDS_FIXTURE_DIR"], "py.sock")',
+          's = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)',
+          's.bind(me)',
+          'ev = socket.socket(fileno=int(os.environ["UDS_FIXTURE_EVENTS_FD"]))',
+          ...order,
+          'print(s.recv(64).decode(), flush=True)',
+          's.close()',
+          'os.unlink(me)',
+          '',
+        ].join('\n'),
+      );
+    }
+    for (let i = 0; i < ADDRESSES; i++) {
+      const client = i % 2 ? 'send-first' : 'announce-first';
+      writeFileSync(
+        path.join(dir, `a${String(i).padStart(4, '0')}.scenario.yaml`),
+        `name: python client known by its bind event ${i} (${client})\nsocket: dgram\nserver:\n  steps: [listen, { recv: { from: client, text: ping } }, { send: { text: pong } }, close]\nclient:\n  run: [python3, ${client}.py]\nexpect:\n  stdout: { client: pong }\n`,
+      );
+    }
+    const stop = busyLoops();
+    let result;
+    try {
+      result = runCli(dir, path.join(work, 'addresses-out'), ['--jobs', '8']);
+    } finally {
+      stop();
+    }
+    const { r, results, seconds, left } = result;
+    const failed = results?.results.filter((y) => !y.passed) ?? [];
+    const contradictory = failed.filter((x) => x.failures.some((f) => /which is client's/.test(f.message))).length;
+    for (const x of failed.slice(0, 5)) console.log(`     ${x.name}: ${JSON.stringify(x.failures).slice(0, 1500)} ${JSON.stringify(x.peers?.map((p) => [p.id, p.stderr]))}`);
+    check(
+      r.status === 0 && results?.counts.passed === ADDRESSES && left.length === 0,
+      `${ADDRESSES} runs of a python3 client known by its bind event (half announce after sending), --jobs 8, two busy loops beside (${seconds} s): ${results?.counts.passed ?? '?'} passed, ${failed.length} failed (${contradictory} saying the sender path was the client's)`,
+    );
+  }
+
+  if (wanted('ready-exits') && READY_EXITS > 0) {
+    const dir = path.join(work, 'ready-exits');
+    mkdirSync(dir, { recursive: true });
+    const text = readFileSync(path.join(root, 'fixtures', 'faults', 'refused-stale-socket.scenario.yaml'), 'utf8').replace(/^# yaml-language-server.*\n/m, '');
+    for (let i = 0; i < READY_EXITS; i++) writeFileSync(path.join(dir, `r${String(i).padStart(4, '0')}.scenario.yaml`), text.replace(/^name: (.*)$/m, `name: $1 #${i}`));
+    const stop = busyLoops();
+    let result;
+    try {
+      result = runCli(dir, path.join(work, 'ready-exits-out'), ['--jobs', '8']);
+    } finally {
+      stop();
+    }
+    const { r, results, seconds, left } = result;
+    const failed = results?.results.filter((y) => !y.passed) ?? [];
+    const notReady = failed.filter((x) => x.failures.some((f) => f.code === 'NOT_READY')).length;
+    for (const x of failed.slice(0, 3)) console.log(`     ${x.name}: ${JSON.stringify(x.failures).slice(0, 400)}`);
+    check(
+      r.status === 0 && results?.counts.passed === READY_EXITS && left.length === 0,
+      `${READY_EXITS} runs of a server that listens, closes and exits at once, --jobs 8, two busy loops beside (${seconds} s): ${results?.counts.passed ?? '?'} passed, ${failed.length} failed (${notReady} NOT_READY)`,
+    );
+  }
+
   if (wanted('proxy') && PROXY > 0 && process.platform === 'linux') {
     const { runScenario, loadScenario } = require(path.join(root, 'dist', 'index.cjs'));
     const dir = path.join(root, 'fixtures', 'proxy');
@@ -387,23 +521,55 @@ try {
   if (wanted('timeout-names') && TIMEOUT_NAMES > 0) {
     const { runScenario } = require(path.join(root, 'dist', 'index.cjs'));
     let wrong = 0;
+    let endedOnStop = 0;
     const started = Date.now();
-    for (let i = 1; i <= TIMEOUT_NAMES; i++) {
-      const result = await runScenario(
+    const stop = busyLoops();
+    // The client is scripted, or a python3 program that dies of SIGTERM at once (no handler to
+    // run), which closes its end sooner after the stop: the server's race with its own SIGTERM.
+    // (the interpreter itself, not a version manager's shim, which takes seconds to start under load)
+    const interpreter = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout.trim();
+    const python = [interpreter, '-c', 'import os, socket, time\ns = socket.socket(socket.AF_UNIX)\ns.connect(os.environ["UDS_FIXTURE_SOCKET"])\ns.sendall(b"hel")\ntime.sleep(60)'];
+    const stuck = (k) =>
+      runScenario(
         {
           name: 'both peers stuck',
           server: { steps: ['listen', 'accept', { recv: { text: 'hello' } }, 'close'] },
-          client: { steps: ['connect', { waitFor: { peer: 'server', event: 'accept' } }, { send: { text: 'hel' } }, { waitFor: { peer: 'server', event: 'recv', timeout: '20s' } }, 'close'] },
+          client:
+            k % 2 === 0
+              ? { steps: ['connect', { waitFor: { peer: 'server', event: 'accept' } }, { send: { text: 'hel' } }, { waitFor: { peer: 'server', event: 'recv', timeout: '20s' } }, 'close'] }
+              : { run: python },
         },
-        { tmpBase: base, timeout: 2_000 },
+        // a program's start-up counts towards the timeout: the python3 client gets longer
+        { tmpBase: base, timeout: k % 2 === 0 ? 4_000 : 5_000 },
       );
+    // Four at a time: the stops of one run meet the others' work on the two cores.
+    const all = [];
+    for (let done = 0; done < TIMEOUT_NAMES; done += 4) all.push(...(await Promise.all(Array.from({ length: Math.min(4, TIMEOUT_NAMES - done) }, (_, j) => stuck(done + j)))));
+    for (const [k, result] of all.entries()) {
+      const i = k + 1;
+      const scripted = k % 2 === 0;
       const timeout = result.failures.find((f) => f.code === 'TIMEOUT');
-      if (timeout?.peer !== 'server' || timeout?.step?.name !== 'recv' || !/client at step 4/.test(timeout.message)) {
+      // The one form: the server's step named as it was when stopped (3 of 5 bytes), and each
+      // peer dead of its SIGTERM; not its recv failing on the client's end first.
+      const ended = /which ended as the run was being stopped/.test(timeout?.message ?? '');
+      if (ended) endedOnStop++;
+      const signals = result.peers.map((p) => `${p.id}:${p.signal}`).join(' ');
+      if (
+        timeout?.peer !== 'server' ||
+        timeout?.step?.name !== 'recv' ||
+        !/server at step 3 \(recv\), waiting for \d+ ms for 5 bytes from the client; got 3; /.test(timeout.message) ||
+        (scripted ? !/client at step 4/.test(timeout.message) : !/client \(it reported no event\)/.test(timeout.message)) ||
+        signals !== 'server:SIGTERM client:SIGTERM'
+      ) {
         wrong++;
-        console.log(`     timeout run ${i}: ${JSON.stringify(timeout ?? result.failures).slice(0, 400)}`);
+        console.log(`     timeout run ${i} (${scripted ? 'scripted' : 'python3'} client): ${signals} ${JSON.stringify(timeout ?? result.failures).slice(0, 600)}`);
       }
     }
-    check(wrong === 0, `${TIMEOUT_NAMES} runs timing out with both peers stuck (${((Date.now() - started) / 1000).toFixed(1)} s): ${wrong} named another peer or step`);
+    stop();
+    check(
+      wrong === 0,
+      `${TIMEOUT_NAMES} runs timing out with both peers stuck (half with a python3 client), four at a time, two busy loops beside (${((Date.now() - started) / 1000).toFixed(1)} s): ${wrong} not named as stuck in the server's recv with both peers dead of SIGTERM (${endedOnStop} of them: the server's step ended on the client's end before its own SIGTERM)`,
+    );
     check(readdirSync(base).length === 0, 'temp base empty after the timeout runs');
   }
 

@@ -18,20 +18,21 @@ function boundClient(bindPath: string, from: string): ScenarioInput {
   };
 }
 
-/** Python client that binds its own path, optionally announces it, and sends one datagram. */
-function pythonClient(announce: boolean): string {
+/** Python client that binds its own path, optionally announces it (before or after it sends), and sends one datagram. */
+function pythonClient(announce: boolean, announceAfterSend = false): string {
+  const announcing = announce
+    ? [
+        'ev = socket.socket(fileno=int(os.environ["UDS_FIXTURE_EVENTS_FD"]))',
+        'ev.sendall((json.dumps({"t": time.monotonic_ns(), "peer": os.environ["UDS_FIXTURE_PEER"], "ev": "bind", "path": me}) + "\\n").encode())',
+      ]
+    : [];
+  const sending = ['s.sendto(b"ping", os.environ["UDS_FIXTURE_SOCKET"])'];
   return [
     'import json, os, socket, time',
     'me = os.path.join(os.environ["UDS_FIXTURE_DIR"], "py.sock")',
     's = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)',
     's.bind(me)',
-    ...(announce
-      ? [
-          'ev = socket.socket(fileno=int(os.environ["UDS_FIXTURE_EVENTS_FD"]))',
-          'ev.sendall((json.dumps({"t": time.monotonic_ns(), "peer": os.environ["UDS_FIXTURE_PEER"], "ev": "bind", "path": me}) + "\\n").encode())',
-        ]
-      : []),
-    's.sendto(b"ping", os.environ["UDS_FIXTURE_SOCKET"])',
+    ...(announceAfterSend ? [...sending, ...announcing] : [...announcing, ...sending]),
     // the silent one is never answered: it ends after sending
     ...(announce ? ['print(s.recv(64).decode(), flush=True)'] : []),
     's.close()',
@@ -103,6 +104,17 @@ describeBuilt('addresses (skipped unless built)', () => {
     });
     expectPass(result);
     expect(result.peers.find((p) => p.id === 'client')?.stdout.trim()).toBe('pong');
+  });
+
+  it('a datagram that overtakes the `bind` event naming its sender (announced after sending) is still judged from the client', async () => {
+    const result = await run({
+      name: 'python client, path announced after sending',
+      socket: 'dgram',
+      server: { steps: ['listen', { recv: { from: 'client', text: 'ping' } }, { send: { text: 'pong' } }, 'close'] },
+      client: { run: ['python3', '-c', pythonClient(true, true)] },
+    });
+    expectPass(result);
+    expect(result.timeline.find((e) => e.peer === 'server' && e.ev === 'recv')).toMatchObject({ fromPeer: 'client' });
   });
 
   it('a python3 client that does not announce its path: the step says what it waited for and what to write', async () => {

@@ -4,7 +4,9 @@
 // event writers should) lands on the same timeline. Only orders are asserted, never durations.
 import { spawn } from 'node:child_process';
 import { closeSync } from 'node:fs';
+import path from 'node:path';
 import { UnixSocket } from '../../src/socket';
+import { makeTempDir } from './temp-dir';
 
 const now = (): number => Number(process.hrtime.bigint());
 
@@ -33,6 +35,35 @@ test('a send is dated as sendmsg began, its receive as recvmsg returned, both on
       a.close();
       b.close();
     }
+  }
+});
+
+test('a connect is dated as connect(2) began, its accept as accept(2) returned', async () => {
+  const temp = makeTempDir();
+  const where = path.join(temp.dir, 's.sock');
+  const listener = UnixSocket.create('stream');
+  const client = UnixSocket.create('stream');
+  let accepted: UnixSocket | undefined;
+  try {
+    listener.bind(where);
+    listener.listen();
+    expect([client.connectAtNs, listener.acceptedAtNs]).toEqual([0, 0]);
+    const before = now();
+    await client.connect(where);
+    const between = now();
+    accepted = await listener.accept();
+    const after = now();
+    expect(before).toBeLessThanOrEqual(client.connectAtNs);
+    expect(client.connectAtNs).toBeLessThanOrEqual(between);
+    expect(client.connectAtNs).toBeLessThan(accepted.acceptedAtNs);
+    expect(accepted.acceptedAtNs).toBeLessThanOrEqual(after);
+    // only the accepted socket has an accept date; it made no connect of its own
+    expect([accepted.connectAtNs, client.acceptedAtNs]).toEqual([0, 0]);
+  } finally {
+    accepted?.close();
+    client.close();
+    listener.close();
+    temp.remove();
   }
 });
 

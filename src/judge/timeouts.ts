@@ -30,8 +30,10 @@ export const timeoutVerdict: Verdict = ({ scenario, record }) => {
 
 /**
  * The event that says where a peer was when the run timed out: its `stopped` event, or, when its
- * step failed first because the other end was being stopped (the client died of its SIGTERM
- * before the server's arrived), that failure, dated after the timeout.
+ * step failed first because the other end was being stopped, that failure, dated after the
+ * timeout. A scripted peer learns of the stop before any peer is signalled and then waits for its
+ * own signal (src/peer/runner.ts); only a relay its peer had left full (the stop then waited for
+ * it at most a moment) or a peer that does not read one leaves such a failure.
  */
 function stuckEvent(timeline: readonly PeerEvent[], peer: string): PeerEvent | undefined {
   const stopped = timeline.find((e) => e.peer === peer && e.ev === 'stopped');

@@ -37,8 +37,11 @@ export interface ChannelHandlers {
 
 /** Where the event log gets relayed events from (src/peer/event-log.ts). */
 export interface RelaySource {
-  /** takes in what the relay holds now, without waiting */
-  refresh(): void;
+  /**
+   * Takes in what the relay holds now, without waiting; `everything`: also while a following read
+   * waits for the relay (which then finds it empty and waits on), at the cost of a system call.
+   */
+  refresh(everything?: boolean): void;
   /** while on, takes in relayed lines as they arrive */
   follow(on: boolean): void;
 }
@@ -105,8 +108,9 @@ export class EventChannel implements RelaySource {
     return this.lastWrite;
   }
 
-  refresh(): void {
+  refresh(everything = false): void {
     if (this.taking || this.ended) return;
+    if (this.reading && everything) return this.readQueued();
     for (;;) {
       let r;
       try {
@@ -140,8 +144,27 @@ export class EventChannel implements RelaySource {
     }
   }
 
+  /**
+   * Reads what the relay holds past the following read that waits for it: a look that must see
+   * everything the harness wrote before it cannot wait for the loop to run that read.
+   */
+  private readQueued(): void {
+    const buffer = Buffer.allocUnsafe(65536);
+    for (;;) {
+      let n: number;
+      try {
+        n = fs.readSync(this.relay.fd, buffer, 0, buffer.length, null);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') this.end(`the relay failed: ${(err as Error).message}`);
+        return;
+      }
+      if (!this.take(Buffer.from(buffer.subarray(0, n)), n === 0)) return;
+    }
+  }
+
   /** Takes in one read of the relay; false at its end. */
   private take(data: Buffer, eof: boolean): boolean {
+    if (this.ended) return false;
     if (eof) {
       this.end('the harness closed the event channel');
       return false;

@@ -39,6 +39,12 @@ export class EventLog {
     return this.events;
   }
 
+  /** every event so far, also those a read of the relay that waits has not taken in yet */
+  allQueued(): readonly PeerEvent[] {
+    this.source?.refresh(true);
+    return this.all();
+  }
+
   add(event: PeerEvent): void {
     this.events.push(event);
     for (const watcher of [...this.watchers]) watcher();

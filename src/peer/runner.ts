@@ -40,6 +40,10 @@ export async function runStep(step: Step, peer: PeerRuntime): Promise<void> {
   try {
     details = await Promise.race([work, timeout]);
   } catch (err) {
+    // A step that failed because another peer was stopped first (its end-of-file, ECONNRESET)
+    // finds its own stop announced (the harness announces before it signals): it waits for that
+    // SIGTERM, whose `stopped` event then names this step as it was, as if it had come first.
+    if (peer.stopAnnounced()) await new Promise<never>(() => undefined);
     if (err instanceof StepFailure) throw err;
     const code = errnoCode(err);
     const syscall = syscallOf(err);
@@ -77,7 +81,7 @@ export async function runStep(step: Step, peer: PeerRuntime): Promise<void> {
       'success',
     );
   }
-  // A step that knows when its system call ran (send, recv, sendFds, recvFds) is dated there.
+  // A step that knows when its system call ran (connect, accept, send, recv, sendFds, recvFds) is dated there.
   const { atNs, ...rest } = details;
   peer.emit(step.step, rest, step.index, typeof atNs === 'number' && atNs > 0 ? atNs : undefined);
 }

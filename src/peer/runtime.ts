@@ -77,6 +77,15 @@ export class PeerRuntime {
     this.channel?.writeNow(event);
   }
 
+  /**
+   * Whether the harness has announced that it stops this peer with SIGTERM: it writes that on every
+   * relay before it signals any peer, so a failure caused by another peer's stop always finds it.
+   */
+  stopAnnounced(): boolean {
+    const id = this.launch.id;
+    return this.log.allQueued().some((e) => e.peer === 'harness' && (e.ev === 'kill' || e.ev === 'stop') && e.target === id && e.signal === 'SIGTERM');
+  }
+
   /** Remember a socket so that `close`, a failure or the end of the steps closes it. */
   own(sock: UnixSocket): UnixSocket {
     this.sockets.add(sock);

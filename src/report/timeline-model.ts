@@ -3,8 +3,9 @@
 // took it), notes (what a peer did) or failures.
 //
 // Events are dated at the system call (a send as its sendmsg began, a receive as its recvmsg
-// returned), so a receive is never earlier than the send it took bytes from; pairing only ever
-// joins a receive to a send at or before it, and the renderers draw items in time order.
+// returned, a connect as its connect began, an accept as its accept returned), so a receive is
+// never earlier than the send it took bytes from, nor an accept than the connect it took; pairing
+// only ever joins a receive to a send at or before it, and the renderers draw items in time order.
 
 import { PROXY_PEER as PROXY_LANE, type PeerEvent } from '../protocol/events';
 import type { ScenarioResult } from '../judge/result';

@@ -82,6 +82,23 @@ export class EventHub {
     return event;
   }
 
+  /**
+   * Hands every event accepted so far to every relay at once (not after the current job), and
+   * resolves once no relay holds anything unwritten: all of it is then in the kernel, where the
+   * peer's next look at its relay finds it. A relay whose peer has left it unread long enough to
+   * fill it (about 90 KB) is waited for at most `ms`.
+   */
+  async relayNow(ms: number): Promise<void> {
+    this.relayPending();
+    const behind = this.channels.map((c) => c.relay).filter((r): r is Writable => r !== undefined && !r.destroyed && r.writable && r.writableLength > 0);
+    if (behind.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+    const drained = behind.map((r) => new Promise<void>((resolve) => (r.once('drain', resolve), r.once('close', resolve))));
+    await Promise.race([Promise.all(drained), bound]);
+    clearTimeout(timer);
+  }
+
   /** Records an event the harness saw on another's behalf (the proxy's), stamped by its source; not relayed to peers. */
   observe(event: PeerEvent): void {
     this.events.push(event);
@@ -99,15 +116,16 @@ export class EventHub {
   }
 
   /**
-   * Waits, at most `ms`, until every channel has been read to its end. Once its processes are
+   * Waits, at most `ms`, until every channel (or `peer`'s) has been read to its end. Once its processes are
    * gone a peer's channel reaches end-of-file at once, but the lines it wrote last (a `stopped`
    * event, written as SIGTERM arrived) may still be unread when its exit is seen: closing first
    * would lose them.
    */
-  async drain(ms: number): Promise<void> {
+  async drain(ms: number, peer?: string): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-    await Promise.race([Promise.all(this.channels.map((c) => c.drained)), bound]);
+    const channels = peer === undefined ? this.channels : this.channels.filter((c) => c.peer === peer);
+    await Promise.race([Promise.all(channels.map((c) => c.drained)), bound]);
     clearTimeout(timer);
   }
 

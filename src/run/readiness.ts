@@ -20,6 +20,8 @@ export class NotReadyError extends CodedError<'NOT_READY'> {
 /** Probe delays: quick at first (most servers bind within milliseconds), then bounded. */
 const FIRST_PROBE_DELAY_MS = 5;
 const MAX_PROBE_DELAY_MS = 200;
+/** How long a peer that exited has for the rest of its event channel to be read (as at teardown). */
+const EXITED_CHANNEL_DRAIN_MS = 1_000;
 
 function describeReadiness(ready: ReadinessPlan): string {
   switch (ready.kind) {
@@ -88,7 +90,10 @@ export function waitUntilReady(peer: PeerProcess, hub: EventHub, stop: AbortSign
     stop.addEventListener('abort', onStop, { once: true });
     cleanups.push(() => stop.removeEventListener('abort', onStop));
     if (stop.aborted) return finish();
-    void peer.ended.then((end) => {
+    void peer.ended.then(async (end) => {
+      // Its exit can be seen before the last lines it wrote on its event channel are read, and
+      // the ready event may be among them: read them first (bounded, like teardown).
+      await hub.drain(EXITED_CHANNEL_DRAIN_MS, id);
       finish(new NotReadyError(id, describeReadiness(ready), `${id} ${exitDescription(end)} before it was ready (waited for ${describeReadiness(ready)})`));
     });
 

@@ -10,6 +10,8 @@ import { delay, settlesWithin } from './wait';
 const AFTER_KILL_WAIT_MS = 5_000;
 /** How long teardown waits for the event channels of exited peers to be read to their end. */
 const CHANNEL_DRAIN_MS = 1_000;
+/** How long a stop waits for a relay its peer has left full before it signals anyway. */
+const RELAY_FLUSH_MS = 250;
 /** Interval of the check that a peer's process group has emptied (its own children gone too). */
 const GROUP_POLL_MS = 20;
 
@@ -47,7 +49,8 @@ export interface StopOptions {
 /**
  * Stops peers: `signal` (SIGTERM) to each process group (also groups whose leader already exited,
  * where its children may linger), SIGKILL to what remains after `graceMs`, then waits for the
- * exits. A group id is only signalled after its leader was spawned by this run, and a group
+ * exits. The stop is announced to the scripted peers (their relays) before the first signal. A
+ * group id is only signalled after its leader was spawned by this run, and a group
  * outlives its leader only while members remain, so the id cannot belong to anyone else yet.
  * The timeline gets a `kill` event per signal, or `stop` for the first signal of a planned stop
  * (which is not a failure). Returns problems that deserve a place in the record.
@@ -63,8 +66,12 @@ export async function stopPeers(peers: PeerProcess[], reason: StopReason, graceM
       hub.harness(reason === 'planned-stop' ? 'stop' : 'kill', { target: peer.plan.id, pid: peer.pid, signal, reason });
       options.onSignal?.(peer, signal);
     }
-    signalGroup(peer.pid!, signal);
   }
+  // Every scripted peer has the stop on its relay before any peer is signalled: one whose step
+  // then fails because another peer died first (its end-of-file, ECONNRESET) finds it there and
+  // waits for its own signal, instead of failing in a race with it (src/peer/runner.ts).
+  await hub.relayNow(RELAY_FLUSH_MS);
+  for (const peer of started) signalGroup(peer.pid!, signal);
   const graceEnd = Date.now() + graceMs;
   const afterGrace = await Promise.all(started.map((peer) => waitGone(peer, graceEnd)));
   const stubborn = started.filter((_, i) => !afterGrace[i]);

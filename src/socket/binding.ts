@@ -15,6 +15,10 @@ export interface NativeSocketHandle {
   readonly receiveBufferBytes: number;
   /** monotonic ns (process.hrtime's clock) when the last sendmsg that wrote bytes began */
   readonly sentAtNs: number;
+  /** monotonic ns when the connect that made (or began making) the connection began; 0 before */
+  readonly connectAtNs: number;
+  /** on an accepted socket, monotonic ns when the accept that returned it returned; 0 otherwise */
+  readonly acceptedAtNs: number;
   bind(address: Buffer): number;
   listen(backlog: number): number;
   accept(): NativeSocketHandle | number;

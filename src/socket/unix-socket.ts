@@ -69,6 +69,8 @@ export class UnixSocket implements AsyncDisposable {
   private readonly writes: IoQueue;
   /** the address this socket is bound or connected to, for error messages */
   private addressText: string | undefined;
+  private connectedAt = 0;
+  private acceptedAt = 0;
 
   private constructor(native: NativeSocketHandle, type: SocketType) {
     this.native = native;
@@ -111,6 +113,20 @@ export class UnixSocket implements AsyncDisposable {
     return this.native === undefined;
   }
 
+  /**
+   * When the connect(2) that made this socket's connection began, in monotonic ns (the clock of
+   * `process.hrtime.bigint()` and of event times); 0 until `connect` succeeded. Taken before the
+   * call, so it is earlier than the accept that took the connection, in any process.
+   */
+  get connectAtNs(): number {
+    return this.connectedAt;
+  }
+
+  /** On a socket `accept` returned, when its accept(2) returned, in monotonic ns; 0 otherwise. */
+  get acceptedAtNs(): number {
+    return this.acceptedAt;
+  }
+
   bind(address: UnixAddress): void {
     const bytes = encodeAddress(address, 'bind');
     const result = this.open('bind').bind(bytes);
@@ -127,7 +143,11 @@ export class UnixSocket implements AsyncDisposable {
   accept(): Promise<UnixSocket> {
     return this.start(this.reads, 'accept', this.addressText, () => () => {
       const result = this.open('accept').accept();
-      if (typeof result !== 'number') return finished(new UnixSocket(result, this.type));
+      if (typeof result !== 'number') {
+        const accepted = new UnixSocket(result, this.type);
+        accepted.acceptedAt = result.acceptedAtNs;
+        return finished(accepted);
+      }
       if (isBackpressure(result)) return blocked();
       throw syscallError(result, 'accept', this.addressText);
     });
@@ -144,6 +164,7 @@ export class UnixSocket implements AsyncDisposable {
         const result = inProgress ? native.pendingError() : native.connect(bytes);
         if (result === 0) {
           this.addressText = path;
+          this.connectedAt = native.connectAtNs;
           return finished(undefined);
         }
         if (!inProgress && result === errnoOf('EINPROGRESS')) {

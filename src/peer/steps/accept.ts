@@ -20,6 +20,7 @@ export const accept: StepImpl<'accept'> = {
     const credentials = sock.peerCredentials();
     const connection = peer.addConnection({ sock, connected: true, pid: credentials.pid, ...(step.as !== undefined ? { name: step.as } : {}) });
     await checkPeerCredentials(step.expectPeer, credentials, peer, progress);
-    return { credentials, connection: connection.number, ...(step.as !== undefined ? { as: step.as } : {}), ...sized };
+    // Dated as its accept(2) returned (the native layer's stamp): after the client's connect began.
+    return { credentials, connection: connection.number, ...(step.as !== undefined ? { as: step.as } : {}), ...sized, atNs: sock.acceptedAtNs };
   },
 };

@@ -25,7 +25,8 @@ export const connect: StepImpl<'connect'> = {
       throw err;
     }
     peer.current = { sock, connected: true };
-    const details: Record<string, unknown> = { to: showAddress(target), ...sized };
+    // Dated as its connect(2) began (the native layer's stamp): before the server's accept returned.
+    const details: Record<string, unknown> = { to: showAddress(target), ...sized, atNs: sock.connectAtNs };
     // Connected datagram sockets carry no credentials worth checking unless asked for.
     if (type !== 'dgram' || step.expectPeer) {
       const credentials = sock.peerCredentials();

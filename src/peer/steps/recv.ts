@@ -304,19 +304,25 @@ async function checkSender(r: Received, step: StepOf<'recv'>, peer: PeerRuntime,
   if (peer.launch.socket.type !== 'dgram') return undefined;
   peer.lastFrom = r.from;
   if (step.from === undefined) return r.from;
-  const isPeer = peer.launch.peerPaths[step.from] !== undefined;
-  const wanted = isPeer ? peer.addressesOf(step.from) : [peer.resolveAddress(step.from)];
-  if (wanted.some((a) => sameAddress(a, r.from))) return r.from;
-  if (isPeer && r.from !== undefined && peer.peerAt(r.from) === undefined && !peer.bindsArePlanned(step.from)) {
+  const from = step.from;
+  const isPeer = peer.launch.peerPaths[from] !== undefined;
+  // Every look at the addresses reads the relay afresh, so what is known only grows between looks.
+  const wantedNow = (): UnixAddress[] => (isPeer ? peer.addressesOf(from) : [peer.resolveAddress(from)]);
+  if (wantedNow().some((a) => sameAddress(a, r.from))) return r.from;
+  if (isPeer && r.from !== undefined && !peer.bindsArePlanned(from)) {
     // A program (or module) is known by the `bind` events it writes; the datagram may have
-    // overtaken the relayed event that names its path.
+    // overtaken the relayed event that names its path: wait (bounded by the step's timeout) until
+    // some peer is known by it.
     const at = r.from;
     progress.waitingFor(() => `a \`bind\` event naming ${showAddress(at)}, to tell whether ${step.from} sent the datagram (a program is known by the paths it announces; or write \`from: ${showAddress(at)}\`)`);
-    const owner = await peer.log.until(() => peer.peerAt(at));
-    if (owner === step.from) return r.from;
+    await peer.log.until(() => peer.peerAt(at));
   }
-  const sender = showAddress(r.from);
+  // The owner first, the wanted addresses after: a path the owner look gave to `from` is then in
+  // `wanted` too, and the message can never name `from` as the owner of a path it refused.
   const owner = peer.peerAt(r.from);
+  const wanted = wantedNow();
+  if (wanted.some((a) => sameAddress(a, r.from))) return r.from;
+  const sender = showAddress(r.from);
   const known = wanted.map(showAddress).join(', ');
   throw new StepFailure(
     'RECV_MISMATCH',
