@@ -22,7 +22,7 @@ function resultOf(timeline: PeerEvent[], failures: ScenarioResult['failures'] = 
 
 const arrows = (r: ScenarioResult): ArrowItem[] => buildTimelineModel(r).items.flatMap((i) => (i.kind === 'arrow' ? [i] : []));
 const drawn = (a: ArrowItem): string => `${a.from}→${a.to} end=${a.end ? `${a.end.t}${a.end.failed ? ' failed' : ''}` : 'none'}${a.lost ? ' lost' : ''}`;
-const recvFailed = (peer: string, step: number, name: string) => ({ code: 'STEP_FAILED', peer, step: { name, index: step }, message: `${name} failed` });
+const recvFailed = (peer: string, step: number, name: string): ScenarioResult['failures'][number] => ({ code: 'STEP_FAILED', peer, step: { name, index: step }, message: `${name} failed` });
 
 test('the proxy lane stands between the server and the clients, in HTML and Mermaid alike', () => {
   const r = resultOf([proxyEv(3, 'open', { client: 'client-1' }), proxyEv(4, 'data', { sender: 'client-2', receiver: 'server', bytes: 1, message: 1 })], [], ['client-2', 'client-1']);
