@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { parseProxyArgs } from '../../src/cli/proxy-args';
+import { parseProxyArgs, proxyOptionsUsage } from '../../src/cli/proxy-args';
+import { ProxyOptionsError, startProxy } from '../../src/proxy';
 
 const base = ['--listen', '/tmp/p', '--connect', '/tmp/s'];
 
@@ -37,10 +38,10 @@ it('--faults FILE takes the scenario form; flags add to it', () => {
 
 it('usage errors name the option and what it takes', () => {
   expect(() => parseProxyArgs(['--listen', '/tmp/p'])).toThrow('proxy needs --listen PATH (where clients connect) and --connect PATH (the server)');
-  expect(() => parseProxyArgs([...base, '--drop', 'some'])).toThrow("--drop takes message numbers (3 or 3,5), a rate (10%) or all; got 'some'");
-  expect(() => parseProxyArgs([...base, '--stall', '500ms'])).toThrow('--stall takes AFTER_BYTES:DURATION');
+  expect(() => parseProxyArgs([...base, '--type', 'dgram', '--drop', 'some'])).toThrow("--drop takes message numbers (3 or 3,5), a rate (10%) or all, e.g. --drop 3, --drop 3,5, --drop 10% or --drop all; got 'some'");
+  expect(() => parseProxyArgs([...base, '--stall', '500ms'])).toThrow("--stall takes AFTER_BYTES:DURATION, e.g. --stall 4096:500ms; got '500ms'");
   expect(() => parseProxyArgs([...base, '--type', 'raw'])).toThrow("--type must be one of stream, dgram, seqpacket; got 'raw'");
-  expect(() => parseProxyArgs([...base, '--jitter', '5ms'])).toThrow('--jitter goes with --delay');
+  expect(() => parseProxyArgs([...base, '--jitter', '5ms'])).toThrow('--jitter goes with --delay, e.g. --delay 20ms --jitter 5ms');
   expect(() => parseProxyArgs([...base, '--verbose'])).toThrow(/unknown option --verbose; the options are --help, --listen/);
   expect(() => parseProxyArgs([...base, '--chunck', '1'])).toThrow('unknown option --chunck; did you mean --chunk?');
   expect(parseProxyArgs(['--help'])).toBe('help');
@@ -50,4 +51,57 @@ test('a misspelt option of run names the one meant; an unknown one lists them', 
   const none = (): string[] => [];
   expect(() => parseCommandLine(['run', '--timout', '5s'], none)).toThrow('unknown option --timout; did you mean --timeout?');
   expect(() => parseCommandLine(['run', '--html'], none)).toThrow(/^unknown option --html; the options are --help, --reporter, --out/);
+});
+
+test('a fault option with a value it cannot take says so in the option\'s terms, once, with the form it takes', () => {
+  const message = (args: string[]): string => {
+    try {
+      parseProxyArgs([...base, ...args]);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    throw new Error(`no error for ${args.join(' ')}`);
+  };
+  expect(message(['--chunk', '0'])).toBe("--chunk takes a piece size in bytes from 1, or a range MIN..MAX, e.g. --chunk 1 or --chunk 1..7; got '0'");
+  expect(message(['--chunk', '7..1'])).toBe("--chunk takes a piece size in bytes from 1, or a range MIN..MAX, e.g. --chunk 1 or --chunk 1..7; got '7..1'");
+  expect(message(['--type', 'dgram', '--chunk', '1..7'])).toBe('--chunk works with --type stream only (it re-splits a byte stream; a dgram socket keeps its message boundaries); this proxy is --type dgram');
+  expect(message(['--drop', '0.1'])).toBe('--drop works with --type dgram or seqpacket only (a stream cannot lose bytes: on a stream use --reset N to end the connection, or --chunk 1..7 to split it); this proxy is --type stream');
+  expect(message(['--type', 'dgram', '--drop', '0.1'])).toBe("--drop takes message numbers (3 or 3,5), a rate (10%) or all, e.g. --drop 3, --drop 3,5, --drop 10% or --drop all; got '0.1'");
+  expect(message(['--type', 'dgram', '--duplicate', '150%'])).toBe("--duplicate takes a rate from 0% to 100%; got '150%'");
+  expect(message(['--type', 'seqpacket', '--reorder', '0,2'])).toBe("--reorder: messages are numbered from 1 in each direction; got '0,2' (e.g. --reorder 3, --reorder 10% or --reorder all)");
+  expect(message(['--type', 'dgram', '--reset', '8'])).toBe('--reset works with --type stream or seqpacket only (a datagram socket has no connection to reset: use --drop to lose datagrams); this proxy is --type dgram');
+  expect(message(['--delay', 'soon'])).toBe("--delay takes a duration in ms, s or m (a bare number is milliseconds), e.g. --delay 20ms; got 'soon'");
+  expect(message(['--delay', '5ms', '--jitter', 'x'])).toBe("--jitter takes a duration in ms, s or m (a bare number is milliseconds), e.g. --jitter 5ms; got 'x'");
+  expect(message(['--stall', '4096:forever'])).toBe("--stall takes a duration in ms, s or m (a bare number is milliseconds), e.g. --stall 4096:500ms; got 'forever'");
+  expect(message(['--reset', 'x'])).toBe("--reset takes a whole number, e.g. --reset 100; got 'x'");
+  expect(message(['--seed', '-1'])).toBe("--seed needs a value, e.g. --seed 42 (a value that starts with '-' is written --seed=VALUE)");
+  expect(message(['--seed=-1'])).toBe("--seed takes a whole number, e.g. --seed 42; got '-1'");
+  expect(message(['--chunk'])).toBe('--chunk needs a value, e.g. --chunk 1 or --chunk 1..7');
+  expect(message(['--quiet=yes'])).toBe('--quiet takes no value');
+  expect(message(['extra'])).toBe("unexpected argument 'extra': proxy takes only options");
+  // none speaks of scenario fields or file positions
+  for (const args of [['--chunk', '0'], ['--drop', '1'], ['--delay', 'x']]) expect(message(args)).not.toMatch(/toServer|toClient|socket:|`/);
+  // a bare number of milliseconds, as in a scenario
+  expect(parseProxyArgs([...base, '--delay', '20'])).toMatchObject({ toServer: { delay: 20 } });
+});
+
+test('--faults FILE problems are named by the file and its keys (the scenario form it is written in)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'udsp-args-'));
+  try {
+    const file = path.join(dir, 'faults.yml');
+    writeFileSync(file, 'toServer: { drop: true }\n');
+    const options = parseProxyArgs([...base, '--faults', file]);
+    if (options === 'help') throw new Error('help');
+    let thrown: unknown;
+    try {
+      startProxy({ listen: path.join(dir, 'p'), connect: path.join(dir, 's'), type: options.type, toServer: options.toServer, toClient: options.toClient });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(ProxyOptionsError);
+    expect(proxyOptionsUsage(thrown as ProxyOptionsError, options).message).toBe(`--faults ${file}: toServer.drop: \`drop\` works on messages; a stream has none to drop (it cannot lose bytes) (on a stream use \`reset\` to end the connection, or \`chunk\` to split it)`);
+    expect(() => parseProxyArgs([...base, '--faults', path.join(dir, 'missing.yml')])).toThrow(`--faults ${path.join(dir, 'missing.yml')}: cannot read it (ENOENT)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
+import { runScenario } from '../../src';
 import { repoRoot } from '../helpers/child-script';
 import { makeDir } from './harness';
 
@@ -86,9 +87,10 @@ it('a python client hands a python server a file through the proxy: same dev/ino
     expect(await proxy.exited()).toBe(0);
     expect(proxy.output.stdout).toMatch(/> #1 client→server msg 1, 1 bytes, 1 fd\(file\): "F"/);
     expect(proxy.output.stderr).toMatch(/1 of 1 descriptor\(s\) forwarded/);
-    const events = readFileSync(capture, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(events.find((e) => e.ev === 'data' && e.from === 'client')).toMatchObject({ via: 'proxy', fds: [{ type: 'file', dev: sent.dev, ino: sent.ino }] });
-    expect(events.at(-1)).toMatchObject({ ev: 'stopped' });
+    const records = readFileSync(capture, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(records[0]).toMatchObject({ peer: 'proxy', ev: 'proxy-start', via: 'proxy', listen, connect, type: 'stream', faults: { toServer: {}, toClient: {} } });
+    expect(records.find((e) => e.ev === 'proxy-data' && e.sender === 'client')).toMatchObject({ via: 'proxy', receiver: 'server', bytes: 1, preview: 'F', fds: [{ type: 'file', dev: sent.dev, ino: sent.ino }] });
+    expect(records.at(-1)).toMatchObject({ ev: 'proxy-stopped', removedListenPath: true, stats: { connections: 1, fds: { received: 1, forwarded: 1, leaked: 0, toServer: 1, toClient: 0 } } });
     expect(temp.entries()).not.toContain('app.proxy');
   } finally {
     await stopAll(children);
@@ -145,6 +147,93 @@ it('Ctrl-C (SIGINT) stops it while a client is connected: both programs see EOF,
   }
 });
 
+// Linux: the reset reaches the client as ECONNRESET (macOS gives EOF; see the README's platform table).
+const onLinux = process.platform === 'linux' ? it : it.skip;
+
+onLinux('--capture: a start record naming the proxy, the records a scenario has for the same programs, and the counters last; Ctrl-C ends it', async () => {
+  const listen = path.join(temp.dir, 'line.proxy');
+  const connect = path.join(temp.dir, 'line.sock');
+  const capture = path.join(temp.dir, 'line.jsonl');
+  const fixtures = path.join(repoRoot, 'fixtures', 'python');
+  const server = start('python3', [path.join(fixtures, 'line_server.py'), 'correct', connect]);
+  const children = [server];
+  try {
+    await server.line('stdout', /listening/);
+    const proxy = start(process.execPath, [cli, 'proxy', '--listen', listen, '--connect', connect, '--reset', '8', '--direction', 'to-server', '--seed', '7', '--quiet', '--capture', capture]);
+    children.push(proxy);
+    await proxy.line('stderr', /Ctrl-C stops/);
+    const client = start('python3', [path.join(fixtures, 'line_client.py'), 'careful', listen]);
+    children.push(client);
+    expect(await client.exited()).toBe(1);
+    expect(client.output.stderr).toMatch(/ConnectionResetError/);
+    expect(await server.exited()).toBe(0);
+    proxy.child.kill('SIGINT');
+    expect(await proxy.exited()).toBe(0);
+    expect(proxy.output.stderr).toMatch(/SIGINT, stopping/);
+    expect(proxy.output.stdout).toBe(''); // --quiet
+    expect(temp.entries()).not.toContain('line.proxy');
+
+    // Complete: every line a record, the start first and the counters last.
+    const lines = readFileSync(capture, 'utf8').split('\n');
+    expect(lines.pop()).toBe('');
+    const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records[0]).toEqual({ t: expect.any(Number), peer: 'proxy', ev: 'proxy-start', via: 'proxy', listen, connect, type: 'stream', seed: 7, seeded: false, faults: { toServer: { reset: { afterBytes: 8 } }, toClient: {} } });
+    const last = records.at(-1)!;
+    expect(last).toMatchObject({ ev: 'proxy-stopped', seed: 7, removedListenPath: true });
+    expect(last.stats).toEqual({
+      connections: 1,
+      messages: { toServer: 1, toClient: 1 },
+      bytes: { toServer: 8, toClient: 2 },
+      fds: { received: 0, forwarded: 0, closed: 0, leaked: 0, toServer: 0, toClient: 0 },
+      faults: 1,
+      faultsByName: { reset: 1 },
+    });
+    const times = records.map((r) => r.t as number);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect(records.find((r) => r.ev === 'proxy-open')).toMatchObject({ conn: 1, pid: client.child.pid });
+    expect(records.find((r) => r.ev === 'proxy-data')).toMatchObject({ conn: 1, sender: 'client', receiver: 'server', message: 1, bytes: 8, preview: 'ADD 1 2\\n' });
+    expect(records.find((r) => r.ev === 'proxy-fault')).toMatchObject({ conn: 1, sender: 'client', receiver: 'server', fault: 'reset' });
+
+    // The same programs and fault in a scenario: the same kinds of record, with the same fields
+    // (a scenario names the connection's client peer in `client` too).
+    const scenario = await runScenario(path.join(repoRoot, 'fixtures', 'proxy', 'careful-client-reset.scenario.yaml'));
+    expect(scenario.failures).toEqual([]);
+    const fieldsByKind = (list: Record<string, unknown>[]) => {
+      const kinds = new Map<string, string>();
+      for (const r of list) if (r.peer === 'proxy') kinds.set(String(r.ev), Object.keys(r).filter((k) => k !== 'client').sort().join(' '));
+      return kinds;
+    };
+    const captured = fieldsByKind(records);
+    const inScenario = fieldsByKind(scenario.timeline);
+    for (const kind of ['proxy-start', 'proxy-open', 'proxy-data', 'proxy-fault', 'proxy-stopped']) expect([kind, captured.get(kind)]).toEqual([kind, inScenario.get(kind)]);
+    expect(scenario.timeline.find((e) => e.ev === 'proxy-start')).toMatchObject({ type: 'stream', faults: { toServer: { reset: { afterBytes: 8 } }, toClient: {} } });
+  } finally {
+    await stopAll(children);
+  }
+}, 60_000);
+
+it('a capture file that exists is refused in one line naming it, its errno and what to do; nothing is bound, the file untouched', () => {
+  const capture = path.join(temp.dir, 'kept.jsonl');
+  writeFileSync(capture, 'not ours\n');
+  const listen = path.join(temp.dir, 'kept.proxy');
+  const taken = spawnSync(process.execPath, [cli, 'proxy', '--listen', listen, '--connect', path.join(temp.dir, 's'), '--capture', capture], { encoding: 'utf8', timeout: 20_000 });
+  expect(taken.status).toBe(2);
+  expect(taken.stderr).toBe(`uds-fixture: the capture file ${capture} exists (EEXIST): give --capture another path, or remove that file first (uds-fixture proxy never overwrites a file)\n`);
+  expect(readFileSync(capture, 'utf8')).toBe('not ours\n');
+  expect(temp.entries()).not.toContain('kept.proxy');
+});
+
+it('a capture file it created is removed again when the proxy cannot start', () => {
+  const listen = path.join(temp.dir, 'busy');
+  writeFileSync(listen, 'mine');
+  const capture = path.join(temp.dir, 'never.jsonl');
+  const taken = spawnSync(process.execPath, [cli, 'proxy', '--listen', listen, '--connect', path.join(temp.dir, 's'), '--capture', capture], { encoding: 'utf8', timeout: 20_000 });
+  expect(taken.status).toBe(2);
+  expect(taken.stderr).toBe(`uds-fixture: bind EADDRINUSE ${listen}: something already exists at that path (the proxy never replaces a file it did not create); choose another path or remove it\n`);
+  expect(temp.entries()).not.toContain('never.jsonl');
+  expect(readFileSync(listen, 'utf8')).toBe('mine');
+});
+
 it('refuses a listening path that exists (exit 2, the file untouched) and faults its socket type cannot have', () => {
   const listen = path.join(temp.dir, 'taken');
   writeFileSync(listen, 'mine');
@@ -154,6 +243,6 @@ it('refuses a listening path that exists (exit 2, the file untouched) and faults
   expect(readFileSync(listen, 'utf8')).toBe('mine');
   const bad = spawnSync(process.execPath, [cli, 'proxy', '--listen', path.join(temp.dir, 'x'), '--connect', path.join(temp.dir, 's'), '--drop', '3'], { encoding: 'utf8', timeout: 20_000 });
   expect(bad.status).toBe(2);
-  expect(bad.stderr).toMatch(/toServer\.drop: `drop` works on messages; a stream has none/);
+  expect(bad.stderr).toMatch(/^uds-fixture: --drop works with --type dgram or seqpacket only \(a stream cannot lose bytes: on a stream use --reset N to end the connection, or --chunk 1..7 to split it\); this proxy is --type stream\n/);
   expect(temp.entries()).not.toContain('x');
 });

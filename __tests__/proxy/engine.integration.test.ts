@@ -56,7 +56,7 @@ it('forwards a stream both ways, with a descriptor that is the same file at the 
   const stopped = await proxy.stop();
   server.close();
   expect(stopped.removedListenPath).toBe(true);
-  expect(stopped.stats.fds).toEqual({ received: 1, forwarded: 1, closed: 1, leaked: 0 });
+  expect(stopped.stats.fds).toEqual({ received: 1, forwarded: 1, closed: 1, leaked: 0, toServer: 1, toClient: 0 });
   const data = events.filter((e) => e.ev === 'data');
   expect(data[0]).toMatchObject({ from: 'client', to: 'server', bytes: 1, preview: 'F', fds: [{ type: 'file', dev: sent.dev, ino: sent.ino }] });
   expect(data[1]).toMatchObject({ from: 'server', to: 'client', preview: 'reply' });

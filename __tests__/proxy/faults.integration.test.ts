@@ -177,7 +177,7 @@ it('dropFds forwards the bytes without the descriptors; truncateFds keeps the fi
   } finally {
     fds.forEach((fd) => closeSync(fd));
   }
-  expect((await pair.close()).fds).toEqual({ received: 4, forwarded: 1, closed: 4, leaked: 0 });
+  expect((await pair.close()).fds).toEqual({ received: 4, forwarded: 1, closed: 4, leaked: 0, toServer: 1, toClient: 0 });
 });
 
 itLinux('the same seed drops the same records; another seed other ones', async () => {

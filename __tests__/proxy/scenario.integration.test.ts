@@ -3,6 +3,7 @@
 // leaves nothing: the proxy's socket and per-client paths are gone before leftovers are listed.
 import { runScenario } from '../../src';
 import { buildTimelineModel } from '../../src/report/timeline-model';
+import { timelineToMermaid } from '../../src/report';
 
 it('three scripted clients: each connection and message is named after the client that made it', async () => {
   const result = await runScenario({
@@ -51,4 +52,24 @@ it('datagrams: the server sees the proxy, a duplicated datagram arrives twice, a
   expect(result.failures).toEqual([]);
   expect(result.timeline.find((e) => e.ev === 'proxy-fault')).toMatchObject({ fault: 'duplicate', message: 1, sender: 'client', receiver: 'server' });
   expect(result.timeline.find((e) => e.ev === 'proxy-start')).toMatchObject({ seed: 9 });
+}, 60_000);
+
+it('a client that failed on a message it took through the proxy is drawn taking it: descriptors dropped on the way, recvFds fails, the proxy lane between', async () => {
+  const result = await runScenario({
+    name: 'descriptors dropped by the proxy',
+    files: { log: { content: 'line one\n' } },
+    proxy: { toClient: { dropFds: true } },
+    server: { steps: ['listen', 'accept', { sendFds: { files: ['log'], data: 'F' } }, { recv: { eof: true } }, 'close'] },
+    client: { steps: ['connect', { recvFds: { count: 1 } }, 'close'] },
+    expect: { exit: { client: 1 } },
+  });
+  expect(result.failures.map((f) => f.code)).toEqual(['STEP_FAILED']);
+  const model = buildTimelineModel(result);
+  expect(model.lanes).toEqual(['server', 'proxy', 'client']);
+  const arrows = model.items.flatMap((i) => (i.kind === 'arrow' ? [i] : []));
+  expect(arrows.map((a) => `${a.from}→${a.to}`)).toEqual(['server→proxy', 'proxy→client']);
+  const fail = result.timeline.find((e) => e.peer === 'client' && e.ev === 'fail')!;
+  expect(arrows[1]).toMatchObject({ end: { t: fail.t, failed: true } });
+  expect(arrows.some((a) => a.lost)).toBe(false);
+  expect(timelineToMermaid(result)).not.toContain('not received');
 }, 60_000);

@@ -54,7 +54,8 @@ and the listening path it bound is removed (a path that exists is refused, never
 
 Options:
   --type T              stream (default), dgram, seqpacket
-  --capture FILE        also write every event as a JSON line to FILE (must not exist)
+  --capture FILE        also write every event as a JSON record to FILE (must not exist): a
+                        proxy-start line first, proxy-stopped with the counters last
   -q, --quiet           no event lines on stdout
   --seed N              seed of the probabilistic faults (random and printed when absent)
   --direction D         which way the fault options below apply: both (default), to-server, to-client

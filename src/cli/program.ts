@@ -69,8 +69,9 @@ export async function runCli(argv: string[]): Promise<number> {
       if (err.command) process.stderr.write(`Run 'uds-fixture ${err.command} --help' for usage.\n`);
       return EXIT.badInput;
     }
+    // The code once: a message that names it already (`bind EADDRINUSE /tmp/p: …`) is not prefixed with it.
     const e = err as Error & { code?: string };
-    process.stderr.write(`uds-fixture: ${e.code ? `${e.code}: ` : ''}${e.message}\n`);
+    process.stderr.write(`uds-fixture: ${e.code && !e.message.includes(e.code) ? `${e.code}: ` : ''}${e.message}\n`);
     return EXIT.badInput;
   }
 }

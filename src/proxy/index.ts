@@ -2,4 +2,6 @@
 export { startProxy, Proxy, ProxyOptionsError, nativeFaults } from './proxy';
 export type { ProxyOptions, ProxyStopped } from './proxy';
 export { describeProxyEvent, previewText } from './events';
+export { proxyRecord, proxyStartRecord, proxyStoppedRecord } from './record';
+export type { ProxySides, ProxyStartFields } from './record';
 export type { ProxyEvent, ProxyStats, ProxyInput, ProxyFaultsInput, FaultSelectorInput, ProxySide } from './types';

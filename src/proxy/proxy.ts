@@ -9,6 +9,7 @@ import type { NativeProxyEvent } from '../socket/proxy';
 import { normalizeFaults, usesSeed } from '../scenario/proxy-faults';
 import type { FaultPath } from '../scenario/proxy-faults';
 import { toProxyEvent, toProxyStats } from './events';
+import { ProxyTally } from './tally';
 import type { ProxyEvent, ProxyFaultsInput, ProxyStats } from './types';
 import type { ProxyFaults } from '../scenario/types';
 
@@ -64,8 +65,11 @@ export class Proxy implements AsyncDisposable {
   readonly seed: number;
   /** whether any fault draws on the seed */
   readonly seeded: boolean;
+  /** each direction's faults, checked and normalized */
+  readonly faults: { toServer: ProxyFaults; toClient: ProxyFaults };
   readonly stopped: Promise<ProxyStopped>;
   private readonly handle: { stop(): void; stats(): import('../socket/proxy').NativeProxyStats };
+  private readonly tally: ProxyTally;
 
   constructor(options: ProxyOptions) {
     this.listen = options.listen;
@@ -74,15 +78,19 @@ export class Proxy implements AsyncDisposable {
     this.seed = options.seed ?? randomInt(1, 2 ** 31);
     const faults = options.normalized ? { c2s: options.normalized.toServer, s2c: options.normalized.toClient } : nativeFaults(this.type, options.toServer, options.toClient);
     this.seeded = usesSeed(faults.c2s) || usesSeed(faults.s2c);
+    this.faults = { toServer: faults.c2s, toClient: faults.s2c };
+    const tally = (this.tally = new ProxyTally(options.capture ?? false));
     let settle!: (stopped: ProxyStopped) => void;
     this.stopped = new Promise((resolve) => (settle = resolve));
     const onEvent = options.onEvent;
     const onEvents = (batch: NativeProxyEvent[]) => {
       for (const native of batch) {
+        const event = toProxyEvent(native);
+        tally.add(event);
         if (native.ev === 'stopped') {
-          settle({ seed: this.seed, removedListenPath: native.detail === 'removed', stats: toProxyStats(native.stats!) });
+          settle({ seed: this.seed, removedListenPath: native.detail === 'removed', stats: tally.complete(toProxyStats(native.stats!)) });
         }
-        onEvent?.(toProxyEvent(native));
+        onEvent?.(event);
       }
     };
     this.handle = startNativeProxy(
@@ -93,7 +101,7 @@ export class Proxy implements AsyncDisposable {
 
   /** Counters so far. */
   stats(): ProxyStats {
-    return toProxyStats(this.handle.stats());
+    return this.tally.complete(toProxyStats(this.handle.stats()));
   }
 
   /** Stops accepting and forwarding, closes every connection, removes the listening path it bound. */

@@ -32,7 +32,7 @@ export interface ProxyEvent {
   gid?: number;
   /** open: the client's process group, read as it connected */
   pgid?: number;
-  /** datagram open: the client's address, and the path the server sees it as */
+  /** datagram open: the client's address, and the path the server sees it as (a record's `address` and `seenAs`) */
   client?: string;
   seenAs?: string;
 }
@@ -41,7 +41,10 @@ export interface ProxyStats {
   connections: number;
   messages: { toServer: number; toClient: number };
   bytes: { toServer: number; toClient: number };
-  fds: { received: number; forwarded: number; closed: number; leaked: number };
+  /** descriptors in all: received, forwarded, closed; and forwarded to each side (only while capturing) */
+  fds: { received: number; forwarded: number; closed: number; leaked: number; toServer?: number; toClient?: number };
   /** faults injected: one per fault event, and one per read `chunk` re-split (also those past the listed ones) */
   faults: number;
+  /** the faults injected, by name (`chunk`, `drop`, `reset`, …) */
+  faultsByName?: Record<string, number>;
 }

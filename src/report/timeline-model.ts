@@ -201,6 +201,12 @@ class Pairing {
    * have been sent before it (it is then drawn on its own); a receive that took part of a send is
    * that send's.
    */
+  /** Whether a send on this channel, dated at or before `t`, is still waiting for its receive. */
+  waiting(key: ChannelKey, t: number): boolean {
+    const first = this.sends.get(key)?.[0];
+    return first !== undefined && first.send.t <= t;
+  }
+
   addReceive(key: ChannelKey, receive: PeerEvent, failed: boolean, byMessage: boolean): boolean {
     const list = this.sends.get(key) ?? [];
     const end: ArrowEnd = { t: receive.t, failed };
@@ -257,7 +263,10 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
   const seen = new Set<string>();
   for (const p of result.peers) seen.add(p.id);
   for (const ev of result.timeline) if (ev.peer !== 'harness') seen.add(ev.peer);
-  const lanes = [...seen].sort((a, b) => (a === 'server' ? -1 : b === 'server' ? 1 : a.localeCompare(b, 'en', { numeric: true })));
+  // The server first, then the proxy (between it and the clients, so a message through it crosses
+  // no other lane), then the clients.
+  const rank = (lane: string): number => (lane === 'server' ? 0 : lane === PROXY_LANE ? 1 : 2);
+  const lanes = [...seen].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b, 'en', { numeric: true }));
   const items: TimelineItem[] = [];
   const scripted = scriptedPeers(result);
   const stepNames = failedStepNames(result);
@@ -272,6 +281,10 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
   const proxied = lanes.includes(PROXY_LANE) && result.timeline.some((e) => e.ev === 'proxy-data');
   const viaProxy = (peer: string, other: string): string => (proxied && peer !== PROXY_LANE && other !== peer && lanes.includes(other) ? PROXY_LANE : other);
 
+  // Messages whose descriptors a proxy fault took off (by connection, direction and number).
+  const fdsTakenOff = new Set<string>();
+  const proxyMessageKey = (ev: PeerEvent): string => `${String(ev.conn)}:${String(ev.sender)}:${String(ev.message)}`;
+
   // Receivers with a receive from nobody knows whom: a send to them may have been taken by it.
   const unknownSources = new Set<string>();
   /** A receive of bytes or descriptors: it ends its send's arrow, or is drawn on its own. */
@@ -280,7 +293,10 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
     const from = proxied && ev.peer !== PROXY_LANE ? PROXY_LANE : named;
     if (from === undefined) unknownSources.add(ev.peer);
     if (from === undefined || from === ev.peer) return;
-    if (pairing.addReceive(channel(from, ev.peer, fds), ev, failed, fds)) return;
+    // The proxy may have taken the descriptors off a message (dropFds, truncateFds): a recvFds then
+    // takes a message that came without any, and that message is still the one it received.
+    const taken = from === PROXY_LANE && !pairing.waiting(channel(from, ev.peer, fds), ev.t) && pairing.waiting(channel(from, ev.peer, !fds), ev.t) ? !fds : fds;
+    if (pairing.addReceive(channel(from, ev.peer, taken), ev, failed, taken)) return;
     if (!bytesOf(ev)) return; // an end-of-file took nothing; a failed one is its failure's to say
     // Taken from a sender that records no sends (a program), or that nobody saw send it.
     const what = fds ? `recvFds ×${fdCount(ev)}` : `recv ${sizeLabel(ev)}`;
@@ -331,15 +347,25 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
       items.push({ kind: 'note', t: ev.t, peer: ev.peer, label: `expected error ${String(ev.code ?? '')}` });
     } else if (ev.ev === 'proxy-data' && proxied && isLane(ev.sender, lanes) && isLane(ev.receiver, lanes)) {
       // What the proxy read from one side and wrote to the other: the end of the sender's arrow
-      // (scripted senders), the start of one to the receiver.
+      // (scripted senders), the start of one to the receiver. It read descriptors when it wrote
+      // some on, or when a fault just took them off this message.
       const fds = Array.isArray(ev.fds) && ev.fds.length > 0;
-      pairing.addReceive(channel(ev.sender, PROXY_LANE, fds), ev, false, fds);
+      const read = fds || fdsTakenOff.has(proxyMessageKey(ev));
+      pairing.addReceive(channel(ev.sender, PROXY_LANE, read), ev, false, read);
       const label = proxyNoteLabel({ ...ev, sender: undefined });
       const arrow: ArrowItem = { kind: 'arrow', t: ev.t, from: PROXY_LANE, to: ev.receiver, label: preview(label, 40), detail: `via proxy: ${proxyNoteLabel(ev)}`, bulk: false, fds };
       if (scripted.has(ev.receiver)) arrow.lost = true; // until a receive takes it
       items.push(arrow);
       pairing.addSend(channel(PROXY_LANE, ev.receiver, fds), ev, arrow);
     } else if (ev.via === 'proxy') {
+      if (ev.ev === 'proxy-fault' && proxied && isLane(ev.sender, lanes)) {
+        if (ev.fault === 'dropFds' || ev.fault === 'truncateFds') fdsTakenOff.add(proxyMessageKey(ev));
+        // A dropped message was read by the proxy and goes no further: the sender's arrow ends there.
+        if (ev.fault === 'drop') {
+          const fds = typeof ev.detail === 'string' && /fds closed/.test(ev.detail);
+          pairing.addReceive(channel(ev.sender, PROXY_LANE, fds), ev, false, fds);
+        }
+      }
       items.push({ kind: 'note', t: ev.t, peer: ev.peer, label: proxyNoteLabel(ev) });
     } else if (!QUIET.has(ev.ev)) {
       items.push({ kind: 'note', t: ev.t, peer: ev.peer, label: ev.ev });

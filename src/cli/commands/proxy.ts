@@ -1,20 +1,22 @@
 // `uds-fixture proxy`: the forwarding proxy standalone, between any two programs. Every event is
-// printed as a line (socat -v style) and, with --capture, written as JSON lines. SIGINT/SIGTERM
-// stop it: connections end, the listening path it bound is removed, and the counters are printed.
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-
-import { describeProxyEvent, ProxyOptionsError, startProxy } from '../../proxy';
+// printed as a line (socat -v style) and, with --capture, written as a JSON record (the form of a
+// scenario's proxy events, src/proxy/record.ts): first `proxy-start`, last `proxy-stopped` with
+// the counters. SIGINT/SIGTERM stop it: connections end, the listening path it bound is removed.
+import { describeProxyEvent, ProxyOptionsError, proxyRecord, proxyStartRecord, proxyStoppedRecord, startProxy } from '../../proxy';
 import type { Proxy, ProxyEvent } from '../../proxy';
+import { CaptureFile } from '../capture-file';
+import { proxyOptionsUsage } from '../proxy-args';
 import type { ProxyCommandOptions } from '../proxy-args';
-import { EXIT, UsageError } from '../usage-error';
+import { EXIT } from '../usage-error';
+
+const now = (): number => Number(process.hrtime.bigint());
 
 export async function proxyCommand(options: ProxyCommandOptions): Promise<number> {
-  const capture = options.capturePath !== undefined ? createWriteStream(options.capturePath, { flags: 'wx' }) : undefined;
-  if (capture) await Promise.race([once(capture, 'open'), once(capture, 'error').then(([err]) => Promise.reject(err as Error))]);
+  const capture = options.capturePath !== undefined ? CaptureFile.create(options.capturePath) : undefined;
   const onEvent = (event: ProxyEvent) => {
     if (!options.quiet) process.stdout.write(describeProxyEvent(event) + '\n');
-    capture?.write(JSON.stringify(event) + '\n');
+    // The native `stopped` carries no more than the proxy-stopped record written at the end.
+    if (event.ev !== 'stopped') capture?.write(proxyRecord(event));
   };
   // The handlers are in place before the ready line is printed: a signal sent as soon as it is
   // read must stop the proxy, not kill the process with its socket file left behind.
@@ -27,29 +29,33 @@ export async function proxyCommand(options: ProxyCommandOptions): Promise<number
   };
   process.on('SIGINT', stopOn);
   process.on('SIGTERM', stopOn);
+  const startedAt = now();
   try {
     proxy = startProxy({ listen: options.listen, connect: options.connect, type: options.type, ...(options.seed !== undefined ? { seed: options.seed } : {}), capture: true, toServer: options.toServer, toClient: options.toClient, onEvent });
   } catch (err) {
     process.off('SIGINT', stopOn);
     process.off('SIGTERM', stopOn);
-    capture?.end();
-    if (err instanceof ProxyOptionsError) throw new UsageError(err.message, 'proxy');
+    await capture?.discard();
+    if (err instanceof ProxyOptionsError) throw proxyOptionsUsage(err, options);
     throw err;
   }
+  // Written before any event can be: the engine's events reach JavaScript on a later turn.
+  capture?.write(proxyStartRecord(startedAt, proxy));
   if (signalled) void proxy.stop();
   process.stderr.write(`uds-fixture proxy: ${options.type} ${options.listen} → ${options.connect}, seed ${proxy.seed}; Ctrl-C stops\n`);
   const stopped = await proxy.stopped;
   process.off('SIGINT', stopOn);
   process.off('SIGTERM', stopOn);
   if (capture) {
-    capture.end();
-    await once(capture, 'finish');
+    capture.write(proxyStoppedRecord(now(), stopped));
+    await capture.close();
   }
   const { stats } = stopped;
   process.stderr.write(
     `uds-fixture proxy: stopped (seed ${stopped.seed}): ${stats.connections} connection(s), ${stats.messages.toServer} message(s) / ${stats.bytes.toServer} bytes to the server, ` +
       `${stats.messages.toClient} / ${stats.bytes.toClient} to the client, ${stats.fds.forwarded} of ${stats.fds.received} descriptor(s) forwarded, ${stats.faults} fault(s) injected` +
-      `${stopped.removedListenPath ? '' : `; ${options.listen} was not removed (it is no longer the socket the proxy bound)`}\n`,
+      `${stopped.removedListenPath ? '' : `; ${options.listen} was not removed (it is no longer the socket the proxy bound)`}` +
+      `${capture ? `; capture written to ${capture.path}` : ''}\n`,
   );
   if (stats.fds.leaked !== 0) {
     process.stderr.write(`uds-fixture proxy: ${stats.fds.leaked} descriptor(s) not closed in the proxy (a bug: please report it)\n`);
