@@ -146,12 +146,14 @@ export async function teardown(plan: PlannedRun, peers: PeerProcess[], hub: Even
     }
   };
   await attempt('stopping peers', async () => problems.push(...(await stopPeers(peers, reason, plan.timeouts.graceMs, hub))));
-  // What outlives the peers in the run directory (the proxy) stops before the directory is searched.
-  if (afterPeers) await attempt('stopping the proxy', async () => problems.push(...(await afterPeers())));
   // Every process is gone: read what they wrote last (events, and stdout/stderr, which a program
   // may have written just before it exited) before closing anything. Bounded: a descendant that
   // escaped with a copy of a pipe would keep it open.
   await Promise.all([hub.drain(CHANNEL_DRAIN_MS), settlesWithin(Promise.all(peers.flatMap((p) => outputEnds(p))), CHANNEL_DRAIN_MS).catch(() => undefined)]);
+  // What outlives the peers in the run directory (the proxy) stops before the directory is searched,
+  // and after the peers' last events are in: it names each connection after the peer whose `start`
+  // announced the pid that connected.
+  if (afterPeers) await attempt('stopping the proxy', async () => problems.push(...(await afterPeers())));
   hub.close();
   for (const peer of peers) {
     for (const stream of peer.child?.stdio ?? []) stream?.destroy();
