@@ -8,6 +8,7 @@ import { parseAddress, sameAddress } from './address';
 import type { EventChannel } from './channel';
 import { EventLog } from './event-log';
 import type { StepProgress } from './progress';
+import { peerWaitBudget } from './wait-budget';
 
 /** The socket `send` and `recv` use: an accepted or connected one, or a bound datagram socket. */
 export interface Endpoint {
@@ -51,6 +52,8 @@ export class PeerRuntime {
   private channel?: EventChannel;
   private exiting = false;
 
+  private readonly waitBudgetUs = peerWaitBudget();
+
   constructor(readonly launch: PeerLaunch) {}
 
   attach(channel: EventChannel): void {
@@ -77,10 +80,13 @@ export class PeerRuntime {
     this.channel?.writeNow(event);
   }
 
-  /** Remember a socket so that `close`, a failure or the end of the steps closes it. */
+  /**
+   * Remember a socket so that `close`, a failure or the end of the steps closes it; its
+   * operations may wait briefly in poll(2) before the event loop (src/peer/wait-budget.ts).
+   */
   own(sock: UnixSocket): UnixSocket {
     this.sockets.add(sock);
-    return sock;
+    return sock.waitBudget(this.waitBudgetUs);
   }
 
   release(sock: UnixSocket): void {
