@@ -25,8 +25,8 @@
 // Usage: node scripts/soak.mjs [--scenarios 200] [--jobs 8] [--rounds 3] [--runs 1000] [--heavy 50]
 //                              [--escapes 40] [--lifecycle 50] [--early-stops 100] [--protocols 25]
 //                              [--timeout-names 30] [--causal 100] [--proxy 25]
-//                              [--output 200]
-//                              [--only load|memory|heavy|escapes|lifecycle|early-stops|protocols|fuzz|timeout-names|causal|proxy|output]
+//                              [--output 200] [--pingpong 60]
+//                              [--only load|memory|heavy|escapes|lifecycle|early-stops|protocols|fuzz|timeout-names|causal|proxy|output|pingpong]
 //   8. The loader fuzz test with 10 000 mutated scenario files (the suite runs 2 000).
 //   9. TIMEOUT_NAMES runs that time out with both peers stuck: every TIMEOUT must name the server
 //      and its step (a peer's last event, written as SIGTERM arrived, was once lost at teardown).
@@ -36,6 +36,11 @@
 //  12. OUTPUT runs, 16 at a time, of a python3 datagram client that prints the answer it got and
 //      exits at once, judged by `expect.stdout`: what it wrote must reach the verdict every time
 //      (teardown once closed stdout unread: 5 of 72 such runs failed under load).
+//  13. PINGPONG scripted ping-pong runs in a row (200 round trips each), turn about with the
+//      scripted peers' wait budget on (the default) and off (UDS_FIXTURE_PEER_WAIT_US=0), of three
+//      kinds: all pass; the server's last reply differs (the client's recv must fail, naming the
+//      byte); the server's last recv never gets its bytes (its 300 ms step timeout must fail it):
+//      every run's verdict must be the same, budget or not, at any load.
 //  11. PROXY runs in a row (Linux) of each fixtures/proxy scenario, which must pass every time, and
 //      of the line server's buggy variant under `chunk: 1`, which must fail every time: the proxy's
 //      faults give the same verdict at any load (the chunk pacing waits for the reader, not a clock).
@@ -69,6 +74,7 @@ const PROTOCOLS = option('protocols', 25);
 const CAUSAL = option('causal', 100);
 const PROXY = option('proxy', 25);
 const OUTPUT = option('output', 200);
+const PINGPONG = option('pingpong', 60);
 const onlyAt = process.argv.indexOf('--only');
 const ONLY = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
 const wanted = (name) => ONLY === undefined || ONLY === name;
@@ -433,6 +439,46 @@ try {
     }
     check(failed === 0 && inverted === 0, `${CAUSAL} ping-pong runs of ${trips} round trips, four at a time (${((Date.now() - started) / 1000).toFixed(1)} s): ${failed} failed, ${inverted} receives dated before their send`);
     check(readdirSync(base).length === 0, 'temp base empty after the causal runs');
+  }
+
+  if (wanted('pingpong') && PINGPONG > 0) {
+    const { runScenario } = require(path.join(root, 'dist', 'index.cjs'));
+    const trips = 200;
+    const scenario = (kind) => ({
+      name: `ping-pong, ${kind}`,
+      server: {
+        steps: [
+          'listen',
+          'accept',
+          ...Array.from({ length: trips }, (_, i) => [{ recv: { text: 'ping' } }, { send: { text: kind === 'mismatch' && i === trips - 1 ? 'pang' : 'pong' } }]).flat(),
+          ...(kind === 'silent' ? [{ recv: { text: 'never', timeout: '300ms' } }] : []),
+          'close',
+        ],
+      },
+      client: {
+        steps: ['connect', ...Array.from({ length: trips }, () => [{ send: { text: 'ping' } }, { recv: { text: 'pong' } }]).flat(), ...(kind === 'silent' ? [{ waitFor: { peer: 'server', event: 'fail' } }] : []), 'close'],
+      },
+    });
+    const expected = {
+      pass: '[true,[]]',
+      mismatch: `[false,[["STEP_FAILED","client","recv",${2 * trips},"step ${2 * trips + 1} (recv) failed: recv from the server got other bytes than expected (they differ at byte 1); expected \\"pong\\", got \\"pang\\""]]]`,
+      silent: `[false,[["STEP_FAILED","server","recv",${2 * trips + 2},"step ${2 * trips + 3} (recv) failed: recv waited 300 ms for 5 bytes from the client; got 0"]]]`,
+    };
+    const verdict = (result) => JSON.stringify([result.passed, result.failures.map((f) => [f.code, f.peer, f.step?.name, f.step?.index, f.message])]);
+    const kinds = ['pass', 'mismatch', 'silent'];
+    let changed = 0;
+    const started = Date.now();
+    for (let i = 0; i < PINGPONG; i++) {
+      const kind = kinds[i % 3];
+      const budget = Math.floor(i / 3) % 2 === 0 ? {} : { env: { UDS_FIXTURE_PEER_WAIT_US: '0' } };
+      const got = verdict(await runScenario(scenario(kind), { tmpBase: base, ...budget }));
+      if (got !== expected[kind]) {
+        changed++;
+        console.log(`     ping-pong run ${i + 1} (${kind}, budget ${budget.env ? 'off' : 'on'}): ${got.slice(0, 400)}`);
+      }
+    }
+    check(changed === 0, `${PINGPONG} scripted ping-pong runs of ${trips} round trips, wait budget on and off in turn (${((Date.now() - started) / 1000).toFixed(1)} s): ${changed} gave another verdict`);
+    check(readdirSync(base).length === 0, 'temp base empty after the ping-pong runs');
   }
 
   if (wanted('fuzz')) {
