@@ -37,7 +37,7 @@
 //      exits at once, judged by `expect.stdout`: what it wrote must reach the verdict every time
 //      (teardown once closed stdout unread: 5 of 72 such runs failed under load).
 //  13. PINGPONG scripted ping-pong runs in a row (200 round trips each), turn about with the
-//      scripted peers' wait budget on (the default) and off (UDS_FIXTURE_PEER_WAIT_US=0), of three
+//      scripted peers' wait budget on (UDS_FIXTURE_PEER_WAIT_US=500) and off (the default), of three
 //      kinds: all pass; the server's last reply differs (the client's recv must fail, naming the
 //      byte); the server's last recv never gets its bytes (its 300 ms step timeout must fail it):
 //      every run's verdict must be the same, budget or not, at any load.
@@ -470,11 +470,11 @@ try {
     const started = Date.now();
     for (let i = 0; i < PINGPONG; i++) {
       const kind = kinds[i % 3];
-      const budget = Math.floor(i / 3) % 2 === 0 ? {} : { env: { UDS_FIXTURE_PEER_WAIT_US: '0' } };
+      const budget = Math.floor(i / 3) % 2 === 0 ? { env: { UDS_FIXTURE_PEER_WAIT_US: '500' } } : {};
       const got = verdict(await runScenario(scenario(kind), { tmpBase: base, ...budget }));
       if (got !== expected[kind]) {
         changed++;
-        console.log(`     ping-pong run ${i + 1} (${kind}, budget ${budget.env ? 'off' : 'on'}): ${got.slice(0, 400)}`);
+        console.log(`     ping-pong run ${i + 1} (${kind}, budget ${budget.env ? 'on' : 'off'}): ${got.slice(0, 400)}`);
       }
     }
     check(changed === 0, `${PINGPONG} scripted ping-pong runs of ${trips} round trips, wait budget on and off in turn (${((Date.now() - started) / 1000).toFixed(1)} s): ${changed} gave another verdict`);
