@@ -4,8 +4,9 @@
 //   cases dgram|seqpacket COUNT SIZE   engine sender and receiver over a socketpair (two engine threads)
 //   cases stream BYTES FRAME           the same on a stream
 //   cases fds COUNT                    SCM_RIGHTS: the native descriptor engine, sender and receiver (two engine threads)
-//   cases pingpong COUNT               64-byte round trips against an echo child process
-//   cases echo PATH                    (the echo child)
+//   cases pingpong COUNT [BUDGET]      64-byte round trips against an echo child process; BUDGET:
+//                                      both ends' UnixSocket.waitBudget in µs (default 0, off)
+//   cases echo PATH BUDGET             (the echo child)
 //   cases memory COUNT                 peak RSS of a process receiving COUNT 64-byte datagrams
 //   cases proxy-stream BYTES FRAME     the stream case, sender → forwarding proxy → receiver
 //   cases proxy-dgram COUNT SIZE       the datagram case through the proxy (each datagram forwarded on its own)
@@ -58,14 +59,15 @@ async function fds(count: number): Promise<object> {
   }
 }
 
-async function pingpong(count: number): Promise<object> {
+// budgetUs: both ends' UnixSocket.waitBudget (0: off, the default).
+async function pingpong(count: number, budgetUs: number): Promise<object> {
   const path = `/tmp/uds-bench-${process.pid}.sock`;
   const server = UnixSocket.create('stream');
   server.bind(path);
   server.listen(1);
-  const child = spawn(process.execPath, [__filename, 'echo', path], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [__filename, 'echo', path, String(budgetUs)], { stdio: 'inherit' });
   try {
-    const conn = await server.accept();
+    const conn = (await server.accept()).waitBudget(budgetUs);
     const message = Buffer.alloc(64, 'p');
     const start = now();
     for (let i = 0; i < count; i++) {
@@ -83,8 +85,8 @@ async function pingpong(count: number): Promise<object> {
   }
 }
 
-async function echo(path: string): Promise<void> {
-  const sock = UnixSocket.create('stream');
+async function echo(path: string, budgetUs: number): Promise<void> {
+  const sock = UnixSocket.create('stream').waitBudget(budgetUs);
   await sock.connect(path);
   for (;;) {
     const r = await sock.recv({ maxBytes: 65536 });
@@ -158,9 +160,9 @@ async function main(): Promise<void> {
   if (mode === 'dgram' || mode === 'seqpacket') out = await sequence(mode, n, Number(b));
   else if (mode === 'stream') out = await sequence('stream', Math.floor(n / Number(b)), Number(b));
   else if (mode === 'fds') out = await fds(n);
-  else if (mode === 'pingpong') out = await pingpong(n);
+  else if (mode === 'pingpong') out = await pingpong(n, Number(b ?? 0));
   else if (mode === 'memory') out = await memory(n);
-  else if (mode === 'echo') await echo(a!);
+  else if (mode === 'echo') await echo(a!, Number(b ?? 0));
   else if (mode === 'proxy-stream') out = await throughProxy('stream', Math.floor(n / Number(b)), Number(b));
   else if (mode === 'proxy-dgram') out = await throughProxy('dgram', n, Number(b));
   else if (mode === 'proxy-c') out = await cThroughProxy(a!, b!, process.argv[5]!, process.argv[6]!);

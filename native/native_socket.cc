@@ -74,6 +74,7 @@ Napi::Function NativeSocket::DefineClass(Napi::Env env) {
           InstanceMethod<&NativeSocket::LocalAddress>("localAddress"),
           InstanceMethod<&NativeSocket::RemoteAddress>("remoteAddress"),
           InstanceMethod<&NativeSocket::PeerCredentials>("peerCredentials"),
+          InstanceMethod<&NativeSocket::WaitReady>("waitReady"),
           InstanceMethod<&NativeSocket::WaitReadable>("waitReadable"),
           InstanceMethod<&NativeSocket::WaitWritable>("waitWritable"),
       });
@@ -390,6 +391,15 @@ Napi::Value NativeSocket::PeerCredentials(const Napi::CallbackInfo& info) {
 
 Napi::Value NativeSocket::Wait(const Napi::CallbackInfo& info, Direction direction) {
   return Result(info.Env(), Install(direction, std::make_unique<JsWaiter>(info[0].As<Napi::Function>())));
+}
+
+// waitReady(writable, budgetUs) → 1 ready | 0 not yet | -errno: blocks this thread (and its
+// event loop) for at most budgetUs; the operation queue decides when that is worth it.
+Napi::Value NativeSocket::WaitReady(const Napi::CallbackInfo& info) {
+  bool writable = info[0].As<Napi::Boolean>().Value();
+  unsigned budgetUs = info[1].As<Napi::Number>().Uint32Value();
+  if (fd_ < 0) return Result(info.Env(), -EBADF);
+  return Result(info.Env(), uds::WaitReady(fd_, writable, budgetUs));
 }
 
 Napi::Value NativeSocket::WaitReadable(const Napi::CallbackInfo& info) { return Wait(info, Direction::kRead); }

@@ -59,6 +59,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   Napi::Value LocalAddress(const Napi::CallbackInfo& info);
   Napi::Value RemoteAddress(const Napi::CallbackInfo& info);
   Napi::Value PeerCredentials(const Napi::CallbackInfo& info);
+  Napi::Value WaitReady(const Napi::CallbackInfo& info);
   Napi::Value WaitReadable(const Napi::CallbackInfo& info);
   Napi::Value WaitWritable(const Napi::CallbackInfo& info);
   Napi::Value Wait(const Napi::CallbackInfo& info, Direction direction);

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 
 #ifdef __APPLE__
 #include <mach/mach_time.h>
+#include <sys/select.h>
 #include <sys/ucred.h>
 #else
 #include <time.h>
@@ -255,6 +257,32 @@ uint64_t MonotonicNs() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+#endif
+
+#ifdef __APPLE__
+// macOS has no ppoll, and poll(2) counts in milliseconds: a budget of tens of microseconds would
+// round to no wait or to a whole millisecond. select(2) takes a timeval; it holds descriptors
+// below FD_SETSIZE only, so a higher one is refused (the caller then waits on the event loop).
+int WaitReady(int fd, bool writable, unsigned budgetUs) {
+  if (fd < 0) return -EBADF;
+  if (fd >= FD_SETSIZE) return -ENOTSUP;
+  fd_set set;
+  FD_ZERO(&set);
+  FD_SET(fd, &set);
+  timeval timeout{static_cast<time_t>(budgetUs / 1000000), static_cast<suseconds_t>(budgetUs % 1000000)};
+  int result = select(fd + 1, writable ? nullptr : &set, writable ? &set : nullptr, nullptr, &timeout);
+  if (result < 0) return errno == EINTR ? 0 : -errno;
+  return result > 0 ? 1 : 0;
+}
+#else
+int WaitReady(int fd, bool writable, unsigned budgetUs) {
+  pollfd entry{fd, static_cast<short>(writable ? POLLOUT : POLLIN), 0};
+  timespec timeout{static_cast<time_t>(budgetUs / 1000000), static_cast<long>(budgetUs % 1000000) * 1000};
+  int result = ppoll(&entry, 1, &timeout, nullptr);
+  if (result < 0) return errno == EINTR ? 0 : -errno;
+  if (result == 0) return 0;
+  return (entry.revents & POLLNVAL) ? -EBADF : 1;
 }
 #endif
 

@@ -83,6 +83,12 @@ class ControlBuffer {
 // is on each platform.
 uint64_t MonotonicNs();
 
+// Blocks until `fd` is readable (or writable) or `budgetUs` microseconds pass: 1 ready (an error
+// or hang-up counts: the retried call reports it), 0 not ready in time or interrupted by a signal
+// (the event loop then handles it), or -errno. For a short synchronous wait in place of an event
+// loop round (UnixSocket.waitBudget); the budget has microsecond resolution on both platforms.
+int WaitReady(int fd, bool writable, unsigned budgetUs);
+
 int ReadPeerCredentials(int fd, PeerCredentials* out);
 int PendingSocketError(int fd);
 int SocketTypeOf(int fd);

@@ -25,8 +25,8 @@
 // Usage: node scripts/soak.mjs [--scenarios 200] [--jobs 8] [--rounds 3] [--runs 1000] [--heavy 50]
 //                              [--escapes 40] [--lifecycle 50] [--early-stops 100] [--protocols 25]
 //                              [--timeout-names 30] [--causal 100] [--proxy 25]
-//                              [--output 200] [--connects 200] [--addresses 200] [--ready-exits 200]
-//                              [--only load|memory|heavy|escapes|lifecycle|early-stops|protocols|fuzz|timeout-names|causal|proxy|output|connects|addresses|ready-exits]
+//                              [--output 200] [--connects 200] [--addresses 200] [--ready-exits 200] [--pingpong 60]
+//                              [--only load|memory|heavy|escapes|lifecycle|early-stops|protocols|fuzz|timeout-names|causal|proxy|output|connects|addresses|ready-exits|pingpong]
 //   8. The loader fuzz test with 10 000 mutated scenario files (the suite runs 2 000).
 //   9. TIMEOUT_NAMES runs, four at a time and two busy loops beside, that time out with both peers
 //      stuck (the client scripted, or a python3 program that dies of SIGTERM at once): every
@@ -39,19 +39,24 @@
 //  12. OUTPUT runs, 16 at a time, of a python3 datagram client that prints the answer it got and
 //      exits at once, judged by `expect.stdout`: what it wrote must reach the verdict every time
 //      (teardown once closed stdout unread: 5 of 72 such runs failed under load).
+//  13. PINGPONG scripted ping-pong runs in a row (200 round trips each), turn about with the
+//      scripted peers' wait budget on (UDS_FIXTURE_PEER_WAIT_US=500) and off (the default), of three
+//      kinds: all pass; the server's last reply differs (the client's recv must fail, naming the
+//      byte); the server's last recv never gets its bytes (its 300 ms step timeout must fail it):
+//      every run's verdict must be the same, budget or not, at any load.
 //  11. PROXY runs in a row (Linux) of each fixtures/proxy scenario, which must pass every time, and
 //      of the line server's buggy variant under `chunk: 1`, which must fail every time: the proxy's
 //      faults give the same verdict at any load (the chunk pacing waits for the reader, not a clock).
-//  13. CONNECTS runs, through `uds-fixture run --jobs 8 --timelines` with two busy loops beside
+//  14. CONNECTS runs, through `uds-fixture run --jobs 8 --timelines` with two busy loops beside
 //      them, of a server accepting three scripted clients: in every drawn timeline (.mmd), the
 //      k-th accept comes after at least k connects (connect and accept are dated at the system
 //      call; dated when JavaScript noticed, an accept was drawn before the connect it took).
-//  14. ADDRESSES runs, --jobs 8 with two busy loops beside, of a python3 datagram client known by the
+//  15. ADDRESSES runs, --jobs 8 with two busy loops beside, of a python3 datagram client known by the
 //      `bind` event it writes, judged by the server's `recv: { from: client }`; half announce the
 //      path before sending, half after (the datagram then always overtakes the relayed event).
 //      Every one must pass: whether the sender is the client must not depend on the relay's speed
 //      (a datagram that overtook the relay once read "came from py.sock, which is client's").
-//  15. READY_EXITS runs, --jobs 8 with two busy loops beside, of fixtures/faults/refused-stale-socket
+//  16. READY_EXITS runs, --jobs 8 with two busy loops beside, of fixtures/faults/refused-stale-socket
 //      (a server that listens, closes and exits at once): its exit may be seen before its `listen`
 //      event is read, which must not make it NOT_READY (1 of 40 in a load test once).
 // Exit status 0 when every check held, 1 otherwise. Needs a built dist/ (node scripts/build.mjs).
@@ -87,6 +92,7 @@ const OUTPUT = option('output', 200);
 const CONNECTS = option('connects', 200);
 const ADDRESSES = option('addresses', 200);
 const READY_EXITS = option('ready-exits', 200);
+const PINGPONG = option('pingpong', 60);
 const onlyAt = process.argv.indexOf('--only');
 const ONLY = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
 const wanted = (name) => ONLY === undefined || ONLY === name;
@@ -599,6 +605,46 @@ try {
     }
     check(failed === 0 && inverted === 0, `${CAUSAL} ping-pong runs of ${trips} round trips, four at a time (${((Date.now() - started) / 1000).toFixed(1)} s): ${failed} failed, ${inverted} receives dated before their send`);
     check(readdirSync(base).length === 0, 'temp base empty after the causal runs');
+  }
+
+  if (wanted('pingpong') && PINGPONG > 0) {
+    const { runScenario } = require(path.join(root, 'dist', 'index.cjs'));
+    const trips = 200;
+    const scenario = (kind) => ({
+      name: `ping-pong, ${kind}`,
+      server: {
+        steps: [
+          'listen',
+          'accept',
+          ...Array.from({ length: trips }, (_, i) => [{ recv: { text: 'ping' } }, { send: { text: kind === 'mismatch' && i === trips - 1 ? 'pang' : 'pong' } }]).flat(),
+          ...(kind === 'silent' ? [{ recv: { text: 'never', timeout: '300ms' } }] : []),
+          'close',
+        ],
+      },
+      client: {
+        steps: ['connect', ...Array.from({ length: trips }, () => [{ send: { text: 'ping' } }, { recv: { text: 'pong' } }]).flat(), ...(kind === 'silent' ? [{ waitFor: { peer: 'server', event: 'fail' } }] : []), 'close'],
+      },
+    });
+    const expected = {
+      pass: '[true,[]]',
+      mismatch: `[false,[["STEP_FAILED","client","recv",${2 * trips},"step ${2 * trips + 1} (recv) failed: recv from the server got other bytes than expected (they differ at byte 1); expected \\"pong\\", got \\"pang\\""]]]`,
+      silent: `[false,[["STEP_FAILED","server","recv",${2 * trips + 2},"step ${2 * trips + 3} (recv) failed: recv waited 300 ms for 5 bytes from the client; got 0"]]]`,
+    };
+    const verdict = (result) => JSON.stringify([result.passed, result.failures.map((f) => [f.code, f.peer, f.step?.name, f.step?.index, f.message])]);
+    const kinds = ['pass', 'mismatch', 'silent'];
+    let changed = 0;
+    const started = Date.now();
+    for (let i = 0; i < PINGPONG; i++) {
+      const kind = kinds[i % 3];
+      const budget = Math.floor(i / 3) % 2 === 0 ? { env: { UDS_FIXTURE_PEER_WAIT_US: '500' } } : {};
+      const got = verdict(await runScenario(scenario(kind), { tmpBase: base, ...budget }));
+      if (got !== expected[kind]) {
+        changed++;
+        console.log(`     ping-pong run ${i + 1} (${kind}, budget ${budget.env ? 'on' : 'off'}): ${got.slice(0, 400)}`);
+      }
+    }
+    check(changed === 0, `${PINGPONG} scripted ping-pong runs of ${trips} round trips, wait budget on and off in turn (${((Date.now() - started) / 1000).toFixed(1)} s): ${changed} gave another verdict`);
+    check(readdirSync(base).length === 0, 'temp base empty after the ping-pong runs');
   }
 
   if (wanted('fuzz')) {

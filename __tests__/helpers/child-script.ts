@@ -1,12 +1,14 @@
 // Child processes in tests run real code: a TypeScript entry is bundled (esbuild, ~20 ms) into a
-// CommonJS file under node_modules/.cache inside this repository, so the bundled code finds the
-// package root (and the native addon in build/Release) by walking up from its own directory.
+// CommonJS file under build/test-children inside this checkout, so the bundled code finds the
+// package root (and the native addon in build/Release) by walking up from its own directory. Not
+// under node_modules/.cache: a node_modules linked from another checkout would put the bundle
+// there, and the bundle would load that checkout's addon.
 import { buildSync } from 'esbuild';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const cacheDir = path.join(repoRoot, 'node_modules', '.cache', 'uds-fixture-test');
+const cacheDir = path.join(repoRoot, 'build', 'test-children');
 const built = new Map<string, string>();
 
 /** Bundle `entry` (absolute, or relative to the repository root) once per test file; returns the .cjs path. */

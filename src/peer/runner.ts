@@ -82,6 +82,5 @@ export async function runStep(step: Step, peer: PeerRuntime): Promise<void> {
     );
   }
   // A step that knows when its system call ran (connect, accept, send, recv, sendFds, recvFds) is dated there.
-  const { atNs, ...rest } = details;
-  peer.emit(step.step, rest, step.index, typeof atNs === 'number' && atNs > 0 ? atNs : undefined);
+  peer.emitStep(step.step, details, step.index);
 }

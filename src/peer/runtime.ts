@@ -8,6 +8,7 @@ import { parseAddress, sameAddress } from './address';
 import type { EventChannel } from './channel';
 import { EventLog } from './event-log';
 import type { StepProgress } from './progress';
+import { peerWaitBudget } from './wait-budget';
 
 /** The socket `send` and `recv` use: an accepted or connected one, or a bound datagram socket. */
 export interface Endpoint {
@@ -26,6 +27,21 @@ export interface Connection extends Endpoint {
   number: number;
   /** the pid the kernel reports for the other end (SO_PEERCRED), -1 when unknown */
   pid: number;
+}
+
+/**
+ * An event: the details (all but `skip`), then the envelope, whose keys come last so that a detail
+ * can never pass for the sender or the event name. Copied key by key: an object spread of details
+ * of many shapes takes V8's slow path, several microseconds per event.
+ */
+function envelope(details: Record<string, unknown>, skip: string | undefined, t: number, peer: string, ev: string, step: number | undefined): PeerEvent {
+  const event: Record<string, unknown> = {};
+  for (const key in details) if (key !== skip && Object.hasOwn(details, key)) event[key] = details[key];
+  event.t = t;
+  event.peer = peer;
+  event.ev = ev;
+  if (step !== undefined) event.step = step;
+  return event as PeerEvent;
 }
 
 export interface CloseReport {
@@ -51,6 +67,8 @@ export class PeerRuntime {
   private channel?: EventChannel;
   private exiting = false;
 
+  private readonly waitBudgetUs = peerWaitBudget();
+
   constructor(readonly launch: PeerLaunch) {}
 
   attach(channel: EventChannel): void {
@@ -64,10 +82,17 @@ export class PeerRuntime {
 
   /** Writes an event; `at` (monotonic ns) dates one that happened earlier, e.g. in native code. */
   emit(ev: string, details: Record<string, unknown> = {}, step?: number, at?: number): void {
-    // The envelope keys come last: a detail can never pass for the sender or the event name.
-    const event: PeerEvent = { ...details, t: at ?? Number(process.hrtime.bigint()), peer: this.launch.id, ev };
-    if (step !== undefined) event.step = step;
-    this.channel?.write(event);
+    this.channel?.write(envelope(details, undefined, at ?? Number(process.hrtime.bigint()), this.launch.id, ev, step));
+  }
+
+  /**
+   * A completed step's event: dated by its `atNs` detail when the step knows when its system call
+   * ran (send, recv, sendFds, recvFds), which is not written as a detail of its own.
+   */
+  emitStep(ev: string, details: Record<string, unknown>, step: number): void {
+    const atNs = details.atNs;
+    const at = typeof atNs === 'number' && atNs > 0 ? atNs : Number(process.hrtime.bigint());
+    this.channel?.write(envelope(details, 'atNs', at, this.launch.id, ev, step));
   }
 
   /** Writes an event at once, synchronously: the process is about to end by a signal. */
@@ -86,10 +111,13 @@ export class PeerRuntime {
     return this.log.allQueued().some((e) => e.peer === 'harness' && (e.ev === 'kill' || e.ev === 'stop') && e.target === id && e.signal === 'SIGTERM');
   }
 
-  /** Remember a socket so that `close`, a failure or the end of the steps closes it. */
+  /**
+   * Remember a socket so that `close`, a failure or the end of the steps closes it; its
+   * operations may wait briefly in poll(2) before the event loop (src/peer/wait-budget.ts).
+   */
   own(sock: UnixSocket): UnixSocket {
     this.sockets.add(sock);
-    return sock;
+    return sock.waitBudget(this.waitBudgetUs);
   }
 
   release(sock: UnixSocket): void {

@@ -33,6 +33,8 @@ export interface NativeSocketHandle {
   localAddress(): Buffer | number;
   remoteAddress(): Buffer | number;
   peerCredentials(): [pid: number, uid: number, gid: number] | number;
+  /** blocks up to `budgetUs` for readability (or writability): 1 ready, 0 not yet, or -errno */
+  waitReady(writable: boolean, budgetUs: number): number;
   /** one-shot: `callback(status)` runs once the socket is readable (status 0) or failed (-errno) */
   waitReadable(callback: (status: number) => void): number;
   waitWritable(callback: (status: number) => void): number;

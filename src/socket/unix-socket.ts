@@ -5,6 +5,7 @@ import { binding, type NativeSocketHandle } from './binding';
 import { type SocketError, errnoOf, syscallError } from './errors';
 import { decodeAddress, describeAddress, encodeAddress } from './address';
 import { IoQueue, blocked, finished, type Attempt } from './io-queue';
+import { MAX_WAIT_BUDGET_US } from './wait-budget';
 import { MAX_FDS_PER_MESSAGE } from '../limits/limits.generated';
 
 import type { PeerCredentials, Received, RecvOptions, SendOptions, Sent, SocketType, UnixAddress } from './api';
@@ -75,8 +76,14 @@ export class UnixSocket implements AsyncDisposable {
   private constructor(native: NativeSocketHandle, type: SocketType) {
     this.native = native;
     this.type = type;
-    this.reads = new IoQueue((callback) => this.open('waitReadable').waitReadable(callback));
-    this.writes = new IoQueue((callback) => this.open('waitWritable').waitWritable(callback));
+    this.reads = new IoQueue(
+      (callback) => this.open('waitReadable').waitReadable(callback),
+      (budgetUs) => this.native?.waitReady(false, budgetUs) ?? errnoOf('EBADF'),
+    );
+    this.writes = new IoQueue(
+      (callback) => this.open('waitWritable').waitWritable(callback),
+      (budgetUs) => this.native?.waitReady(true, budgetUs) ?? errnoOf('EBADF'),
+    );
   }
 
   static create(type: SocketType): UnixSocket {
@@ -140,13 +147,34 @@ export class UnixSocket implements AsyncDisposable {
     if (result < 0) throw syscallError(result, 'listen', this.addressText);
   }
 
+  /**
+   * Lets an operation that finds the socket not ready (a `recv` with nothing queued, a `send` to
+   * a full peer) block in poll(2) for up to `maxMicros` µs before it waits on the event loop, so
+   * a reply that comes back quickly is taken on the kernel's direct wake-up instead of a round
+   * of the loop: a request/response exchange with another process runs faster. The budget
+   * adapts below that limit: it grows when waits end quickly and shrinks to nothing when they
+   * do not. While blocked, this thread's event loop runs nothing (timers, other sockets, a
+   * server in this same process): leave it off (0, the default) where the other end may be in
+   * this process, and keep it small. A signal ends the wait at once. Connections `accept`
+   * returns start with the listener's limit. Returns the socket.
+   */
+  waitBudget(maxMicros: number): this {
+    if (!Number.isInteger(maxMicros) || maxMicros < 0 || maxMicros > MAX_WAIT_BUDGET_US) {
+      throw invalid('waitBudget', `maxMicros must be an integer from 0 to ${MAX_WAIT_BUDGET_US}, got ${String(maxMicros)}`);
+    }
+    this.reads.budget.limit(maxMicros);
+    this.writes.budget.limit(maxMicros);
+    return this;
+  }
+
   accept(): Promise<UnixSocket> {
     return this.start(this.reads, 'accept', this.addressText, () => () => {
       const result = this.open('accept').accept();
       if (typeof result !== 'number') {
-        const accepted = new UnixSocket(result, this.type);
-        accepted.acceptedAt = result.acceptedAtNs;
-        return finished(accepted);
+        const connection = new UnixSocket(result, this.type);
+        connection.acceptedAt = result.acceptedAtNs;
+        const limit = this.reads.budget.limitMicros;
+        return finished(limit > 0 ? connection.waitBudget(limit) : connection);
       }
       if (isBackpressure(result)) return blocked();
       throw syscallError(result, 'accept', this.addressText);
