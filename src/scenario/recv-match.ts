@@ -7,6 +7,7 @@ import { isJsonPath } from './captures';
 import { PAYLOAD_KEYS } from './payload';
 import { listNames } from './suggest';
 import type { LengthPrefix, RecvMatcher, StreamFrame } from './types';
+import { regexProblem } from './visible';
 
 const MATCHER_KEYS = ['match', 'contains', 'json'] as const;
 
@@ -30,10 +31,9 @@ export function recvShapeOf(ctx: NormalizeContext, at: readonly PathSegment[], o
   }
   const shape: RecvShape = {};
   if (typeof o.match === 'string') {
-    try {
-      new RegExp(o.match);
-    } catch (err) {
-      ctx.problems.add([...at, 'match'], `\`match\` is not a valid regular expression: ${(err as Error).message}`, {
+    const invalid = regexProblem(o.match);
+    if (invalid !== undefined) {
+      ctx.problems.add([...at, 'match'], `\`match\` is not a valid regular expression: ${invalid}`, {
         hint: 'write it in JavaScript syntax; escape a literal `(`, `[`, `.` or `\\` with a backslash (`\\\\(` in a double-quoted YAML string)',
       });
       return undefined;

@@ -7,6 +7,7 @@ import type { PathSegment } from './errors';
 import { STEP_NAMES } from './limits';
 import { scenarioJsonSchema, type JsonSchema } from './schema';
 import { didYouMean, listNames } from './suggest';
+import { visible } from './visible';
 
 export interface RawProblem {
   path: PathSegment[];
@@ -142,7 +143,7 @@ export function shown(value: unknown): string {
   if (typeof value === 'object') return 'a map';
   const text = typeof value === 'string' ? value : String(value);
   const short = text.length > 40 ? `${text.slice(0, 40)}…` : text;
-  return typeof value === 'string' && value === '' ? 'an empty string' : `\`${short.replace(/\n/g, '\\n')}\``;
+  return typeof value === 'string' && value === '' ? 'an empty string' : `\`${visible(short)}\``;
 }
 
 const TYPE_PHRASES: Record<string, string> = {
