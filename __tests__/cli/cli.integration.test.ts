@@ -130,6 +130,9 @@ test('usage errors exit 2 and say what to write', () => {
   expect(run(['run', 'fixtures', '--shard', '3/2'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--shard must be i/n') });
   expect(run(['run', 'fixtures', '--reporter', 'xml'])).toMatchObject({ code: 2, stderr: expect.stringContaining("--reporter must be one of pretty, json, junit; got 'xml'") });
   expect(run(['run', 'does-not-exist'])).toMatchObject({ code: 2, stderr: expect.stringContaining("'does-not-exist' does not exist") });
+  // --timelines writes files, and only --out says where: refused before anything runs, naming --out
+  const timelines = run(['run', 'fixtures', '--timelines']);
+  expect(timelines).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('--timelines writes the timelines of passed scenarios into the --out directory, and no --out was given; add --out DIR') });
   // the usage pointer names the command that was run
   const validate = run(['validate', 'does-not-exist']);
   expect(validate).toMatchObject({ code: 2, stderr: expect.stringContaining("Run 'uds-fixture validate --help' for usage.") });
