@@ -8,6 +8,7 @@ import { PAYLOAD_KEYS } from './payload';
 import { listNames } from './suggest';
 import type { LengthPrefix, RecvMatcher, StreamFrame } from './types';
 import { regexProblem } from './visible';
+import { warnLiteralEscapes } from './literal-escapes';
 
 const MATCHER_KEYS = ['match', 'contains', 'json'] as const;
 
@@ -94,6 +95,7 @@ export function recvShapeOf(ctx: NormalizeContext, at: readonly PathSegment[], o
     ctx.problems.add([...at, key], `generated traffic (\`count\`) frames its own messages; \`${key}\` does not apply`, { target: 'key', hint: `remove \`${key}\`` });
     return undefined;
   }
+  if (key === 'until') warnLiteralEscapes(ctx, [...at, 'until'], o.until as string, 'whole');
   shape.frame = key === 'until' ? { kind: 'until', delimiter: o.until as string } : { kind: 'lengthPrefix', prefix: o.lengthPrefix as LengthPrefix };
   return shape;
 }
