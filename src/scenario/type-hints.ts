@@ -5,8 +5,8 @@ import type { PathSegment } from './errors';
 
 /** YAML reads these plain scalars as something other than text. */
 const NOT_TEXT = /^(?:[-+]?(?:\.inf|\.Inf|\.INF)|\.nan|\.NaN|\.NAN|null|Null|NULL|~|true|True|TRUE|false|False|FALSE|[-+]?(?:0|[1-9][0-9_]*)(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|[-+]?\.[0-9]+(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+|[0-9]+(?:\.[0-9]*)?)$/;
-/** Text that stays itself unquoted, also inside `[ ]` and `{ }`. */
-const PLAIN = /^[A-Za-z0-9_./@~+=%-][A-Za-z0-9_./@~+=%$-]*$/;
+/** Text that stays itself unquoted, also inside `[ ]` and `{ }` (`@` and `%` may not start a plain scalar). */
+const PLAIN = /^[A-Za-z0-9_./~+=-][A-Za-z0-9_./@~+=%$-]*$/;
 
 /** `value` as YAML inside a flow collection: plain when it reads back as the same text, else double-quoted. */
 export function yamlScalar(value: unknown): string {
