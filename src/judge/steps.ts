@@ -44,8 +44,10 @@ export const stepVerdict: Verdict = ({ scenario, record }) => {
     // Every renderer puts the peer (`failure.peer`) before the message; the message does not repeat it.
     const told = typeof event.message === 'string' ? event.message : cause ?? 'no message';
     let message = `${where} failed: ${told}`;
-    if ('expected' in event && 'got' in event && !told.includes('expected') && !shows(told, event.got)) {
-      message += ` (expected ${show(event.expected)}, got ${show(event.got)})`;
+    if ('expected' in event && 'got' in event && !told.includes('expected') && !(shows(told, event.expected) && shows(told, event.got))) {
+      // A value the message already shows is a rendering of the peer's own: kept as it is, not escaped again.
+      const render = (value: unknown): string => (typeof value === 'string' && value !== '' && told.includes(value) ? value : show(value));
+      message += ` (expected ${render(event.expected)}, got ${render(event.got)})`;
     }
     failures.push({
       code: cause === 'FD_LEAK' ? 'FD_LEAK' : 'STEP_FAILED',
