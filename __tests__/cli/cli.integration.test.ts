@@ -118,6 +118,21 @@ test('validate prints every problem as file:line:col and exits 2', () => {
   expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)/); // no stack trace
 });
 
+test("validate and run warn at file:line:col of a single-quoted '\\n' in `until`, and still take the scenario", () => {
+  const file = path.join(work, 'lines.scenario.yaml');
+  writeFileSync(file, "name: lines\nserver:\n  steps:\n    - listen\n    - accept\n    - recv: { until: '\\n' }\nclient:\n  steps: [connect, { send: { text: \"a\\\\n\" } }, close]\n");
+  const warning = `${file}:6:22: warning: \`until\` holds \`\\n\` as two characters, a backslash and \`n\`, not a newline`;
+  const validate = run(['validate', file]);
+  expect(validate).toMatchObject({ code: 0, stdout: expect.stringContaining('(1 warning)') });
+  expect(validate.stderr).toContain(warning);
+  expect(validate.stderr).toContain('hint: for a newline write `until: "\\n"` (double quotes)');
+  const ran = run(['run', file, '--reporter', 'json']);
+  expect(ran.stderr).toContain(warning);
+  // as written, the delimiter is a backslash and an `n`, which is what this client sends
+  expect(JSON.parse(ran.stdout)).toMatchObject({ counts: { total: 1, passed: 1 } });
+  expect(ran.code).toBe(0);
+});
+
 test('no command at all is a usage error: the help goes to stderr and the exit status is 2', () => {
   const r = run([]);
   expect(r.code).toBe(2);
@@ -130,6 +145,9 @@ test('usage errors exit 2 and say what to write', () => {
   expect(run(['run', 'fixtures', '--shard', '3/2'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--shard must be i/n') });
   expect(run(['run', 'fixtures', '--reporter', 'xml'])).toMatchObject({ code: 2, stderr: expect.stringContaining("--reporter must be one of pretty, json, junit; got 'xml'") });
   expect(run(['run', 'does-not-exist'])).toMatchObject({ code: 2, stderr: expect.stringContaining("'does-not-exist' does not exist") });
+  // --timelines writes files, and only --out says where: refused before anything runs, naming --out
+  const timelines = run(['run', 'fixtures', '--timelines']);
+  expect(timelines).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('--timelines writes the timelines of passed scenarios into the --out directory, and no --out was given; add --out DIR') });
   // the usage pointer names the command that was run
   const validate = run(['validate', 'does-not-exist']);
   expect(validate).toMatchObject({ code: 2, stderr: expect.stringContaining("Run 'uds-fixture validate --help' for usage.") });

@@ -12,6 +12,14 @@ describe('output verdicts', () => {
     ]);
   });
 
+  it('shows a pattern holding a newline on the message line, escaped', () => {
+    const s = scripted();
+    s.expect.stdout = { client: '^ready\nok$' };
+    expect(messages(s, record({ peers: [peer('server'), peer('client', { stdout: 'ready\n' })] }))).toEqual([
+      ['OUTPUT_MISMATCH', 'client stdout does not match /^ready\\nok$/ (expect.stdout.client); stdout was: ready'],
+    ]);
+  });
+
   it('reports an expectation for a peer that does not exist', () => {
     const s = scripted();
     s.expect.stdout = { 'client-9': 'x' };

@@ -25,4 +25,22 @@ describe('step verdicts', () => {
       ['STEP_FAILED', 'step 2 (accept) failed: peer uid differs (expected 0, got 1000)'],
     ]);
   });
+
+  it('does not show again, escaped twice, what the message already shows (a `match` mismatch)', () => {
+    // What the scripted peer writes when `recv: { match: "^OK \\d+$" }` gets "NO\nthing".
+    const got = '"NO\\nthing"';
+    const timeline: PeerEvent[] = [
+      { t: 5, peer: 'server', ev: 'fail', step: 1, code: 'RECV_MISMATCH', message: `recv from the client got text that does not match /^OK \\d+$/; got ${got}`, expected: '/^OK \\d+$/', got },
+    ];
+    expect(messages(scripted(), record({ timeline, peers: [peer('server', { exitCode: 1 }), peer('client')] }))).toEqual([
+      ['STEP_FAILED', 'step 2 (accept) failed: recv from the client got text that does not match /^OK \\d+$/; got "NO\\nthing"'],
+    ]);
+  });
+
+  it('escapes once a raw string a program gave in its own fail event', () => {
+    const timeline: PeerEvent[] = [{ t: 5, peer: 'server', ev: 'fail', step: 1, message: 'wrong greeting', expected: 'hello\n', got: 'hullo\n' }];
+    expect(messages(scripted(), record({ timeline, peers: [peer('server', { exitCode: 1 }), peer('client')] }))).toEqual([
+      ['STEP_FAILED', 'step 2 (accept) failed: wrong greeting (expected "hello\\n", got "hullo\\n")'],
+    ]);
+  });
 });

@@ -98,6 +98,11 @@ export function parseCommandLine(argv: string[], defaultOperands: () => string[]
     case 'list':
       return { name: 'list', operands, selection: selectionOf(values, 'list') };
     default: {
+      // The timelines are files; where files go is --out's to say (JSON and JUnit without it go to
+      // standard output, a timeline cannot). Refused before anything runs, so nothing is lost.
+      if (values.timelines && values.out === undefined) {
+        throw new UsageError('--timelines writes the timelines of passed scenarios into the --out directory, and no --out was given; add --out DIR (e.g. --out reports)', 'run');
+      }
       const reporters = (values.reporter ?? ['pretty']).flatMap((r) => r.split(',')) as Reporter[];
       for (const r of reporters) {
         if (!REPORTERS.includes(r)) throw new UsageError(`--reporter must be one of ${REPORTERS.join(', ')}; got '${r}'`, 'run');

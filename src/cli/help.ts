@@ -35,7 +35,7 @@ Options:
   --grep RE        only scenarios whose name matches RE
   --tag T          only scenarios tagged T (repeat: any of them)
   --timeout D      override every scenario's timeout, e.g. 30s
-  --timelines      write timelines of passed scenarios too (with --out)
+  --timelines      write timelines of passed scenarios too (needs --out)
   -h, --help       this text
 
 Examples:

@@ -1,6 +1,7 @@
 import type { Failure } from './result';
 import { clip, peersFor } from './peers';
 import type { Verdict } from './verdict';
+import { visible } from '../scenario/visible';
 
 /** `expect.stdout` / `expect.stderr`: each pattern must match somewhere in the named peers' output. */
 export const outputVerdict: Verdict = ({ scenario, record }) => {
@@ -17,14 +18,14 @@ export const outputVerdict: Verdict = ({ scenario, record }) => {
       try {
         regex = new RegExp(pattern, 'm');
       } catch (err) {
-        failures.push({ code: 'OUTPUT_MISMATCH', message: `expect.${stream}.${key}: /${pattern}/ is not a valid regular expression: ${(err as Error).message}` });
+        failures.push({ code: 'OUTPUT_MISMATCH', message: `expect.${stream}.${key}: /${visible(pattern)}/ is not a valid regular expression: ${visible((err as Error).message)}` });
         continue;
       }
       for (const peer of peers) {
         const text = peer[stream];
         if (regex.test(text)) continue;
         const seen = text.trim() === '' ? `${stream} was empty` : `${stream} was: ${clip(text)}`;
-        failures.push({ code: 'OUTPUT_MISMATCH', peer: peer.id, message: `${peer.id} ${stream} does not match /${pattern}/ (expect.${stream}.${key}); ${seen}` });
+        failures.push({ code: 'OUTPUT_MISMATCH', peer: peer.id, message: `${peer.id} ${stream} does not match /${visible(pattern)}/ (expect.${stream}.${key}); ${seen}` });
       }
     }
   }

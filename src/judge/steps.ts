@@ -8,8 +8,21 @@ export function runStoppingAt(timeline: readonly PeerEvent[]): number | undefine
   return timeline.find((e) => e.peer === 'harness' && (e.ev === 'timeout' || e.ev === 'aborted'))?.t;
 }
 
+/** A value from a `fail` event, escaped once: strings as JSON strings, like payloads in mismatch messages. */
 function show(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return JSON.stringify(value) ?? String(value);
+}
+
+/**
+ * Whether the message already shows `got`. The scripted peer's messages name what came, already
+ * escaped (`got "NO\nthing"`), and put the same text in `got`; showing it again through JSON
+ * would escape it twice (`"\"NO\\nthing\""`). A program writing its own `fail` event may give
+ * a raw value, which the message then lacks.
+ */
+function shows(message: string, got: unknown): boolean {
+  if (got === undefined || got === null) return false;
+  if (typeof got === 'string') return got !== '' && (message.includes(got) || message.includes(show(got)));
+  return message.includes(show(got));
 }
 
 /**
@@ -29,9 +42,12 @@ export const stepVerdict: Verdict = ({ scenario, record }) => {
     const cause = typeof event.code === 'string' ? event.code : undefined;
     const where = step ? `step ${step.index + 1} (${step.step})` : typeof event.step === 'number' ? `step ${event.step + 1}` : 'a step';
     // Every renderer puts the peer (`failure.peer`) before the message; the message does not repeat it.
-    let message = `${where} failed: ${typeof event.message === 'string' ? event.message : cause ?? 'no message'}`;
-    if ('expected' in event && 'got' in event && !message.includes('expected')) {
-      message += ` (expected ${show(event.expected)}, got ${show(event.got)})`;
+    const told = typeof event.message === 'string' ? event.message : cause ?? 'no message';
+    let message = `${where} failed: ${told}`;
+    if ('expected' in event && 'got' in event && !told.includes('expected') && !(shows(told, event.expected) && shows(told, event.got))) {
+      // A value the message already shows is a rendering of the peer's own: kept as it is, not escaped again.
+      const render = (value: unknown): string => (typeof value === 'string' && value !== '' && told.includes(value) ? value : show(value));
+      message += ` (expected ${render(event.expected)}, got ${render(event.got)})`;
     }
     failures.push({
       code: cause === 'FD_LEAK' ? 'FD_LEAK' : 'STEP_FAILED',

@@ -2,22 +2,11 @@
 // collected before anything is thrown, so a user fixes them all in one round.
 
 import { CodedError } from '../errors/coded-error';
+import type { Problem } from './problem';
 
 export type PathSegment = string | number;
 
-export interface Problem {
-  /** the scenario file; absent for inline scenarios */
-  file?: string;
-  /** 1-based; absent when the position is unknown (inline scenarios name `path` instead) */
-  line?: number;
-  col?: number;
-  /** JSON path of the offending value, like `server.steps[2].send`; empty for the whole file */
-  path: string;
-  message: string;
-  hint?: string;
-  /** the text of `line`, so a problem can be shown with a caret without rereading the file */
-  source?: string;
-}
+export type { Problem };
 
 /** `server.steps[2].send`; keys that are not plain words are quoted: `files["a.txt"]`. */
 export function formatPath(path: readonly PathSegment[]): string {
@@ -50,7 +39,7 @@ export function formatProblem(problem: Problem): string {
         : `${problem.file}: `
       : '';
   const at = problem.line === undefined && problem.path !== '' ? ` (at \`${problem.path}\`)` : '';
-  const lines = [`${where}${problem.message}${at}`];
+  const lines = [`${where}${problem.severity === 'warning' ? 'warning: ' : ''}${problem.message}${at}`];
   if (problem.source !== undefined && problem.line !== undefined) {
     const gutter = String(problem.line);
     const { text, caretCol } = excerpt(problem.source.replace(/\r$/, ''), problem.col ?? 1);

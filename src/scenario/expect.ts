@@ -4,6 +4,7 @@ import { unknownSignal } from './names';
 import { didYouMean, listNames } from './suggest';
 import type { ExitExpectation, Expectations, LeftoverPolicy, Ordering } from './types';
 import { durationMs } from './units';
+import { regexProblem } from './visible';
 
 /** Names an expectation may be keyed by: peer ids, and roles that stand for several peers. */
 function targetsOf(ctx: NormalizeContext): string[] {
@@ -62,12 +63,9 @@ export function normalizeExpect(ctx: NormalizeContext, input: unknown): Expectat
     if (!isRecord(patterns)) continue;
     for (const [peer, pattern] of Object.entries(patterns)) {
       if (!checkTarget(ctx, stream, peer, targets) || typeof pattern !== 'string') continue;
-      try {
-        new RegExp(pattern);
-        expect[stream][peer] = pattern;
-      } catch (error) {
-        ctx.problems.add(['expect', stream, peer], `not a valid regular expression: ${(error as Error).message}`);
-      }
+      const invalid = regexProblem(pattern);
+      if (invalid === undefined) expect[stream][peer] = pattern;
+      else ctx.problems.add(['expect', stream, peer], `not a valid regular expression: ${invalid}`);
     }
   }
 

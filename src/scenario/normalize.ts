@@ -58,7 +58,10 @@ export function checkScenario(input: unknown, origin: ScenarioOrigin): CheckedSc
   if (origin.positions !== undefined) ctx.positions = origin.positions;
 
   const scenario = build(ctx, input);
-  return problems.size === 0 ? { scenario, problems: [] } : { problems: problems.result() };
+  if (problems.size > 0) return { problems: problems.result() };
+  const warnings = problems.warnings();
+  if (warnings.length > 0) scenario.warnings = warnings;
+  return { scenario, problems: [] };
 }
 
 /** The Scenario for `input`; throws ScenarioError listing every problem. */

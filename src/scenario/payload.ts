@@ -1,6 +1,7 @@
 // `text` / `hex` / `base64` / `file` / generated-traffic options of `send` and `recv`, as a Payload.
 import type { NormalizeContext } from './context';
 import { readScenarioFile } from './context';
+import { warnLiteralEscapes } from './literal-escapes';
 import type { PathSegment } from './errors';
 import { MAX_MESSAGE_SIZE, MAX_TEXT_BYTES } from './limits';
 import { listNames } from './suggest';
@@ -39,6 +40,7 @@ export function bytesFromText(ctx: NormalizeContext, at: readonly PathSegment[],
     });
     return undefined;
   }
+  warnLiteralEscapes(ctx, at, text, 'lineEnd');
   return bytes;
 }
 

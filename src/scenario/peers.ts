@@ -10,6 +10,7 @@ import { DEFAULT_STOP_AFTER_MS, DEFAULT_STOP_SIGNAL, type PeerProgram, type Peer
 import { durationMs } from './units';
 import { fileKind } from './user-file';
 import { checkVariables } from './variables';
+import { regexProblem } from './visible';
 
 const PROGRAM_KEYS = ['steps', 'run', 'module'] as const;
 
@@ -65,10 +66,9 @@ function readyOf(ctx: NormalizeContext, at: readonly PathSegment[], written: unk
     return undefined;
   }
   if (stdout !== undefined) {
-    try {
-      new RegExp(stdout);
-    } catch (error) {
-      ctx.problems.add([...at, 'stdout'], `\`stdout\` is not a valid regular expression: ${(error as Error).message}`);
+    const invalid = regexProblem(stdout);
+    if (invalid !== undefined) {
+      ctx.problems.add([...at, 'stdout'], `\`stdout\` is not a valid regular expression: ${invalid}`);
       return undefined;
     }
     return { kind: 'stdout', pattern: stdout };

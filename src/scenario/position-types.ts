@@ -18,4 +18,8 @@ export interface PositionLookup {
   lineText(line: number): string | undefined;
   /** a scalar exactly as written, e.g. `0644` where the parsed value is the number 644 */
   rawScalar(path: readonly PathSegment[]): string | undefined;
+  /** how a text value was quoted: `'single'` and `plain` YAML process no `\n` escapes, `"double"` (and JSON) do */
+  scalarStyle?(path: readonly PathSegment[]): ScalarStyle | undefined;
 }
+
+export type ScalarStyle = 'plain' | 'single' | 'double' | 'block';

@@ -1,7 +1,15 @@
 // Maps a JSON path (`server.steps[2].send`) back to where it was written in a YAML or JSON file.
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
 import type { PathSegment } from './errors';
-import type { Position, PositionLookup } from './position-types';
+import type { Position, PositionLookup, ScalarStyle } from './position-types';
+
+const STYLES: Partial<Record<string, ScalarStyle>> = {
+  PLAIN: 'plain',
+  QUOTE_SINGLE: 'single',
+  QUOTE_DOUBLE: 'double',
+  BLOCK_LITERAL: 'block',
+  BLOCK_FOLDED: 'block',
+};
 
 interface Located {
   node: Node;
@@ -66,6 +74,11 @@ export function positionsOf(doc: Document | undefined, lineCounter: LineCounter,
       const found = locate(path);
       if (found === undefined || !found.exact || !isScalar(found.node)) return undefined;
       return (found.node as { source?: string }).source;
+    },
+    scalarStyle(path) {
+      const found = locate(path);
+      if (found === undefined || !found.exact || !isScalar(found.node)) return undefined;
+      return STYLES[String(found.node.type)];
     },
   };
 }

@@ -15,6 +15,7 @@ export interface ProblemOptions {
 
 export class ProblemList {
   private readonly list: Problem[] = [];
+  private readonly warned: Problem[] = [];
   private readonly broken: string[] = [];
 
   constructor(
@@ -23,6 +24,15 @@ export class ProblemList {
   ) {}
 
   add(path: readonly PathSegment[], message: string, options: ProblemOptions = {}): void {
+    this.list.push(this.locate(path, message, options));
+  }
+
+  /** Valid input that is probably a mistake: reported, and the scenario still loads. */
+  warn(path: readonly PathSegment[], message: string, options: ProblemOptions = {}): void {
+    this.warned.push({ ...this.locate(path, message, options), severity: 'warning' });
+  }
+
+  private locate(path: readonly PathSegment[], message: string, options: ProblemOptions): Problem {
     const problem: Problem = { path: formatPath(path), message };
     if (this.file !== undefined) problem.file = this.file;
     const position = this.positions?.find(path, options.target ?? 'value');
@@ -31,7 +41,7 @@ export class ProblemList {
       problem.col = position.col;
     }
     if (options.hint !== undefined) problem.hint = options.hint;
-    this.list.push(withSource(problem, this.positions));
+    return withSource(problem, this.positions);
   }
 
   /** A schema problem: also marks its part of the data as not to be trusted. */
@@ -58,6 +68,11 @@ export class ProblemList {
 
   get size(): number {
     return this.list.length;
+  }
+
+  /** The warnings, in reading order. */
+  warnings(): Problem[] {
+    return sortProblems(this.warned);
   }
 
   /** In reading order, at most MAX_PROBLEMS of them. */

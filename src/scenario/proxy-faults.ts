@@ -72,7 +72,7 @@ export function normalizeFaults(input: unknown, type: SocketType, at: FaultPath,
     if (range.ok) {
       out.chunkMin = range.value.min;
       out.chunkMax = range.value.max;
-    } else report([...at, 'chunk'], range.message, range.hint);
+    } else report([...at, 'chunk'], `\`chunk\` ${range.message}`, range.hint);
   }
   if (faults.delay !== undefined) {
     const delay = faults.delay;

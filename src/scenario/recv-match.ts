@@ -7,6 +7,8 @@ import { isJsonPath } from './captures';
 import { PAYLOAD_KEYS } from './payload';
 import { listNames } from './suggest';
 import type { LengthPrefix, RecvMatcher, StreamFrame } from './types';
+import { regexProblem } from './visible';
+import { warnLiteralEscapes } from './literal-escapes';
 
 const MATCHER_KEYS = ['match', 'contains', 'json'] as const;
 
@@ -30,10 +32,9 @@ export function recvShapeOf(ctx: NormalizeContext, at: readonly PathSegment[], o
   }
   const shape: RecvShape = {};
   if (typeof o.match === 'string') {
-    try {
-      new RegExp(o.match);
-    } catch (err) {
-      ctx.problems.add([...at, 'match'], `\`match\` is not a valid regular expression: ${(err as Error).message}`, {
+    const invalid = regexProblem(o.match);
+    if (invalid !== undefined) {
+      ctx.problems.add([...at, 'match'], `\`match\` is not a valid regular expression: ${invalid}`, {
         hint: 'write it in JavaScript syntax; escape a literal `(`, `[`, `.` or `\\` with a backslash (`\\\\(` in a double-quoted YAML string)',
       });
       return undefined;
@@ -94,6 +95,7 @@ export function recvShapeOf(ctx: NormalizeContext, at: readonly PathSegment[], o
     ctx.problems.add([...at, key], `generated traffic (\`count\`) frames its own messages; \`${key}\` does not apply`, { target: 'key', hint: `remove \`${key}\`` });
     return undefined;
   }
+  if (key === 'until') warnLiteralEscapes(ctx, [...at, 'until'], o.until as string, 'whole');
   shape.frame = key === 'until' ? { kind: 'until', delimiter: o.until as string } : { kind: 'lengthPrefix', prefix: o.lengthPrefix as LengthPrefix };
   return shape;
 }

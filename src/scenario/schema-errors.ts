@@ -7,6 +7,8 @@ import type { PathSegment } from './errors';
 import { STEP_NAMES } from './limits';
 import { scenarioJsonSchema, type JsonSchema } from './schema';
 import { didYouMean, listNames } from './suggest';
+import { visible } from './visible';
+import { looksLikeNonText, rangeText, typeHint } from './type-hints';
 
 export interface RawProblem {
   path: PathSegment[];
@@ -142,7 +144,10 @@ export function shown(value: unknown): string {
   if (typeof value === 'object') return 'a map';
   const text = typeof value === 'string' ? value : String(value);
   const short = text.length > 40 ? `${text.slice(0, 40)}…` : text;
-  return typeof value === 'string' && value === '' ? 'an empty string' : `\`${short.replace(/\n/g, '\\n')}\``;
+  if (typeof value === 'string' && value === '') return 'an empty string';
+  // `"10"` is text, where a number was meant: show the quotes that make it so.
+  if (typeof value === 'string' && looksLikeNonText(value)) return `the text \`${JSON.stringify(value)}\``;
+  return `\`${visible(short)}\``;
 }
 
 const TYPE_PHRASES: Record<string, string> = {
@@ -219,10 +224,10 @@ function explain(error: ErrorObject, data: unknown): RawProblem {
     }
     case 'minimum':
     case 'exclusiveMinimum':
-      return valueProblem(`\`${name}\` must be at least ${String(params.limit)}, got ${shown(value)}`);
+      return valueProblem(`\`${name}\` must be at least ${String(params.limit)}, got ${shown(value)}`, rangeHint(path, name, parent));
     case 'maximum':
     case 'exclusiveMaximum':
-      return valueProblem(`\`${name}\` must be at most ${String(params.limit)}, got ${shown(value)}`);
+      return valueProblem(`\`${name}\` must be at most ${String(params.limit)}, got ${shown(value)}`, rangeHint(path, name, parent));
     case 'minLength':
       return valueProblem(`\`${name}\` must not be empty`);
     case 'minItems':
@@ -233,9 +238,13 @@ function explain(error: ErrorObject, data: unknown): RawProblem {
       if (parent === definitions.step_send) {
         return valueProblem('`send` needs a payload: `text`, `hex`, `base64`, `file`, or `count` with `size`');
       }
-      return valueProblem(`\`${name}\` must be ${describe(parent)}, got ${shown(value)}`);
+      return valueProblem(`\`${name}\` must be ${describe(parent)}, got ${shown(value)}`, expectedHint(path, name, value, parent));
     }
     case 'pattern': {
+      // `server: "0"` under `expect.exit`: an exit code quoted into text, read as a signal name.
+      if (phraseFor(parent) === PHRASES.signal && typeof value === 'string' && /^\s*[0-9]+\s*$/.test(value) && path[path.length - 2] === 'exit') {
+        return valueProblem(`\`${name}\` must be an exit code (a number) or a signal name like \`SIGTERM\`, got ${shown(value)}`, `write the exit code without quotes: \`${name}: ${value.trim()}\``);
+      }
       const phrase = phraseFor(parent) ?? (name === 'hex' ? 'hexadecimal digits like `00ff`' : name === 'base64' ? 'base64 text' : `text matching ${String(params.pattern)}`);
       return valueProblem(`\`${name}\` must be ${phrase}, got ${shown(value)}`);
     }
@@ -245,12 +254,49 @@ function explain(error: ErrorObject, data: unknown): RawProblem {
         return valueProblem(`\`${name}\` needs options`, `indent them under \`${name}:\`, e.g. ${listNames(Object.keys(parent.properties as object).slice(0, 3))}`);
       }
       const phrase = phraseFor(parent) ?? TYPE_PHRASES[String(params.type)] ?? String(params.type);
-      const quoteHint = params.type === 'string' && (typeof value === 'number' || typeof value === 'boolean') ? `quote it: \`"${String(value)}"\`` : undefined;
-      return valueProblem(`\`${name}\` must be ${phrase}, got ${shown(value)}`, quoteHint);
+      const hint = typeHint({ path, name, value, expected: String(params.type), container: valueAt(data, path.slice(0, -1)), ...bounds(parent) });
+      return valueProblem(`\`${name}\` must be ${phrase}, got ${shown(value)}`, hint);
     }
     default:
       return valueProblem(`\`${name}\` ${error.message ?? 'is invalid'}`);
   }
+}
+
+function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
+  let cursor = data;
+  for (const segment of path) cursor = cursor !== null && typeof cursor === 'object' ? (cursor as Record<string, unknown>)[segment as never] : undefined;
+  return cursor;
+}
+
+function bounds(schema: JsonSchema): { minimum?: number; maximum?: number } {
+  const target = resolve(schema);
+  return {
+    ...(typeof target.minimum === 'number' ? { minimum: target.minimum } : {}),
+    ...(typeof target.maximum === 'number' ? { maximum: target.maximum } : {}),
+  };
+}
+
+/** A number out of range: the range, and an example at its low end (a size also takes a range). */
+function rangeHint(path: PathSegment[], name: string, parent: JsonSchema): string | undefined {
+  const range = rangeText({ expected: String(resolve(parent).type), ...bounds(parent) });
+  if (range === undefined) return undefined;
+  const key = typeof path[path.length - 1] === 'string' ? String(path[path.length - 1]) : name;
+  const low = bounds(parent).minimum ?? 0;
+  const size = definitionOf.get(parent) === 'size';
+  return `write ${range}${size ? ' (bytes)' : ''}, e.g. \`${key}: ${low}\`${size ? `, or a range like \`${key}: ${low}..${low + 6}\`` : ''}`;
+}
+
+/** None of the alternatives fits: a hint from the first that is a list or a map, when the value is written like its contents. */
+function expectedHint(path: PathSegment[], name: string, value: unknown, parent: JsonSchema): string | undefined {
+  const branches = ((resolve(parent).anyOf ?? resolve(parent).oneOf) as JsonSchema[] | undefined) ?? [];
+  for (const branch of branches) {
+    const type = resolve(branch).type;
+    if (type === 'object' || type === 'array') {
+      const hint = typeHint({ path, name, value, expected: type });
+      if (hint !== undefined) return hint;
+    }
+  }
+  return undefined;
 }
 
 function unknownBareStep(path: PathSegment[], written: string): RawProblem {

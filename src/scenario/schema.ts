@@ -409,7 +409,7 @@ export const scenarioJsonSchema: JsonSchema = {
       ],
     },
     size: {
-      description: `Bytes per message: a number, or a range \`min..max\` (1 to ${MAX_MESSAGE_SIZE}).`,
+      description: `Bytes per message: a number, or a range \`min..max\` (1 to ${MAX_MESSAGE_SIZE}). A range is text, so a number written as text (\`"64"\`) is taken as that number too.`,
       anyOf: [
         { type: 'integer', minimum: 1, maximum: MAX_MESSAGE_SIZE },
         { type: 'string', pattern: '^\\s*[0-9]+\\s*(\\.\\.\\s*[0-9]+\\s*)?$' },

@@ -4,6 +4,7 @@
 // - `Scenario`: what the loader returns after validation: every default filled in, durations in
 //   milliseconds, sizes as ranges, steps as tagged objects that remember their line in the file.
 // Names are the contract that scenario files rely on (see the README's scenario reference).
+import type { Problem } from './problem';
 
 /** Where something was written: the file, 1-based line and column. */
 export interface SourcePos {
@@ -519,6 +520,8 @@ export interface Scenario {
   file?: string;
   /** directory that relative paths resolve against */
   baseDir: string;
+  /** valid input that is probably not what was meant (`severity: 'warning'`), at file:line:col; the CLI prints them */
+  warnings?: Problem[];
 }
 
 /**

@@ -31,7 +31,7 @@ export function sizeRange(input: SizeInput): Parsed<SizeRange> {
   if (match === null) return { ok: false, message: `must be a size like \`64\` or a range like \`64..4096\`, got \`${text}\`` };
   const min = Number(match[1]);
   const max = match[2] === undefined ? min : Number(match[2]);
-  if (min < 1) return { ok: false, message: `must be at least 1 byte, got \`${text}\`` };
+  if (min < 1) return { ok: false, message: `must be at least 1 byte, got \`${text}\``, hint: `sizes start at 1: write \`${match[2] === undefined ? '1' : `1..${Math.max(1, max)}`}\`` };
   if (min > max) return { ok: false, message: `range \`${text}\` has its minimum above its maximum`, hint: `write \`${max}..${min}\`` };
   if (max > MAX_MESSAGE_SIZE) return { ok: false, message: `must be at most ${MAX_MESSAGE_SIZE} bytes (16 MiB), got \`${text}\`` };
   return { ok: true, value: { min, max } };

@@ -47,7 +47,9 @@ export interface RunCommandOptions {
 export async function runCommand(opts: RunCommandOptions, signal: AbortSignal): Promise<number> {
   const started = performance.now();
   const files = await discoverScenarioFiles(opts.operands);
-  const { scenarios, invalid } = await loadAll(files);
+  const { scenarios, invalid, warnings } = await loadAll(files);
+  // Warnings go to stderr before the run: stdout may carry a machine report.
+  for (const warning of warnings) process.stderr.write(warning + '\n\n');
   const selected = selectScenarios(scenarios, opts.selection);
   if (files.length && !selected.length && !invalid.length) {
     throw new UsageError('no scenario matches the selection (--grep, --tag, --shard)', 'run');
