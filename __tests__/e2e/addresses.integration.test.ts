@@ -121,7 +121,9 @@ describeBuilt('addresses (skipped unless built)', () => {
     const result = await run({
       name: 'python client, silent',
       socket: 'dgram',
-      server: { steps: ['listen', { recv: { from: 'client', text: 'ping', timeout: '1s' } }, { send: { text: 'pong' } }, 'close'] },
+      // the client has sent (and ended) before the recv begins, however slowly python3 started: the
+      // recv's 1 s is only the wait for a `bind` event that never comes
+      server: { steps: ['listen', { waitFor: { peer: 'client', event: 'exit' } }, { recv: { from: 'client', text: 'ping', timeout: '1s' } }, { send: { text: 'pong' } }, 'close'] },
       client: { run: ['python3', '-c', pythonClient(false)] },
     });
     expect(result.passed).toBe(false);
