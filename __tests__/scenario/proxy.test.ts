@@ -48,6 +48,29 @@ client:
   ]);
 });
 
+it('refuses a server `to: <client>` through a datagram proxy (it would go around the proxy), not a reply to the last sender', () => {
+  const text = `name: replies through a proxy
+socket: dgram
+proxy: true
+server:
+  steps:
+    - listen
+    - recv: { text: hi }
+    - send: { text: one, to: client }
+    - send: { text: two }
+    - close
+client:
+  steps:
+    - bind
+    - send: { text: hi }
+    - recv: { text: two }
+    - close
+`;
+  expect(check(text).problems).toEqual([
+    expect.objectContaining({ path: 'server.steps[2].send.to', line: 8, message: expect.stringContaining('would go around `proxy:`'), hint: expect.stringContaining('drop `to:`') }),
+  ]);
+});
+
 it('refuses faults the socket type cannot have, and a proxy without a path to stand in front of', () => {
   const stream = check(base + 'proxy:\n  toServer: { drop: { message: 2 } }\n');
   expect(stream.problems).toEqual([expect.objectContaining({ path: 'proxy.toServer.drop', line: 7, message: expect.stringContaining('a stream has none to drop'), hint: expect.stringContaining('use `reset`') })]);

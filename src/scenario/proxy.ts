@@ -1,6 +1,7 @@
 // `proxy:`: clients connect to the harness's forwarding proxy, which connects each of them to the
 // server. Checks what a proxy makes meaningless: credentials and `from:` name the process at the
-// other end of a connection, and through the proxy that is always the harness.
+// other end of a connection, and through the proxy that is always the harness; a server's `to:
+// <client>` names the client's own path, which the proxy stands in front of.
 import { isRecord, type NormalizeContext } from './context';
 import type { PathSegment } from './errors';
 import { normalizeFaults } from './proxy-faults';
@@ -26,6 +27,12 @@ function checkSeeThrough(ctx: NormalizeContext, input: Record<string, unknown>):
           ctx.problems.add([...at, 'from'], `\`from: ${options.from}\` cannot tell peers apart through \`proxy:\`: every connection (or datagram) the server gets comes from the proxy`, {
             target: 'key',
             hint: 'name the connection at `accept: { as: NAME }` and use `on: NAME`, or drop `from:`',
+          });
+        }
+        if (key === 'server' && typeof options.to === 'string' && ctx.peerIds.includes(options.to)) {
+          ctx.problems.add([...at, 'to'], `\`to: ${options.to}\` would go around \`proxy:\`: it names the client's own path, and the proxy reaches each client from a path of its own that is known only when the client's first datagram passes`, {
+            target: 'key',
+            hint: 'drop `to:`: a reply goes back to the sender of the last datagram received, which through the proxy is the proxy\'s path for that client',
           });
         }
       }
