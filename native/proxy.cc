@@ -158,6 +158,7 @@ struct Event {
   uint64_t message = 0;
   uint64_t bytes = 0;
   uint64_t offset = 0;
+  uint64_t count = 1;  // a fault event: how many faults it stands for (the chunk summary: many)
   std::string preview;
   std::vector<FdInfo> fds;
   const char* fault = nullptr;
@@ -696,6 +697,7 @@ struct Pump {
     event.fault = "chunk";
     event.message = messages;
     event.offset = bytes;
+    event.count = unlistedReads;
     event.detail = std::to_string(unlistedReads) + " more reads re-split (" + std::to_string(unlistedBytes) + " bytes into " + std::to_string(unlistedPieces) +
                    " pieces), not listed one by one: only the first " + std::to_string(kChunkEventsListed) + " of a direction are";
     proxy.Emit(std::move(event));
@@ -1366,6 +1368,7 @@ Napi::Object ToJs(Napi::Env env, const Event& event) {
   if (event.fault != nullptr) {
     object.Set("fault", Napi::String::New(env, event.fault));
     object.Set("offset", Num(env, event.offset));
+    if (event.count != 1) object.Set("count", Num(env, event.count));
   }
   if (!event.detail.empty()) object.Set("detail", Napi::String::New(env, event.detail));
   if (event.error != 0) object.Set("errno", Napi::Number::New(env, event.error));

@@ -113,7 +113,7 @@ describeBuilt('scripted scenarios (skipped unless built: node scripts/build.mjs 
     };
     const failed = await run(scenario);
     expect(failed.failures.map((f) => [f.code, f.message])).toEqual([
-      ['LEFTOVER_SOCKET', 'socket file s.sock was left in the run directory (leftoverSockets: fail); a well-behaved server unlinks its socket on close'],
+      ['LEFTOVER_SOCKET', 'socket file s.sock was left in the run directory (expect: { leftoverSockets: fail }); a well-behaved server unlinks its socket on close'],
     ]);
     const warned = await run({ ...scenario, expect: { leftoverSockets: 'warn' } });
     expect(warned.passed).toBe(true);

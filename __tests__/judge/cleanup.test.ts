@@ -7,7 +7,7 @@ describe('cleanup verdicts', () => {
   it('fails, warns or ignores a leftover socket per policy', () => {
     const s = scripted();
     expect(messages(s, record({ leftoverSockets: [left] }))).toEqual([
-      ['LEFTOVER_SOCKET', 'socket file s.sock was left in the run directory (leftoverSockets: fail); a well-behaved server unlinks its socket on close'],
+      ['LEFTOVER_SOCKET', 'socket file s.sock was left in the run directory (expect: { leftoverSockets: fail }); a well-behaved server unlinks its socket on close'],
     ]);
     s.expect.leftoverSockets = 'warn';
     const warned = judgeRun(s, plan, record({ leftoverSockets: [left] }));

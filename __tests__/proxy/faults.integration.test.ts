@@ -339,12 +339,14 @@ itLinux('chunk: every re-split read is a fault event and counted; past the first
   } finally {
     const stats = await pair.close();
     expect(stats.faults).toBe(103);
+    // the summary stands for the 3 it names: the count by name agrees with the total
+    expect(stats.faultsByName).toEqual({ chunk: 103 });
   }
   const chunks = pair.watched.events.filter((e) => e.fault === 'chunk');
   expect(chunks).toHaveLength(101);
   expect(chunks[0]).toMatchObject({ from: 'client', to: 'server', message: 1, offset: 0, detail: '2 bytes re-split into 2 pieces of 1 byte' });
   expect(chunks[99]).toMatchObject({ message: 100, offset: 198 });
-  expect(chunks[100]).toMatchObject({ detail: '3 more reads re-split (6 bytes into 6 pieces), not listed one by one: only the first 100 of a direction are' });
+  expect(chunks[100]).toMatchObject({ count: 3, detail: '3 more reads re-split (6 bytes into 6 pieces), not listed one by one: only the first 100 of a direction are' });
 });
 
 itLinux('chunk: a range names the sizes the pieces were cut to', async () => {

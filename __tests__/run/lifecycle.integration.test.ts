@@ -111,7 +111,7 @@ describe('the planned stop of a run: server', () => {
         code: 'LEFTOVER_SOCKET',
         peer: 'server',
         message:
-          'socket file s.sock was left in the run directory (leftoverSockets: fail); server died of SIGTERM from its planned stop without unlinking it; a well-behaved server handles SIGTERM and unlinks its socket',
+          'socket file s.sock was left in the run directory (expect: { leftoverSockets: fail }); server died of SIGTERM from its planned stop without unlinking it; a well-behaved server handles SIGTERM and unlinks its socket',
       },
     ]);
     // Undeclared, dying of the stop signal is an answer to it: only the socket file is held against it.

@@ -94,7 +94,7 @@ describe('executePlan with external peers', () => {
       {
         code: 'LEFTOVER_SOCKET',
         peer: 'server',
-        message: 'socket file s.sock was left in the run directory (leftoverSockets: fail); a well-behaved server unlinks its socket on close',
+        message: 'socket file s.sock was left in the run directory (expect: { leftoverSockets: fail }); a well-behaved server unlinks its socket on close',
       },
     ]);
     expect(existsSync(plan.dir)).toBe(false);

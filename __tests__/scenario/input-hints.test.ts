@@ -18,18 +18,25 @@ describe('an invalid regular expression is shown on one line', () => {
   it('a raw newline in a `match` pattern is escaped in the message, and the caret stays under it', () => {
     const problems = problemsOf(stepsScenario('- recv: { match: "line\\n(unclosed" }'));
     expect(problems).toEqual([
-      expect.objectContaining({ line: 6, col: 22, path: 'server.steps[2].recv.match', message: '`match` is not a valid regular expression: Invalid regular expression: /line\\n(unclosed/: Unterminated group' }),
+      expect.objectContaining({ line: 6, col: 22, path: 'server.steps[2].recv.match', message: '`match` is not a valid regular expression: /line\\n(unclosed/: Unterminated group' }),
     ]);
     const text = formatProblems(problems).split('\n');
     expect(text[0]).toMatch(/input-hints\.scenario\.yaml:6:22: `match` is not a valid regular expression: .*\/line\\n\(unclosed\/: Unterminated group$/);
     expect(text[1]).toBe('6 |     - recv: { match: "line\\n(unclosed" }');
   });
 
+  it('says once that it is not a valid regular expression, and gives the escaping advice only where an unescaped character is the cause', () => {
+    const [order] = problemsOf(stepsScenario('- recv: { match: "a{2,1}" }'));
+    expect(order).toMatchObject({ message: '`match` is not a valid regular expression: /a{2,1}/: numbers out of order in {} quantifier', hint: 'write it in JavaScript syntax' });
+    const [group] = problemsOf(stepsScenario('- recv: { match: "f(x" }'));
+    expect(group).toMatchObject({ message: '`match` is not a valid regular expression: /f(x/: Unterminated group', hint: expect.stringContaining('escape a literal `(`') });
+  });
+
   it('so is one in `ready: { stdout }` and in `expect.stdout`, with tabs and other control characters', () => {
     const text = 'name: r\nserver: { run: [prog], ready: { stdout: "a\\t(b" } }\nclient: { steps: [connect] }\nexpect: { stdout: { client: "x\\r\\n[" } }\n';
     expect(problemsOf(text).map((p) => [p.path, p.message])).toEqual([
-      ['server.ready.stdout', '`stdout` is not a valid regular expression: Invalid regular expression: /a\\t(b/: Unterminated group'],
-      ['expect.stdout.client', 'not a valid regular expression: Invalid regular expression: /x\\r\\n[/: Unterminated character class'],
+      ['server.ready.stdout', '`stdout` is not a valid regular expression: /a\\t(b/: Unterminated group'],
+      ['expect.stdout.client', 'not a valid regular expression: /x\\r\\n[/: Unterminated character class'],
     ]);
   });
 });

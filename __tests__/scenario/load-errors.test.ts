@@ -53,7 +53,7 @@ describe('loader errors point at file:line:col', () => {
           line: 6,
           col: 22,
           path: 'server.steps[1].recv.match',
-          message: '`match` is not a valid regular expression: Invalid regular expression: /^OK (\\d+/: Unterminated group',
+          message: '`match` is not a valid regular expression: /^OK (\\d+/: Unterminated group',
         },
         { line: 7, col: 15, path: 'server.steps[2].recv.until', message: expect.stringContaining('`until` splits a byte stream; a dgram socket keeps message boundaries') as unknown as string, hint: 'remove `until`' },
         { line: 8, col: 25, path: 'server.steps[3].recv.contains', message: 'a `recv` checks one thing; found `text` and `contains`' },

@@ -28,7 +28,7 @@ export const cleanupVerdict: Verdict = ({ scenario, record }) => {
         : left.owner === 'server'
           ? 'a well-behaved server unlinks its socket on close'
           : 'a well-behaved peer unlinks the socket it bound on close';
-    const message = `socket file ${left.name} was left in the run directory (leftoverSockets: ${policy}); ${who}`;
+    const message = `socket file ${left.name} was left in the run directory (expect: { leftoverSockets: ${policy} }); ${who}`;
     if (policy === 'fail') failures.push({ code: 'LEFTOVER_SOCKET', ...(left.owner ? { peer: left.owner } : {}), message });
     else warnings.push({ code: 'LEFTOVER_SOCKET', message });
   }

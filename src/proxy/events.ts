@@ -61,6 +61,7 @@ export function toProxyEvent(native: NativeProxyEvent): ProxyEvent {
   if (native.fds !== undefined) event.fds = native.fds.map((fd) => ({ type: fileType(fd.mode), dev: fd.dev, ino: fd.ino }));
   if (native.fault !== undefined) event.fault = native.fault;
   if (native.offset !== undefined) event.offset = native.offset;
+  if (native.count !== undefined) event.count = native.count;
   if (native.errno !== undefined) event.code = errnoName(native.errno);
   if (native.pid !== undefined) Object.assign(event, { pid: native.pid, uid: native.uid, gid: native.gid });
   if (native.pgid !== undefined) event.pgid = native.pgid;

@@ -11,7 +11,7 @@ export class ProxyTally {
 
   add(event: ProxyEvent): void {
     if (event.ev === 'data' && event.fds?.length) this.fds[event.to === 'server' ? 'toServer' : 'toClient'] += event.fds.length;
-    else if (event.ev === 'fault' && event.fault !== undefined) this.faults[event.fault] = (this.faults[event.fault] ?? 0) + 1;
+    else if (event.ev === 'fault' && event.fault !== undefined) this.faults[event.fault] = (this.faults[event.fault] ?? 0) + (event.count ?? 1);
   }
 
   /** The engine's counters with these added. */

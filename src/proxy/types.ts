@@ -23,6 +23,8 @@ export interface ProxyEvent {
   fault?: string;
   /** byte offset of the fault in its direction */
   offset?: number;
+  /** a fault event that stands for several faults (the summary of the unlisted `chunk` re-splits): how many */
+  count?: number;
   detail?: string;
   /** errno name, for `error` and `reset` */
   code?: string;

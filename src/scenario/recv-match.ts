@@ -34,8 +34,10 @@ export function recvShapeOf(ctx: NormalizeContext, at: readonly PathSegment[], o
   if (typeof o.match === 'string') {
     const invalid = regexProblem(o.match);
     if (invalid !== undefined) {
+      // The escaping advice fits what an unescaped special character causes, not e.g. `{2,1}`.
+      const unescaped = /unterminated|unmatched|nothing to repeat|lone quantifier|\\ at end|invalid escape|incomplete quantifier/i.test(invalid);
       ctx.problems.add([...at, 'match'], `\`match\` is not a valid regular expression: ${invalid}`, {
-        hint: 'write it in JavaScript syntax; escape a literal `(`, `[`, `.` or `\\` with a backslash (`\\\\(` in a double-quoted YAML string)',
+        hint: unescaped ? 'write it in JavaScript syntax; escape a literal `(`, `[`, `.` or `\\` with a backslash (`\\\\(` in a double-quoted YAML string)' : 'write it in JavaScript syntax',
       });
       return undefined;
     }

@@ -18,6 +18,8 @@ export function regexProblem(pattern: string): string | undefined {
     new RegExp(pattern);
     return undefined;
   } catch (error) {
-    return visible((error as Error).message);
+    // V8 says "Invalid regular expression: /PATTERN/: reason"; the caller's message already says
+    // it is not a valid regular expression
+    return visible((error as Error).message.replace(/^Invalid regular expression: /, ''));
   }
 }

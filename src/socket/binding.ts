@@ -101,6 +101,8 @@ export interface NativeProxyEvent {
   fds?: { mode: number; dev: number; ino: number }[];
   fault?: string;
   offset?: number;
+  /** a fault event standing for several faults (the summary of unlisted `chunk` re-splits) */
+  count?: number;
   detail?: string;
   errno?: number;
   pid?: number;
