@@ -77,6 +77,17 @@ export class EventLog {
     });
   }
 
+  /**
+   * Whether `peer`'s `exit` events are all in: every `run:` program the name stands for (a group
+   * name, its members) was spawned and has ended. A program ends once, so no later `exit` can come.
+   * Only programs: a scripted peer's own events may still be on their way when its end is known.
+   */
+  allProgramsEnded(peer: string): boolean {
+    const programs = this.all().filter((e) => e.peer === 'harness' && e.ev === 'spawn' && e.program === 'run' && typeof e.target === 'string' && peerMatches(peer, e.target));
+    if (programs.length === 0) return false;
+    return programs.every((spawn) => this.events.some((e) => e.peer === 'harness' && e.ev === 'exit' && e.target === spawn.target));
+  }
+
   /** The pid a peer announced in its `start` event. */
   pidOf(peer: string): number | undefined {
     const start = this.all().find((e) => e.ev === 'start' && e.peer === peer);

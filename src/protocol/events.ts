@@ -111,6 +111,7 @@ export const FAIL_CODES = [
   'FD_LEAK',
   'CAPTURE_UNSET', // a step used ${capture.X} that the step declaring it never set
   'CAPTURE_MISMATCH', // a `waitFor: { capture, value }` whose capture never had the value
+  'EVENT_MISMATCH', // a `waitFor: { event: exit, where }` whose programs all ended with exits that do not hold the values
 ] as const;
 export type FailCode = (typeof FAIL_CODES)[number];
 

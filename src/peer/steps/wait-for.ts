@@ -1,6 +1,7 @@
 import { plural } from '../describe';
 import { awaitCapture } from '../captures';
 import type { StepImpl } from './types';
+import { StepFailure } from '../errors';
 import { jsonDifference } from './recv-match';
 
 // Counts events the harness relays (every peer's, this one's included); or, with `capture`, waits
@@ -29,7 +30,22 @@ export const waitFor: StepImpl<'waitFor'> = {
       const d = last !== undefined && !holds(last) ? jsonDifference(where, last, '$') : undefined;
       return `${plural(step.count, `"${step.event}" event`)} from ${step.peer} holding ${JSON.stringify(where)}; saw ${matching} of ${all.length}${d !== undefined ? ` (the last: ${d.path} is ${d.got}, not ${d.expected})` : ''}`;
     });
-    await peer.log.until(() => (events().filter(holds).length >= step.count ? true : undefined));
+    // A program's `exit` comes once: when every program the name stands for has ended and too few
+    // exits held the values, waiting longer cannot help.
+    const settled = (): boolean | undefined => {
+      if (events().filter(holds).length >= step.count) return true;
+      return step.event === 'exit' && peer.log.allProgramsEnded(step.peer) ? false : undefined;
+    };
+    if (!(await peer.log.until(settled))) {
+      const last = events().at(-1);
+      const d = last !== undefined ? jsonDifference(where, last, '$') : undefined;
+      throw new StepFailure(
+        'EVENT_MISMATCH',
+        `${step.peer} has ended, and its exit does not hold ${JSON.stringify(where)}${d !== undefined ? `: ${d.path} is ${d.got}, not ${d.expected}` : ''}`,
+        where,
+        last,
+      );
+    }
     return { peer: step.peer, event: step.event, count: step.count, where };
   },
 };
