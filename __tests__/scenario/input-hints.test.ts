@@ -63,6 +63,12 @@ describe("a `'\\n'` that YAML left as a backslash and an `n`", () => {
     expect(formatProblems(warnings).split('\n')[0]).toMatch(/input-hints\.scenario\.yaml:6:22: warning: `until` holds `\\n`/);
   });
 
+  it('comes beside the problems of a file that has some, so one round shows both', () => {
+    const checked = checkScenarioText(stepsScenario("- recv: { until: '\\n' }", '- send: hello'), FILE);
+    expect(checked.problems.map((p) => p.path)).toEqual(['client.steps[1].send']);
+    expect(checked.warnings?.map((w) => w.path)).toEqual(['server.steps[2].recv.until']);
+  });
+
   it('unquoted in `until`, and ending a `text` or a file `content` in single quotes, is a warning too', () => {
     const text = "name: w\nfiles:\n  log: { content: 'line one\\n' }\nserver:\n  steps: [listen, accept, { recv: { until: \\r\\n } }, close]\nclient:\n  steps: [connect, { send: { text: 'GET\\r\\n' } }, close]\n";
     expect(warningsOf(text).map((w) => [w.line, w.col, w.path, w.hint])).toEqual([

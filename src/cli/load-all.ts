@@ -29,6 +29,7 @@ export async function loadAll(files: string[]): Promise<Loaded> {
     } catch (err) {
       const message = err instanceof ScenarioError ? err.format() : err instanceof PlanError ? formatPlanError(err, file) : `${file}: ${(err as Error).message}`;
       invalid.push({ file, message });
+      if (err instanceof ScenarioError && err.warnings !== undefined) warnings.push(formatProblems(err.warnings));
     }
   }
   return { scenarios, invalid, warnings };

@@ -60,8 +60,10 @@ export class ScenarioError extends CodedError<'ERR_SCENARIO_INVALID'> {
   readonly problems: Problem[];
   /** the scenario file, when there is one */
   readonly file?: string;
+  /** what else in the file is probably a mistake (a warning, not a problem) */
+  readonly warnings?: Problem[];
 
-  constructor(problems: Problem[], options?: { file?: string; cause?: unknown }) {
+  constructor(problems: Problem[], options?: { file?: string; cause?: unknown; warnings?: Problem[] }) {
     // The whole list is the message: a test runner that prints only `message` still shows every problem.
     const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
     const heading = options?.file !== undefined ? `invalid scenario ${options.file} (${count}):` : `invalid scenario (${count}):`;
@@ -69,6 +71,7 @@ export class ScenarioError extends CodedError<'ERR_SCENARIO_INVALID'> {
     this.name = 'ScenarioError';
     this.problems = problems;
     if (options?.file !== undefined) this.file = options.file;
+    if (options?.warnings !== undefined) this.warnings = options.warnings;
   }
 
   /** Every problem with its source line and a caret, as `uds-fixture validate` prints them. */

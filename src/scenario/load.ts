@@ -59,7 +59,7 @@ export function checkScenarioText(text: string, file: string): CheckedScenario {
 
 function unwrap(checked: CheckedScenario, file: string, cause?: unknown): Scenario {
   if (checked.scenario !== undefined) return checked.scenario;
-  throw new ScenarioError(checked.problems, { file: shownName(file), cause });
+  throw new ScenarioError(checked.problems, { file: shownName(file), cause, ...(checked.warnings ? { warnings: checked.warnings } : {}) });
 }
 
 function loadText(file: string, read: UserFileRead): Scenario {

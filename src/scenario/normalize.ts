@@ -29,6 +29,8 @@ export interface CheckedScenario {
   /** present when there are no problems */
   scenario?: Scenario;
   problems: Problem[];
+  /** what is probably a mistake; also given beside the problems, so one round shows both */
+  warnings?: Problem[];
 }
 
 const ALL_PLATFORMS: Platform[] = ['linux', 'darwin'];
@@ -58,8 +60,8 @@ export function checkScenario(input: unknown, origin: ScenarioOrigin): CheckedSc
   if (origin.positions !== undefined) ctx.positions = origin.positions;
 
   const scenario = build(ctx, input);
-  if (problems.size > 0) return { problems: problems.result() };
   const warnings = problems.warnings();
+  if (problems.size > 0) return { problems: problems.result(), ...(warnings.length > 0 ? { warnings } : {}) };
   if (warnings.length > 0) scenario.warnings = warnings;
   return { scenario, problems: [] };
 }
@@ -68,7 +70,7 @@ export function checkScenario(input: unknown, origin: ScenarioOrigin): CheckedSc
 export function normalizeScenario(input: unknown, origin: ScenarioOrigin): Scenario {
   const checked = checkScenario(input, origin);
   const file = origin.displayName ?? origin.file;
-  if (checked.scenario === undefined) throw new ScenarioError(checked.problems, file !== undefined ? { file } : undefined);
+  if (checked.scenario === undefined) throw new ScenarioError(checked.problems, { ...(file !== undefined ? { file } : {}), ...(checked.warnings ? { warnings: checked.warnings } : {}) });
   return checked.scenario;
 }
 
