@@ -3,7 +3,7 @@
 // arrow to it — also when a fault took the message's descriptors off on the way.
 import type { PeerEvent } from '../../src/protocol/events';
 import type { ScenarioResult } from '../../src';
-import { timelineToMermaid } from '../../src/report';
+import { timelineToHtml, timelineToMermaid } from '../../src/report';
 import { buildTimelineModel, type ArrowItem } from '../../src/report/timeline-model';
 
 const spawn = (target: string): PeerEvent => ({ t: 0, peer: 'harness', ev: 'spawn', target, program: 'steps' });
@@ -66,4 +66,25 @@ test('a datagram the proxy dropped ends at the proxy; the receiver is not said t
   ]);
   r.timeline[3] = { t: 1, peer: 'server', ev: 'bind', type: 'dgram' };
   expect(arrows(r).map(drawn)).toEqual(['client→proxy end=11', 'client→proxy end=21', 'proxy→server end=22']);
+});
+
+test('a program that records no sends: its leg to the proxy is drawn where the proxy read it, before the onward leg', () => {
+  const r = resultOf([
+    proxyEv(11, 'data', { sender: 'server', receiver: 'client', bytes: 5, message: 1, preview: 'hello' }),
+    { t: 12, peer: 'client', ev: 'recv', bytes: 5, data: '"hello"' },
+  ]);
+  (r.timeline[0] as PeerEvent).program = 'run'; // the server is a `run:` program
+  expect(arrows(r).map(drawn)).toEqual(['server→proxy end=11', 'proxy→client end=12']);
+  // scripted, the same server's send is its leg: nothing is drawn twice
+  const scripted = resultOf([{ t: 10, peer: 'server', ev: 'send', bytes: 5, data: '"hello"' }, proxyEv(11, 'data', { sender: 'server', receiver: 'client', bytes: 5, message: 1, preview: 'hello' }), { t: 12, peer: 'client', ev: 'recv', bytes: 5, data: '"hello"' }]);
+  expect(arrows(scripted).map(drawn)).toEqual(['server→proxy end=11', 'proxy→client end=12']);
+});
+
+test('in the HTML the onward leg leaves the proxy on or below the row where the first leg arrived', () => {
+  // the proxy forwards at the moment it read: both are dated 11
+  const r = resultOf([{ t: 10, peer: 'server', ev: 'send', bytes: 5, data: '"hello"' }, proxyEv(11, 'data', { sender: 'server', receiver: 'client', bytes: 5, message: 1, preview: 'hello' }), { t: 12, peer: 'client', ev: 'recv', bytes: 5, data: '"hello"' }]);
+  const lines = [...timelineToHtml({ ...r, durationMs: 1 }).matchAll(/<line class="arrow[^"]*" x1="[^"]*" y1="([\d.]+)" x2="[^"]*" y2="([\d.]+)"/g)].map((m) => [Number(m[1]), Number(m[2])]);
+  expect(lines).toHaveLength(2);
+  const [first, onward] = lines as [[number, number], [number, number]];
+  expect(onward[0]).toBeGreaterThanOrEqual(first[1]);
 });

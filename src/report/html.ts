@@ -39,7 +39,10 @@ function layout(model: TimelineModel): { y: (key: string) => number; height: num
     if (item.kind !== 'arrow' || !item.end || item.end.t === item.t) return;
     marks.push({ t: item.end.t, key: `end${i}`, lines: 1, joins: item.end.failed ? failureAt.get(`${item.to}@${item.end.t}`) : undefined });
   });
-  marks.sort((a, b) => a.t - b.t);
+  // At the same time, an arrow's end goes above what starts then: the proxy forwards a message at
+  // the moment it read it, and the onward arrow must not leave before the first one arrived.
+  const endsFirst = (key: string): number => (key.startsWith('end') ? 0 : 1);
+  marks.sort((a, b) => a.t - b.t || endsFirst(a.key) - endsFirst(b.key));
   const rows: Row[] = [];
   const rowOf = new Map<string, number>();
   for (const m of marks) {

@@ -351,8 +351,11 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
       // some on, or when a fault just took them off this message.
       const fds = Array.isArray(ev.fds) && ev.fds.length > 0;
       const read = fds || fdsTakenOff.has(proxyMessageKey(ev));
-      pairing.addReceive(channel(ev.sender, PROXY_LANE, read), ev, false, read);
       const label = proxyNoteLabel({ ...ev, sender: undefined });
+      // A program records no sends: the proxy's read is all that dates its leg, drawn level there.
+      if (!pairing.addReceive(channel(ev.sender, PROXY_LANE, read), ev, false, read) && !scripted.has(ev.sender)) {
+        items.push({ kind: 'arrow', t: ev.t, from: ev.sender, to: PROXY_LANE, label: preview(label, 40), detail: `to the proxy: ${proxyNoteLabel(ev)}`, bulk: false, fds: read, end: { t: ev.t, failed: false } });
+      }
       const arrow: ArrowItem = { kind: 'arrow', t: ev.t, from: PROXY_LANE, to: ev.receiver, label: preview(label, 40), detail: `via proxy: ${proxyNoteLabel(ev)}`, bulk: false, fds };
       if (scripted.has(ev.receiver)) arrow.lost = true; // until a receive takes it
       items.push(arrow);
