@@ -209,3 +209,18 @@ describeBuilt('waitFor a program\'s end', () => {
     ]);
   });
 });
+
+describeBuilt('a recv that waits for a delimiter that never comes', () => {
+  it('says what it got so far, and that a backslash and a letter are two characters', async () => {
+    const result = await runs.run({
+      name: 'literal backslash-n delimiter',
+      socket: 'stream',
+      // the client's bytes are in the socket before the recv begins: what it got does not depend on load
+      server: { steps: ['listen', 'accept', { waitFor: { peer: 'client', event: 'send' } }, { recv: { until: '\\n', timeout: '300ms' } }, 'close'] },
+      client: { steps: ['connect', { send: { text: 'HELLO\n' } }, { recv: { eof: true } }, 'close'] },
+    });
+    expect(result.passed).toBe(false);
+    const failure = result.failures.find((f) => f.peer === 'server');
+    expect(failure?.message).toContain('for bytes up to "\\\\n" (`until` is a backslash and `n`, two characters; for a control character write it in double quotes: "\\n") from the client; got 6: "HELLO\\n"');
+  });
+});

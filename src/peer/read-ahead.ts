@@ -149,7 +149,7 @@ export async function readExactly(sock: UnixSocket, n: number, onChunk?: (sofar:
 }
 
 /** Up to and including `delimiter`; what came after it stays queued. Gives up after `limit` bytes. */
-export async function readUntil(sock: UnixSocket, delimiter: Buffer, limit: number, progress?: (got: number) => void): Promise<ReadResult> {
+export async function readUntil(sock: UnixSocket, delimiter: Buffer, limit: number, progress?: (sofar: Buffer) => void): Promise<ReadResult> {
   let sofar = Buffer.alloc(0);
   for (;;) {
     // Search from where a delimiter split across two reads could start.
@@ -157,7 +157,7 @@ export async function readUntil(sock: UnixSocket, delimiter: Buffer, limit: numb
     const chunk = await readChunk(sock, CHUNK);
     if (chunk === null) return { bytes: sofar, eof: true };
     sofar = Buffer.concat([sofar, chunk.bytes]);
-    progress?.(sofar.length);
+    progress?.(sofar);
     const at = sofar.indexOf(delimiter, from);
     if (at >= 0) {
       const end = at + delimiter.length;

@@ -167,9 +167,12 @@ async function receiveFramed(sock: UnixSocket, frame: StreamFrame, check: Check,
   let r: ReadResult;
   if (frame.kind === 'until') {
     const delimiter = Buffer.from(frame.delimiter, 'utf8');
-    let got = 0;
-    progress.waitingFor(() => `bytes up to ${describeBytes(delimiter)} from ${peer.remoteName()}; got ${got}`);
-    r = await readUntil(sock, delimiter, MAX_FRAME, (n) => (got = n));
+    let got: Buffer = Buffer.alloc(0);
+    // A delimiter that is a backslash and a letter was most likely meant as a control character
+    // (YAML keeps `'\n'` as two characters outside double quotes): the wait says so.
+    const literal = /^\\[nrt0]$/.test(frame.delimiter) ? ` (\`until\` is a backslash and \`${frame.delimiter[1]}\`, two characters; for a control character write it in double quotes: "\\${frame.delimiter[1]}")` : '';
+    progress.waitingFor(() => `bytes up to ${describeBytes(delimiter)}${literal} from ${peer.remoteName()}; got ${got.length}${got.length > 0 ? `: ${describeBytes(got)}` : ''}`);
+    r = await readUntil(sock, delimiter, MAX_FRAME, (sofar) => (got = sofar));
     if (r.overLimit) {
       throw new StepFailure(
         'RECV_MISMATCH',
