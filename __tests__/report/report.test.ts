@@ -47,6 +47,14 @@ describe('Mermaid timeline', () => {
     expect(text).toContain('  server-)client: 100000 × 64 B sequence (+4.000 ms)');
     expect(text).toContain('  Note over client: ❌ RECV_MISMATCH: expected "pong", got "pang"');
   });
+  test('a verdict reached after the run (no step: a socket file left behind) closes the diagram on its peer', () => {
+    const r = failedEcho();
+    r.failures = [...r.failures, { code: 'LEFTOVER_SOCKET', peer: 'server', message: 'socket file s.sock was left in the run directory' }];
+    const lines = timelineToMermaid(r).trimEnd().split('\n');
+    expect(lines.at(-1)!.replace(/<br\/>/g, ' ')).toBe('  Note over server: ❌ LEFTOVER_SOCKET: socket file s.sock was left in the run directory');
+    // a failed step is drawn where it failed, not again at the end
+    expect(lines.filter((l) => l.includes('RECV_MISMATCH'))).toHaveLength(1);
+  });
   test('characters that break Mermaid are replaced', () => {
     const r = failedEcho();
     r.timeline = [{ t: 0, peer: 'client', ev: 'fail', code: 'X', message: 'a;b#c<d>' }];

@@ -37,5 +37,13 @@ export function timelineToMermaid(result: ScenarioResult): string {
       lines.push(`  Note over ${participant(item.peer)}: ❌ ${noteLines(item.label)}`);
     }
   }
+  // Verdicts the judge reached after the run (a socket file left behind, an exit code, a leak) have
+  // no event to stand at: they close the diagram, as the HTML lists them at its top. A failed step
+  // is drawn where it failed already.
+  for (const failure of result.failures) {
+    if (failure.step !== undefined) continue;
+    const lane = failure.peer !== undefined && model.lanes.includes(failure.peer) ? failure.peer : model.lanes[0];
+    if (lane !== undefined) lines.push(`  Note over ${participant(lane)}: ❌ ${noteLines(`${failure.code}: ${failure.message}`)}`);
+  }
   return lines.join('\n') + '\n';
 }
