@@ -6,6 +6,9 @@ import { StepProgress } from './progress';
 import type { PeerRuntime } from './runtime';
 import { STEPS, type StepDetails } from './steps';
 
+/** How long a step that failed after its stop was announced waits for that SIGTERM. */
+const ANNOUNCED_STOP_WAIT_MS = 5_000;
+
 type AnyStepImpl = { run(step: Step, peer: PeerRuntime, progress: StepProgress): Promise<StepDetails>; untimed?: boolean };
 
 /** Resolves when the step completed as declared; rejects with the StepFailure otherwise. */
@@ -43,7 +46,9 @@ export async function runStep(step: Step, peer: PeerRuntime): Promise<void> {
     // A step that failed because another peer was stopped first (its end-of-file, ECONNRESET)
     // finds its own stop announced (the harness announces before it signals): it waits for that
     // SIGTERM, whose `stopped` event then names this step as it was, as if it had come first.
-    if (peer.stopAnnounced()) await new Promise<never>(() => undefined);
+    // Bounded: should the signal never come, the failure is reported as it is (a timer also keeps
+    // the process from ending quietly with nothing left to wait on).
+    if (peer.stopAnnounced()) await new Promise((resolve) => setTimeout(resolve, ANNOUNCED_STOP_WAIT_MS));
     if (err instanceof StepFailure) throw err;
     const code = errnoCode(err);
     const syscall = syscallOf(err);
