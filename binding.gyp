@@ -17,6 +17,7 @@
         "native/traffic_send.cc",
         "native/traffic_worker.cc",
         "native/fd_traffic.cc",
+        "native/exchange.cc",
         "native/proxy.cc"
       ],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api"],

@@ -8,6 +8,7 @@
 #include <cerrno>
 
 #include "addon_state.h"
+#include "exchange.h"
 #include "limits.h"
 #include "fd_traffic.h"
 #include "native_socket.h"
@@ -107,6 +108,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitTraffic(env, exports);
   InitFdTraffic(env, exports);
   InitProxy(env, exports);
+  InitExchange(env, exports);
   return exports;
 }
 

@@ -3,6 +3,9 @@
 // timeouts ask since when a peer has been running.
 import type { PeerEvent } from '../protocol/events';
 import type { RelaySource } from './channel';
+import { peerMatches } from '../protocol/peer-names';
+
+export { peerMatches };
 
 /**
  * Who a peer is, as far as credentials can tell: a scripted peer is the one process that
@@ -158,7 +161,3 @@ export class EventLog {
 /** the harness's events about a `run:` program that count as the program's own (see eventsOf) */
 const STANDS_IN_FOR_PROGRAMS = new Set(['exit', 'ready']);
 
-export function peerMatches(wanted: string, actual: string): boolean {
-  if (wanted === actual) return true;
-  return (wanted === 'client' || wanted === 'clients') && /^client-\d+$/.test(actual);
-}

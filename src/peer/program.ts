@@ -7,7 +7,8 @@ import { messageOf, StepFailure } from './errors';
 import { PEER_EXIT } from './exit-codes';
 import { compareFdSnapshots, takeFdSnapshot } from './fd-accounting';
 import { loadModule, runModulePeer, type ModulePeer } from './module-peer';
-import { runStep } from './runner';
+import { nativeRunLength, runNatively, type NativeRunEnd } from './exchange';
+import { runStep, type Handover } from './runner';
 import { PeerRuntime } from './runtime';
 import { openConnections, reportUnread } from './unread';
 import { sizeBuffers, type BufferReport } from './buffers';
@@ -36,6 +37,7 @@ export async function runPeerProgram(launch: PeerLaunch): Promise<never> {
         errno: failure.failedCall?.errno,
         syscall: failure.failedCall?.syscall,
         closeError,
+        nativeSteps: peer.nativeSteps > 0 ? peer.nativeSteps : undefined,
         // A receive that failed on what it got: the bytes it took, dated when they arrived.
         ...(failure.took ? { bytes: failure.took.bytes, ...failure.took.from } : {}),
       },
@@ -54,14 +56,27 @@ export async function runPeerProgram(launch: PeerLaunch): Promise<never> {
   // The harness ends a peer with SIGTERM when the run times out: say first where this peer was
   // stuck, so the verdict can name the step and what it waited for. Then die of the signal, as
   // the harness expects (once() has removed the listener, so the default action applies).
-  process.once('SIGTERM', () => {
+  // Steps running in native code are stopped first: their events, and the step they stopped in.
+  const stopped = (): void => {
     const running = peer.running;
     peer.emitNow(
       'stopped',
-      { signal: 'SIGTERM', ...(running ? { waitingFor: running.describe(), forMs: Date.now() - running.startedAt } : {}) },
+      {
+        signal: 'SIGTERM',
+        ...(running ? { waitingFor: running.describe(), forMs: Date.now() - running.startedAt } : {}),
+        ...(peer.nativeSteps > 0 ? { nativeSteps: peer.nativeSteps } : {}),
+      },
       running?.step.index,
     );
     process.kill(process.pid, 'SIGTERM');
+  };
+  process.once('SIGTERM', () => {
+    const native = peer.native;
+    if (native === undefined) return stopped();
+    void native
+      .settle()
+      .then(() => peer.flush())
+      .then(stopped);
   });
 
   let channel: EventChannel;
@@ -115,10 +130,27 @@ export async function runPeerProgram(launch: PeerLaunch): Promise<never> {
     }
   }
 
-  for (const step of launch.steps) {
+  const steps = launch.steps;
+  for (let i = 0; i < steps.length; i++) {
+    let handover: Handover | undefined;
+    // A run of send/recv steps native code can do: done there; the step that stopped it runs here.
+    const native = nativeRunLength(steps, i, peer);
+    if (native > 0) {
+      stepIndex = steps[i]!.index;
+      let end: NativeRunEnd;
+      try {
+        end = await runNatively(steps.slice(i, i + native), peer);
+      } catch (err) {
+        return failAndExit(err instanceof StepFailure ? err : new StepFailure('UNEXPECTED_ERROR', `${steps[i]!.step} failed: ${messageOf(err)}`));
+      }
+      i += end.completed;
+      if (i >= steps.length) break;
+      handover = end.handover;
+    }
+    const step = steps[i]!;
     stepIndex = step.index;
     try {
-      await runStep(step, peer);
+      await runStep(step, peer, handover);
     } catch (err) {
       return failAndExit(err instanceof StepFailure ? err : new StepFailure('UNEXPECTED_ERROR', `${step.step} failed: ${messageOf(err)}`));
     }
@@ -132,7 +164,7 @@ export async function runPeerProgram(launch: PeerLaunch): Promise<never> {
     return failAndExit(new StepFailure('UNEXPECTED_ERROR', `closing at the end of the steps failed: ${messageOf(err)}`));
   }
   if (before) peer.emit('fds', { ...compareFdSnapshots(before, takeFdSnapshot()) });
-  peer.emit('done');
+  peer.emit('done', peer.nativeSteps > 0 ? { nativeSteps: peer.nativeSteps } : {});
   return peer.exit(PEER_EXIT.done);
 }
 

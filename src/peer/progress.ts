@@ -11,16 +11,22 @@ const nowNs = (): number => Number(process.hrtime.bigint());
 export class StepProgress {
   private describeWait: () => string = () => 'the step to complete';
   private customTimeout?: () => StepFailure;
-  readonly startedAt = Date.now();
+  readonly startedAt: number;
   /** monotonic ns, the clock of events */
-  private readonly beganNs = nowNs();
+  private readonly beganNs: number;
 
   constructor(
     readonly step: Step,
     readonly timeoutMs: number,
     /** the peers whose start the step depends on, and where their starts are learnt */
     private readonly awaited: { peers: readonly string[]; log?: EventLog } = { peers: [] },
-  ) {}
+    /** when the step began (monotonic ns), if before now: a step native code began (src/peer/exchange.ts) */
+    began?: number,
+  ) {
+    const now = nowNs();
+    this.beganNs = began ?? now;
+    this.startedAt = Date.now() - (now - this.beganNs) / 1e6;
+  }
 
   /** What the step waits for right now, e.g. for the `stopped` event when the harness ends the peer. */
   describe(): string {

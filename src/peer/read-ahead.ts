@@ -85,6 +85,15 @@ export function noteReceived(sock: UnixSocket, r: Pick<Received, 'data' | 'atNs'
   t.reads++;
 }
 
+/** Records `reads` reads of `bytes` in all that native code made on `sock` for steps, the last at `atNs`. */
+export function noteReadNatively(sock: UnixSocket, bytes: number, atNs: number, reads: number): void {
+  if (reads === 0) return;
+  const t = tally(sock);
+  t.bytes += bytes;
+  t.atNs = atNs;
+  t.reads += reads;
+}
+
 function tally(sock: UnixSocket): Taken {
   let t = taken.get(sock);
   if (t === undefined) taken.set(sock, (t = { bytes: 0, atNs: 0, reads: 0 }));

@@ -60,6 +60,10 @@ export class PeerRuntime {
   lastFrom?: UnixAddress;
   /** the step running now, for the `stopped` event */
   running?: StepProgress;
+  /** steps running in native code now: a stop ends them and reports what they did first */
+  native?: { settle(): Promise<void> };
+  /** how many steps completed in native code (reported with `done`) */
+  nativeSteps = 0;
   /** values this peer's `recv` steps captured (`${capture.NAME}`) */
   readonly captures = new Map<string, string>();
   private readonly sockets = new Set<UnixSocket>();
@@ -93,6 +97,11 @@ export class PeerRuntime {
     const atNs = details.atNs;
     const at = typeof atNs === 'number' && atNs > 0 ? atNs : Number(process.hrtime.bigint());
     this.channel?.write(envelope(details, 'atNs', at, this.launch.id, ev, step));
+  }
+
+  /** Resolves once every event written so far is in the kernel. */
+  async flush(): Promise<void> {
+    await this.channel?.flush();
   }
 
   /** Writes an event at once, synchronously: the process is about to end by a signal. */

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { PeerSpec, Ready, Scenario, Step } from '../scenario/types';
 import { EVENTS_PROTOCOL_VERSION, type PeerLaunch } from '../protocol/events';
+import { peerMatches } from '../protocol/peer-names';
 import { peerEnv } from './env';
 import { PAIR_FD } from './pair-fd';
 import { PlanError } from './errors';
@@ -155,6 +156,20 @@ function plannedBinds(ctx: PeerPlanContext, peerIds: Set<string>, vars: Variable
   return table;
 }
 
+/**
+ * The events of peer `id` that a `waitFor` of any scripted peer counts; `*` when a module peer is
+ * in the run (its code may wait for any event).
+ */
+function awaitedEventsOf(identities: readonly PeerIdentity[], id: string): string[] {
+  const events = new Set<string>();
+  for (const other of identities) {
+    if (other.spec.kind === 'module') return ['*'];
+    if (other.spec.kind !== 'steps') continue;
+    for (const step of other.spec.steps) if (step.step === 'waitFor' && peerMatches(step.peer, id)) events.add(step.event);
+  }
+  return [...events];
+}
+
 export interface PeerPlanContext {
   scenario: Scenario;
   run: Pick<PlannedRun, 'dir' | 'socket' | 'files'>;
@@ -225,6 +240,7 @@ function planPeerAt(ctx: PeerPlanContext, who: PeerIdentity): { peer: PeerPlan; 
     peerPaths,
     peerBinds,
     steps: spec.kind === 'steps' ? resolveSteps(spec.steps, who.id, peerIds, vars, run.dir, scenario.allowOutsidePaths === true) : [],
+    awaitedEvents: awaitedEventsOf(ctx.identities, who.id),
     ...(spec.kind === 'module' ? { module: spec.module } : {}),
     fdAccounting: scenario.expect.fdLeaks !== 'ignore',
   };

@@ -150,6 +150,12 @@ export interface PeerLaunch {
    */
   peerBinds?: Record<string, string[]>;
   steps: import('../scenario/types').Step[];
+  /**
+   * The events of this peer that a `waitFor` of some peer counts (`*`: any, when a module peer,
+   * which may wait for anything, is in the run). Steps whose events nobody waits for may run in
+   * native code and be reported together when they end (src/peer/exchange.ts).
+   */
+  awaitedEvents?: string[];
   /** absolute path of a module peer (`module:`); its default export runs instead of steps */
   module?: string;
   /** measure open descriptors before/after and report leaks */

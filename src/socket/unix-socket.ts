@@ -112,6 +112,11 @@ export class UnixSocket implements AsyncDisposable {
     return new UnixSocket(result, type);
   }
 
+  /** The address `bind` gave this socket, as errors name it; undefined when it bound none. */
+  get boundAddressText(): string | undefined {
+    return this.addressText;
+  }
+
   get fd(): number {
     return this.native?.fd ?? -1;
   }

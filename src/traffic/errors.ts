@@ -2,10 +2,11 @@
 // syscall or a closed socket (the socket error, with what had been counted until then).
 import { CodedError } from '../errors/coded-error';
 import { SocketError } from '../socket/errors';
+import type { NativeExchangeOutcome } from './native';
 import type { FdReceiverSummary, FdSenderSummary, ReceiverSummary, SenderSummary } from './types';
 
 /** What any bulk run reports. */
-export type TrafficSummary = SenderSummary | ReceiverSummary | FdSenderSummary | FdReceiverSummary;
+export type TrafficSummary = SenderSummary | ReceiverSummary | FdSenderSummary | FdReceiverSummary | NativeExchangeOutcome;
 
 export class TrafficOptionError extends CodedError<'ERR_UDS_TRAFFIC_OPTION'> {
 

@@ -7,3 +7,4 @@ export { TrafficError, TrafficOptionError } from './errors';
 export * as frame from './frame';
 export type * from './types';
 export { SMALL_EXCHANGE } from './types';
+export { startExchange, type ExchangeOp, type ExchangeOutcome } from './exchange';

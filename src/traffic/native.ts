@@ -70,7 +70,27 @@ export interface NativeFdReceiveSpec {
   expect: NativeFdExpect[];
 }
 
+/** What a native exchange (native/exchange.cc) hands back. */
+export interface NativeExchangeOutcome extends NativeOutcome {
+  stopped: 'complete' | 'mismatch' | 'eof' | 'timeout' | 'error' | 'cancelled' | 'closed';
+  /** ops completed; the op at this index stopped the run (unless complete) */
+  done: number;
+  /** monotonic ns of each completed op: a send when its last sendmsg began, a receive when its last recvmsg returned */
+  at: number[];
+  /** when the stopped op began */
+  opStartNs: number;
+  /** the bytes a stopped receive had read */
+  partial: Buffer;
+  /** the bytes a stopped send had written */
+  written: number;
+  /** when the stopped op last moved bytes; 0 when it moved none */
+  partialAtNs: number;
+  /** descriptors that came with received bytes and were closed (a `recv` does not take them) */
+  closedFds: number;
+}
+
 export interface NativeTraffic {
+  exchange(fd: number, spec: { ops: readonly { send: boolean; data: Buffer; timeoutMs: number }[] }, done: (outcome: NativeOutcome) => void): NativeTrafficHandle | number;
   trafficSend(fd: number, spec: NativeSendSpec, done: (outcome: NativeOutcome) => void): NativeTrafficHandle | number;
   trafficReceive(fd: number, spec: NativeReceiveSpec, done: (outcome: NativeOutcome) => void): NativeTrafficHandle | number;
   fdSend(fd: number, spec: NativeFdSendSpec, done: (outcome: NativeOutcome) => void): NativeTrafficHandle | number;

@@ -114,7 +114,7 @@ async function pickedConnection(step: StepOf<'recv'>, peer: PeerRuntime, progres
 // fail as soon as a prefix differs instead of waiting for bytes that will not match anyway.
 async function receiveExactly(sock: UnixSocket, expected: Buffer, peer: PeerRuntime, progress: StepProgress): Promise<StepDetails> {
   let got = 0;
-  progress.waitingFor(() => `${plural(expected.length, 'byte')} from ${peer.remoteName()}; got ${got}`);
+  progress.waitingFor(() => exactWaitText(peer, expected.length, got));
   const r = await readExactly(sock, expected.length, (sofar) => {
     got = sofar.length;
     if (!sofar.equals(expected.subarray(0, got))) throw mismatch(expected, sofar, peer);
@@ -128,6 +128,22 @@ async function receiveExactly(sock: UnixSocket, expected: Buffer, peer: PeerRunt
     );
   }
   return { bytes: got, data: describeBytes(expected) };
+}
+
+/** What a `recv` of exact bytes on a stream waits for, for its timeout. */
+export function exactWaitText(peer: PeerRuntime, length: number, got: number): string {
+  return `${plural(length, 'byte')} from ${peer.remoteName()}; got ${got}`;
+}
+
+/**
+ * The details of a `recv` on a stream that got exactly the `expected` bytes, as `recv` writes them
+ * (for steps run in native code, src/peer/exchange.ts).
+ */
+export function exactDetails(peer: PeerRuntime, sock: UnixSocket, expected: Buffer, atNs: number): StepDetails {
+  const details: StepDetails = { bytes: expected.length, data: describeBytes(expected) };
+  Object.assign(details, remoteFields(peer, sock, 'from'));
+  details.atNs = atNs;
+  return details;
 }
 
 /** What a message is judged by: exact bytes, or a `match` / `contains` / `json` matcher. */

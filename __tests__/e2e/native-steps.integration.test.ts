@@ -1,0 +1,222 @@
+// Runs of literal `send` / `recv` steps on a stream connection run in native code
+// (src/peer/exchange.ts). Nothing a scenario can observe may change: every case runs twice, with
+// native runs on and off (UDS_FIXTURE_NATIVE_STEPS=0), and must give the same events and the same
+// verdicts; the `done` event's `nativeSteps` shows which run used native code.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import type { ScenarioResult } from '../../src/judge/result';
+import { runScenario } from '../../src/pipeline/run-scenario';
+import type { ScenarioInput } from '../../src/scenario/types';
+import { describeBuilt, explain, expectPass } from './scripted-runs';
+
+let base = '';
+beforeEach(() => {
+  base = mkdtempSync('/tmp/udsf-native-');
+});
+afterEach(() => {
+  const left = readdirSync(base);
+  rmSync(base, { recursive: true, force: true });
+  expect(left).toEqual([]);
+});
+
+type Mode = 'native' | 'javascript';
+const run = (input: ScenarioInput, mode: Mode, timeout = 20_000): Promise<ScenarioResult> =>
+  runScenario(input, { tmpBase: base, timeout, env: mode === 'native' ? {} : { UDS_FIXTURE_NATIVE_STEPS: '0' } });
+
+/** Both ways, one after the other. */
+async function both(input: ScenarioInput, timeout?: number): Promise<Record<Mode, ScenarioResult>> {
+  return { native: await run(input, 'native', timeout), javascript: await run(input, 'javascript', timeout) };
+}
+
+/**
+ * The step events of one peer as a scenario sees them, without what differs from run to run: times,
+ * and how the other end is named (by its id once its start was relayed, else by its pid, which the
+ * timeline resolves: a step in JavaScript may run before that, native steps write their events after).
+ */
+function stepEvents(result: ScenarioResult, peer: string): object[] {
+  return result.timeline
+    .filter((e) => e.peer === peer && (e.ev === 'send' || e.ev === 'recv' || e.ev === 'fail'))
+    .sort((a, b) => (a.step as number) - (b.step as number))
+    .map(({ t: _t, fromPid: _f, toPid: _p, fromPeer: _fp, toPeer: _tp, nativeSteps: _n, ...rest }) => rest);
+}
+const failed = (peer: string, index: number, cause: string, message: string): object =>
+  expect.objectContaining({ code: 'STEP_FAILED', cause, peer, step: expect.objectContaining({ index }), message: expect.stringContaining(message) });
+
+/** How many of the peer's steps ran in native code, as its last event (`done`, `fail` or `stopped`) says. */
+const nativeStepsOf = (result: ScenarioResult, peer: string): unknown =>
+  result.timeline.find((e) => e.peer === peer && (e.ev === 'done' || e.ev === 'fail' || e.ev === 'stopped'))?.nativeSteps;
+/** Failures without what differs from run to run. */
+const failuresOf = (result: ScenarioResult): object[] => result.failures.map((f) => JSON.parse(JSON.stringify(f).replace(/\d+(\.\d+)? ?ms\b/g, 'N ms').replace(/"forMs":\d+/g, '"forMs":N')) as object);
+
+const rounds = (n: number, first: 'send' | 'recv', word: (i: number) => string): object[] =>
+  Array.from({ length: n }, (_, i) => (first === 'send' ? [{ send: { text: word(i) } }, { recv: { text: `re: ${word(i)}` } }] : [{ recv: { text: word(i) } }, { send: { text: `re: ${word(i)}` } }])).flat();
+const afterListen = [{ waitFor: { peer: 'server', event: 'listen' } }, 'connect'];
+
+describeBuilt('literal send/recv steps in native code', () => {
+  it('a request/response exchange gives the same events either way', async () => {
+    const input: ScenarioInput = {
+      name: 'ping-pong',
+      socket: 'stream',
+      server: { steps: ['listen', 'accept', ...rounds(50, 'recv', (i) => `ping ${i}`), 'close'] },
+      client: { steps: [...afterListen, ...rounds(50, 'send', (i) => `ping ${i}`), 'close'] },
+    } as ScenarioInput;
+    const { native, javascript } = await both(input);
+    expectPass(native);
+    expectPass(javascript);
+    expect(nativeStepsOf(native, 'server')).toBe(100);
+    expect(nativeStepsOf(native, 'client')).toBe(100);
+    expect(nativeStepsOf(javascript, 'server')).toBeUndefined();
+    expect(stepEvents(native, 'server')).toEqual(stepEvents(javascript, 'server'));
+    expect(stepEvents(native, 'client')).toEqual(stepEvents(javascript, 'client'));
+    expect(stepEvents(native, 'server')[0]).toMatchObject({ ev: 'recv', step: 2, bytes: 6, data: '"ping 0"' });
+    const first = native.timeline.find((e) => e.peer === 'server' && e.ev === 'recv')!;
+    expect(first.fromPeer ?? first.fromPid).toBeDefined();
+    // dated at the system calls: each answer is received after it was sent, never before
+    const t = (peer: string, ev: string, step: number): number => native.timeline.find((e) => e.peer === peer && e.ev === ev && e.step === step)!.t;
+    for (let i = 0; i < 50; i++) {
+      expect(t('server', 'recv', 2 + 2 * i)).toBeGreaterThanOrEqual(t('client', 'send', 2 + 2 * i));
+      expect(t('client', 'recv', 3 + 2 * i)).toBeGreaterThanOrEqual(t('server', 'send', 3 + 2 * i));
+    }
+  });
+
+  it('against a python3 echo server, the scripted client runs natively and passes', async () => {
+    const echo = [
+      'import socket, sys, os',
+      's = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)',
+      's.bind(sys.argv[1]); s.listen(1)',
+      'c, _ = s.accept()',
+      'while True:',
+      '    b = c.recv(4096)',
+      '    if not b: break',
+      '    c.sendall(b)',
+      'c.close(); s.close(); os.unlink(sys.argv[1])',
+    ].join('\n');
+    const input = {
+      name: 'python echo',
+      socket: 'stream',
+      server: { run: ['python3', '-c', echo, '${socket}'] },
+      client: { steps: ['connect', ...Array.from({ length: 40 }, (_, i) => [{ send: { text: `line ${i}\n` } }, { recv: { text: `line ${i}\n` } }]).flat(), 'close'] },
+    } as ScenarioInput;
+    const native = await run(input, 'native');
+    expectPass(native);
+    expect(nativeStepsOf(native, 'client')).toBe(80);
+  });
+
+  it('a reply that differs fails that step as it would in JavaScript', async () => {
+    const input = {
+      name: 'wrong reply',
+      socket: 'stream',
+      server: { steps: ['listen', 'accept', ...rounds(3, 'recv', (i) => `ping ${i}`), 'close'] },
+      client: { steps: [...afterListen, { send: { text: 'ping 0' } }, { recv: { text: 're: ping 0' } }, { send: { text: 'ping 1' } }, { recv: { text: 're: pong 1' } }, 'close'] },
+    } as ScenarioInput;
+    const { native, javascript } = await both(input);
+    expect(native.passed).toBe(false);
+    expect(failuresOf(native)).toEqual(failuresOf(javascript));
+    expect(stepEvents(native, 'client')).toEqual(stepEvents(javascript, 'client'));
+    expect(native.failures).toEqual(expect.arrayContaining([failed('client', 5, 'RECV_MISMATCH', 'expected "re: pong 1", got "re: ping 1"')]));
+    expect(nativeStepsOf(native, 'client')).toBe(3);
+  });
+
+  it('a stream that ends in the middle fails the step that waited, the same way', async () => {
+    const input = {
+      name: 'early end',
+      socket: 'stream',
+      server: { steps: ['listen', 'accept', { recv: { text: 'a' } }, { send: { text: 'b' } }, { recv: { text: 'cdef' } }, { send: { text: 'g' } }, 'close'] },
+      client: { steps: [...afterListen, { send: { text: 'a' } }, { recv: { text: 'b' } }, { send: { text: 'cd' } }, 'close'] },
+      expect: { exit: { server: 1, client: 0 } },
+    } as ScenarioInput;
+    const { native, javascript } = await both(input);
+    expect(explain(native)).toContain('ended the stream after 2');
+    expect(nativeStepsOf(native, 'server')).toBe(2);
+    expect(failuresOf(native)).toEqual(failuresOf(javascript));
+    expect(stepEvents(native, 'server')).toEqual(stepEvents(javascript, 'server'));
+  });
+
+  it("a step's timeout in the middle of a run names the step and what it got", async () => {
+    const input = {
+      name: 'stalled sender',
+      socket: 'stream',
+      server: { steps: ['listen', 'accept', { recv: { text: 'a' } }, { send: { text: 'b' } }, { recv: { text: 'abcdef', timeout: '300ms' } }, { send: { text: 'g' } }, 'close'] },
+      client: { steps: [...afterListen, { send: { text: 'a' } }, { recv: { text: 'b' } }, { send: { text: 'abc' } }, { waitFor: { peer: 'server', event: 'fail' } }, 'close'] },
+      expect: { exit: { server: 1, client: 0 } },
+    } as ScenarioInput;
+    const { native, javascript } = await both(input);
+    expect(native.failures).toEqual([failed('server', 4, 'STEP_TIMEOUT', 'recv waited 300 ms for 6 bytes from the client; got 3')]);
+    expect(nativeStepsOf(native, 'server')).toBe(2);
+    expect(failuresOf(native)).toEqual(failuresOf(javascript));
+  });
+
+  it('a failed system call is reported with its errno, the same way', async () => {
+    // The client shuts its reading side before it sends `c`: once the server has `c`, its send
+    // meets a peer that reads no more (EPIPE).
+    const input = {
+      name: 'broken pipe',
+      socket: 'stream',
+      server: { steps: ['listen', 'accept', { recv: { text: 'a' } }, { recv: { text: 'c' } }, { send: { text: 'd' } }, 'close'] },
+      client: { steps: [...afterListen, { send: { text: 'a' } }, { shutdown: 'read' }, { send: { text: 'c' } }, { recv: { eof: true } }, 'close'] },
+      expect: { exit: { server: 1, client: 0 } },
+    } as ScenarioInput;
+    const { native, javascript } = await both(input);
+    expect(native.failures).toEqual([failed('server', 4, 'UNEXPECTED_ERROR', 'EPIPE')]);
+    expect(nativeStepsOf(native, 'server')).toBe(2);
+    expect(nativeStepsOf(javascript, 'server')).toBeUndefined();
+    expect(failuresOf(native)).toEqual(failuresOf(javascript));
+    expect(stepEvents(native, 'server')).toEqual(stepEvents(javascript, 'server'));
+  });
+
+  it('a run that times out stops the native steps and says where the peer was', async () => {
+    const input = {
+      name: 'run timeout',
+      socket: 'stream',
+      server: { steps: ['listen', 'accept', { recv: { text: 'a' } }, { send: { text: 'b' } }, { recv: { text: 'never' } }, { send: { text: 'x' } }, 'close'] },
+      client: { steps: [...afterListen, { send: { text: 'a' } }, { recv: { text: 'b' } }, { recv: { text: 'never either', timeout: '60s' } }] },
+    } as ScenarioInput;
+    const { native, javascript } = await both(input, 1_500);
+    expect(native.passed).toBe(false);
+    const stopped = (r: ScenarioResult) =>
+      r.timeline
+        .filter((e) => e.ev === 'stopped')
+        .map(({ t: _t, forMs: _f, nativeSteps: _n, ...rest }) => rest)
+        .sort((a, b) => String(a.peer).localeCompare(String(b.peer)));
+    expect(stopped(native)).toEqual(expect.arrayContaining([expect.objectContaining({ peer: 'server', step: 4, waitingFor: '5 bytes from the client; got 0' })]));
+    expect(stopped(native)).toEqual(stopped(javascript));
+    expect(nativeStepsOf(native, 'server')).toBe(2);
+    expect(nativeStepsOf(javascript, 'server')).toBeUndefined();
+    expect(stepEvents(native, 'server')).toEqual(stepEvents(javascript, 'server'));
+    expect(failuresOf(native)).toEqual(failuresOf(javascript));
+  });
+
+  it('descriptors that come with the bytes of a plain recv are closed, not leaked', async () => {
+    const input = {
+      name: 'stray descriptor',
+      socket: 'stream',
+      server: { steps: ['listen', 'accept', { recv: { text: 'a' } }, { recv: { text: 'F' } }, { recv: { text: 'b' } }, { send: { text: 'ok' } }, 'close'] },
+      client: { steps: [...afterListen, { send: { text: 'a' } }, { sendFds: { pipe: { content: 'x' } } }, { send: { text: 'b' } }, { recv: { text: 'ok' } }, 'close'] },
+      expect: { fdLeaks: 'fail' },
+    } as ScenarioInput;
+    const { native, javascript } = await both(input);
+    expectPass(native);
+    expectPass(javascript);
+    expect(nativeStepsOf(native, 'server')).toBe(4);
+  });
+
+  it('steps whose events another peer waits for run as before, so the wait ends', async () => {
+    const input = {
+      name: 'awaited recv',
+      socket: 'stream',
+      server: { steps: ['listen', 'accept', { recv: { text: 'a' } }, { recv: { text: 'b' } }, { send: { text: 'c' } }, { send: { text: 'd' } }, 'close'] },
+      client: { steps: [...afterListen, { send: { text: 'a' } }, { waitFor: { peer: 'server', event: 'recv' } }, { send: { text: 'b' } }, { recv: { text: 'cd' } }, 'close'] },
+    } as ScenarioInput;
+    const native = await run(input, 'native');
+    expectPass(native);
+    // the server's recv events are awaited: only its two sends ran in native code
+    expect(nativeStepsOf(native, 'server')).toBe(2);
+  });
+});
+
+// The step helpers under the native path use python3 (every CI machine has it); say so if not.
+try {
+  execFileSync('python3', ['-c', 'pass']);
+} catch {
+  throw new Error('python3 is needed by the native-steps tests (a foreign echo server)');
+}
