@@ -40,10 +40,12 @@
 //      exits at once, judged by `expect.stdout`: what it wrote must reach the verdict every time
 //      (teardown once closed stdout unread: 5 of 72 such runs failed under load).
 //  13. PINGPONG scripted ping-pong runs in a row (200 round trips each), turn about with the
-//      scripted peers' wait budget on (UDS_FIXTURE_PEER_WAIT_US=500) and off (the default), of three
-//      kinds: all pass; the server's last reply differs (the client's recv must fail, naming the
-//      byte); the server's last recv never gets its bytes (its 300 ms step timeout must fail it):
-//      every run's verdict must be the same, budget or not, at any load.
+//      steps in native code (the default, src/peer/exchange.ts) and in JavaScript
+//      (UDS_FIXTURE_NATIVE_STEPS=0), and within each with the peers' wait budget on
+//      (UDS_FIXTURE_PEER_WAIT_US=500) and off, of three kinds: all pass; the server's last reply
+//      differs (the client's recv must fail, naming the byte); the server's last recv never gets its
+//      bytes (its 300 ms step timeout must fail it): every run's verdict must be the same either
+//      way, at any load.
 //  11. PROXY runs in a row (Linux) of each fixtures/proxy scenario, which must pass every time, and
 //      of the line server's buggy variant under `chunk: 1`, which must fail every time: the proxy's
 //      faults give the same verdict at any load (the chunk pacing waits for the reader, not a clock).
@@ -636,14 +638,16 @@ try {
     const started = Date.now();
     for (let i = 0; i < PINGPONG; i++) {
       const kind = kinds[i % 3];
-      const budget = Math.floor(i / 3) % 2 === 0 ? { env: { UDS_FIXTURE_PEER_WAIT_US: '500' } } : {};
-      const got = verdict(await runScenario(scenario(kind), { tmpBase: base, ...budget }));
+      const native = Math.floor(i / 3) % 2 === 0;
+      const budget = Math.floor(i / 6) % 2 === 0;
+      const env = { ...(native ? {} : { UDS_FIXTURE_NATIVE_STEPS: '0' }), ...(budget ? { UDS_FIXTURE_PEER_WAIT_US: '500' } : {}) };
+      const got = verdict(await runScenario(scenario(kind), { tmpBase: base, env }));
       if (got !== expected[kind]) {
         changed++;
-        console.log(`     ping-pong run ${i + 1} (${kind}, budget ${budget.env ? 'on' : 'off'}): ${got.slice(0, 400)}`);
+        console.log(`     ping-pong run ${i + 1} (${kind}, steps ${native ? 'native' : 'in JavaScript'}, budget ${budget ? 'on' : 'off'}): ${got.slice(0, 400)}`);
       }
     }
-    check(changed === 0, `${PINGPONG} scripted ping-pong runs of ${trips} round trips, wait budget on and off in turn (${((Date.now() - started) / 1000).toFixed(1)} s): ${changed} gave another verdict`);
+    check(changed === 0, `${PINGPONG} scripted ping-pong runs of ${trips} round trips, steps native and in JavaScript, wait budget on and off, in turn (${((Date.now() - started) / 1000).toFixed(1)} s): ${changed} gave another verdict`);
     check(readdirSync(base).length === 0, 'temp base empty after the ping-pong runs');
   }
 
