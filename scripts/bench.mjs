@@ -103,7 +103,9 @@ if (selected('64 B ping-pong round trip')) {
   const us = (ns) => round(ns / count / 1000, 2);
   for (const [name, values] of [['64 B ping-pong round trip', ours], [`64 B ping-pong round trip, waitBudget(${WAIT_BUDGET_US})`, budgeted]]) {
     const ratio = round(median(values.map((ns, i) => theirs[i] / ns)), 3);
-    results.push({ case: name, value: us(median(values)), unit: 'us', baseline: us(median(theirs)), ratio, target: 'none', plain: us(median(theirs)), plainRatio: ratio, plainTarget: '>= 0.5', runs });
+    // Issue 13's round-trip target is the scripted one (below): this row shows what the socket
+    // API's one promise per operation costs a user's own code (a module peer, a test).
+    results.push({ case: name, value: us(median(values)), unit: 'us', baseline: us(median(theirs)), ratio, target: 'none', plain: us(median(theirs)), plainRatio: ratio, plainTarget: 'none', runs });
   }
 }
 
