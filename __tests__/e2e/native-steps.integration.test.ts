@@ -186,6 +186,29 @@ describeBuilt('literal send/recv steps in native code', () => {
     expect(failuresOf(native)).toEqual(failuresOf(javascript));
   });
 
+  it('a run stopped while a native step waits on a silent program says how long the step waited', async () => {
+    // The harness stops the python3 server first: its end may reach the client's native recv
+    // (end-of-file) before the client's own SIGTERM. Either way the client's `stopped` must name
+    // the recv, counted from when it began, not from when it was judged again.
+    const silent = ['import socket, sys', 's = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)', 's.bind(sys.argv[1]); s.listen(1)', 'held = []', 'while True:', '    held.append(s.accept()[0])'].join('\n');
+    const input = {
+      name: 'silent program',
+      socket: 'stream',
+      server: { run: ['python3', '-c', silent, '${socket}'] },
+      client: { steps: ['connect', { send: { text: 'REQ 1\n' } }, { recv: { text: 'RESP 1\n' } }, 'close'] },
+    } as ScenarioInput;
+    const result = await run(input, 'native', 6_000);
+    expect(result.passed).toBe(false);
+    const sent = result.timeline.find((e) => e.peer === 'client' && e.ev === 'send')!;
+    const stopped = result.timeline.find((e) => e.peer === 'client' && e.ev === 'stopped')!;
+    expect(stopped).toMatchObject({ step: 2, waitingFor: '7 bytes from the server; got 0' });
+    // waited since just after its send: most of the time between that send and the stop
+    const sinceSendMs = (stopped.t - sent.t) / 1e6;
+    expect(stopped.forMs).toBeGreaterThan(sinceSendMs / 2);
+    expect(Number.isInteger(stopped.forMs)).toBe(true);
+    expect(nativeStepsOf(result, 'client')).toBe(1);
+  });
+
   it('descriptors that come with the bytes of a plain recv are closed, not leaked', async () => {
     const input = {
       name: 'stray descriptor',

@@ -168,3 +168,15 @@ describe('a value of the wrong type names the type and shows the value rewritten
     ]);
   });
 });
+
+describe('an unquoted ${variable} in a flow list', () => {
+  it('`run: [python3, server.py, ${socket}]` says to quote it, at its position', () => {
+    const problems = problemsOf('name: q\nserver:\n  run: [python3, server.py, ${socket}]\nclient:\n  steps: [connect]\n');
+    expect(problems[0]).toMatchObject({ line: 3, hint: 'quote a `${socket}` inside `[ ]` or `{ }`: write "${socket}" (a bare `{` opens a map there)' });
+  });
+
+  it('a quoted one, or one in block style, is fine', () => {
+    expect(problemsOf('name: q\nserver:\n  run: [python3, server.py, "${socket}"]\nclient:\n  steps: [connect]\n')).toEqual([]);
+    expect(problemsOf('name: q\nserver:\n  run:\n    - python3\n    - ${socket}\nclient:\n  steps: [connect]\n')).toEqual([]);
+  });
+});

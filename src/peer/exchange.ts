@@ -156,12 +156,13 @@ export async function runNatively(steps: readonly Step[], peer: PeerRuntime): Pr
     case 'closed': {
       const error = outcome.error ? syscallError(outcome.error.errno, outcome.error.syscall, sock.boundAddressText) : cancelledError(syscall, sock.boundAddressText);
       reported();
-      return { completed: k, handover: { beganNs: outcome.opStartNs, work: () => Promise.reject(error) } };
+      return { completed: k, handover: { beganNs: outcome.opStartNs, work: (progress) => (progress.waitingFor(() => waitText(k)), Promise.reject(error)) } };
     }
     default:
-      // mismatch, eof: the step reads the same bytes (and end-of-file) again, and fails as it would have.
+      // mismatch, eof: the step runs again from the same start, reads the same bytes (and
+      // end-of-file), and fails as it would have.
       reported();
-      return { completed: k };
+      return { completed: k, handover: { beganNs: outcome.opStartNs } };
   }
 }
 

@@ -25,7 +25,7 @@ export class StepProgress {
   ) {
     const now = nowNs();
     this.beganNs = began ?? now;
-    this.startedAt = Date.now() - (now - this.beganNs) / 1e6;
+    this.startedAt = Math.round(Date.now() - (now - this.beganNs) / 1e6);
   }
 
   /** What the step waits for right now, e.g. for the `stopped` event when the harness ends the peer. */

@@ -12,12 +12,13 @@ const ANNOUNCED_STOP_WAIT_MS = 5_000;
 type AnyStepImpl = { run(step: Step, peer: PeerRuntime, progress: StepProgress): Promise<StepDetails>; untimed?: boolean };
 
 /**
- * A step native code began and could not complete (src/peer/exchange.ts): when it began, and its
- * outcome as the step's own work, judged here as any step's is.
+ * A step native code began and could not complete (src/peer/exchange.ts): when it began (its
+ * timeout, and how long a stop finds it waiting, count from then), and its outcome as the step's
+ * own work, judged here as any step's is; without `work` the step runs as it always does.
  */
 export interface Handover {
   beganNs: number;
-  work(progress: StepProgress): Promise<StepDetails>;
+  work?(progress: StepProgress): Promise<StepDetails>;
 }
 
 /** Resolves when the step completed as declared; rejects with the StepFailure otherwise. */
@@ -26,7 +27,7 @@ export async function runStep(step: Step, peer: PeerRuntime, handover?: Handover
   const timeoutMs = step.timeoutMs ?? (impl.untimed ? undefined : DEFAULT_STEP_TIMEOUT_MS);
   const progress = new StepProgress(step, timeoutMs ?? Number.POSITIVE_INFINITY, { peers: awaitedPeers(step, peer), log: peer.log }, handover?.beganNs);
   peer.running = progress;
-  const work = handover ? handover.work(progress) : impl.run(step, peer, progress);
+  const work = handover?.work ? handover.work(progress) : impl.run(step, peer, progress);
   // Once the timeout won, the step's late outcome changes nothing: the peer is already failing.
   work.catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;

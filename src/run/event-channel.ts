@@ -75,9 +75,9 @@ export class EventHub {
     }
   }
 
-  /** Records an event of the harness itself (peer 'harness'), stamped now. */
-  harness(ev: string, detail: Record<string, unknown> = {}): PeerEvent {
-    const event: PeerEvent = { ...detail, t: monotonicNs(), peer: 'harness', ev };
+  /** Records an event of the harness itself (peer 'harness'), stamped now or at `at` (monotonic ns). */
+  harness(ev: string, detail: Record<string, unknown> = {}, at: number = monotonicNs()): PeerEvent {
+    const event: PeerEvent = { ...detail, t: at, peer: 'harness', ev };
     this.accept(event);
     return event;
   }

@@ -24,12 +24,15 @@ export interface ExecuteOptions {
 
 function startPeer(plan: PeerPlan, pair: SocketPairEnds | undefined, hub: EventHub, onGroup: (pgid: number) => void, stops: Map<string, PlannedStop>): PeerProcess {
   const pairFd = plan.pairEnd !== undefined && pair ? pair.fds[plan.pairEnd] : undefined;
+  // Dated as the spawn began: on a loaded machine fork and exec of the supervisor take a while,
+  // and that is start-up (src/run/startup-time.ts), not the peer's run time.
+  const spawning = monotonicNs();
   const peer = spawnPeer(plan, pairFd);
   if (peer.pid !== undefined) onGroup(peer.pid);
   if (peer.events) hub.attach(plan.id, peer.events, peer.relay);
   // `pgid`: the peer's process group (the supervisor leads it), so that `expectPeer: { pid }` can
   // recognise any process of a `run:` program; `program` says whether a `start` event will follow.
-  hub.harness('spawn', { target: plan.id, program: plan.program, ...(peer.pid !== undefined ? { pid: peer.pid, pgid: peer.pid } : {}) });
+  hub.harness('spawn', { target: plan.id, program: plan.program, ...(peer.pid !== undefined ? { pid: peer.pid, pgid: peer.pid } : {}) }, spawning);
   void peer.ended.then((end) => {
     if ('message' in end) {
       hub.harness('spawn-error', { target: plan.id, code: end.code, message: end.message });

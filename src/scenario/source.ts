@@ -75,6 +75,17 @@ const HINTS: Partial<Record<string, string>> = {
   MISSING_CHAR: 'check for a missing `:`, quote, or closing bracket',
 };
 
+/**
+ * `run: [python3, server.py, ${socket}]`: in YAML's `[ ]` and `{ }` a `{` opens a map, so an
+ * unquoted `${…}` there breaks the line. Said plainly when the line that failed has one.
+ */
+function unquotedVariableHint(lineText: string): string | undefined {
+  const match = /(?:^|[\s,[{:])(\$\{[^}\s]*\}?)/.exec(lineText);
+  if (match === null || !/[[{]/.test(lineText.slice(0, match.index + 1))) return undefined;
+  const written = match[1]!.endsWith('}') ? match[1]! : `${match[1]!}}`;
+  return `quote a \`${written}\` inside \`[ ]\` or \`{ }\`: write "${written}" (a bare \`{\` opens a map there)`;
+}
+
 export function parseScenarioSource(text: string, file: string): ParsedSource {
   const lineCounter = new LineCounter();
   const problems: Problem[] = [];
@@ -125,7 +136,7 @@ export function parseScenarioSource(text: string, file: string): ParsedSource {
   const positions = positionsOf(doc, counter, text);
   const fromYaml = (error: YAMLError): Problem => {
     const { line, col } = counter.linePos(error.pos[0]);
-    const hint = HINTS[error.code];
+    const hint = unquotedVariableHint(text.split('\n')[line - 1] ?? '') ?? HINTS[error.code];
     return withSource({ file, line, col, path: '', message: FRIENDLY[error.code] ?? error.message, ...(hint !== undefined ? { hint } : {}) }, positions);
   };
   problems.push(...doc.errors.map(fromYaml), ...doc.warnings.map(fromYaml));
