@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -327,18 +328,16 @@ struct Proxy {
 
 // ---- waiting ---------------------------------------------------------------------------------
 
-// Waits for `events` on fd (or only for the timeout when fd < 0): 1 ready, 0 timed out,
-// kStopped when the proxy stops or the connection is aborted, or -errno.
-int WaitOn(Proxy& proxy, Conn* conn, int fd, short events, int timeoutMs) {
-  pollfd p[3];
+// Waits for `events` on fd, or `events2` on fd2 (or only for the timeout when both are < 0): 1
+// ready, 0 timed out, kStopped when the proxy stops or the connection is aborted, or -errno.
+int WaitOn(Proxy& proxy, Conn* conn, int fd, short events, int timeoutMs, int fd2 = -1, short events2 = 0) {
+  pollfd p[4];
   int n = 0;
   p[n++] = {proxy.stopPipe[0], POLLIN, 0};
   if (conn != nullptr && conn->abortPipe[0] >= 0) p[n++] = {conn->abortPipe[0], POLLIN, 0};
-  int target = -1;
-  if (fd >= 0) {
-    target = n;
-    p[n++] = {fd, events, 0};
-  }
+  int target = n;
+  if (fd >= 0) p[n++] = {fd, events, 0};
+  if (fd2 >= 0) p[n++] = {fd2, events2, 0};
   for (;;) {
     if (proxy.stopping.load() || (conn != nullptr && conn->aborted.load())) return kStopped;
     int ready = poll(p, n, timeoutMs);
@@ -348,7 +347,8 @@ int WaitOn(Proxy& proxy, Conn* conn, int fd, short events, int timeoutMs) {
     }
     if (proxy.stopping.load() || (conn != nullptr && conn->aborted.load())) return kStopped;
     if (ready == 0) return 0;
-    if (target >= 0 && p[target].revents != 0) return 1;
+    for (int i = target; i < n; i++)
+      if (p[i].revents != 0) return 1;
   }
 }
 
@@ -373,6 +373,17 @@ constexpr unsigned kBatch = 1;
 #else
 constexpr unsigned kBatch = 16;
 #endif
+
+// How much the datagram loop keeps queued for a server with no room while it reads on (Outbox::
+// Push): then it waits until everything has gone (Outbox::Flush). macOS keeps nothing queued and
+// flushes every batch, as before: its poll() reports a full datagram receiver as writable (the
+// send fails with ENOBUFS), so a loop waiting for either side would spin there.
+#ifdef __APPLE__
+constexpr size_t kPendingMessages = 0;
+#else
+constexpr size_t kPendingMessages = 1024;
+#endif
+constexpr size_t kPendingBytes = 4 * 1024 * 1024;
 
 // One message's room in a batch read: the largest record the proxy forwards whole. The buffer is
 // not zeroed: only the pages a read writes are ever touched.
@@ -413,7 +424,14 @@ void DiscardRest(Proxy& proxy, std::vector<Slot>& slots, mmsghdr* headers, int f
 // The messages a batch forwards (with their faults applied, in order) wait here and go out
 // together: each run of messages to the same socket in one sendmmsg. The bytes stay in the batch's
 // read slots until then (a released `reorder` message brings its own copy), and the descriptors
-// sent with them close once the batch has gone.
+// sent with them close once every message queued before them has gone.
+//
+// Flush() sends everything, waiting for the receivers' room. The datagram loop sends with Push()
+// instead: what the receiver has no room for stays queued (with a copy of its bytes: the slots are
+// read into again) while the loop goes on reading the clients, up to kPendingMessages or
+// kPendingBytes, then it flushes. A proxy that waited for the server's room with the clients'
+// datagrams unread made every client block on its own full send queue too: each side slept and
+// was woken every few datagrams (bench/RESULTS.md, fourth session).
 struct Outbox {
   struct Entry {
     Conn* conn;
@@ -426,12 +444,17 @@ struct Outbox {
     std::vector<char> owned;
     std::vector<int> fds;
     std::vector<char> control;
-    bool waits;  // fd's sends wait in the kernel (SendsWait)
+    bool waits;         // fd's sends wait in the kernel (SendsWait)
+    bool kept = false;  // `owned` is a copy Keep() made (counted in ownedBytes)
   };
 
   Proxy& proxy;
-  std::vector<Entry> entries;
-  std::vector<int> closeAfter;
+  std::deque<Entry> entries;
+  // Descriptors to close once `gone` reaches their mark (the number of entries queued before them).
+  std::deque<std::pair<uint64_t, int>> closeAfter;
+  uint64_t queued = 0;  // entries ever queued
+  uint64_t gone = 0;    // entries ever sent or skipped (refused), in order
+  size_t ownedBytes = 0;  // bytes copied out of the read slots by Keep() and still queued
   std::vector<mmsghdr> headers;
   std::vector<iovec> io;
   int error = 0;  // the first send that failed since the owner last looked (its event is emitted)
@@ -439,16 +462,56 @@ struct Outbox {
   explicit Outbox(Proxy& p) : proxy(p) {}
   ~Outbox() { Clear(); }
 
+  void Queue(Entry&& entry) {
+    entries.push_back(std::move(entry));
+    queued++;
+  }
+
   void CloseAfter(std::vector<int>& fds) {
-    closeAfter.insert(closeAfter.end(), fds.begin(), fds.end());
+    for (int fd : fds) closeAfter.emplace_back(queued, fd);
     fds.clear();
   }
 
+  // Closes the descriptors whose messages have all gone.
+  void CloseGone() {
+    size_t closed = 0;
+    while (!closeAfter.empty() && closeAfter.front().first <= gone) {
+      close(closeAfter.front().second);
+      closeAfter.pop_front();
+      closed++;
+    }
+    proxy.stats.fdsClosed += closed;
+  }
+
+  // Everything let go (sent, or the proxy stops): every descriptor held closes.
   void Clear() {
-    for (int fd : closeAfter) close(fd);
+    for (auto& held : closeAfter) close(held.second);
     proxy.stats.fdsClosed += closeAfter.size();
     closeAfter.clear();
+    gone = queued;
     entries.clear();
+    ownedBytes = 0;
+  }
+
+  // The first `count` entries have gone.
+  void Drop(size_t count) {
+    for (size_t k = 0; k < count; k++) {
+      if (entries.front().kept) ownedBytes -= entries.front().size;
+      entries.pop_front();
+    }
+    gone += count;
+    CloseGone();
+  }
+
+  // The queued messages that still point into a read slot get a copy of their own bytes.
+  void Keep() {
+    for (Entry& entry : entries) {
+      if (entry.size == 0 || entry.data == entry.owned.data()) continue;
+      entry.owned.assign(entry.data, entry.data + entry.size);
+      entry.data = entry.owned.data();
+      entry.kept = true;
+      ownedBytes += entry.size;
+    }
   }
 
   void Failed(const Entry& entry, int code) {
@@ -465,16 +528,30 @@ struct Outbox {
   // Sends everything queued, in order: 0, or kStopped (what had not gone is let go). A message the
   // socket refuses (not backpressure) is reported as an error event and skipped, as when each was
   // sent on its own; the first such error stays in `error` for the owner's policy.
-  int Flush() {
-    size_t first = 0;
-    while (first < entries.size()) {
-      size_t end = first + 1;
-      while (end < entries.size() && entries[end].fd == entries[first].fd) end++;
-      unsigned count = static_cast<unsigned>(end - first);
+  int Flush() { return Send(true); }
+
+  // Sends what the receivers have room for now, in order, up to the first message that would wait:
+  // 0 (the rest stays queued, with its own bytes) or kStopped.
+  int Push() {
+    int result = Send(false);
+    if (result == 0) Keep();
+    return result;
+  }
+
+  // The socket the first queued message goes to, or -1 when nothing is queued.
+  int NextFd() const { return entries.empty() ? -1 : entries.front().fd; }
+
+  int Send(bool wait) {
+    while (!entries.empty()) {
+      // A run of messages to one socket, at most kMessageBatch per call (a long queue is not
+      // re-described to the kernel every time a few of its messages go).
+      size_t end = 1;
+      while (end < entries.size() && end < kMessageBatch && entries[end].fd == entries[0].fd) end++;
+      unsigned count = static_cast<unsigned>(end);
       headers.resize(count);
       io.resize(count);
       for (unsigned k = 0; k < count; k++) {
-        Entry& entry = entries[first + k];
+        Entry& entry = entries[k];
         io[k] = {const_cast<char*>(entry.data), entry.size};
         headers[k] = mmsghdr{};
         msghdr& message = headers[k].msg_hdr;
@@ -489,10 +566,10 @@ struct Outbox {
       unsigned done = 0;
       int attempts = 0;
       while (done < count) {
-        Entry& next = entries[first + done];
-        int sent = SendMessages(next.fd, headers.data() + done, count - done, SendFlags(next.waits));
+        Entry& next = entries[done];
+        int sent = SendMessages(next.fd, headers.data() + done, count - done, wait ? SendFlags(next.waits) : kSendFlags);
         if (sent > 0) {
-          for (int k = 0; k < sent; k++) proxy.stats.fdsForwarded += entries[first + done + k].fds.size();
+          for (int k = 0; k < sent; k++) proxy.stats.fdsForwarded += entries[done + k].fds.size();
           done += static_cast<unsigned>(sent);
           attempts = 0;
           continue;
@@ -504,6 +581,14 @@ struct Outbox {
           done++;
           attempts = 0;
           continue;
+        }
+        if (!wait) {
+          if (proxy.stopping.load() || next.conn->aborted.load()) {
+            Clear();
+            return kStopped;
+          }
+          Drop(done);
+          return 0;
         }
         // A waiting send that timed out: the kernel waited a slice for the receiver's room.
         if (next.waits) {
@@ -535,7 +620,7 @@ struct Outbox {
         }
         attempts++;
       }
-      first = end;
+      Drop(count);
     }
     Clear();
     return 0;
@@ -763,7 +848,7 @@ struct Pump {
 
   int Deliver(Message& m, bool own = false) {
     if (!stream() && outbox != nullptr) {
-      outbox->entries.push_back({&conn, dir, dst, useTo ? &to : nullptr, toLength, m.data, m.size, {}, m.fds, {}, waits});
+      outbox->Queue({&conn, dir, dst, useTo ? &to : nullptr, toLength, m.data, m.size, {}, m.fds, {}, waits});
       if (own) {
         outbox->entries.back().owned = std::move(m.owned);  // the heap buffer moves: data still points into it
         m.data = nullptr;
@@ -1303,11 +1388,17 @@ void DatagramLoop(Proxy& proxy) {
         if (!Pause(proxy, nullptr, 50)) return;
         continue;
       }
-      // A message held by `reorder` goes alone when nothing follows it for a while.
+      // A message held by `reorder` goes alone when nothing follows it for a while. Datagrams still
+      // queued for a server: wait for its room as well, and send what it takes.
       bool anyHeld = false;
       for (auto& entry : pumps) anyHeld = anyHeld || entry.second->held;
-      int waited = WaitOn(proxy, nullptr, proxy.listenFd, POLLIN, anyHeld ? kReorderIdleMs : -1);
+      Conn* next = box.entries.empty() ? nullptr : box.entries.front().conn;
+      int waited = WaitOn(proxy, next, proxy.listenFd, POLLIN, anyHeld ? kReorderIdleMs : -1, box.NextFd(), POLLOUT);
       if (waited == kStopped) return;
+      if (next != nullptr) {
+        if (box.Push() == kStopped) return;
+        box.TakeError();
+      }
       if (waited == 0) {
         for (auto& entry : pumps)
           if (entry.second->held) entry.second->Release();
@@ -1367,8 +1458,10 @@ void DatagramLoop(Proxy& proxy) {
       }
     }
     // A datagram the server's socket refused is reported (an error event) and the next ones are
-    // tried as they come: the server may be back.
-    if (box.Flush() == kStopped) return;
+    // tried as they come: the server may be back. What a server has no room for stays queued while
+    // the loop reads on, up to a bound.
+    bool full = box.entries.size() > kPendingMessages || box.ownedBytes > kPendingBytes;
+    if ((full ? box.Flush() : box.Push()) == kStopped) return;
     box.TakeError();
   }
 }
