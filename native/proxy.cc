@@ -215,10 +215,10 @@ void Signal(int fd) {
 // ---- sending --------------------------------------------------------------------------------
 
 // Linux: the proxy's sends wait in the kernel for the receiver's room (its own wait on a full
-// datagram queue or stream buffer), instead of failing with EAGAIN and polling for POLLOUT. Measured
-// on the datagram bench (bench/RESULTS.md, fourth session): per 200 000 datagrams the proxy made
-// 17 600 sendmmsg and 5 700 poll calls instead of 47 600 and 22 300, and was preempted less (it no
-// longer retries a send the moment one message leaves the receiver's queue). SO_SNDTIMEO bounds
+// datagram queue or stream buffer), instead of failing with EAGAIN and polling for POLLOUT: fewer
+// system calls and no retry the moment one message leaves the receiver's queue (bench/RESULTS.md,
+// fourth session). The datagram loop's Outbox::Push still sends with MSG_DONTWAIT: it must not
+// wait while there are clients to read. SO_SNDTIMEO bounds
 // each wait to kPollSliceMs, after which the sender checks whether the proxy stops or the
 // connection aborts, so cancellation is kept (noticed within one slice, as the traffic engine's
 // idle waits are). The socket's O_NONBLOCK goes (it would make every call non-blocking); every read
@@ -429,9 +429,9 @@ void DiscardRest(Proxy& proxy, std::vector<Slot>& slots, mmsghdr* headers, int f
 // Flush() sends everything, waiting for the receivers' room. The datagram loop sends with Push()
 // instead: what the receiver has no room for stays queued (with a copy of its bytes: the slots are
 // read into again) while the loop goes on reading the clients, up to kPendingMessages or
-// kPendingBytes, then it flushes. A proxy that waited for the server's room with the clients'
-// datagrams unread made every client block on its own full send queue too: each side slept and
-// was woken every few datagrams (bench/RESULTS.md, fourth session).
+// kPendingBytes, then it flushes. Waiting for the server's room with the clients' datagrams unread
+// lets every client's queue fill up too, and both ends sleep every few datagrams (each queue holds
+// net.unix.max_dgram_qlen, 10 by default); measured in bench/RESULTS.md, fourth session.
 struct Outbox {
   struct Entry {
     Conn* conn;
