@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -211,6 +212,46 @@ void Signal(int fd) {
   (void)ignored;
 }
 
+// ---- sending --------------------------------------------------------------------------------
+
+// Linux: the proxy's sends wait in the kernel for the receiver's room (its own wait on a full
+// datagram queue or stream buffer), instead of failing with EAGAIN and polling for POLLOUT: fewer
+// system calls and no retry the moment one message leaves the receiver's queue (bench/RESULTS.md,
+// fourth session). The datagram loop's Outbox::Push still sends with MSG_DONTWAIT: it must not
+// wait while there are clients to read. SO_SNDTIMEO bounds
+// each wait to kPollSliceMs, after which the sender checks whether the proxy stops or the
+// connection aborts, so cancellation is kept (noticed within one slice, as the traffic engine's
+// idle waits are). The socket's O_NONBLOCK goes (it would make every call non-blocking); every read
+// passes MSG_DONTWAIT (kRecvFlags), so reads never wait. macOS keeps non-blocking sends with
+// poll() and a back-off: it fails a datagram to a full receiver at once (ENOBUFS) rather than wait.
+#ifndef __APPLE__
+constexpr int kWaitingSendFlags = kSendFlags & ~MSG_DONTWAIT;
+#endif
+
+// True when sends on fd now wait in the kernel (Linux, both settings taken); false leaves the
+// socket non-blocking and its sends on the poll() path.
+bool SendsWait(int fd) {
+#ifdef __APPLE__
+  (void)fd;
+  return false;
+#else
+  timeval slice = {0, kPollSliceMs * 1000};
+  if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &slice, sizeof slice) < 0) return false;
+  int flags = fcntl(fd, F_GETFL);
+  return flags >= 0 && fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == 0;
+#endif
+}
+
+// The flags of one send on a socket whose sends wait (SendsWait) or not.
+int SendFlags(bool waits) {
+#ifdef __APPLE__
+  (void)waits;
+  return kSendFlags;
+#else
+  return waits ? kWaitingSendFlags : kSendFlags;
+#endif
+}
+
 struct Proxy;
 
 // One client connection (stream/seqpacket), or one client address (datagram).
@@ -218,6 +259,7 @@ struct Conn {
   uint64_t id = 0;
   int client = -1;  // stream: the accepted socket; dgram: unused (the listening socket is shared)
   int server = -1;  // the socket connected to the upstream path
+  bool clientWaits = false, serverWaits = false;  // SendsWait on each (set before the directions start)
   int abortPipe[2] = {-1, -1};
   std::atomic<bool> aborted{false};
   std::atomic<int> running{0};
@@ -242,6 +284,7 @@ struct Proxy {
   Faults faults[2];
 
   int listenFd = -1;
+  bool listenWaits = false;  // dgram: replies to the clients go out through the listening socket (SendsWait)
   dev_t listenDev = 0;
   ino_t listenIno = 0;
   int stopPipe[2] = {-1, -1};
@@ -285,18 +328,16 @@ struct Proxy {
 
 // ---- waiting ---------------------------------------------------------------------------------
 
-// Waits for `events` on fd (or only for the timeout when fd < 0): 1 ready, 0 timed out,
-// kStopped when the proxy stops or the connection is aborted, or -errno.
-int WaitOn(Proxy& proxy, Conn* conn, int fd, short events, int timeoutMs) {
-  pollfd p[3];
+// Waits for `events` on fd, or `events2` on fd2 (or only for the timeout when both are < 0): 1
+// ready, 0 timed out, kStopped when the proxy stops or the connection is aborted, or -errno.
+int WaitOn(Proxy& proxy, Conn* conn, int fd, short events, int timeoutMs, int fd2 = -1, short events2 = 0) {
+  pollfd p[4];
   int n = 0;
   p[n++] = {proxy.stopPipe[0], POLLIN, 0};
   if (conn != nullptr && conn->abortPipe[0] >= 0) p[n++] = {conn->abortPipe[0], POLLIN, 0};
-  int target = -1;
-  if (fd >= 0) {
-    target = n;
-    p[n++] = {fd, events, 0};
-  }
+  int target = n;
+  if (fd >= 0) p[n++] = {fd, events, 0};
+  if (fd2 >= 0) p[n++] = {fd2, events2, 0};
   for (;;) {
     if (proxy.stopping.load() || (conn != nullptr && conn->aborted.load())) return kStopped;
     int ready = poll(p, n, timeoutMs);
@@ -306,7 +347,8 @@ int WaitOn(Proxy& proxy, Conn* conn, int fd, short events, int timeoutMs) {
     }
     if (proxy.stopping.load() || (conn != nullptr && conn->aborted.load())) return kStopped;
     if (ready == 0) return 0;
-    if (target >= 0 && p[target].revents != 0) return 1;
+    for (int i = target; i < n; i++)
+      if (p[i].revents != 0) return 1;
   }
 }
 
@@ -331,6 +373,17 @@ constexpr unsigned kBatch = 1;
 #else
 constexpr unsigned kBatch = 16;
 #endif
+
+// How much the datagram loop keeps queued for a server with no room while it reads on (Outbox::
+// Push): then it waits until everything has gone (Outbox::Flush). macOS keeps nothing queued and
+// flushes every batch, as before: its poll() reports a full datagram receiver as writable (the
+// send fails with ENOBUFS), so a loop waiting for either side would spin there.
+#ifdef __APPLE__
+constexpr size_t kPendingMessages = 0;
+#else
+constexpr size_t kPendingMessages = 1024;
+#endif
+constexpr size_t kPendingBytes = 4 * 1024 * 1024;
 
 // One message's room in a batch read: the largest record the proxy forwards whole. The buffer is
 // not zeroed: only the pages a read writes are ever touched.
@@ -371,7 +424,14 @@ void DiscardRest(Proxy& proxy, std::vector<Slot>& slots, mmsghdr* headers, int f
 // The messages a batch forwards (with their faults applied, in order) wait here and go out
 // together: each run of messages to the same socket in one sendmmsg. The bytes stay in the batch's
 // read slots until then (a released `reorder` message brings its own copy), and the descriptors
-// sent with them close once the batch has gone.
+// sent with them close once every message queued before them has gone.
+//
+// Flush() sends everything, waiting for the receivers' room. The datagram loop sends with Push()
+// instead: what the receiver has no room for stays queued (with a copy of its bytes: the slots are
+// read into again) while the loop goes on reading the clients, up to kPendingMessages or
+// kPendingBytes, then it flushes. Waiting for the server's room with the clients' datagrams unread
+// lets every client's queue fill up too, and both ends sleep every few datagrams (each queue holds
+// net.unix.max_dgram_qlen, 10 by default); measured in bench/RESULTS.md, fourth session.
 struct Outbox {
   struct Entry {
     Conn* conn;
@@ -384,11 +444,17 @@ struct Outbox {
     std::vector<char> owned;
     std::vector<int> fds;
     std::vector<char> control;
+    bool waits;         // fd's sends wait in the kernel (SendsWait)
+    bool kept = false;  // `owned` is a copy Keep() made (counted in ownedBytes)
   };
 
   Proxy& proxy;
-  std::vector<Entry> entries;
-  std::vector<int> closeAfter;
+  std::deque<Entry> entries;
+  // Descriptors to close once `gone` reaches their mark (the number of entries queued before them).
+  std::deque<std::pair<uint64_t, int>> closeAfter;
+  uint64_t queued = 0;  // entries ever queued
+  uint64_t gone = 0;    // entries ever sent or skipped (refused), in order
+  size_t ownedBytes = 0;  // bytes copied out of the read slots by Keep() and still queued
   std::vector<mmsghdr> headers;
   std::vector<iovec> io;
   int error = 0;  // the first send that failed since the owner last looked (its event is emitted)
@@ -396,16 +462,56 @@ struct Outbox {
   explicit Outbox(Proxy& p) : proxy(p) {}
   ~Outbox() { Clear(); }
 
+  void Queue(Entry&& entry) {
+    entries.push_back(std::move(entry));
+    queued++;
+  }
+
   void CloseAfter(std::vector<int>& fds) {
-    closeAfter.insert(closeAfter.end(), fds.begin(), fds.end());
+    for (int fd : fds) closeAfter.emplace_back(queued, fd);
     fds.clear();
   }
 
+  // Closes the descriptors whose messages have all gone.
+  void CloseGone() {
+    size_t closed = 0;
+    while (!closeAfter.empty() && closeAfter.front().first <= gone) {
+      close(closeAfter.front().second);
+      closeAfter.pop_front();
+      closed++;
+    }
+    proxy.stats.fdsClosed += closed;
+  }
+
+  // Everything let go (sent, or the proxy stops): every descriptor held closes.
   void Clear() {
-    for (int fd : closeAfter) close(fd);
+    for (auto& held : closeAfter) close(held.second);
     proxy.stats.fdsClosed += closeAfter.size();
     closeAfter.clear();
+    gone = queued;
     entries.clear();
+    ownedBytes = 0;
+  }
+
+  // The first `count` entries have gone.
+  void Drop(size_t count) {
+    for (size_t k = 0; k < count; k++) {
+      if (entries.front().kept) ownedBytes -= entries.front().size;
+      entries.pop_front();
+    }
+    gone += count;
+    CloseGone();
+  }
+
+  // The queued messages that still point into a read slot get a copy of their own bytes.
+  void Keep() {
+    for (Entry& entry : entries) {
+      if (entry.size == 0 || entry.data == entry.owned.data()) continue;
+      entry.owned.assign(entry.data, entry.data + entry.size);
+      entry.data = entry.owned.data();
+      entry.kept = true;
+      ownedBytes += entry.size;
+    }
   }
 
   void Failed(const Entry& entry, int code) {
@@ -422,16 +528,30 @@ struct Outbox {
   // Sends everything queued, in order: 0, or kStopped (what had not gone is let go). A message the
   // socket refuses (not backpressure) is reported as an error event and skipped, as when each was
   // sent on its own; the first such error stays in `error` for the owner's policy.
-  int Flush() {
-    size_t first = 0;
-    while (first < entries.size()) {
-      size_t end = first + 1;
-      while (end < entries.size() && entries[end].fd == entries[first].fd) end++;
-      unsigned count = static_cast<unsigned>(end - first);
+  int Flush() { return Send(true); }
+
+  // Sends what the receivers have room for now, in order, up to the first message that would wait:
+  // 0 (the rest stays queued, with its own bytes) or kStopped.
+  int Push() {
+    int result = Send(false);
+    if (result == 0) Keep();
+    return result;
+  }
+
+  // The socket the first queued message goes to, or -1 when nothing is queued.
+  int NextFd() const { return entries.empty() ? -1 : entries.front().fd; }
+
+  int Send(bool wait) {
+    while (!entries.empty()) {
+      // A run of messages to one socket, at most kMessageBatch per call (a long queue is not
+      // re-described to the kernel every time a few of its messages go).
+      size_t end = 1;
+      while (end < entries.size() && end < kMessageBatch && entries[end].fd == entries[0].fd) end++;
+      unsigned count = static_cast<unsigned>(end);
       headers.resize(count);
       io.resize(count);
       for (unsigned k = 0; k < count; k++) {
-        Entry& entry = entries[first + k];
+        Entry& entry = entries[k];
         io[k] = {const_cast<char*>(entry.data), entry.size};
         headers[k] = mmsghdr{};
         msghdr& message = headers[k].msg_hdr;
@@ -446,10 +566,10 @@ struct Outbox {
       unsigned done = 0;
       int attempts = 0;
       while (done < count) {
-        Entry& next = entries[first + done];
-        int sent = SendMessages(next.fd, headers.data() + done, count - done, kSendFlags);
+        Entry& next = entries[done];
+        int sent = SendMessages(next.fd, headers.data() + done, count - done, wait ? SendFlags(next.waits) : kSendFlags);
         if (sent > 0) {
-          for (int k = 0; k < sent; k++) proxy.stats.fdsForwarded += entries[first + done + k].fds.size();
+          for (int k = 0; k < sent; k++) proxy.stats.fdsForwarded += entries[done + k].fds.size();
           done += static_cast<unsigned>(sent);
           attempts = 0;
           continue;
@@ -460,6 +580,22 @@ struct Outbox {
           Failed(next, code);
           done++;
           attempts = 0;
+          continue;
+        }
+        if (!wait) {
+          if (proxy.stopping.load() || next.conn->aborted.load()) {
+            Clear();
+            return kStopped;
+          }
+          Drop(done);
+          return 0;
+        }
+        // A waiting send that timed out: the kernel waited a slice for the receiver's room.
+        if (next.waits) {
+          if (proxy.stopping.load() || next.conn->aborted.load()) {
+            Clear();
+            return kStopped;
+          }
           continue;
         }
         // A connected socket's poll() sees the receiver's room; sendto() on the shared listening
@@ -484,7 +620,7 @@ struct Outbox {
         }
         attempts++;
       }
-      first = end;
+      Drop(count);
     }
     Clear();
     return 0;
@@ -536,6 +672,7 @@ struct Pump {
   sockaddr_un to{};
   socklen_t toLength = 0;
   bool useTo = false;
+  bool waits = false;  // dst's sends wait in the kernel (SendsWait)
   // Message types: where Deliver queues (the batch's outbox); null on a stream, which sends at once.
   Outbox* outbox = nullptr;
   // `chunk` re-splits: every one counted as a fault, the first kChunkEventsListed with an event
@@ -613,7 +750,7 @@ struct Pump {
         header->cmsg_len = CMSG_LEN(fds.size() * sizeof(int));
         memcpy(CMSG_DATA(header), fds.data(), fds.size() * sizeof(int));
       }
-      ssize_t sent = sendmsg(dst, &message, kSendFlags);
+      ssize_t sent = sendmsg(dst, &message, SendFlags(waits));
       if (sent >= 0) {
         if (!fdsSent) proxy.stats.fdsForwarded += fds.size();
         fdsSent = true;
@@ -625,6 +762,11 @@ struct Pump {
       int error = errno;
       if (error == EINTR) continue;
       if (!IsBackpressure(error)) return -error;
+      // A waiting send that timed out: the kernel waited a slice for the receiver's room.
+      if (waits) {
+        if (proxy.stopping.load() || conn.aborted.load()) return kStopped;
+        continue;
+      }
       // A connected socket's poll() sees the receiver's room; sendto() on the shared listening
       // socket cannot, and macOS reports a full datagram receiver (ENOBUFS) as writable: a wait
       // that did not help is followed by a growing back-off (as the traffic engine does), never a spin.
@@ -706,7 +848,7 @@ struct Pump {
 
   int Deliver(Message& m, bool own = false) {
     if (!stream() && outbox != nullptr) {
-      outbox->entries.push_back({&conn, dir, dst, useTo ? &to : nullptr, toLength, m.data, m.size, {}, m.fds, {}});
+      outbox->Queue({&conn, dir, dst, useTo ? &to : nullptr, toLength, m.data, m.size, {}, m.fds, {}, waits});
       if (own) {
         outbox->entries.back().owned = std::move(m.owned);  // the heap buffer moves: data still points into it
         m.data = nullptr;
@@ -1020,6 +1162,7 @@ void RunDirection(Proxy* proxy, std::shared_ptr<Conn> conn, int dir) {
   int dst = dir == kClientToServer ? conn->server : (proxy->type == SOCK_DGRAM ? proxy->listenFd : conn->client);
   // The message types read into their batch's slots (RunMessages), a stream into the pump's buffer.
   Pump pump(*proxy, *conn, dir, src, dst, proxy->type == SOCK_STREAM ? kBufferBytes : 0);
+  pump.waits = dir == kClientToServer ? conn->serverWaits : (proxy->type == SOCK_DGRAM ? proxy->listenWaits : conn->clientWaits);
   if (proxy->type == SOCK_DGRAM) {
     FillAddress(reinterpret_cast<const uint8_t*>(conn->clientAddress.data()), conn->clientAddress.size(), &pump.to, &pump.toLength);
     pump.useTo = true;
@@ -1086,6 +1229,9 @@ void RunStreamConn(Proxy* proxy, std::shared_ptr<Conn> conn) {
     return;
   }
   conn->server = fd;
+  // After the connect (a blocking AF_UNIX connect would wait for the listener's backlog).
+  conn->serverWaits = SendsWait(fd);
+  conn->clientWaits = SendsWait(conn->client);
   conn->running = 2;
   Opened(*proxy, *conn, conn->client);
   conn->threads[1] = std::thread(RunDirection, proxy, conn, kServerToClient);
@@ -1106,8 +1252,11 @@ void Reap(Proxy& proxy, bool all) {
       }
     }
   }
+  // Every connection is told first, then joined: a send waiting in the kernel notices within a
+  // slice (SendsWait), and the slices run side by side rather than one connection after another.
+  if (all)
+    for (auto& conn : done) conn->Abort();
   for (auto& conn : done) {
-    if (all) conn->Abort();
     if (conn->threads[0].joinable()) conn->threads[0].join();
     if (conn->threads[1].joinable()) conn->threads[1].join();
     ClosePipe(conn->abortPipe);
@@ -1197,6 +1346,7 @@ std::shared_ptr<Conn> DatagramClient(Proxy& proxy, const std::string& from) {
     return nullptr;
   }
   conn->server = fd;
+  conn->serverWaits = SendsWait(fd);
   conn->running = 1;
   proxy.byAddress[from] = conn;
   {
@@ -1238,11 +1388,17 @@ void DatagramLoop(Proxy& proxy) {
         if (!Pause(proxy, nullptr, 50)) return;
         continue;
       }
-      // A message held by `reorder` goes alone when nothing follows it for a while.
+      // A message held by `reorder` goes alone when nothing follows it for a while. Datagrams still
+      // queued for a server: wait for its room as well, and send what it takes.
       bool anyHeld = false;
       for (auto& entry : pumps) anyHeld = anyHeld || entry.second->held;
-      int waited = WaitOn(proxy, nullptr, proxy.listenFd, POLLIN, anyHeld ? kReorderIdleMs : -1);
+      Conn* next = box.entries.empty() ? nullptr : box.entries.front().conn;
+      int waited = WaitOn(proxy, next, proxy.listenFd, POLLIN, anyHeld ? kReorderIdleMs : -1, box.NextFd(), POLLOUT);
       if (waited == kStopped) return;
+      if (next != nullptr) {
+        if (box.Push() == kStopped) return;
+        box.TakeError();
+      }
       if (waited == 0) {
         for (auto& entry : pumps)
           if (entry.second->held) entry.second->Release();
@@ -1275,6 +1431,7 @@ void DatagramLoop(Proxy& proxy) {
       if (!pump) {
         pump.reset(new Pump(proxy, *conn, kClientToServer, proxy.listenFd, conn->server, 0));  // reads go to the batch's slots
         pump->outbox = &box;
+        pump->waits = conn->serverWaits;
       }
       // `stall` on datagrams from the clients: this loop stops reading (for every client) once the
       // direction has carried `after` bytes, as a pump's Run() does on the other types.
@@ -1301,8 +1458,10 @@ void DatagramLoop(Proxy& proxy) {
       }
     }
     // A datagram the server's socket refused is reported (an error event) and the next ones are
-    // tried as they come: the server may be back.
-    if (box.Flush() == kStopped) return;
+    // tried as they come: the server may be back. What a server has no room for stays queued while
+    // the loop reads on, up to a bound.
+    bool full = box.entries.size() > kPendingMessages || box.ownedBytes > kPendingBytes;
+    if ((full ? box.Flush() : box.Push()) == kStopped) return;
     box.TakeError();
   }
 }
@@ -1474,6 +1633,9 @@ Napi::Value StartProxy(const Napi::CallbackInfo& info) {
     return Fail(env, error);
   }
   proxy->listenFd = fd;
+  // A datagram listener only reads (MSG_DONTWAIT) and sends replies; a stream listener accepts,
+  // which must not wait, and keeps O_NONBLOCK.
+  if (proxy->type == SOCK_DGRAM) proxy->listenWaits = SendsWait(fd);
   if ((result = MakePipe(proxy->stopPipe)) < 0) {
     close(fd);
     unlink(proxy->listenPath.c_str());

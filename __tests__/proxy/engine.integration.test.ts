@@ -10,6 +10,7 @@ import { UnixSocket, openDescriptorCount } from '../../src/socket';
 import { makeDir, watchedProxy } from './harness';
 
 const itSeqpacket = process.platform === 'linux' ? it : it.skip; // macOS has no AF_UNIX SOCK_SEQPACKET
+const itLinux = process.platform === 'linux' ? it : it.skip;
 const temp = makeDir();
 afterAll(() => temp.remove());
 // The first use loads the addon and starts Node's helper threads (descriptors of their own):
@@ -146,6 +147,45 @@ it('forwards a burst of datagrams in order without capture (the batched path), e
     const stopped = await proxy.stop();
     expect(stopped.stats.messages.toServer).toBe(200);
   }
+});
+
+// Linux: the proxy reads on while the server's queue is full, and keeps what the server has no
+// room for (native/proxy.cc, Outbox::Push), so the client's sends all complete before the server
+// reads anything. macOS flushes every datagram before reading the next (a client blocks there).
+itLinux('keeps the datagrams a full server cannot take yet and reads on: all sent before the server reads, then in order, whole, each descriptor forwarded once and closed', async () => {
+  const before = openDescriptorCount();
+  const { listen, connect } = paths();
+  const server = UnixSocket.create('dgram');
+  server.bind(connect);
+  const proxy = startProxy({ listen, connect, type: 'dgram' });
+  const client = UnixSocket.create('dgram');
+  client.bind(path.join(temp.dir, `queued${n}`));
+  const file = path.join(temp.dir, 'queued.txt');
+  writeFileSync(file, 'queued');
+  const fd = openSync(file, 'r');
+  const count = 100; // far more than a server's queue (net.unix.max_dgram_qlen, 10 by default) and the proxy's own
+  try {
+    await client.connect(listen);
+    const sent = Array.from({ length: count }, (_, i) => Buffer.alloc(1 + (i % 7) * 100, i));
+    for (const message of sent) await client.send(message, { fds: [fd] });
+    const got: Buffer[] = [];
+    while (got.length < count) {
+      const r = await server.recvFds({ maxBytes: 1000 });
+      expect(r.fds).toHaveLength(1);
+      expect([fstatSync(r.fds![0]!).ino]).toEqual([fstatSync(fd).ino]);
+      closeSync(r.fds![0]!);
+      got.push(r.data);
+    }
+    expect(got.map((b) => [b.length, b[0]])).toEqual(sent.map((b) => [b.length, b[0]]));
+  } finally {
+    closeSync(fd);
+    client.close();
+    server.close();
+  }
+  const stopped = await proxy.stop();
+  expect(stopped.stats.messages.toServer).toBe(count);
+  expect(stopped.stats.fds).toMatchObject({ received: count, forwarded: count, closed: count, leaked: 0 });
+  expect(openDescriptorCount()).toBe(before);
 });
 
 it('refuses a listening path that exists, and leaves that file alone', () => {
