@@ -40,9 +40,10 @@ constexpr size_t kBufferBytes = 512 * 1024;
 // How long a message held back by `reorder` waits for the next one before it goes alone.
 constexpr int kReorderIdleMs = 100;
 constexpr int kStopped = -100000;  // a wait ended because the proxy stops or the connection aborts
-// `chunk`: how many re-split reads of a direction get a fault event each; the rest are counted and
-// summed up in one event as the direction ends, so a long stream under `chunk: 1` stays readable.
-constexpr uint64_t kChunkEventsListed = 100;
+// Faults that can fall on every read or piece (`chunk`, `delay`): how many of a direction get a
+// fault event each; the rest are counted and summed up in one event as the direction ends, so a
+// long stream under `chunk: 1` or `delay: 1ms` stays readable.
+constexpr uint64_t kEventsListed = 100;
 
 // ---- options -------------------------------------------------------------------------------
 
@@ -59,6 +60,7 @@ struct Selector {
 struct Faults {
   uint32_t chunkMin = 0, chunkMax = 0;
   uint64_t delayMs = 0, jitterMs = 0;
+  bool delayPerChunk = false;  // hold each piece of a `chunk` re-split instead of each message
   Selector delay, drop, duplicate, reorder, dropFds, truncateFds;
   uint32_t truncateKeep = 0;
   std::vector<uint64_t> corruptAt;
@@ -105,6 +107,7 @@ Faults ReadFaults(const Napi::Object& options, const char* key) {
   faults.delayMs = U64Of(object, "delayMs", 0);
   faults.jitterMs = U64Of(object, "jitterMs", 0);
   faults.delay = ReadSelector(object, "delayWhen");
+  faults.delayPerChunk = object.Get("delayPerChunk").ToBoolean().Value();
   faults.drop = ReadSelector(object, "drop");
   faults.duplicate = ReadSelector(object, "duplicate");
   faults.reorder = ReadSelector(object, "reorder");
@@ -159,7 +162,7 @@ struct Event {
   uint64_t message = 0;
   uint64_t bytes = 0;
   uint64_t offset = 0;
-  uint64_t count = 1;  // a fault event: how many faults it stands for (the chunk summary: many)
+  uint64_t count = 1;  // a fault event: how many faults it stands for (a Listing's summary: many)
   std::string preview;
   std::vector<FdInfo> fds;
   const char* fault = nullptr;
@@ -675,9 +678,13 @@ struct Pump {
   bool waits = false;  // dst's sends wait in the kernel (SendsWait)
   // Message types: where Deliver queues (the batch's outbox); null on a stream, which sends at once.
   Outbox* outbox = nullptr;
-  // `chunk` re-splits: every one counted as a fault, the first kChunkEventsListed with an event
-  // each, the rest summed up in one event as the direction ends.
-  uint64_t chunkReads = 0, unlistedReads = 0, unlistedBytes = 0, unlistedPieces = 0;
+  // `chunk` re-splits and delays: every one counted as a fault, the first kEventsListed of each
+  // with an event, the rest summed up in one event as the direction ends (Summarize).
+  struct Listing {
+    uint64_t seen = 0, unlisted = 0;
+    uint64_t sum[2] = {0, 0};  // what the summary adds up: chunk bytes and pieces; delay ms
+  };
+  Listing chunks, delays;
 
   Pump(Proxy& p, Conn& c, int d, int s, int t, size_t bufferBytes = kBufferBytes)
       : proxy(p), conn(c), dir(d), src(s), dst(t), faults(p.faults[d]), rng(p.seed ^ (c.id * 0x100000001b3ull) ^ (static_cast<uint64_t>(d) << 62)), buffer(bufferBytes) {
@@ -686,8 +693,10 @@ struct Pump {
   }
 
   // A message held back by `reorder` when the direction ends unsent: its descriptors close here.
+  // The datagram loop's pumps end with it: their summaries go out here, before `stopped`.
   ~Pump() {
     if (held) CloseFds(heldMessage.fds);
+    Summarize();
   }
 
   bool stream() const { return proxy.type == SOCK_STREAM; }
@@ -815,35 +824,57 @@ struct Pump {
       offset += piece;
     }
     if (pieces < 2) return;
-    if (++chunkReads > kChunkEventsListed) {
-      proxy.stats.faults++;
-      unlistedReads++;
-      unlistedBytes += m.size;
-      unlistedPieces += pieces;
-      return;
-    }
+    if (!Listed(chunks, m.size, pieces)) return;
     std::string sizes = smallest == largest ? std::to_string(smallest) : std::to_string(smallest) + ".." + std::to_string(largest);
     Fault("chunk", m.number, bytes - m.size,
           std::to_string(m.size) + " bytes re-split into " + std::to_string(pieces) + " pieces of " + sizes + (largest == 1 ? " byte" : " bytes") +
               (m.fds.empty() ? "" : ", the descriptors with the first"));
   }
 
-  // Called as the direction ends: the re-splits past the listed ones, in one event (not counted
-  // again: each was counted as it happened).
-  void SummarizeChunks() {
-    if (unlistedReads == 0) return;
+  // One more fault of a Listing's kind: true while it gets its own event (Fault counts it then);
+  // past the listed ones it is counted here, its amounts added for the summary.
+  bool Listed(Listing& listing, uint64_t a, uint64_t b = 0) {
+    if (++listing.seen <= kEventsListed) return true;
+    proxy.stats.faults++;
+    listing.unlisted++;
+    listing.sum[0] += a;
+    listing.sum[1] += b;
+    return false;
+  }
+
+  // Whether `delay` holds this message (every one without `when:`).
+  bool DelaySelected(uint64_t number, uint64_t offset) {
+    return (faults.delayMs > 0 || faults.jitterMs > 0) && (!faults.delay.present || Selected(faults.delay, number, offset));
+  }
+
+  // `delay`: holds this message (or piece, at `offset` of the direction) its time plus a 0..jitter
+  // drawn from `draw`; false when the proxy stops or the connection aborts meanwhile.
+  bool Delay(Rng& draw, uint64_t number, uint64_t offset, const std::string& piece = std::string()) {
+    uint64_t ms = faults.delayMs + (faults.jitterMs > 0 ? draw.Between(0, faults.jitterMs) : 0);
+    if (Listed(delays, ms)) Fault("delay", number, offset, std::to_string(ms) + " ms" + piece);
+    return Pause(proxy, &conn, ms);
+  }
+
+  // The faults past the listed ones, in one event per kind (not counted again: each was counted as
+  // it happened). Called as the direction ends.
+  void Summarize() {
+    SummaryEvent("chunk", chunks, " more reads re-split (" + std::to_string(chunks.sum[0]) + " bytes into " + std::to_string(chunks.sum[1]) + " pieces)");
+    SummaryEvent("delay", delays, " more delays (" + std::to_string(delays.sum[0]) + " ms in all)");
+  }
+
+  void SummaryEvent(const char* name, Listing& listing, const std::string& what) {
+    if (listing.unlisted == 0) return;
     Event event;
     event.ev = "fault";
     event.conn = conn.id;
     event.dir = dir;
-    event.fault = "chunk";
+    event.fault = name;
     event.message = messages;
     event.offset = bytes;
-    event.count = unlistedReads;
-    event.detail = std::to_string(unlistedReads) + " more reads re-split (" + std::to_string(unlistedBytes) + " bytes into " + std::to_string(unlistedPieces) +
-                   " pieces), not listed one by one: only the first " + std::to_string(kChunkEventsListed) + " of a direction are";
+    event.count = listing.unlisted;
+    event.detail = std::to_string(listing.unlisted) + what + ", not listed one by one: only the first " + std::to_string(kEventsListed) + " of a direction are";
     proxy.Emit(std::move(event));
-    unlistedReads = 0;
+    listing.unlisted = listing.sum[0] = listing.sum[1] = 0;
   }
 
   int Deliver(Message& m, bool own = false) {
@@ -856,11 +887,17 @@ struct Pump {
       return 0;
     }
     if (stream() && faults.chunkMin > 0) {
+      // `delay` per chunk: each piece held on its own, after the receiver has read the one before.
+      // Its draws come first, and its jitter from a generator of its own, so the pieces cut are
+      // the ones ChunkFault plans and names.
+      bool perPiece = faults.delayPerChunk && DelaySelected(m.number, bytes - m.size);
+      Rng jitter(perPiece && faults.jitterMs > 0 ? rng.Next() : 0);
       ChunkFault(m);
       size_t offset = 0;
       std::vector<int> none;
-      while (offset < m.size) {
+      for (uint64_t index = 1; offset < m.size; index++) {
         size_t piece = std::min<size_t>(rng.Between(faults.chunkMin, faults.chunkMax), m.size - offset);
+        if (perPiece && !Delay(jitter, m.number, bytes - m.size + offset, " before piece " + std::to_string(index))) return kStopped;
         int result = Send(m.data + offset, piece, offset == 0 ? m.fds : none);
         if (result != 0) return result;
         offset += piece;
@@ -915,15 +952,11 @@ struct Pump {
       Fault("truncateFds", m.number, offset, "kept " + std::to_string(faults.truncateKeep) + " of " + std::to_string(m.fds.size()));
       CloseFds(m.fds, faults.truncateKeep);
     }
-    if (faults.delayMs > 0 || faults.jitterMs > 0) {
-      if (!faults.delay.present || Selected(faults.delay, m.number, offset)) {
-        uint64_t ms = faults.delayMs + (faults.jitterMs > 0 ? rng.Between(0, faults.jitterMs) : 0);
-        if (faults.delay.present) Fault("delay", m.number, offset, std::to_string(ms) + " ms");
-        // What the batch has queued before this message goes first, at its own time.
-        if ((outbox != nullptr && outbox->Flush() == kStopped) || !Pause(proxy, &conn, ms)) {
-          CloseFds(m.fds);
-          return kStopped;
-        }
+    if (!faults.delayPerChunk && DelaySelected(m.number, offset)) {
+      // What the batch has queued before this message goes first, at its own time.
+      if ((outbox != nullptr && outbox->Flush() == kStopped) || !Delay(rng, m.number, offset)) {
+        CloseFds(m.fds);
+        return kStopped;
       }
     }
     if (!stream() && !held && Selected(faults.reorder, m.number, offset)) {
@@ -1168,7 +1201,7 @@ void RunDirection(Proxy* proxy, std::shared_ptr<Conn> conn, int dir) {
     pump.useTo = true;
   }
   pump.Run();
-  pump.SummarizeChunks();
+  pump.Summarize();
   FinishConn(*proxy, *conn);
 }
 

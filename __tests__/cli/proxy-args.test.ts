@@ -85,6 +85,29 @@ test('a fault option with a value it cannot take says so in the option\'s terms,
   expect(parseProxyArgs([...base, '--delay', '20'])).toMatchObject({ toServer: { delay: 20 } });
 });
 
+test('--delay-per chunk holds each piece of --chunk: it needs --delay and --chunk on a stream, and names the values it takes', () => {
+  const message = (args: string[]): string => {
+    try {
+      parseProxyArgs([...base, ...args]);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    throw new Error(`no error for ${args.join(' ')}`);
+  };
+  expect(parseProxyArgs([...base, '--direction', 'to-server', '--chunk', '1', '--delay', '20ms', '--jitter', '5ms', '--delay-per', 'chunk'])).toMatchObject({
+    toServer: { chunk: '1', delay: { time: '20ms', jitter: '5ms', per: 'chunk' } },
+    toClient: {},
+  });
+  expect(parseProxyArgs([...base, '--delay', '20ms', '--delay-per', 'message'])).toMatchObject({ toServer: { delay: { time: '20ms', per: 'message' } } });
+  expect(message(['--chunk', '1', '--delay', '20ms', '--delay-per', 'piece'])).toBe("--delay-per takes message or chunk, e.g. --delay-per chunk; got 'piece'");
+  expect(message(['--chunk', '1', '--delay-per', 'chunk'])).toBe('--delay-per goes with --delay, e.g. --chunk 1 --delay 20ms --delay-per chunk');
+  expect(message(['--delay', '20ms', '--delay-per', 'chunk'])).toBe('--delay-per chunk holds each piece of a --chunk re-split: give --chunk too, e.g. --chunk 1 --delay 20ms --delay-per chunk');
+  expect(message(['--type', 'seqpacket', '--delay', '20ms', '--delay-per', 'chunk'])).toBe(
+    '--delay-per chunk works with --type stream only (it holds each piece of a --chunk re-split; a seqpacket socket keeps its message boundaries); this proxy is --type seqpacket',
+  );
+  expect(message(['--delay-per'])).toBe('--delay-per needs a value, e.g. --delay-per chunk');
+});
+
 test('--faults FILE problems are named by the file and its keys (the scenario form it is written in)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'udsp-args-'));
   try {

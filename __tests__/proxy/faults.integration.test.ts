@@ -363,3 +363,73 @@ itLinux('chunk: a range names the sizes the pieces were cut to', async () => {
     await pair.close();
   }
 });
+
+it('delay on every message: each one a fault; past the first 100 of a direction, one summary with the count and the time', async () => {
+  const pair = await through('stream', { toServer: { delay: '1ms' } });
+  try {
+    for (let i = 0; i < 103; i++) {
+      await pair.client.send(Buffer.from('x'));
+      expect(await records(pair.conn, 1)).toEqual(['x']);
+    }
+  } finally {
+    const stats = await pair.close();
+    expect(stats.faults).toBe(103);
+    // the summary stands for the 3 it names: the count by name agrees with the total
+    expect(stats.faultsByName).toEqual({ delay: 103 });
+  }
+  const delays = pair.watched.events.filter((e) => e.fault === 'delay');
+  expect(delays).toHaveLength(101);
+  expect(delays.slice(0, 100).map((e) => [e.message, e.offset, e.detail, e.count])).toEqual([...Array(100).keys()].map((i) => [i + 1, i, '1 ms', undefined]));
+  expect(delays[100]).toMatchObject({ from: 'client', to: 'server', count: 3, detail: '3 more delays (3 ms in all), not listed one by one: only the first 100 of a direction are' });
+});
+
+// The datagram loop's per-client pumps end with the proxy: their summaries come before `stopped`.
+it('delay on datagrams from a client: listed, then summed up as the proxy stops', async () => {
+  n++;
+  const listen = path.join(temp.dir, `p${n}`);
+  const connect = path.join(temp.dir, `s${n}`);
+  const server = UnixSocket.create('dgram');
+  server.bind(connect);
+  const watched = watchedProxy({ listen, connect, type: 'dgram', toServer: { delay: { time: '0ms', jitter: '1ms' } }, seed: 3 });
+  const client = UnixSocket.create('dgram');
+  client.bind(path.join(temp.dir, `dc${n}`));
+  try {
+    for (let k = 0; k < 102; k++) {
+      await client.send(Buffer.from(`d${k}`), { to: listen });
+      expect((await server.recv()).data.toString()).toBe(`d${k}`);
+    }
+  } finally {
+    client.close();
+    server.close();
+  }
+  const stopped = await watched.proxy.stop();
+  expect(stopped.stats.faults).toBe(102);
+  expect(stopped.stats.faultsByName).toEqual({ delay: 102 });
+  const delays = watched.events.filter((e) => e.fault === 'delay');
+  expect(delays.slice(0, 100).every((e) => /^[01] ms$/.test(String(e.detail)))).toBe(true);
+  expect(delays[100]).toMatchObject({ count: 2, detail: expect.stringMatching(/^2 more delays \([0-2] ms in all\), not listed one by one/) });
+  expect(watched.events.at(-1)?.ev).toBe('stopped');
+});
+
+itLinux('delay per chunk with jitter: the pieces cut are the ones the chunk event names, each held once', async () => {
+  const pair = await through('stream', { toServer: { chunk: '2..3', delay: { time: '0ms', jitter: '2ms', per: 'chunk' } }, seed: 11 });
+  try {
+    await pair.client.send(Buffer.from('abcdefghijklmnopqrstuvwxyz'));
+    const pieces: string[] = [];
+    while (pieces.join('').length < 26) pieces.push((await pair.conn.recv()).data.toString());
+    const event = await pair.watched.waitFor('chunk', (e) => e.fault === 'chunk');
+    const sizes = pieces.map((p) => p.length);
+    const range = Math.min(...sizes) === Math.max(...sizes) ? `${sizes[0]}` : `${Math.min(...sizes)}..${Math.max(...sizes)}`;
+    expect(event.detail).toBe(`26 bytes re-split into ${pieces.length} pieces of ${range} bytes`);
+    const offsets = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
+    // the events come on their own way: the last piece can be read before its event is seen
+    await pair.watched.waitFor('the last piece’s delay', (e) => e.fault === 'delay' && e.offset === offsets.at(-1));
+    const delays = pair.watched.events.filter((e) => e.fault === 'delay');
+    expect(delays.map((e) => e.offset)).toEqual(offsets);
+    expect(delays.every((e, i) => new RegExp(`^[0-2] ms before piece ${i + 1}$`).test(String(e.detail)))).toBe(true);
+  } finally {
+    const stats = await pair.close();
+    expect(stats.faultsByName).toMatchObject({ chunk: 1 });
+    expect(stats.faults).toBe(1 + (stats.faultsByName?.delay ?? 0));
+  }
+});

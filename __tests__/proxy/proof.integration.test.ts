@@ -50,6 +50,17 @@ itLinux('the correct line server passes with and without chunk: 1', async () => 
   expect((await runScenario(await variant('line-server-chunked.scenario.yaml', { peer: 'server', style: 'correct', proxy: noFaults }))).failures).toEqual([]);
 }, 60_000);
 
+itLinux('delay per chunk: the correct line server passes with 5 ms between the pieces; the buggy one fails on the first piece', async () => {
+  const paced = await runScenario(path.join(fixtures, 'line-server-paced.scenario.yaml'));
+  expect(paced.failures).toEqual([]);
+  // a delay before each byte of "ADD 1 2\nQUIT\n", at that byte
+  const delays = paced.timeline.filter((e) => e.ev === 'proxy-fault' && e.fault === 'delay');
+  expect(delays.map((e) => e.offset)).toEqual([...Array('ADD 1 2\nQUIT\n'.length).keys()]);
+  expect(paced.timeline.find((e) => e.ev === 'proxy-stopped')).toMatchObject({ stats: { faults: 2 + delays.length, faultsByName: { chunk: 2, delay: delays.length } } });
+  const buggy = await runScenario(await variant('line-server-paced.scenario.yaml', { peer: 'server', style: 'buggy' }));
+  expect(buggy.peers.find((p) => p.id === 'server')).toMatchObject({ exitCode: 3, stderr: expect.stringContaining("unknown command 'A'") });
+}, 60_000);
+
 itLinux('reset: the careful client exits 1 on ECONNRESET (declared); the careless one is caught', async () => {
   const careful = await runScenario(path.join(fixtures, 'careful-client-reset.scenario.yaml'));
   expect(careful.failures).toEqual([]);

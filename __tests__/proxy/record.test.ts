@@ -15,6 +15,7 @@ function normalized(input: ProxyFaultsInput, type: SocketType) {
 test.each<[SocketType, ProxyFaultsInput]>([
   ['stream', { chunk: '1..7', delay: { time: '20ms', jitter: '5ms', when: { message: [2, 3], after: '1s' } }, corrupt: { at: [10, 200] }, reset: { afterBytes: 100 }, stall: { after: 4096, for: '500ms' } }],
   ['stream', { chunk: 1, delay: 20, dropFds: true, truncateFds: { keep: 1, rate: 0.5 } }],
+  ['stream', { chunk: '1..3', delay: { time: '20ms', jitter: '5ms', per: 'chunk' } }],
   ['dgram', { drop: { rate: 0.1 }, duplicate: { message: 3, fromByte: 64 }, reorder: true, truncateFds: true, corrupt: { at: 0 } }],
 ])('%s faults written back read back the same: %j', (type, input) => {
   const once = normalized(input, type);
@@ -26,6 +27,9 @@ test.each<[SocketType, ProxyFaultsInput]>([
 test('the faults as written: sizes, durations and selections in the scenario form', () => {
   expect(faultForm(normalized({ chunk: '3..3', delay: '1s' }, 'stream'))).toEqual({ chunk: 3, delay: '1000ms' });
   expect(faultForm(normalized({ drop: true, reorder: { rate: 0.5 } }, 'dgram'))).toEqual({ drop: true, reorder: { rate: 0.5 } });
+  // `per: chunk` kept, `per: message` is the default and left out (as `--delay-per` writes it)
+  expect(faultForm(normalized({ chunk: 1, delay: { time: '20ms', per: 'chunk' } }, 'stream'))).toEqual({ chunk: 1, delay: { time: '20ms', per: 'chunk' } });
+  expect(faultForm(normalized({ chunk: 1, delay: { time: '20ms', per: 'message' } }, 'stream'))).toEqual({ chunk: 1, delay: '20ms' });
   expect(proxyStartRecord(5, { listen: '/p', connect: '/s', type: 'stream', seed: 9, seeded: true, faults: { toServer: normalized({ chunk: '1..7' }, 'stream'), toClient: {} } })).toEqual({
     t: 5,
     peer: 'proxy',

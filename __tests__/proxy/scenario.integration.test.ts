@@ -1,7 +1,10 @@
 // `proxy:` in a run: clients get the proxy's path, each connection is attributed to the client
 // that made it (also one that has exited since), datagrams are mapped both ways, and the run
 // leaves nothing: the proxy's socket and per-client paths are gone before leftovers are listed.
+import path from 'node:path';
+
 import { runScenario } from '../../src';
+import type { ProxyFaultsInput } from '../../src/proxy';
 import { buildTimelineModel } from '../../src/report/timeline-model';
 import { timelineToMermaid } from '../../src/report';
 
@@ -72,4 +75,37 @@ it('a client that failed on a message it took through the proxy is drawn taking 
   expect(arrows[1]).toMatchObject({ end: { t: fail.t, failed: true } });
   expect(arrows.some((a) => a.lost)).toBe(false);
   expect(timelineToMermaid(result)).not.toContain('not received');
+}, 60_000);
+
+const itLinux = process.platform === 'linux' ? it : it.skip; // macOS cannot pace chunks one read each (README)
+const recvCounter = path.join(__dirname, 'programs', 'recv_count_server.py');
+
+// `delay: { per: chunk }` holds each piece of the re-split: a Python server that counts its recv()
+// calls per line sees one per byte, and each piece has its own delay event (no time is measured).
+itLinux('delay per chunk: every piece held on its own, the reader sees each as a read, the faults agree', async () => {
+  const run = (delay: ProxyFaultsInput['delay']) =>
+    runScenario({
+      name: 'a line in pieces, each held',
+      proxy: { toServer: { chunk: 1, delay } },
+      server: { run: ['python3', recvCounter, '${socket}'], ready: { stdout: 'listening' } },
+      client: { steps: ['connect', { send: { text: 'hello\n' } }, { recv: { until: '\n', text: '6\n' } }, { send: { text: 'ab\n' } }, { recv: { until: '\n', text: '3\n' } }, 'close'] },
+      expect: { exit: { server: 0 } },
+    });
+  const perChunk = await run({ time: '1ms', per: 'chunk' });
+  expect(perChunk.failures).toEqual([]);
+  const delays = perChunk.timeline.filter((e) => e.ev === 'proxy-fault' && e.fault === 'delay');
+  expect(delays.map((e) => [e.message, e.offset, e.detail])).toEqual([
+    ...[1, 2, 3, 4, 5, 6].map((k) => [1, k - 1, `1 ms before piece ${k}`]),
+    ...[1, 2, 3].map((k) => [2, 5 + k, `1 ms before piece ${k}`]),
+  ]);
+  expect(perChunk.timeline.find((e) => e.ev === 'proxy-start')).toMatchObject({ faults: { toServer: { chunk: 1, delay: { time: '1ms', per: 'chunk' } } } });
+  expect(perChunk.timeline.find((e) => e.ev === 'proxy-stopped')).toMatchObject({ stats: { faults: 11, faultsByName: { chunk: 2, delay: 9 } } });
+  // per message (the default): one delay a read, the same pieces
+  const perMessage = await run('1ms');
+  expect(perMessage.failures).toEqual([]);
+  expect(perMessage.timeline.filter((e) => e.ev === 'proxy-fault' && e.fault === 'delay').map((e) => [e.message, e.offset, e.detail])).toEqual([
+    [1, 0, '1 ms'],
+    [2, 6, '1 ms'],
+  ]);
+  expect(perMessage.timeline.find((e) => e.ev === 'proxy-stopped')).toMatchObject({ stats: { faults: 4, faultsByName: { chunk: 2, delay: 2 } } });
 }, 60_000);

@@ -80,6 +80,27 @@ it('refuses faults the socket type cannot have, and a proxy without a path to st
   expect(pair.problems).toEqual([expect.objectContaining({ path: 'proxy', message: expect.stringContaining('`address: pair` has none') })]);
 });
 
+it('delay `per: chunk` needs `chunk` in its direction on a stream; an unknown `per` names the values, each at file:line:col', () => {
+  const ok = check(base + 'proxy:\n  toServer: { chunk: 1, delay: { time: 20ms, jitter: 5ms, per: chunk } }\n  toClient: { delay: { time: 1ms, per: message } }\n');
+  expect(ok.problems).toEqual([]);
+  expect(ok.scenario?.proxy).toMatchObject({ toServer: { chunkMin: 1, chunkMax: 1, delayMs: 20, jitterMs: 5, delayPerChunk: true }, toClient: { delayMs: 1 } });
+  expect(ok.scenario?.proxy?.toClient.delayPerChunk).toBeUndefined();
+  const unchunked = check(base + 'proxy:\n  toServer: { chunk: 1 }\n  toClient:\n    delay: { time: 20ms, per: chunk }\n');
+  expect(unchunked.problems).toEqual([
+    expect.objectContaining({
+      path: 'proxy.toClient.delay.per',
+      line: 9,
+      col: 31,
+      message: '`per: chunk` holds each piece of a `chunk` re-split, and this direction has no `chunk`',
+      hint: expect.stringContaining('add `chunk: 1`'),
+    }),
+  ]);
+  const dgram = check(base.replace('name: through a proxy', 'name: d\nsocket: dgram') + 'proxy:\n  toServer: { delay: { time: 20ms, per: chunk } }\n');
+  expect(dgram.problems).toEqual([expect.objectContaining({ path: 'proxy.toServer.delay.per', line: 8, message: expect.stringContaining('a dgram socket keeps its message boundaries'), hint: expect.stringContaining('`socket: stream`') })]);
+  const unknown = check(base + 'proxy:\n  toServer: { chunk: 1, delay: { time: 20ms, per: piece } }\n');
+  expect(unknown.problems).toEqual([expect.objectContaining({ path: 'proxy.toServer.delay.per', line: 7, message: expect.stringMatching(/`message` or `chunk`/) })]);
+});
+
 it('schema problems name the fault and the selector', () => {
   const bad = check(base + 'proxy:\n  toServer: { chunck: 1 }\n  toClient: { delay: soon }\n');
   expect(bad.problems.map((p) => p.path)).toEqual(['proxy.toServer.chunck', 'proxy.toClient.delay']);

@@ -61,6 +61,7 @@ Options:
   --direction D         which way the fault options below apply: both (default), to-server, to-client
   --chunk SIZE          stream: re-split into pieces of SIZE bytes, e.g. 1 or 1..7
   --delay D [--jitter D] hold each message, e.g. 20ms
+  --delay-per chunk     with --chunk: hold each piece of the re-split instead of each message
   --drop SEL            dgram/seqpacket: drop messages; SEL is 3 or 3,5 (numbers), 10% (rate) or all
   --duplicate SEL       dgram/seqpacket: send messages twice
   --reorder SEL         dgram/seqpacket: send a message after the next one

@@ -9,6 +9,8 @@ import { parse as parseYaml } from 'yaml';
 import type { SocketType } from '../socket/api';
 import type { FaultSelectorInput, ProxyFaultsInput } from '../proxy/types';
 import type { ProxyOptionsError } from '../proxy';
+import { DELAY_PER } from '../scenario/types';
+import type { DelayPer } from '../scenario/types';
 import { durationMs, sizeRange } from '../scenario/units';
 import { optionError, UsageError } from './usage-error';
 
@@ -39,6 +41,7 @@ const FORMS: Record<string, string> = {
   chunk: '--chunk 1 or --chunk 1..7',
   delay: '--delay 20ms',
   jitter: '--jitter 5ms',
+  'delay-per': '--delay-per chunk',
   drop: '--drop 3, --drop 3,5, --drop 10% or --drop all',
   duplicate: '--duplicate 3, --duplicate 10% or --duplicate all',
   reorder: '--reorder 3, --reorder 10% or --reorder all',
@@ -103,6 +106,15 @@ function checkType(option: string, type: SocketType): void {
   if (rule && !rule.types.includes(type)) throw usage(`--${option} works with --type ${rule.types.join(' or ')} only (${rule.why(type)}); this proxy is --type ${type}`);
 }
 
+// --delay-per chunk holds each piece of a --chunk re-split (a --faults file may give the chunk: it
+// is checked there, by its keys).
+function delayPerArg(text: string, type: SocketType, chunked: boolean): DelayPer {
+  if (!(DELAY_PER as readonly string[]).includes(text)) throw usage(`--delay-per takes ${DELAY_PER.join(' or ')}, e.g. ${FORMS['delay-per']}; got '${text}'`);
+  if (text === 'chunk' && type !== 'stream') throw usage(`--delay-per chunk works with --type stream only (it holds each piece of a --chunk re-split; a ${type} socket keeps its message boundaries); this proxy is --type ${type}`);
+  if (text === 'chunk' && !chunked) throw usage('--delay-per chunk holds each piece of a --chunk re-split: give --chunk too, e.g. --chunk 1 --delay 20ms --delay-per chunk');
+  return text as DelayPer;
+}
+
 // --faults FILE: YAML or JSON with toServer/toClient, the scenario's `proxy:` form.
 function faultsFile(file: string): { toServer?: ProxyFaultsInput; toClient?: ProxyFaultsInput } {
   let parsed: unknown;
@@ -139,6 +151,7 @@ export function parseProxyArgs(args: string[]): ProxyCommandOptions | 'help' {
     chunk: { type: 'string' },
     delay: { type: 'string' },
     jitter: { type: 'string' },
+    'delay-per': { type: 'string' },
     drop: { type: 'string' },
     duplicate: { type: 'string' },
     reorder: { type: 'string' },
@@ -171,8 +184,10 @@ export function parseProxyArgs(args: string[]): ProxyCommandOptions | 'help' {
   if (values.chunk !== undefined) faults.chunk = chunkArg(values.chunk);
   if (values.delay !== undefined) {
     const time = durationArg('delay', values.delay);
-    faults.delay = values.jitter !== undefined ? { time, jitter: durationArg('jitter', values.jitter) } : time;
+    const per = values['delay-per'] !== undefined ? delayPerArg(values['delay-per'], type, values.chunk !== undefined || values.faults !== undefined) : undefined;
+    faults.delay = values.jitter !== undefined || per !== undefined ? { time, ...(values.jitter !== undefined ? { jitter: durationArg('jitter', values.jitter) } : {}), ...(per !== undefined ? { per } : {}) } : time;
   } else if (values.jitter !== undefined) throw usage('--jitter goes with --delay, e.g. --delay 20ms --jitter 5ms');
+  else if (values['delay-per'] !== undefined) throw usage('--delay-per goes with --delay, e.g. --chunk 1 --delay 20ms --delay-per chunk');
   if (values.drop !== undefined) faults.drop = selectorArg('drop', values.drop);
   if (values.duplicate !== undefined) faults.duplicate = selectorArg('duplicate', values.duplicate);
   if (values.reorder !== undefined) faults.reorder = selectorArg('reorder', values.reorder);

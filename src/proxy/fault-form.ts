@@ -17,7 +17,15 @@ export function faultForm(faults: ProxyFaults): ProxyFaultsInput {
   if (faults.chunkMin !== undefined) out.chunk = faults.chunkMin === faults.chunkMax || faults.chunkMax === undefined ? faults.chunkMin : `${faults.chunkMin}..${faults.chunkMax}`;
   if (faults.delayMs !== undefined || faults.jitterMs !== undefined) {
     const time = `${faults.delayMs ?? 0}ms`;
-    out.delay = faults.jitterMs === undefined && faults.delayWhen === undefined ? time : { time, ...(faults.jitterMs !== undefined ? { jitter: `${faults.jitterMs}ms` } : {}), ...(faults.delayWhen ? { when: selectorForm(faults.delayWhen) } : {}) };
+    const plain = faults.jitterMs === undefined && faults.delayWhen === undefined && !faults.delayPerChunk;
+    out.delay = plain
+      ? time
+      : {
+          time,
+          ...(faults.jitterMs !== undefined ? { jitter: `${faults.jitterMs}ms` } : {}),
+          ...(faults.delayWhen ? { when: selectorForm(faults.delayWhen) } : {}),
+          ...(faults.delayPerChunk ? { per: 'chunk' as const } : {}),
+        };
   }
   for (const name of ['drop', 'duplicate', 'reorder', 'dropFds'] as const) {
     const selector = faults[name];

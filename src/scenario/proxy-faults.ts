@@ -1,6 +1,7 @@
 // User-written proxy faults → their normalized form (what the native engine takes). Problems are reported with the path of the
 // offending key, so a scenario can point at file:line:col and the command line at its option.
 import { durationMs, sizeRange } from './units';
+import { DELAY_PER } from './types';
 import type { FaultSelector, ProxyFaults, ProxyFaultsInput, SocketType } from './types';
 
 export type FaultPath = (string | number)[];
@@ -54,6 +55,17 @@ function selector(input: unknown, at: FaultPath, report: ReportProblem, extra: r
   return out;
 }
 
+// `delay: { per: chunk }` holds each piece of the direction's `chunk` re-split: a stream's, with `chunk` beside it.
+function delayPer(per: unknown, hasChunk: boolean, type: SocketType, at: FaultPath, report: ReportProblem, out: ProxyFaults): void {
+  if (!(DELAY_PER as readonly unknown[]).includes(per)) {
+    report(at, `\`per\` must be ${DELAY_PER.map((p) => `\`${p}\``).join(' or ')}, got \`${JSON.stringify(per)}\``, '`per: message` (the default) holds each message; `per: chunk` each piece of a `chunk` re-split');
+  } else if (per === 'chunk') {
+    if (type !== 'stream') report(at, `\`per: chunk\` holds each piece of a \`chunk\` re-split; a ${type} socket keeps its message boundaries and is never re-split`, 'use it with `socket: stream` and `chunk`, or drop `per` to hold each message');
+    else if (!hasChunk) report(at, '`per: chunk` holds each piece of a `chunk` re-split, and this direction has no `chunk`', 'add `chunk: 1` (or a range like `1..7`) next to this `delay`, or drop `per` to hold each message');
+    else out.delayPerChunk = true;
+  }
+}
+
 /** The native form of one direction's faults; problems go to `report` (nothing is thrown). */
 export function normalizeFaults(input: unknown, type: SocketType, at: FaultPath, report: ReportProblem): ProxyFaults {
   const out: ProxyFaults = {};
@@ -87,7 +99,8 @@ export function normalizeFaults(input: unknown, type: SocketType, at: FaultPath,
         const when = selector(delay.when, [...at, 'delay', 'when'], report);
         if (when) out.delayWhen = when;
       }
-      for (const key of Object.keys(delay)) if (!['time', 'jitter', 'when'].includes(key)) report([...at, 'delay', key], `unknown delay option \`${key}\``, 'write `delay: 20ms` or `delay: { time: 20ms, jitter: 5ms, when: { message: 2 } }`');
+      if (delay.per !== undefined) delayPer(delay.per, faults.chunk !== undefined, type, [...at, 'delay', 'per'], report, out);
+      for (const key of Object.keys(delay)) if (!['time', 'jitter', 'when', 'per'].includes(key)) report([...at, 'delay', key], `unknown delay option \`${key}\``, 'write `delay: 20ms` or `delay: { time: 20ms, jitter: 5ms, when: { message: 2 }, per: chunk }`');
     } else {
       const time = ms(delay, [...at, 'delay'], report);
       if (time !== undefined) out.delayMs = time;

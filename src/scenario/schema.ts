@@ -14,6 +14,7 @@ import {
   STEP_NAMES,
 } from './limits';
 import { POSIX_ERRNO_NAMES } from './errno-names';
+import { DELAY_PER } from './types';
 
 export type JsonSchema = { [keyword: string]: unknown };
 
@@ -451,13 +452,14 @@ export const scenarioJsonSchema: JsonSchema = {
     proxyFaults: closed('Faults on one direction of the proxy.', {
       chunk: ref('size', 'Stream: re-split into pieces of these sizes (`1`, `1..7`), each read by the receiver on its own.'),
       delay: {
-        description: 'Hold each message (or the `when` ones) this long: `20ms`, or `{ time, jitter, when }`.',
+        description: 'Hold each message (or the `when` ones) this long: `20ms`, or `{ time, jitter, when, per }`.',
         anyOf: [
           ref('duration', 'How long.'),
           closed('A delay with jitter.', {
             time: ref('duration', 'How long.'),
             jitter: ref('duration', 'Plus a seeded 0..jitter.'),
             when: ref('faultSelector', 'Which messages (default every one).'),
+            per: { type: 'string', enum: [...DELAY_PER], description: 'What is held: each `message` (default), or each piece of a `chunk` re-split (stream, with `chunk` in the same direction).' },
           }),
         ],
       },

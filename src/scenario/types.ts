@@ -238,11 +238,18 @@ export interface ExpectInput {
  */
 export type FaultSelectorInput = true | { message?: number | number[]; fromByte?: number; after?: DurationInput; rate?: number };
 
+/** What a `delay` holds: each message (a read, on a stream), or each piece of a `chunk` re-split. */
+export type DelayPer = 'message' | 'chunk';
+export const DELAY_PER: readonly DelayPer[] = ['message', 'chunk'];
+
 export interface ProxyFaultsInput {
   /** stream: re-split what crosses into pieces of these sizes (`1`, `1..7`), each read on its own */
   chunk?: SizeInput;
-  /** hold each message (or the selected ones) this long; `jitter` adds a seeded 0..jitter */
-  delay?: DurationInput | { time: DurationInput; jitter?: DurationInput; when?: FaultSelectorInput };
+  /**
+   * hold each message (or the selected ones) this long; `jitter` adds a seeded 0..jitter; `per: chunk`
+   * (stream, with `chunk` in the same direction) holds each piece of the re-split instead
+   */
+  delay?: DurationInput | { time: DurationInput; jitter?: DurationInput; when?: FaultSelectorInput; per?: DelayPer };
   /** datagram / seqpacket: the message is not forwarded (its descriptors are closed) */
   drop?: FaultSelectorInput;
   /** datagram / seqpacket: the message is forwarded twice */
@@ -480,6 +487,8 @@ export interface ProxyFaults {
   delayMs?: number;
   jitterMs?: number;
   delayWhen?: FaultSelector;
+  /** `delay: { per: chunk }`: each piece of the `chunk` re-split held, not each message */
+  delayPerChunk?: boolean;
   drop?: FaultSelector;
   duplicate?: FaultSelector;
   reorder?: FaultSelector;

@@ -77,6 +77,7 @@ export interface NativeProxyFaults {
   delayMs?: number;
   jitterMs?: number;
   delayWhen?: NativeFaultSelector;
+  delayPerChunk?: boolean;
   drop?: NativeFaultSelector;
   duplicate?: NativeFaultSelector;
   reorder?: NativeFaultSelector;
