@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeBytes } from '../../src/peer/describe';
+import { nativeStepsAllowed } from '../../src/peer/exchange';
 import { compareFdSnapshots, takeFdSnapshot } from '../../src/peer/fd-accounting';
 import { dataFrame, decodeEnd, decodeFrame, END_SEQ, endFrame, HEADER_BYTES, senderNumber, spreadSize } from '../../src/traffic/frame';
 
@@ -71,5 +72,14 @@ describe('descriptor accounting', () => {
     }
     const after = compareFdSnapshots(before, takeFdSnapshot());
     expect(after.leaked).toEqual([]);
+  });
+});
+
+describe('UDS_FIXTURE_NATIVE_STEPS', () => {
+  it('is on unless it says 0, and a value that is neither is refused by name', () => {
+    expect(nativeStepsAllowed({})).toBe(true);
+    expect(nativeStepsAllowed({ UDS_FIXTURE_NATIVE_STEPS: '1' })).toBe(true);
+    expect(nativeStepsAllowed({ UDS_FIXTURE_NATIVE_STEPS: '0' })).toBe(false);
+    expect(() => nativeStepsAllowed({ UDS_FIXTURE_NATIVE_STEPS: 'false' })).toThrow('UDS_FIXTURE_NATIVE_STEPS must be 0 (steps in JavaScript) or 1 (the default: literal send/recv runs in native code), got "false"');
   });
 });

@@ -6,7 +6,8 @@
 // Nothing a scenario can observe changes. Each step still writes its own event, with the same
 // details, dated at its system call as before; they are written together when the run ends. So a
 // run only takes steps whose events no peer waits for (PeerLaunch.awaitedEvents), on a connection
-// with nothing queued, whose step timeouts already count (every peer they wait on runs). Native
+// with nothing queued, and begins once every peer its steps wait on runs (so that their timeouts
+// count from each step's start, as they would in JavaScript). Native
 // code runs only the path where every step succeeds: the first step that does not stops the run,
 // and that step is judged by the ordinary step code, from what the run hands back (the bytes it
 // read go back to the connection's read-ahead; a timeout or a failed system call is its outcome).
@@ -16,6 +17,7 @@ import type { UnixSocket } from '../socket';
 import { cancelledError, syscallError } from '../socket/errors';
 import { startExchange, type ExchangeOutcome } from '../traffic';
 import { awaitedPeers } from './awaited';
+import { LaunchError } from './launch';
 import { StepProgress } from './progress';
 import { noteReadNatively, queuedBefore, unread } from './read-ahead';
 import type { Handover } from './runner';
@@ -29,9 +31,12 @@ const MIN_STEPS = 2;
 
 type LiteralStep = StepOf<'send'> | StepOf<'recv'>;
 
-/** Whether UDS_FIXTURE_NATIVE_STEPS allows runs in native code (on unless it is `0`). */
+/** Whether UDS_FIXTURE_NATIVE_STEPS allows runs in native code: `1` or unset (on), `0` (off). */
 export function nativeStepsAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.UDS_FIXTURE_NATIVE_STEPS !== '0';
+  const text = env.UDS_FIXTURE_NATIVE_STEPS;
+  if (text === undefined || text === '' || text === '1') return true;
+  if (text === '0') return false;
+  throw new LaunchError(undefined, `UDS_FIXTURE_NATIVE_STEPS must be 0 (steps in JavaScript) or 1 (the default: literal send/recv runs in native code), got ${JSON.stringify(text)}`);
 }
 
 /** How many steps from `from` on native code can run: 0 for none. */

@@ -4,12 +4,14 @@ import { LaunchError, readLaunch } from './launch';
 import { PEER_EXIT } from './exit-codes';
 import { runPeerProgram } from './program';
 import { peerWaitBudget } from './wait-budget';
+import { nativeStepsAllowed } from './exchange';
 
 function main(): void {
   let launch;
   try {
     launch = readLaunch(process.argv[2]);
     peerWaitBudget();
+    nativeStepsAllowed();
   } catch (err) {
     if (!(err instanceof LaunchError)) throw err;
     process.stderr.write(`uds-fixture peer: ${err.message}\n`);
