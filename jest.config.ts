@@ -27,8 +27,10 @@ const config: Config = {
   // (no handle was left: checked per file with process.report's libuv list). A real leak keeps a
   // worker forever, so it is still reported, 5 s later.
   workerGracefulExitTimeout: 5_000,
-  // rebuilds dist/ when src/ is newer: peers and the CLI run from the build
+  // rebuilds dist/ when src/ is newer: peers and the CLI run from the build; and makes (and
+  // removes) a directory the consumer test files share their packed package through
   globalSetup: '<rootDir>/__tests__/global-setup.cjs',
+  globalTeardown: '<rootDir>/__tests__/global-teardown.cjs',
 };
 
 export default config;

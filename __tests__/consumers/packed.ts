@@ -3,8 +3,14 @@
 //
 // Jest, ts-jest, Vitest and TypeScript are linked from this repository's node_modules instead of
 // being downloaded again; uds-fixture itself comes from `npm pack`, installed with npm.
+//
+// The pack and that install are made once per Jest run, in the directory global-setup.cjs shares
+// between the files (about 4 s each on 2 busy cores, and five projects installed the same
+// tarball, with no dependencies of their own, to the same node_modules): every project gets a
+// copy of that node_modules. The tests that are about installing (install scripts run, or
+// blocked) still run npm install themselves, on the same tarball.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../helpers/child-script';
@@ -28,16 +34,64 @@ export interface PackedPackage {
   install(name: string): string;
 }
 
-/** Packs the package before the test file's tests and removes everything after them. */
+interface Packed {
+  tarball: string;
+  /** node_modules of an empty project after `npm install --ignore-scripts <tarball>` and this platform's prebuilds */
+  nodeModules: string;
+}
+
+/** The tarball and the installed node_modules, made in `dir` (which must not exist yet). */
+function packAndInstall(dir: string): Packed {
+  mkdirSync(dir);
+  // --ignore-scripts: dist/ is already built by `npm test`; rebuilding it now would race the other
+  // test files that run peers from it.
+  const out = run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], repoRoot).trim().split('\n');
+  const tarball = path.join(dir, out[out.length - 1]!);
+  const project = path.join(dir, 'installed');
+  mkdirSync(project);
+  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--no-save', tarball], project);
+  // The published tarball carries prebuilt native parts from the CI matrix; this one is packed
+  // from the checkout, so this platform's are added as CI adds them (scripts/prebuild.mjs).
+  run(process.execPath, [path.join(repoRoot, 'scripts', 'prebuild.mjs'), path.join(project, 'node_modules', 'uds-fixture')], repoRoot);
+  return found(dir);
+}
+
+function found(dir: string): Packed {
+  const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
+  if (!tarball) throw new Error(`no packed tarball in ${dir}`);
+  return { tarball: path.join(dir, tarball), nodeModules: path.join(dir, 'installed', 'node_modules') };
+}
+
+/**
+ * Once per run when global-setup.cjs shared a directory, else once per test file (in `work`).
+ * Files that get here at the same time each make their own and rename it into place: the first
+ * rename wins, the others use it and drop theirs. No lock, so nothing waits on another worker.
+ */
+function packedOnce(work: string): Packed {
+  const shared = process.env.UDS_FIXTURE_TEST_SHARED;
+  if (!shared || !existsSync(shared)) return packAndInstall(path.join(work, 'packed'));
+  const final = path.join(shared, 'packed');
+  if (existsSync(final)) return found(final);
+  const mine = path.join(mkdtempSync(path.join(shared, 'packing-')), 'packed');
+  packAndInstall(mine);
+  try {
+    renameSync(mine, final);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
+  }
+  rmSync(path.dirname(mine), { recursive: true, force: true });
+  return found(final);
+}
+
+/** Packs the package before the test file's tests and removes this file's directory after them. */
 export function usePackedPackage(): PackedPackage {
   let work = '';
-  let tarball = '';
+  let packed: Packed | undefined;
   beforeAll(() => {
     work = mkdtempSync(path.join(tmpdir(), 'uds-fixture-consumers-'));
-    // --ignore-scripts: dist/ is already built by `npm test`; rebuilding it now would race the other
-    // test files that run peers from it.
-    const out = run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], repoRoot).trim().split('\n');
-    tarball = path.join(work, out[out.length - 1]!);
+    packed = packedOnce(work);
   }, 200_000);
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
@@ -47,16 +101,14 @@ export function usePackedPackage(): PackedPackage {
       return work;
     },
     get tarball() {
-      return tarball;
+      return packed?.tarball ?? '';
     },
     install(name: string): string {
       const dir = path.join(work, name);
       if (existsSync(dir)) return dir; // installed by an earlier test of this file
+      if (!packed) throw new Error('the package was not packed: install() belongs in a test, after beforeAll');
       cpSync(path.join(__dirname, name), dir, { recursive: true });
-      run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--no-save', tarball], dir);
-      // The published tarball carries prebuilt native parts from the CI matrix; this one is packed
-      // from the checkout, so this platform's are added as CI adds them (scripts/prebuild.mjs).
-      run(process.execPath, [path.join(repoRoot, 'scripts', 'prebuild.mjs'), path.join(dir, 'node_modules', 'uds-fixture')], repoRoot);
+      cpSync(packed.nodeModules, path.join(dir, 'node_modules'), { recursive: true, verbatimSymlinks: true });
       for (const pkg of SHARED) {
         const target = path.join(dir, 'node_modules', pkg);
         if (existsSync(target)) continue;
