@@ -7,10 +7,10 @@
 // The pack and that install are made once per Jest run, in the directory global-setup.cjs shares
 // between the files (about 4 s each on 2 busy cores, and five projects installed the same
 // tarball, with no dependencies of their own, to the same node_modules): every project gets a
-// copy of that node_modules. The tests that are about installing (install scripts run, or
+// copy of that node_modules. The first file to get there does it; the other waits for it. The tests that are about installing (install scripts run, or
 // blocked) still run npm install themselves, on the same tarball.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../helpers/child-script';
@@ -63,35 +63,69 @@ function found(dir: string): Packed {
   return { tarball: path.join(dir, tarball), nodeModules: path.join(dir, 'installed', 'node_modules') };
 }
 
+/** How long a file waits for the other to pack and install: under the 200 s of its beforeAll, so this message is what a stuck run shows. */
+const WAIT_MS = 190_000;
+
 /**
  * Once per run when global-setup.cjs shared a directory, else once per test file (in `work`).
- * Files that get here at the same time each make their own and rename it into place: the first
- * rename wins, the others use it and drop theirs. No lock, so nothing waits on another worker.
+ * The file that takes the lock (an atomic mkdir) packs and installs, then renames the result into
+ * place; the other waits for that rename, or for the failure the first writes down. Jest tends to
+ * start both files together, and the same npm work twice at once on 2 cores only slows both.
  */
-function packedOnce(work: string): Packed {
+async function packedOnce(work: string): Promise<Packed> {
   const shared = process.env.UDS_FIXTURE_TEST_SHARED;
   if (!shared || !existsSync(shared)) return packAndInstall(path.join(work, 'packed'));
   const final = path.join(shared, 'packed');
-  if (existsSync(final)) return found(final);
-  const mine = path.join(mkdtempSync(path.join(shared, 'packing-')), 'packed');
-  packAndInstall(mine);
+  const failed = path.join(shared, 'packing-failed.txt');
   try {
+    mkdirSync(path.join(shared, 'packing.lock'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    await madeByTheOtherFile(shared, final, failed);
+    return found(final);
+  }
+  try {
+    const mine = path.join(shared, 'packing');
+    packAndInstall(mine);
     renameSync(mine, final);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
+    writeFileSync(failed, (err as Error).message);
+    throw err;
   }
-  rmSync(path.dirname(mine), { recursive: true, force: true });
   return found(final);
+}
+
+/** Resolves once `final` exists; rejects with the other file's error, or after WAIT_MS. */
+function madeByTheOtherFile(shared: string, final: string, failed: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const watcher = watch(shared);
+    const settle = (err?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      watcher.close();
+      if (err) reject(err);
+      else resolve();
+    };
+    const timer = setTimeout(() => settle(new Error(`${final}: the other consumer test file had not packed and installed the package after ${WAIT_MS} ms`)), WAIT_MS);
+    const check = () => {
+      if (existsSync(final)) settle();
+      else if (existsSync(failed)) settle(new Error(`the other consumer test file failed to pack and install the package:\n${readFileSync(failed, 'utf8')}`));
+    };
+    watcher.on('change', check);
+    watcher.on('error', settle);
+    check(); // it may have finished before the watch began
+  });
 }
 
 /** Packs the package before the test file's tests and removes this file's directory after them. */
 export function usePackedPackage(): PackedPackage {
   let work = '';
   let packed: Packed | undefined;
-  beforeAll(() => {
+  beforeAll(async () => {
     work = mkdtempSync(path.join(tmpdir(), 'uds-fixture-consumers-'));
-    packed = packedOnce(work);
+    packed = await packedOnce(work);
   }, 200_000);
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
