@@ -3,25 +3,16 @@
 // native runs on and off (UDS_FIXTURE_NATIVE_STEPS=0), and must give the same events and the same
 // verdicts; the `done` event's `nativeSteps` shows which run used native code.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import type { ScenarioResult } from '../../src/judge/result';
 import { runScenario } from '../../src/pipeline/run-scenario';
 import type { ScenarioInput } from '../../src/scenario/types';
-import { describeBuilt, explain, expectPass } from './scripted-runs';
+import { describeBuilt, explain, expectPass, useRunBase } from './scripted-runs';
 
-let base = '';
-beforeEach(() => {
-  base = mkdtempSync('/tmp/udsf-native-');
-});
-afterEach(() => {
-  const left = readdirSync(base);
-  rmSync(base, { recursive: true, force: true });
-  expect(left).toEqual([]);
-});
+const runs = useRunBase('native', 20_000);
 
 type Mode = 'native' | 'javascript';
 const run = (input: ScenarioInput, mode: Mode, timeout = 20_000): Promise<ScenarioResult> =>
-  runScenario(input, { tmpBase: base, timeout, env: mode === 'native' ? {} : { UDS_FIXTURE_NATIVE_STEPS: '0' } });
+  runScenario(input, { tmpBase: runs.base, timeout, env: mode === 'native' ? {} : { UDS_FIXTURE_NATIVE_STEPS: '0' } });
 
 /** Both ways, one after the other. */
 async function both(input: ScenarioInput, timeout?: number): Promise<Record<Mode, ScenarioResult>> {
