@@ -53,15 +53,17 @@ test('a misspelt option of run names the one meant; an unknown one lists them', 
   expect(() => parseCommandLine(['run', '--html'], none)).toThrow(/^unknown option --html; the options are --help, --reporter, --out/);
 });
 
+/** The message parseProxyArgs refuses these options with (after `base`). */
+function message(args: string[]): string {
+  try {
+    parseProxyArgs([...base, ...args]);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error(`no error for ${args.join(' ')}`);
+}
+
 test('a fault option with a value it cannot take says so in the option\'s terms, once, with the form it takes', () => {
-  const message = (args: string[]): string => {
-    try {
-      parseProxyArgs([...base, ...args]);
-    } catch (err) {
-      return (err as Error).message;
-    }
-    throw new Error(`no error for ${args.join(' ')}`);
-  };
   expect(message(['--chunk', '0'])).toBe("--chunk takes a piece size in bytes from 1, or a range MIN..MAX, e.g. --chunk 1 or --chunk 1..7; got '0'");
   expect(message(['--chunk', '7..1'])).toBe("--chunk takes a piece size in bytes from 1, or a range MIN..MAX, e.g. --chunk 1 or --chunk 1..7; got '7..1'");
   expect(message(['--type', 'dgram', '--chunk', '1..7'])).toBe('--chunk works with --type stream only (it re-splits a byte stream; a dgram socket keeps its message boundaries); this proxy is --type dgram');
@@ -86,14 +88,6 @@ test('a fault option with a value it cannot take says so in the option\'s terms,
 });
 
 test('--delay-per chunk holds each piece of --chunk: it needs --delay and --chunk on a stream, and names the values it takes', () => {
-  const message = (args: string[]): string => {
-    try {
-      parseProxyArgs([...base, ...args]);
-    } catch (err) {
-      return (err as Error).message;
-    }
-    throw new Error(`no error for ${args.join(' ')}`);
-  };
   expect(parseProxyArgs([...base, '--direction', 'to-server', '--chunk', '1', '--delay', '20ms', '--jitter', '5ms', '--delay-per', 'chunk'])).toMatchObject({
     toServer: { chunk: '1', delay: { time: '20ms', jitter: '5ms', per: 'chunk' } },
     toClient: {},

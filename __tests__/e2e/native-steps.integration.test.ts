@@ -155,6 +155,22 @@ describeBuilt('literal send/recv steps in native code', () => {
     expect(stepEvents(native, 'server')).toEqual(stepEvents(javascript, 'server'));
   });
 
+  it('a send that meets a full buffer fails on its timeout, naming what it waited for, the same way', async () => {
+    // The server never reads: the client's 1 MiB send fills the connection's (small) buffers and waits.
+    const big = 'x'.repeat(1024 * 1024);
+    const input = {
+      name: 'full buffer',
+      socket: { type: 'stream', sndbuf: 16384, rcvbuf: 16384 },
+      server: { steps: ['listen', 'accept', { waitFor: { peer: 'client', event: 'fail' } }, 'close'] },
+      client: { steps: [...afterListen, { send: { text: 'a' } }, { send: { text: big, timeout: '300ms' } }, 'close'] },
+      expect: { exit: { server: 0, client: 1 }, unreadData: 'ignore' },
+    } as ScenarioInput;
+    const { native, javascript } = await both(input);
+    expect(native.failures).toEqual([failed('client', 3, 'STEP_TIMEOUT', 'send waited 300 ms for server to take 1048576 bytes')]);
+    expect(nativeStepsOf(native, 'client')).toBe(1);
+    expect(failuresOf(native)).toEqual(failuresOf(javascript));
+  });
+
   it('a run that times out stops the native steps and says where the peer was', async () => {
     const input = {
       name: 'run timeout',
