@@ -18,7 +18,8 @@
         "native/traffic_worker.cc",
         "native/fd_traffic.cc",
         "native/exchange.cc",
-        "native/proxy.cc"
+        "native/proxy.cc",
+        "native/splice_path.cc"
       ],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api"],
       "defines": ["NAPI_VERSION=8"],

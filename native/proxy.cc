@@ -25,6 +25,7 @@
 #include "js_args.h"
 #include "mmsg.h"
 #include "rights.h"
+#include "splice_path.h"
 #include "sys.h"
 #include "traffic_worker.h"
 
@@ -40,6 +41,7 @@ constexpr size_t kBufferBytes = 512 * 1024;
 // How long a message held back by `reorder` waits for the next one before it goes alone.
 constexpr int kReorderIdleMs = 100;
 constexpr int kStopped = -100000;  // a wait ended because the proxy stops or the connection aborts
+constexpr int kReadCopying = static_cast<int>(SplicePath::kReadCopying);  // a stream read takes the copy path
 // Faults that can fall on every read or piece (`chunk`, `delay`): how many of a direction get a
 // fault event each; the rest are counted and summed up in one event as the direction ends, so a
 // long stream under `chunk: 1` or `delay: 1ms` stays readable.
@@ -179,11 +181,13 @@ struct Stats {
   std::atomic<uint64_t> connections{0};
   std::atomic<uint64_t> messages[2];
   std::atomic<uint64_t> bytes[2];
+  std::atomic<uint64_t> zeroCopy[2];  // of `bytes`: moved on the zero-copy path (native/splice_path.h)
   std::atomic<uint64_t> fdsReceived{0}, fdsForwarded{0}, fdsClosed{0}, faults{0};
   Stats() {
     for (int i = 0; i < 2; i++) {
       messages[i] = 0;
       bytes[i] = 0;
+      zeroCopy[i] = 0;
     }
   }
 };
@@ -928,12 +932,18 @@ struct Pump {
     proxy.Emit(std::move(event));
   }
 
+  // Counts a read of `size` bytes into the direction: the offset of its first byte.
+  uint64_t Account(size_t size) {
+    uint64_t offset = bytes;
+    bytes += size;
+    proxy.stats.bytes[dir] += size;
+    proxy.stats.messages[dir]++;
+    return offset;
+  }
+
   // Forwards one message with its faults; the descriptors are closed here once sent (or dropped).
   int Forward(Message& m) {
-    uint64_t offset = bytes;
-    bytes += m.size;
-    proxy.stats.bytes[dir] += m.size;
-    proxy.stats.messages[dir]++;
+    uint64_t offset = Account(m.size);
     while (corruptNext < corruptAt.size() && corruptAt[corruptNext] < offset) corruptNext++;
     while (corruptNext < corruptAt.size() && corruptAt[corruptNext] < offset + m.size) {
       uint64_t at = corruptAt[corruptNext++];
@@ -1142,23 +1152,37 @@ struct Pump {
     conn.Abort();
   }
 
+  // A stream direction: each read is forwarded with its faults. Reads without descriptors take the
+  // zero-copy path where it can be had (Linux, native/splice_path.h), unless a fault or the capture
+  // needs the bytes in hand; the others are read with recvmsg into the buffer and sent from there.
   void Run() {
     if (!stream()) return RunMessages();
+    SplicePath path;
+    bool zeroCopy = !NeedsBytes() && path.Open(src);
     for (;;) {
       if (!BeforeRead()) return;
       // Stop the read at the reset point, and at the stall point, so they fall on the exact byte.
       size_t limit = buffer.size();
       if (faults.reset) limit = std::min<uint64_t>(limit, faults.resetAfterBytes - bytes);
       if (faults.stall && !stalled) limit = std::min<uint64_t>(limit, faults.stallAfterBytes - bytes);
-      Message m;
-      int got = Receive(m, limit);
-      if (got == kStopped) {
-        CloseFds(m.fds);
-        return;
+      int result;
+      int spliced = zeroCopy ? TakeSpliced(path, limit) : kReadCopying;
+      if (spliced == kStopped) return;
+      if (spliced == 1) {
+        result = ForwardSpliced(path);
+      } else if (spliced != kReadCopying) {
+        return ReadFailed(spliced);
+      } else {
+        Message m;
+        int got = Receive(m, limit);
+        if (got == kStopped) {
+          CloseFds(m.fds);
+          return;
+        }
+        if (got < 0) return ReadFailed(got);
+        if (got == 0) return Ended();
+        result = Forward(m);
       }
-      if (got < 0) return ReadFailed(got);
-      if (got == 0) return Ended();
-      int result = Forward(m);
       if (result == kStopped) return;
       if (result < 0) {
         Event event;
@@ -1169,6 +1193,48 @@ struct Pump {
         event.detail = "sendmsg";
         proxy.Emit(std::move(event));
         conn.Abort();
+      }
+    }
+  }
+
+  // Whether this direction must see its bytes: the capture reports each read with a preview and
+  // its descriptors' files, `chunk` re-splits the bytes and `corrupt` flips one.
+  bool NeedsBytes() const { return proxy.capture || faults.chunkMin > 0 || !faults.corruptAt.empty(); }
+
+  // A read on the zero-copy path: 1 with the bytes in the pipe, kReadCopying when this read takes
+  // the copy path (descriptors are queued; or the wait ended on an end of file or an error, which
+  // Receive reports as it always does), kStopped, or -errno.
+  int TakeSpliced(SplicePath& path, size_t limit) {
+    ssize_t movable = path.Movable();
+    if (movable == 0) {
+      int waited = WaitOn(proxy, &conn, src, POLLIN, -1);
+      if (waited == kStopped || waited < 0) return waited;
+      movable = path.Movable();
+    }
+    if (movable <= 0) return kReadCopying;
+    ssize_t got = path.Take(std::min(limit, static_cast<size_t>(movable)));
+    if (got > 0) return 1;
+    return got == 0 || got == -EAGAIN || got == -EINTR ? kReadCopying : static_cast<int>(got);
+  }
+
+  // The zero-copy path's read goes on: counted as a copied read is, held by `delay` as one (the
+  // faults that need no bytes; `stall` and `reset` act before each read on both paths), then
+  // written from the pipe: 0, kStopped, or -errno of the write.
+  int ForwardSpliced(SplicePath& path) {
+    uint64_t offset = Account(path.held());
+    proxy.stats.zeroCopy[dir] += path.held();
+    uint64_t number = ++messages;
+    if (!faults.delayPerChunk && DelaySelected(number, offset) && !Delay(rng, number, offset)) return kStopped;
+    for (;;) {
+      ssize_t result = path.Give(dst);
+      if (result == 0) return 0;
+      if (result == -EINTR) continue;
+      if (!IsBackpressure(static_cast<int>(-result))) return static_cast<int>(result);
+      // A waiting write whose slice passed (or, where sends do not wait, a full receiver).
+      if (proxy.stopping.load() || conn.aborted.load()) return kStopped;
+      if (!waits) {
+        int waited = WaitOn(proxy, &conn, dst, POLLOUT, kPollSliceMs);
+        if (waited == kStopped || waited < 0) return waited;
       }
     }
   }
@@ -1581,6 +1647,8 @@ Napi::Object StatsToJs(Napi::Env env, Stats& stats) {
   object.Set("messagesS2c", Num(env, stats.messages[1]));
   object.Set("bytesC2s", Num(env, stats.bytes[0]));
   object.Set("bytesS2c", Num(env, stats.bytes[1]));
+  object.Set("zeroCopyC2s", Num(env, stats.zeroCopy[0]));
+  object.Set("zeroCopyS2c", Num(env, stats.zeroCopy[1]));
   object.Set("fdsReceived", Num(env, stats.fdsReceived));
   object.Set("fdsForwarded", Num(env, stats.fdsForwarded));
   object.Set("fdsClosed", Num(env, stats.fdsClosed));

@@ -184,6 +184,7 @@ onLinux('--capture: a start record naming the proxy, the records a scenario has 
       connections: 1,
       messages: { toServer: 1, toClient: 1 },
       bytes: { toServer: 8, toClient: 2 },
+      zeroCopyBytes: { toServer: 0, toClient: 0 },
       fds: { received: 0, forwarded: 0, closed: 0, leaked: 0, toServer: 0, toClient: 0 },
       faults: 1,
       faultsByName: { reset: 1 },

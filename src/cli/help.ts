@@ -56,7 +56,8 @@ Options:
   --type T              stream (default), dgram, seqpacket
   --capture FILE        also write every event as a JSON record to FILE (must not exist): a
                         proxy-start line first, proxy-stopped with the counters last
-  -q, --quiet           no event lines on stdout
+  -q, --quiet           no event lines on stdout; without --capture also no event per message
+                        (the counters at the end still count), so a stream forwards at full speed
   --seed N              seed of the probabilistic faults (random and printed when absent)
   --direction D         which way the fault options below apply: both (default), to-server, to-client
   --chunk SIZE          stream: re-split into pieces of SIZE bytes, e.g. 1 or 1..7

@@ -77,6 +77,7 @@ export function toProxyStats(native: NativeProxyStats): ProxyStats {
     connections: native.connections,
     messages: { toServer: native.messagesC2s, toClient: native.messagesS2c },
     bytes: { toServer: native.bytesC2s, toClient: native.bytesS2c },
+    zeroCopyBytes: { toServer: native.zeroCopyC2s, toClient: native.zeroCopyS2c },
     fds: { received: native.fdsReceived, forwarded: native.fdsForwarded, closed: native.fdsClosed, leaked: native.fdsReceived - native.fdsClosed },
     faults: native.faults,
   };

@@ -43,6 +43,11 @@ export interface ProxyStats {
   connections: number;
   messages: { toServer: number; toClient: number };
   bytes: { toServer: number; toClient: number };
+  /**
+   * of `bytes`, those the kernel handed on without a copy through the proxy (Linux, stream, on
+   * reads that carry no descriptor, when neither the capture nor `chunk` or `corrupt` needs them in hand)
+   */
+  zeroCopyBytes: { toServer: number; toClient: number };
   /** descriptors in all: received, forwarded, closed; and forwarded to each side (only while capturing) */
   fds: { received: number; forwarded: number; closed: number; leaked: number; toServer?: number; toClient?: number };
   /** faults injected: one per fault event, and one per read `chunk` re-split (also those past the listed ones) */

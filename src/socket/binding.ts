@@ -121,6 +121,8 @@ export interface NativeProxyStats {
   messagesS2c: number;
   bytesC2s: number;
   bytesS2c: number;
+  zeroCopyC2s: number;
+  zeroCopyS2c: number;
   fdsReceived: number;
   fdsForwarded: number;
   fdsClosed: number;

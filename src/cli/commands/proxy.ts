@@ -30,8 +30,11 @@ export async function proxyCommand(options: ProxyCommandOptions): Promise<number
   process.on('SIGINT', stopOn);
   process.on('SIGTERM', stopOn);
   const startedAt = now();
+  // Every message is reported only where it is printed or written: with --quiet and no --capture
+  // the proxy makes no event per message, and a stream may forward without copying its bytes.
+  const perMessage = !options.quiet || capture !== undefined;
   try {
-    proxy = startProxy({ listen: options.listen, connect: options.connect, type: options.type, ...(options.seed !== undefined ? { seed: options.seed } : {}), capture: true, toServer: options.toServer, toClient: options.toClient, onEvent });
+    proxy = startProxy({ listen: options.listen, connect: options.connect, type: options.type, ...(options.seed !== undefined ? { seed: options.seed } : {}), capture: perMessage, toServer: options.toServer, toClient: options.toClient, onEvent });
   } catch (err) {
     process.off('SIGINT', stopOn);
     process.off('SIGTERM', stopOn);
