@@ -32,8 +32,9 @@ function run(command, args) {
 if (prebuiltFits()) {
   console.log(`uds-fixture: using the prebuilt addon and supervisor for ${process.platform}-${process.arch}`);
 } else {
-  // npm puts its own node-gyp on the PATH of install scripts.
-  const status = run('node-gyp', ['rebuild']);
+  // npm puts its own node-gyp on the PATH of install scripts. `--jobs max`: one compiler per core
+  // (the addon's sources build independently; serial builds took most of an install's time).
+  const status = run('node-gyp', ['rebuild', '--jobs', 'max']);
   if (status !== 0) {
     console.error(
       `uds-fixture: no prebuilt native parts fit ${process.platform}-${process.arch}${libc() ? ` (${libc()})` : ''}, and building them failed (node-gyp: ${status}); ` +
