@@ -123,6 +123,32 @@ it('Ctrl-C (SIGINT) stops it while a client is connected: both programs see EOF,
   }
 });
 
+it('--quiet without --capture: no line per event, every byte counted, and on Linux a stream goes on without a copy', async () => {
+  const listen = path.join(temp.dir, 'quiet.proxy');
+  const connect = path.join(temp.dir, 'quiet.sock');
+  const holder = 'import socket, sys\ns = socket.socket(socket.AF_UNIX)\n';
+  const server = start('python3', ['-c', holder + 's.bind(sys.argv[1]); s.listen(); print("ready", flush=True)\nc, _ = s.accept()\nb = b""\nwhile b"\\n" not in b: b += c.recv(100)\nc.sendall(b.upper()); c.close()', connect]);
+  const children = [server];
+  try {
+    await server.line('stdout', /ready/);
+    const proxy = start(process.execPath, [cli, 'proxy', '--listen', listen, '--connect', connect, '--quiet']);
+    children.push(proxy);
+    await proxy.line('stderr', /Ctrl-C stops/);
+    const client = start('python3', ['-c', holder + 's.connect(sys.argv[1]); s.sendall(b"hello\\n")\nb = b""\nwhile b"\\n" not in b: b += s.recv(100)\nprint("got", b.decode().strip(), flush=True)', listen]);
+    children.push(client);
+    expect(await client.line('stdout', /got/)).toBe('got HELLO');
+    expect(await server.exited()).toBe(0);
+    proxy.child.kill('SIGTERM');
+    expect(await proxy.exited()).toBe(0);
+    expect(proxy.output.stdout).toBe('');
+    // One write each way, so one read each: its bytes counted, and moved by the kernel on Linux.
+    const zeroCopy = process.platform === 'linux' ? ' (12 bytes of them without a copy)' : '';
+    expect(proxy.output.stderr).toContain(`1 connection(s), 1 message(s) / 6 bytes to the server, 1 / 6 to the client${zeroCopy}, 0 of 0 descriptor(s) forwarded`);
+  } finally {
+    await stopAll(children);
+  }
+});
+
 // Linux: macOS cannot pace the pieces one read each (README, platform table).
 (process.platform === 'linux' ? it : it.skip)('--chunk 1: each re-split read is printed as a fault, and counted in the closing line', async () => {
   const listen = path.join(temp.dir, 'chunk.proxy');

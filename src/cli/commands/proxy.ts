@@ -54,9 +54,11 @@ export async function proxyCommand(options: ProxyCommandOptions): Promise<number
     await capture.close();
   }
   const { stats } = stopped;
+  const zeroCopied = stats.zeroCopyBytes.toServer + stats.zeroCopyBytes.toClient;
   process.stderr.write(
     `uds-fixture proxy: stopped (seed ${stopped.seed}): ${stats.connections} connection(s), ${stats.messages.toServer} message(s) / ${stats.bytes.toServer} bytes to the server, ` +
-      `${stats.messages.toClient} / ${stats.bytes.toClient} to the client, ${stats.fds.forwarded} of ${stats.fds.received} descriptor(s) forwarded, ${stats.faults} fault(s) injected` +
+      `${stats.messages.toClient} / ${stats.bytes.toClient} to the client${zeroCopied > 0 ? ` (${zeroCopied} bytes of them without a copy)` : ''}, ` +
+      `${stats.fds.forwarded} of ${stats.fds.received} descriptor(s) forwarded, ${stats.faults} fault(s) injected` +
       `${stopped.removedListenPath ? '' : `; ${options.listen} was not removed (it is no longer the socket the proxy bound)`}` +
       `${capture ? `; capture written to ${capture.path}` : ''}\n`,
   );
