@@ -10,8 +10,9 @@
 //   cases memory COUNT                 peak RSS of a process receiving COUNT 64-byte datagrams
 //   cases proxy-stream BYTES FRAME     the stream case, sender → forwarding proxy → receiver
 //   cases proxy-dgram COUNT SIZE       the datagram case through the proxy (each datagram forwarded on its own)
-//   cases proxy-c REFERENCE MODE N SIZE  the C reference's MODE (plain-stream, plain-dgram) with its two
-//                                      processes connected through the proxy running here; prints its ns
+//   cases proxy-c REFERENCE MODE N SIZE [capture]  the C reference's MODE (plain-stream, plain-dgram)
+//                                      with its two processes connected through the proxy running
+//                                      here (with `capture`: an event per message); prints its ns
 import { closeSync, fstatSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
@@ -133,11 +134,14 @@ async function throughProxy(type: 'stream' | 'dgram', count: number, size: numbe
 
 // The proxy's own cost against physics: the C reference's plain ends (no framing, no checks)
 // connected through the proxy (in this process, on its own threads), timed by the C program.
-async function cThroughProxy(reference: string, mode: string, n: string, size: string): Promise<object> {
+// Without the capture a stream may go on without a copy (native/splice_path.h): the bytes that did
+// are in the output, with the number of events the proxy reported.
+async function cThroughProxy(reference: string, mode: string, n: string, size: string, capture: boolean): Promise<object> {
   const dir = mkdtempSync(nodePath.join(os.tmpdir(), 'udsb-'));
   const listen = nodePath.join(dir, 'p');
   const upstream = nodePath.join(dir, 's');
-  const proxy = startProxy({ listen, connect: upstream, type: mode.endsWith('dgram') ? 'dgram' : 'stream' });
+  let events = 0;
+  const proxy = startProxy({ listen, connect: upstream, type: mode.endsWith('dgram') ? 'dgram' : 'stream', capture, onEvent: () => events++ });
   try {
     const out = await new Promise<string>((resolve, reject) => {
       const child = spawn(reference, [mode, n, size], { env: { ...process.env, UDS_BENCH_SERVER: upstream, UDS_BENCH_CLIENT: listen }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -146,7 +150,8 @@ async function cThroughProxy(reference: string, mode: string, n: string, size: s
       child.on('error', reject);
       child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`${reference} ${mode} through the proxy exited ${code}`))));
     });
-    return JSON.parse(out.trim().split('\n').pop()!) as object;
+    const stopped = await proxy.stop();
+    return { ...(JSON.parse(out.trim().split('\n').pop()!) as object), zeroCopyBytes: stopped.stats.zeroCopyBytes.toServer, events };
   } finally {
     await proxy.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -165,7 +170,7 @@ async function main(): Promise<void> {
   else if (mode === 'echo') await echo(a!, Number(b ?? 0));
   else if (mode === 'proxy-stream') out = await throughProxy('stream', Math.floor(n / Number(b)), Number(b));
   else if (mode === 'proxy-dgram') out = await throughProxy('dgram', n, Number(b));
-  else if (mode === 'proxy-c') out = await cThroughProxy(a!, b!, process.argv[5]!, process.argv[6]!);
+  else if (mode === 'proxy-c') out = await cThroughProxy(a!, b!, process.argv[5]!, process.argv[6]!, process.argv[7] === 'capture');
   if (out) process.stdout.write(JSON.stringify(out) + '\n');
 }
 
