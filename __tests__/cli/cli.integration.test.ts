@@ -238,3 +238,12 @@ test('SIGINT during a run stops the peers, finishes teardown and exits 130', asy
     child.kill('SIGKILL');
   }
 }, 60_000);
+
+// A reader that goes away (`uds-fixture schema | head -1`) is the reader's choice: no stack trace,
+// the command's own exit status. The read end is closed before the command starts (python3 holds
+// the pipe), so its first write meets EPIPE every time.
+test.each([['schema'], ['list', 'fixtures']])('%s into a pipe whose reader is gone: no EPIPE trace, exit 0', (...args) => {
+  const script = 'import os, subprocess, sys\nr, w = os.pipe()\nos.close(r)\np = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE)\nsys.stdout.write("%d\\n%s" % (p.returncode, p.stderr.decode()))';
+  const r = spawnSync('python3', ['-c', script, process.execPath, cli, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+  expect(r.stdout).toBe('0\n');
+});

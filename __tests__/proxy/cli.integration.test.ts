@@ -149,6 +149,40 @@ it('--quiet without --capture: no line per event, every byte counted, and on Lin
   }
 });
 
+it('its stdout reader goes away (`| head -1`): it forwards on, says so once, and Ctrl-C still stops it cleanly', async () => {
+  const listen = path.join(temp.dir, 'gone.proxy');
+  const connect = path.join(temp.dir, 'gone.sock');
+  const capture = path.join(temp.dir, 'gone.jsonl');
+  const holder = 'import socket, sys\ns = socket.socket(socket.AF_UNIX)\n';
+  const server = start('python3', ['-c', holder + 's.bind(sys.argv[1]); s.listen(); print("ready", flush=True)\nfor _ in range(2):\n  c, _ = s.accept(); c.sendall(c.recv(100).upper()); c.close()', connect]);
+  const children = [server];
+  const client = (text: string) => start('python3', ['-c', holder + `s.connect(sys.argv[1]); s.sendall(b"${text}")\nprint("got", s.recv(100).decode(), flush=True)`, listen]);
+  try {
+    await server.line('stdout', /ready/);
+    const proxy = start(process.execPath, [cli, 'proxy', '--listen', listen, '--connect', connect, '--capture', capture]);
+    children.push(proxy);
+    await proxy.line('stderr', /Ctrl-C stops/);
+    // Nothing has been printed yet (no client): the first event line meets a closed pipe.
+    proxy.child.stdout!.destroy();
+    const first = client('one');
+    children.push(first);
+    expect(await first.line('stdout', /got/)).toBe('got ONE');
+    await proxy.line('stderr', /stdout was closed by its reader; forwarding on without printing events/);
+    const second = client('two');
+    children.push(second);
+    expect(await second.line('stdout', /got/)).toBe('got TWO');
+    proxy.child.kill('SIGINT');
+    expect(await proxy.exited()).toBe(0);
+    expect(proxy.output.stderr).toMatch(/stopped \(seed \d+\): 2 connection\(s\)/);
+    expect(proxy.output.stderr.match(/stdout was closed/g)).toHaveLength(1);
+    expect(proxy.output.stderr).not.toMatch(/EPIPE|at /);
+    expect(readFileSync(capture, 'utf8').trim().split('\n').pop()).toMatch(/"ev":"proxy-stopped".*"removedListenPath":true/);
+    expect(temp.entries()).not.toContain('gone.proxy');
+  } finally {
+    await stopAll(children);
+  }
+});
+
 // Linux: macOS cannot pace the pieces one read each (README, platform table).
 (process.platform === 'linux' ? it : it.skip)('--chunk 1: each re-split read is printed as a fault, and counted in the closing line', async () => {
   const listen = path.join(temp.dir, 'chunk.proxy');

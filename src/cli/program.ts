@@ -13,6 +13,7 @@ import { validateCommand } from './commands/validate';
 import { proxyCommand } from './commands/proxy';
 import { packageVersion } from '../package/package-root';
 import { HELP } from './help';
+import { guardStdout } from './stdout';
 import { EXIT, UsageError } from './usage-error';
 
 function defaultOperands(): string[] {
@@ -61,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
 
 /** Runs the command; resolves to its exit status. Usage and input errors are printed here. */
 export async function runCli(argv: string[]): Promise<number> {
+  guardStdout();
   try {
     return await main(argv);
   } catch (err) {

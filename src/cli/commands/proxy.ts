@@ -6,6 +6,7 @@ import { describeProxyEvent, ProxyOptionsError, proxyRecord, proxyStartRecord, p
 import type { Proxy, ProxyEvent } from '../../proxy';
 import { CaptureFile } from '../capture-file';
 import { proxyOptionsUsage } from '../proxy-args';
+import { onStdoutClosed, stdoutClosed } from '../stdout';
 import type { ProxyCommandOptions } from '../proxy-args';
 import { EXIT } from '../usage-error';
 
@@ -13,8 +14,9 @@ const now = (): number => Number(process.hrtime.bigint());
 
 export async function proxyCommand(options: ProxyCommandOptions): Promise<number> {
   const capture = options.capturePath !== undefined ? CaptureFile.create(options.capturePath) : undefined;
+  onStdoutClosed(() => options.quiet || process.stderr.write('uds-fixture proxy: stdout was closed by its reader; forwarding on without printing events\n'));
   const onEvent = (event: ProxyEvent) => {
-    if (!options.quiet) process.stdout.write(describeProxyEvent(event) + '\n');
+    if (!options.quiet && !stdoutClosed()) process.stdout.write(describeProxyEvent(event) + '\n');
     // The native `stopped` carries no more than the proxy-stopped record written at the end.
     if (event.ev !== 'stopped') capture?.write(proxyRecord(event));
   };
