@@ -19,7 +19,8 @@
         "native/fd_traffic.cc",
         "native/exchange.cc",
         "native/proxy.cc",
-        "native/splice_path.cc"
+        "native/splice_path.cc",
+        "native/stream_queue.cc"
       ],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api"],
       "defines": ["NAPI_VERSION=8"],

@@ -26,6 +26,7 @@
 #include "mmsg.h"
 #include "rights.h"
 #include "splice_path.h"
+#include "stream_queue.h"
 #include "sys.h"
 #include "traffic_worker.h"
 
@@ -41,7 +42,6 @@ constexpr size_t kBufferBytes = 512 * 1024;
 // How long a message held back by `reorder` waits for the next one before it goes alone.
 constexpr int kReorderIdleMs = 100;
 constexpr int kStopped = -100000;  // a wait ended because the proxy stops or the connection aborts
-constexpr int kReadCopying = static_cast<int>(SplicePath::kReadCopying);  // a stream read takes the copy path
 // Faults that can fall on every read or piece (`chunk`, `delay`): how many of a direction get a
 // fault event each; the rest are counted and summed up in one event as the direction ends, so a
 // long stream under `chunk: 1` or `delay: 1ms` stays readable.
@@ -1152,26 +1152,32 @@ struct Pump {
     conn.Abort();
   }
 
-  // A stream direction: each read is forwarded with its faults. Reads without descriptors take the
-  // zero-copy path where it can be had (Linux, native/splice_path.h), unless a fault or the capture
-  // needs the bytes in hand; the others are read with recvmsg into the buffer and sent from there.
+  // A stream direction: each read is forwarded with its faults. Where the queue can be seen
+  // (Linux, native/stream_queue.h), each read takes either only bytes that carry no descriptor or
+  // one message that carries some, so every descriptor goes on with the byte it came with; the
+  // plain bytes go on without a copy (native/splice_path.h) unless a fault or the capture needs
+  // them in hand. Elsewhere each read is what recvmsg gives.
   void Run() {
     if (!stream()) return RunMessages();
+    StreamQueue queue;
+    bool planned = queue.Open(src);
     SplicePath path;
-    bool zeroCopy = !NeedsBytes() && path.Open(src);
+    bool zeroCopy = planned && !NeedsBytes() && path.Open(src);
     for (;;) {
       if (!BeforeRead()) return;
       // Stop the read at the reset point, and at the stall point, so they fall on the exact byte.
       size_t limit = buffer.size();
       if (faults.reset) limit = std::min<uint64_t>(limit, faults.resetAfterBytes - bytes);
       if (faults.stall && !stalled) limit = std::min<uint64_t>(limit, faults.stallAfterBytes - bytes);
+      ssize_t plan = planned ? PlanRead(queue) : StreamQueue::kUnknown;
+      if (plan == kStopped) return;
+      if (plan > 0) limit = std::min(limit, static_cast<size_t>(plan));
       int result;
-      int spliced = zeroCopy ? TakeSpliced(path, limit) : kReadCopying;
-      if (spliced == kStopped) return;
-      if (spliced == 1) {
+      ssize_t spliced = plan > 0 && zeroCopy ? path.Take(limit) : 0;
+      if (spliced > 0) {
         result = ForwardSpliced(path);
-      } else if (spliced != kReadCopying) {
-        return ReadFailed(spliced);
+      } else if (spliced < 0 && spliced != -EAGAIN && spliced != -EINTR) {
+        return ReadFailed(static_cast<int>(spliced));
       } else {
         Message m;
         int got = Receive(m, limit);
@@ -1197,25 +1203,20 @@ struct Pump {
     }
   }
 
+  // The next read's plan (StreamQueue::Plan), waiting for bytes when none are queued: kStopped,
+  // or, after a wait that ended on an end of file or an error, kUnknown (Receive reports it).
+  ssize_t PlanRead(StreamQueue& queue) {
+    ssize_t plan = queue.Plan();
+    if (plan != StreamQueue::kEmpty) return plan;
+    int waited = WaitOn(proxy, &conn, src, POLLIN, -1);
+    if (waited == kStopped) return kStopped;
+    plan = waited < 0 ? StreamQueue::kUnknown : queue.Plan();
+    return plan == StreamQueue::kEmpty ? StreamQueue::kUnknown : plan;
+  }
+
   // Whether this direction must see its bytes: the capture reports each read with a preview and
   // its descriptors' files, `chunk` re-splits the bytes and `corrupt` flips one.
   bool NeedsBytes() const { return proxy.capture || faults.chunkMin > 0 || !faults.corruptAt.empty(); }
-
-  // A read on the zero-copy path: 1 with the bytes in the pipe, kReadCopying when this read takes
-  // the copy path (descriptors are queued; or the wait ended on an end of file or an error, which
-  // Receive reports as it always does), kStopped, or -errno.
-  int TakeSpliced(SplicePath& path, size_t limit) {
-    ssize_t movable = path.Movable();
-    if (movable == 0) {
-      int waited = WaitOn(proxy, &conn, src, POLLIN, -1);
-      if (waited == kStopped || waited < 0) return waited;
-      movable = path.Movable();
-    }
-    if (movable <= 0) return kReadCopying;
-    ssize_t got = path.Take(std::min(limit, static_cast<size_t>(movable)));
-    if (got > 0) return 1;
-    return got == 0 || got == -EAGAIN || got == -EINTR ? kReadCopying : static_cast<int>(got);
-  }
 
   // The zero-copy path's read goes on: counted as a copied read is, held by `delay` as one (the
   // faults that need no bytes; `stall` and `reset` act before each read on both paths), then

@@ -3,13 +3,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <string>
 
 namespace uds {
 
@@ -27,7 +24,6 @@ constexpr int kPipeBytes = 512 * 1024;
 SplicePath::~SplicePath() {
   for (int& fd : pipe_)
     if (fd >= 0) close(fd);
-  if (fdinfo_ >= 0) close(fdinfo_);
 }
 
 bool SplicePath::Open(int src) {
@@ -35,20 +31,8 @@ bool SplicePath::Open(int src) {
   (void)src;
   return false;
 #else
-  std::string path = "/proc/self/fdinfo/" + std::to_string(src);
-  int info = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (info < 0) return false;
-  char text[512];
-  ssize_t got = pread(info, text, sizeof text - 1, 0);
-  if (got <= 0 || (text[got] = 0, strstr(text, "scm_fds:") == nullptr)) {
-    close(info);
-    return false;
-  }
   int fds[2];
-  if (pipe2(fds, O_CLOEXEC) < 0) {
-    close(info);
-    return false;
-  }
+  if (pipe2(fds, O_CLOEXEC) < 0) return false;
   fcntl(fds[1], F_SETPIPE_SZ, kPipeBytes);
   int size = fcntl(fds[1], F_GETPIPE_SZ);
   // A splice into a socket whose reader is gone raises SIGPIPE (it has no MSG_NOSIGNAL, as the copy
@@ -59,27 +43,11 @@ bool SplicePath::Open(int src) {
   sigaddset(&pipeSignal, SIGPIPE);
   pthread_sigmask(SIG_BLOCK, &pipeSignal, nullptr);
   src_ = src;
-  fdinfo_ = info;
   pipe_[0] = fds[0];
   pipe_[1] = fds[1];
   capacity_ = size > 0 ? static_cast<size_t>(size) : 65536;
   return true;
 #endif
-}
-
-ssize_t SplicePath::Movable() const {
-  int queued = 0;
-  if (ioctl(src_, FIONREAD, &queued) < 0) return kReadCopying;
-  if (queued <= 0) return 0;
-  // After the byte count: a descriptor queued behind those bytes may be counted here too (the
-  // read then takes the copy path for nothing), but never one among them.
-  char text[512];
-  ssize_t got = pread(fdinfo_, text, sizeof text - 1, 0);
-  if (got <= 0) return kReadCopying;
-  text[got] = 0;
-  const char* field = strstr(text, "scm_fds:");
-  if (field == nullptr || strtol(field + 8, nullptr, 10) != 0) return kReadCopying;
-  return queued;
 }
 
 ssize_t SplicePath::Take(size_t limit) {

@@ -5,10 +5,9 @@
 // session).
 //
 // A splice read drops the SCM_RIGHTS descriptors of what it reads, so only bytes that carry none
-// may take this path: Movable() first counts the queued bytes (SIOCINQ), then the descriptors
-// queued (`scm_fds` in /proc/self/fdinfo, Linux 5.7 and later); none means the bytes counted carry
-// none either (the queue only grows at its tail, and this thread is its only reader). Anything
-// else reads with recvmsg, as on the copy path. macOS has no splice: there the path never opens.
+// may take this path: the proxy moves exactly the plain bytes a StreamQueue plan names
+// (native/stream_queue.h), and reads the others with recvmsg. macOS has no splice: there the path
+// never opens.
 #pragma once
 
 #include <sys/types.h>
@@ -19,22 +18,14 @@ namespace uds {
 
 class SplicePath {
  public:
-  // Movable(): descriptors are queued (or it cannot tell): this read takes the copy path (recvmsg).
-  static constexpr ssize_t kReadCopying = -1000001;
-
   SplicePath() = default;
   SplicePath(const SplicePath&) = delete;
   SplicePath& operator=(const SplicePath&) = delete;
   ~SplicePath();
 
-  // Prepares the path for reads from `src`: false where it cannot be had (macOS, no `scm_fds` in
-  // fdinfo, no /proc, no pipe), and the caller copies as before.
+  // Prepares the path for reads from `src`: false where it cannot be had (macOS, no pipe), and
+  // the caller copies as before.
   bool Open(int src);
-  bool open() const { return pipe_[0] >= 0; }
-
-  // How many of src's queued bytes carry no descriptor and may be moved: > 0, 0 when nothing is
-  // queued, or kReadCopying.
-  ssize_t Movable() const;
 
   // Reads up to `limit` bytes of src into the pipe without waiting: the count, or -errno.
   ssize_t Take(size_t limit);
@@ -49,7 +40,6 @@ class SplicePath {
  private:
   int src_ = -1;
   int pipe_[2] = {-1, -1};
-  int fdinfo_ = -1;
   size_t capacity_ = 0;
   size_t held_ = 0;  // bytes in the pipe, not yet given on
 };
