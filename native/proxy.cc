@@ -1152,11 +1152,10 @@ struct Pump {
     conn.Abort();
   }
 
-  // A stream direction: each read is forwarded with its faults. Where the queue can be seen
-  // (Linux, native/stream_queue.h), each read takes either only bytes that carry no descriptor or
-  // one message that carries some, so every descriptor goes on with the byte it came with; the
-  // plain bytes go on without a copy (native/splice_path.h) unless a fault or the capture needs
-  // them in hand. Elsewhere each read is what recvmsg gives.
+  // A stream direction: each read is forwarded with its faults. Reads of bytes that carry no
+  // descriptor (Linux: known from the queue, native/stream_queue.h) go on without a copy
+  // (native/splice_path.h) unless a fault or the capture needs them in hand; the others are read
+  // with recvmsg into the buffer and sent from there.
   void Run() {
     if (!stream()) return RunMessages();
     StreamQueue queue;
@@ -1169,7 +1168,7 @@ struct Pump {
       size_t limit = buffer.size();
       if (faults.reset) limit = std::min<uint64_t>(limit, faults.resetAfterBytes - bytes);
       if (faults.stall && !stalled) limit = std::min<uint64_t>(limit, faults.stallAfterBytes - bytes);
-      ssize_t plan = planned ? PlanRead(queue) : StreamQueue::kUnknown;
+      ssize_t plan = planned ? PlanRead(queue) : StreamQueue::kRightsQueued;
       if (plan == kStopped) return;
       if (plan > 0) limit = std::min(limit, static_cast<size_t>(plan));
       int result;
@@ -1203,15 +1202,16 @@ struct Pump {
     }
   }
 
-  // The next read's plan (StreamQueue::Plan), waiting for bytes when none are queued: kStopped,
-  // or, after a wait that ended on an end of file or an error, kUnknown (Receive reports it).
-  ssize_t PlanRead(StreamQueue& queue) {
+  // The next read's plan (StreamQueue::Plan), waiting for bytes when none are queued: the plain
+  // bytes queued, kRightsQueued (also after a wait that ended on an end of file or an error, which
+  // Receive then reports), or kStopped.
+  ssize_t PlanRead(const StreamQueue& queue) {
     ssize_t plan = queue.Plan();
     if (plan != StreamQueue::kEmpty) return plan;
     int waited = WaitOn(proxy, &conn, src, POLLIN, -1);
     if (waited == kStopped) return kStopped;
-    plan = waited < 0 ? StreamQueue::kUnknown : queue.Plan();
-    return plan == StreamQueue::kEmpty ? StreamQueue::kUnknown : plan;
+    plan = waited < 0 ? StreamQueue::kRightsQueued : queue.Plan();
+    return plan == StreamQueue::kEmpty ? StreamQueue::kRightsQueued : plan;
   }
 
   // Whether this direction must see its bytes: the capture reports each read with a preview and

@@ -1,6 +1,7 @@
-// The stream proxy's zero-copy path (native/splice_path.h, Linux): between two python3 programs,
-// the same bytes and the same descriptors arrive as on the copy path, a descriptor never loses
-// its bytes, and the faults that need no bytes in hand still fall where they are declared.
+// How the proxy reads a stream (native/stream_queue.h, native/splice_path.h), between python3
+// programs: the zero-copy path delivers the same bytes and descriptors as the copy path, a
+// descriptor never loses its bytes, and the faults that need no bytes in hand still fall where
+// they are declared.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -136,3 +137,4 @@ it('reset after N bytes falls on byte N without the capture too', async () => {
     await proxy.stop();
   }
 });
+
