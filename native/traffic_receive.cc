@@ -169,7 +169,8 @@ class ReceiveWorker : public TrafficWorker {
       Compact(c);
       ssize_t got = 0;
       int flags = 0;
-      int stop = ReceiveInto(c.buffer.data() + c.end, c.buffer.size() - c.end, &got, &flags);
+      size_t room = std::min<uint64_t>(c.buffer.size() - c.end, StillDue(c));
+      int stop = ReceiveInto(c.buffer.data() + c.end, room, &got, &flags);
       if (stop != 0) return stop;
       if (got == 0) {
         StreamEnded(c);
@@ -181,6 +182,26 @@ class ReceiveWorker : public TrafficWorker {
     }
     readPast_.assign(1, ReadPast(c));
     return 0;
+  }
+
+  // The fewest bytes the frames still due can take, less what the buffer holds of them (at least
+  // 1): a read of no more never goes past the END frame. What follows the traffic on a stream is
+  // the next step's, and its descriptors with it: a read here has no room for them (the kernel
+  // would discard them). Each frame still due is at least a header, the END at least
+  // kEndFrameBytes; the frame begun in the buffer has the length its header says. Reads shrink
+  // only in the last few frames.
+  uint64_t StillDue(const Source& c) const {
+    constexpr uint64_t kEndFrameBytes = UDS_FRAME_HEADER_BYTES + 8;  // the END frame's count, no id
+    uint64_t buffered = c.end - c.start;
+    uint64_t due = tally_.Due();  // frames still due, the END included
+    uint64_t least = (due - 1) * UDS_FRAME_HEADER_BYTES + kEndFrameBytes;
+    if (buffered >= UDS_FRAME_HEADER_BYTES) {
+      const uint8_t* frame = c.buffer.data() + c.start;
+      uint64_t size = UDS_FRAME_HEADER_BYTES + static_cast<uint64_t>(uds_load32(frame + 16));
+      bool end = uds_load64(frame + 8) == UDS_FRAME_END_SEQ;
+      least = size + (end ? 0 : (due >= 2 ? due - 2 : 0) * UDS_FRAME_HEADER_BYTES + kEndFrameBytes);
+    }
+    return least > buffered ? least - buffered : 1;
   }
 
   // A stream has no boundaries: the last read of a complete run can take bytes sent after the
