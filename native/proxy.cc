@@ -170,6 +170,7 @@ struct Event {
   const char* fault = nullptr;
   std::string detail;
   int error = 0;
+  int64_t delivered = -1;  // a stream send that failed: how many bytes of `message` (of `bytes`) went on before it
   int pid = -1;
   int uid = -1;
   int gid = -1;
@@ -680,6 +681,9 @@ struct Pump {
   socklen_t toLength = 0;
   bool useTo = false;
   bool waits = false;  // dst's sends wait in the kernel (SendsWait)
+  // Of the message being delivered, the bytes the receiver's socket has taken: a failed send's
+  // event says how far the message got (under `chunk`, every piece but the last was also read).
+  uint64_t delivered = 0;
   // Message types: where Deliver queues (the batch's outbox); null on a stream, which sends at once.
   Outbox* outbox = nullptr;
   // `chunk` re-splits and delays: every one counted as a fault, the first kEventsListed of each
@@ -768,6 +772,7 @@ struct Pump {
         if (!fdsSent) proxy.stats.fdsForwarded += fds.size();
         fdsSent = true;
         offset += static_cast<size_t>(sent);
+        delivered += static_cast<uint64_t>(sent);
         attempts = 0;
         if (!stream() || offset >= size) return 0;
         continue;
@@ -890,6 +895,7 @@ struct Pump {
       }
       return 0;
     }
+    delivered = 0;
     if (stream() && faults.chunkMin > 0) {
       // `delay` per chunk: each piece held on its own, after the receiver has read the one before.
       // Its draws come first, and its jitter from a generator of its own, so the pieces cut are
@@ -1166,6 +1172,7 @@ struct Pump {
       if (faults.reset) limit = std::min<uint64_t>(limit, faults.resetAfterBytes - bytes);
       if (faults.stall && !stalled) limit = std::min<uint64_t>(limit, faults.stallAfterBytes - bytes);
       int result;
+      Message m;
       int spliced = zeroCopy ? TakeSpliced(path, limit) : kReadCopying;
       if (spliced == kStopped) return;
       if (spliced == 1) {
@@ -1173,7 +1180,6 @@ struct Pump {
       } else if (spliced != kReadCopying) {
         return ReadFailed(spliced);
       } else {
-        Message m;
         int got = Receive(m, limit);
         if (got == kStopped) {
           CloseFds(m.fds);
@@ -1191,6 +1197,12 @@ struct Pump {
         event.error = result;
         event.ev = "error";
         event.detail = "sendmsg";
+        // A copied read names the message whose delivery stopped and how much of it went on.
+        if (m.number > 0) {
+          event.message = m.number;
+          event.bytes = m.size;
+          event.delivered = static_cast<int64_t>(delivered);
+        }
         proxy.Emit(std::move(event));
         conn.Abort();
       }
@@ -1611,6 +1623,10 @@ Napi::Object ToJs(Napi::Env env, const Event& event) {
   if (strcmp(event.ev, "data") == 0) {
     object.Set("bytes", Num(env, event.bytes));
     object.Set("preview", Napi::Buffer<char>::Copy(env, event.preview.data(), event.preview.size()));
+  }
+  if (event.delivered >= 0) {
+    object.Set("bytes", Num(env, event.bytes));
+    object.Set("delivered", Num(env, static_cast<uint64_t>(event.delivered)));
   }
   if (!event.fds.empty()) {
     Napi::Array fds = Napi::Array::New(env, event.fds.size());
