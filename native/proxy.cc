@@ -1204,6 +1204,10 @@ struct Pump {
           event.delivered = static_cast<int64_t>(delivered);
         }
         proxy.Emit(std::move(event));
+        // EPIPE: the receiver reads no more, but what it sent before is still on its way the other
+        // way (a server that answers "ERR" and closes): that direction ends on its own EOF. Any
+        // other error ends the connection.
+        if (result == -EPIPE) return;
         conn.Abort();
       }
     }

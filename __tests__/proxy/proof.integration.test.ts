@@ -49,6 +49,8 @@ itLinux('the buggy line server passes while each line arrives in one piece, and 
   expect(mermaid).toContain(`proxy->>server: ${delivered} of 8 B "${'ADD 1 2'.slice(0, delivered)}", then EPIPE`);
   expect(mermaid).not.toMatch(/proxy->>server: 8 B/);
   expect(mermaid).toContain(`error EPIPE in sendmsg: client→server msg 1, ${delivered} of 8 B`);
+  // the server's "ERR" still reached the client: the failed direction did not end the other
+  expect(chunked.failures.find((f) => f.code === 'STEP_FAILED')?.message).toContain('got "ERR\\n"');
 }, 60_000);
 
 itLinux('the correct line server passes with and without chunk: 1', async () => {
