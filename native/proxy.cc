@@ -170,6 +170,7 @@ struct Event {
   const char* fault = nullptr;
   std::string detail;
   int error = 0;
+  int64_t delivered = -1;  // a stream send that failed: how many bytes of `message` (of `bytes`) went on before it
   int pid = -1;
   int uid = -1;
   int gid = -1;
@@ -680,6 +681,9 @@ struct Pump {
   socklen_t toLength = 0;
   bool useTo = false;
   bool waits = false;  // dst's sends wait in the kernel (SendsWait)
+  // Of the message being delivered, the bytes the receiver's socket has taken: a failed send's
+  // event says how far the message got (under `chunk`, every piece but the last was also read).
+  uint64_t delivered = 0;
   // Message types: where Deliver queues (the batch's outbox); null on a stream, which sends at once.
   Outbox* outbox = nullptr;
   // `chunk` re-splits and delays: every one counted as a fault, the first kEventsListed of each
@@ -768,6 +772,7 @@ struct Pump {
         if (!fdsSent) proxy.stats.fdsForwarded += fds.size();
         fdsSent = true;
         offset += static_cast<size_t>(sent);
+        delivered += static_cast<uint64_t>(sent);
         attempts = 0;
         if (!stream() || offset >= size) return 0;
         continue;
@@ -890,6 +895,7 @@ struct Pump {
       }
       return 0;
     }
+    delivered = 0;
     if (stream() && faults.chunkMin > 0) {
       // `delay` per chunk: each piece held on its own, after the receiver has read the one before.
       // Its draws come first, and its jitter from a generator of its own, so the pieces cut are
@@ -1172,13 +1178,13 @@ struct Pump {
       if (plan == kStopped) return;
       if (plan > 0) limit = std::min(limit, static_cast<size_t>(plan));
       int result;
+      Message m;
       ssize_t spliced = plan > 0 && zeroCopy ? path.Take(limit) : 0;
       if (spliced > 0) {
         result = ForwardSpliced(path);
       } else if (spliced < 0 && spliced != -EAGAIN && spliced != -EINTR) {
         return ReadFailed(static_cast<int>(spliced));
       } else {
-        Message m;
         int got = Receive(m, limit);
         if (got == kStopped) {
           CloseFds(m.fds);
@@ -1196,7 +1202,17 @@ struct Pump {
         event.error = result;
         event.ev = "error";
         event.detail = "sendmsg";
+        // A copied read names the message whose delivery stopped and how much of it went on.
+        if (m.number > 0) {
+          event.message = m.number;
+          event.bytes = m.size;
+          event.delivered = static_cast<int64_t>(delivered);
+        }
         proxy.Emit(std::move(event));
+        // EPIPE: the receiver reads no more, but what it sent before is still on its way the other
+        // way (a server that answers "ERR" and closes): that direction ends on its own EOF. Any
+        // other error ends the connection.
+        if (result == -EPIPE) return;
         conn.Abort();
       }
     }
@@ -1612,6 +1628,10 @@ Napi::Object ToJs(Napi::Env env, const Event& event) {
   if (strcmp(event.ev, "data") == 0) {
     object.Set("bytes", Num(env, event.bytes));
     object.Set("preview", Napi::Buffer<char>::Copy(env, event.preview.data(), event.preview.size()));
+  }
+  if (event.delivered >= 0) {
+    object.Set("bytes", Num(env, event.bytes));
+    object.Set("delivered", Num(env, static_cast<uint64_t>(event.delivered)));
   }
   if (!event.fds.empty()) {
     Napi::Array fds = Napi::Array::New(env, event.fds.size());

@@ -496,15 +496,26 @@ try {
     for (const c of cases) {
       let wrong = 0;
       const durations = [];
+      // A failing case must fail the same way every run, in the same words (the client gets the
+      // server's ERR, not an EOF; the server's exit reads the same whenever it ended).
+      const words = new Map();
       for (let i = 1; i <= PROXY; i++) {
         const result = await runScenario(await c.load(), { tmpBase: base });
         durations.push(result.durationMs);
+        if (!c.pass) {
+          const key = result.failures.map((f) => `${f.code} ${f.peer ?? ''}: ${f.message}`).join('\n');
+          words.set(key, (words.get(key) ?? 0) + 1);
+        }
         if (result.passed !== c.pass) {
           wrong++;
           console.log(`     ${c.name} run ${i}: ${result.passed ? 'passed' : JSON.stringify(result.failures)}`);
         }
       }
       check(wrong === 0, `${c.name}: ${PROXY} runs in a row, ${c.pass ? 'must pass' : 'must fail'}, ${wrong} did not; wall time min / median / max ${spread(durations)} ms`);
+      if (!c.pass) {
+        for (const [key, n] of words) console.log(`     ${n} run(s):\n       ${key.replace(/\n/g, '\n       ')}`);
+        check(words.size === 1, `${c.name}: the same failures in the same words in all ${PROXY} runs (${words.size} wording${words.size === 1 ? "" : "s"})`);
+      }
     }
     check(readdirSync(base).length === 0, 'temp base empty after the proxy runs');
   }

@@ -7,8 +7,8 @@ test('toPass on a failed result lists every reason, its position, the timeline a
   const r = scenarioMatchers.toPass.call(ctx, failedEcho());
   expect(r.pass).toBe(false);
   const msg = r.message();
-  expect(msg).toContain('✗ STEP_FAILED [client]: recv expected "pong" (4 bytes), got "pang"  (/work/fixtures/echo.scenario.yaml:17:9)');
-  expect(msg).toContain('✗ EXIT_MISMATCH [client]');
+  expect(msg).toContain('  STEP_FAILED client: recv expected "pong" (4 bytes), got "pang" at /work/fixtures/echo.scenario.yaml:17:9');
+  expect(msg).toContain('  EXIT_MISMATCH client: client exited with code 1, expected 0');
   expect(msg).toMatch(/5\.000 ms\s+client\s+fail\s+code="RECV_MISMATCH"/);
   expect(msg).toContain('client stderr:');
 });

@@ -66,6 +66,35 @@ it('forwards a stream both ways, with a descriptor that is the same file at the 
   expect(openDescriptorCount()).toBe(before);
 });
 
+itLinux('a receiver that reads no more (EPIPE) ends only that direction: what it sends back still arrives', async () => {
+  const before = openDescriptorCount();
+  const { listen, connect } = paths();
+  const server = UnixSocket.create('stream');
+  server.bind(connect);
+  server.listen();
+  const { proxy, waitFor } = watchedProxy({ listen, connect });
+  const client = UnixSocket.create('stream');
+  try {
+    await client.connect(listen);
+    const conn = await server.accept();
+    conn.shutdown('read'); // the server takes nothing more: the proxy's send to it fails with EPIPE
+    await client.send(Buffer.from('hello'));
+    const failed = await waitFor('the EPIPE of the send to the server', (e) => e.ev === 'error' && e.code === 'EPIPE');
+    expect(failed).toMatchObject({ from: 'client', to: 'server', message: 1, bytes: 5, delivered: 0, detail: 'sendmsg' });
+    // the server's answer, written after that, still reaches the client; then its EOF
+    await conn.send(Buffer.from('ERR'));
+    expect((await client.recv()).data.toString()).toBe('ERR');
+    conn.close();
+    expect((await client.recv()).eof).toBe(true);
+    await waitFor('close', (e) => e.ev === 'close');
+  } finally {
+    client.close();
+    await proxy.stop();
+    server.close();
+  }
+  expect(openDescriptorCount()).toBeLessThanOrEqual(before);
+});
+
 itSeqpacket('keeps seqpacket record boundaries', async () => {
   const { listen, connect } = paths();
   const server = UnixSocket.create('seqpacket');

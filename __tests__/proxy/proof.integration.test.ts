@@ -5,6 +5,7 @@ import path from 'node:path';
 
 import { loadScenario, runScenario } from '../../src';
 import type { Scenario } from '../../src';
+import { timelineToMermaid } from '../../src/report';
 import { repoRoot } from '../helpers/child-script';
 
 // Linux: macOS cannot pace chunks one read each, and gives EOF rather than ECONNRESET (README).
@@ -35,6 +36,21 @@ itLinux('the buggy line server passes while each line arrives in one piece, and 
   // the server met a line cut in pieces: "A", not "ADD 1 2"
   expect(chunked.peers.find((p) => p.id === 'server')).toMatchObject({ exitCode: 3, stderr: expect.stringContaining("unknown command 'A'") });
   expect(chunked.timeline.filter((e) => e.ev === 'proxy-data' && e.sender === 'client').length).toBeGreaterThan(0);
+  // The server read "A" and closed; the proxy's next piece failed. Its error names the message and
+  // how much of it went on (every piece before the failed one: under chunk each waits for the read
+  // of the last, so 1 byte unless the server closed between the proxy's check and its next send).
+  const cut = chunked.timeline.find((e) => e.ev === 'proxy-error');
+  expect(cut).toMatchObject({ via: 'proxy', sender: 'client', receiver: 'server', conn: 1, message: 1, bytes: 8, code: 'EPIPE', detail: 'sendmsg' });
+  const delivered = cut!.delivered as number;
+  expect(delivered).toBeGreaterThanOrEqual(1);
+  expect(delivered).toBeLessThan(8);
+  // the timeline says what reached the server, never the whole line
+  const mermaid = timelineToMermaid(chunked);
+  expect(mermaid).toContain(`proxy->>server: ${delivered} of 8 B "${'ADD 1 2'.slice(0, delivered)}", then EPIPE`);
+  expect(mermaid).not.toMatch(/proxy->>server: 8 B/);
+  expect(mermaid).toContain(`error EPIPE in sendmsg: client→server msg 1, ${delivered} of 8 B`);
+  // the server's "ERR" still reached the client: the failed direction did not end the other
+  expect(chunked.failures.find((f) => f.code === 'STEP_FAILED')?.message).toContain('got "ERR\\n"');
 }, 60_000);
 
 itLinux('the correct line server passes with and without chunk: 1', async () => {

@@ -1,6 +1,7 @@
 // The proxy's records (the run's timeline and the --capture file): events in the scenario's terms,
 // and faults written back in the form users write them, which reads back to the same faults.
 import { proxyRecord, proxyStartRecord } from '../../src/proxy';
+import { describeProxyEvent, toProxyEvent } from '../../src/proxy/events';
 import { faultForm } from '../../src/proxy/fault-form';
 import { normalizeFaults } from '../../src/scenario/proxy-faults';
 import type { ProxyFaultsInput, SocketType } from '../../src/scenario/types';
@@ -68,4 +69,12 @@ test('an event becomes a record: proxy-<kind>, sender and receiver, a datagram c
     client: 'client-2',
   });
   expect(proxyRecord({ t: 1, via: 'proxy', ev: 'fault', conn: 1, from: 'client', to: 'server', fault: 'drop' }, { name: (side) => (side === 'client' ? 'client-1' : side) })).toMatchObject({ sender: 'client-1', receiver: 'server' });
+});
+
+test('a stream send that stopped part-way: the error record names the message and the bytes that went on, as the capture line does', () => {
+  const event = toProxyEvent({ t: 7, ev: 'error', conn: 1, dir: 'c2s', message: 1, bytes: 8, delivered: 1, errno: -32, detail: 'sendmsg' });
+  expect(proxyRecord(event)).toEqual({ t: 7, peer: 'proxy', ev: 'proxy-error', via: 'proxy', sender: 'client', receiver: 'server', conn: 1, message: 1, bytes: 8, code: 'EPIPE', delivered: 1, detail: 'sendmsg' });
+  expect(describeProxyEvent(event)).toBe('! #1 client→server error EPIPE in sendmsg: msg 1, 1 of 8 bytes delivered');
+  // an error that is not a message's send (a read) carries none of it
+  expect(proxyRecord(toProxyEvent({ t: 8, ev: 'error', conn: 1, dir: 's2c', errno: -32, detail: 'recvmsg' }))).not.toHaveProperty('delivered');
 });

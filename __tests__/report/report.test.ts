@@ -16,8 +16,8 @@ describe('JUnit XML', () => {
   });
   test('a failed scenario has a <failure> with its first reason and every reason in the body', () => {
     expect(xml).toContain('<failure message="recv expected &quot;pong&quot; (4 bytes), got &quot;pang&quot;" type="STEP_FAILED">');
-    expect(xml).toContain('EXIT_MISMATCH [client]: client exited with code 1, expected 0');
-    expect(xml).toContain('(/work/fixtures/echo.scenario.yaml:17:9)');
+    expect(xml).toContain('EXIT_MISMATCH client: client exited with code 1, expected 0');
+    expect(xml).toContain(' at /work/fixtures/echo.scenario.yaml:17:9');
   });
   test('escapes markup and drops characters XML cannot carry', () => {
     expect(xml).toContain('name="stream echo &lt;with&gt; &quot;quotes&quot; &amp; ampersands"');

@@ -88,3 +88,24 @@ test('in the HTML the onward leg leaves the proxy on or below the row where the 
   const [first, onward] = lines as [[number, number], [number, number]];
   expect(onward[0]).toBeGreaterThanOrEqual(first[1]);
 });
+
+test('a send the proxy could not finish: the onward arrow shows only the bytes that went on, and the error', () => {
+  const r = resultOf([
+    { t: 10, peer: 'client', ev: 'send', bytes: 8, data: '"ADD 1 2\\n"' },
+    proxyEv(11, 'data', { sender: 'client', receiver: 'server', bytes: 8, message: 1, preview: 'ADD 1 2\\n' }),
+    { t: 12, peer: 'server', ev: 'recv', bytes: 1, data: '"A"' },
+    proxyEv(13, 'error', { sender: 'client', receiver: 'server', message: 1, bytes: 8, delivered: 1, code: 'EPIPE', detail: 'sendmsg' }),
+  ]);
+  const [leg, onward] = arrows(r);
+  expect(leg).toMatchObject({ from: 'client', to: 'proxy', label: 'send 8 B "ADD 1 2\\n"' });
+  // the receive of the one byte that went on ends the arrow (its 8 would have left it waiting)
+  expect(onward).toMatchObject({ from: 'proxy', to: 'server', label: '1 of 8 B "A", then EPIPE', end: { t: 12, failed: false } });
+  expect(onward!.detail).toBe('via proxy: client→server 1 of 8 B "A", then EPIPE in sendmsg (it read 8 B "ADD 1 2\\n")');
+  const mermaid = timelineToMermaid({ ...r, durationMs: 1 });
+  expect(mermaid).toContain('proxy->>server: 1 of 8 B "A", then EPIPE');
+  expect(mermaid).not.toContain('proxy->>server: 8 B');
+  expect(mermaid).toContain('Note over proxy: error EPIPE in sendmsg: client→server msg 1, 1 of 8 B');
+  // escapes count as the one byte they stand for
+  const escaped = resultOf([proxyEv(11, 'data', { sender: 'client', receiver: 'server', bytes: 4, message: 1, preview: '\\n\\x00ab' }), proxyEv(13, 'error', { sender: 'client', receiver: 'server', message: 1, bytes: 4, delivered: 2, code: 'ECONNRESET', detail: 'sendmsg' })]);
+  expect(arrows(escaped).find((a) => a.from === 'proxy')!.label).toBe('2 of 4 B "\\n\\x00", then ECONNRESET');
+});

@@ -63,6 +63,7 @@ export function toProxyEvent(native: NativeProxyEvent): ProxyEvent {
   if (native.offset !== undefined) event.offset = native.offset;
   if (native.count !== undefined) event.count = native.count;
   if (native.errno !== undefined) event.code = errnoName(native.errno);
+  if (native.delivered !== undefined) event.delivered = native.delivered;
   if (native.pid !== undefined) Object.assign(event, { pid: native.pid, uid: native.uid, gid: native.gid });
   if (native.pgid !== undefined) event.pgid = native.pgid;
   if (native.ev === 'open') {
@@ -104,8 +105,10 @@ export function describeProxyEvent(event: ProxyEvent): string {
       return `! ${conn}${way}reset${event.code ? ` (${event.code})` : ''}`;
     case 'fault':
       return `! ${conn}${way}fault ${event.fault} at msg ${event.message}, byte ${event.offset}${event.detail ? `: ${event.detail}` : ''}`;
-    case 'error':
-      return `! ${conn}${way}error ${event.code ?? ''}${event.detail ? ` in ${event.detail}` : ''}`;
+    case 'error': {
+      const cut = event.delivered !== undefined ? `: msg ${event.message}, ${event.delivered} of ${event.bytes} bytes delivered` : '';
+      return `! ${conn}${way}error ${event.code ?? ''}${event.detail ? ` in ${event.detail}` : ''}${cut}`;
+    }
     case 'stopped':
       return `- proxy stopped`;
   }

@@ -28,6 +28,12 @@ export interface ProxyEvent {
   detail?: string;
   /** errno name, for `error` and `reset` */
   code?: string;
+  /**
+   * error, when a stream send failed part-way through a message: how many of its `bytes` the
+   * receiver's socket took before the failure (`message` names it). Under `chunk` every piece but
+   * the last was also read by the receiver; the last may have been unread when it closed.
+   */
+  delivered?: number;
   /** open: who connected to the proxy (the client's credentials) */
   pid?: number;
   uid?: number;

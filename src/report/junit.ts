@@ -3,6 +3,7 @@
 
 import type { ScenarioResult } from '../judge/result';
 import { escapeXml, stripXmlInvalid } from './escape';
+import { failureText } from './failure-text';
 import { countResults, type RunSummary } from './summary';
 
 const OUTPUT_TAIL = 16 * 1024;
@@ -22,10 +23,9 @@ function testcase(result: ScenarioResult): string {
   if (result.skipped) {
     body.push(`<skipped message="${attr(result.skipped)}"/>`);
   } else if (!result.passed) {
+    // The first reason as the one-line message; the body is the text every face shows.
     const first = result.failures[0];
-    const text = result.failures
-      .map((f) => `${f.code}${f.peer ? ` [${f.peer}]` : ''}: ${f.message}${f.pos ? ` (${f.pos.file}:${f.pos.line}:${f.pos.col})` : ''}`)
-      .join('\n');
+    const text = failureText(result).map((line) => line.slice(2)).join('\n');
     body.push(`<failure message="${attr(first ? first.message : 'failed')}" type="${attr(first ? first.code : 'FAILED')}">${attr(text)}</failure>`);
   }
   const out = result.peers.map((p) => (p.stdout ? `[${p.id}] ${tail(p.stdout)}` : '')).filter(Boolean).join('\n');

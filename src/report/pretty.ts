@@ -1,9 +1,9 @@
 // Human-readable text: one line per scenario, then for each failed one its reasons, where in the
 // file to look, and the tail of each peer's stderr; then a summary with counts and time.
 
-import { describePeerEnd } from '../judge/peer-end';
 import type { ScenarioResult } from '../judge/result';
 import type { Palette } from './color';
+import { failureText } from './failure-text';
 import { countResults, type RunSummary } from './summary';
 
 const STDERR_TAIL_LINES = 12;
@@ -20,26 +20,14 @@ export function formatResultLine(result: ScenarioResult, c: Palette): string {
 }
 
 export function formatFailureDetails(result: ScenarioResult, c: Palette, timelineFiles: readonly string[] = []): string[] {
-  const out: string[] = [c.bold(c.red(`✗ ${result.name}`)) + (result.file ? c.dim(`  ${result.file}`) : '')];
-  for (const f of result.failures) {
-    const where = f.pos ? c.dim(` at ${f.pos.file}:${f.pos.line}:${f.pos.col}`) : '';
-    out.push(`  ${c.red(f.code)}${f.peer ? ` ${c.bold(f.peer)}` : ''}: ${f.message}${where}`);
-  }
-  // How each peer ended, when the harness had a hand in it or a planned stop began: "stopped by
-  // the harness (SIGTERM 2000 ms after the clients ended) and exited with code 0".
-  const ends = result.peers.filter((p) => p.end !== 'self' || p.plannedStop);
-  if (ends.length) {
-    out.push(c.dim('  how the peers ended:'));
-    for (const p of ends) out.push(c.dim(`    ${describePeerEnd(p)}`));
-  }
+  // The reasons, how the peers ended and the proxy's seed, as every face words them; then the
+  // stderr tails and where the timeline pictures are, which only the terminal shows this way.
+  const out: string[] = [c.bold(c.red(`✗ ${result.name}`)) + (result.file ? c.dim(`  ${result.file}`) : ''), ...failureText(result, c)];
   for (const p of result.peers) {
     if (!p.stderr.trim()) continue;
     out.push(c.dim(`  ${p.id} stderr (last lines):`));
     for (const line of stderrTail(p.stderr)) out.push(c.dim(`    | ${line}`));
   }
-  // A run through the proxy names its seed, so that the same faults can be asked for again.
-  const proxy = result.timeline.find((e) => e.peer === 'proxy' && e.ev === 'proxy-start');
-  if (proxy) out.push(c.dim(`  proxy seed ${String(proxy.seed)}${proxy.seeded ? ` (rerun with \`proxy: { seed: ${String(proxy.seed)} }\` for the same faults)` : ''}`));
   if (timelineFiles.length) out.push(c.dim(`  timeline: ${timelineFiles.join('  ')}`));
   return out;
 }

@@ -10,7 +10,7 @@
 import { PROXY_PEER as PROXY_LANE, type PeerEvent } from '../protocol/events';
 import type { ScenarioResult } from '../judge/result';
 import { SMALL_EXCHANGE } from '../traffic/types';
-import { proxyNoteLabel } from './proxy-notes';
+import { cutEnd, isCutDelivery, proxyDataLabel, proxyNoteLabel } from './proxy-notes';
 
 export interface ArrowEnd {
   /** when the receiver took the message (the receive's syscall) */
@@ -284,6 +284,10 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
   // Messages whose descriptors a proxy fault took off (by connection, direction and number).
   const fdsTakenOff = new Set<string>();
   const proxyMessageKey = (ev: PeerEvent): string => `${String(ev.conn)}:${String(ev.sender)}:${String(ev.message)}`;
+  // Messages whose send to the receiver stopped part-way: their `proxy-error` (after the data event)
+  // says how many bytes went on, and the proxy's arrow shows only those.
+  const cutDeliveries = new Map<string, PeerEvent>();
+  for (const ev of result.timeline) if (isCutDelivery(ev)) cutDeliveries.set(proxyMessageKey(ev), ev);
 
   // Receivers with a receive from nobody knows whom: a send to them may have been taken by it.
   const unknownSources = new Set<string>();
@@ -356,10 +360,14 @@ export function buildTimelineModel(result: ScenarioResult): TimelineModel {
       if (!pairing.addReceive(channel(ev.sender, PROXY_LANE, read), ev, false, read) && !scripted.has(ev.sender)) {
         items.push({ kind: 'arrow', t: ev.t, from: ev.sender, to: PROXY_LANE, label: preview(label, 40), detail: `to the proxy: ${proxyNoteLabel(ev)}`, bulk: false, fds: read, end: { t: ev.t, failed: false } });
       }
-      const arrow: ArrowItem = { kind: 'arrow', t: ev.t, from: PROXY_LANE, to: ev.receiver, label: preview(label, 40), detail: `via proxy: ${proxyNoteLabel(ev)}`, bulk: false, fds };
+      const cut = cutDeliveries.get(proxyMessageKey(ev));
+      const onward = cut ? preview(proxyDataLabel({ ...ev, sender: undefined }, cut), 40 - cutEnd(cut).length) + cutEnd(cut) : preview(label, 40);
+      const detail = cut ? `via proxy: ${proxyDataLabel(ev, cut)}${cutEnd(cut)} in ${String(cut.detail ?? 'the send')} (it read ${label})` : `via proxy: ${proxyNoteLabel(ev)}`;
+      const arrow: ArrowItem = { kind: 'arrow', t: ev.t, from: PROXY_LANE, to: ev.receiver, label: onward, detail, bulk: false, fds: fds && cut?.delivered !== 0 };
       if (scripted.has(ev.receiver)) arrow.lost = true; // until a receive takes it
       items.push(arrow);
-      pairing.addSend(channel(PROXY_LANE, ev.receiver, fds), ev, arrow);
+      // A receiver pairs with what reached it: a stream's byte count goes on from the delivered ones.
+      pairing.addSend(channel(PROXY_LANE, ev.receiver, fds), cut ? { ...ev, bytes: cut.delivered } : ev, arrow);
     } else if (ev.via === 'proxy') {
       if (ev.ev === 'proxy-fault' && proxied && isLane(ev.sender, lanes)) {
         if (ev.fault === 'dropFds' || ev.fault === 'truncateFds') fdsTakenOff.add(proxyMessageKey(ev));

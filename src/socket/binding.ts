@@ -106,6 +106,8 @@ export interface NativeProxyEvent {
   count?: number;
   detail?: string;
   errno?: number;
+  /** a stream send that failed: the bytes of `message` (of `bytes`) the receiver's socket took before it */
+  delivered?: number;
   pid?: number;
   uid?: number;
   gid?: number;

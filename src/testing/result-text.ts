@@ -4,6 +4,7 @@
 // same way everywhere.
 
 import type { ScenarioResult } from '../judge/result';
+import { failureText } from '../report/failure-text';
 import { timelineExcerpt } from './timeline-text';
 
 export function isResult(value: unknown): value is ScenarioResult {
@@ -14,10 +15,9 @@ export function notAResultText(name: string, value: unknown): string {
   return `${name}() expects the ScenarioResult that runScenario() resolves to; got ${typeof value === 'object' ? JSON.stringify(value)?.slice(0, 80) : String(value)}. Did you forget \`await\`?`;
 }
 
+/** The reasons, how the peers ended and the proxy's seed: the text the CLI and JUnit show (src/report/failure-text.ts). */
 export function reasons(result: ScenarioResult): string {
-  return result.failures
-    .map((f) => `  ✗ ${f.code}${f.peer ? ` [${f.peer}]` : ''}: ${f.message}${f.pos ? `  (${f.pos.file}:${f.pos.line}:${f.pos.col})` : ''}`)
-    .join('\n');
+  return failureText(result).join('\n');
 }
 
 function stderrTails(result: ScenarioResult): string {
