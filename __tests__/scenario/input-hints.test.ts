@@ -180,3 +180,17 @@ describe('an unquoted ${variable} in a flow list', () => {
     expect(problemsOf('name: q\nserver:\n  run:\n    - python3\n    - ${socket}\nclient:\n  steps: [connect]\n')).toEqual([]);
   });
 });
+
+describe('checks that follow the schema run on what it left sound, in the same round', () => {
+  it("a `'\\n'` in `until` is warned about beside a broken `timeout` of the same step, and the timeout is reported once", () => {
+    const checked = checkScenarioText(stepsScenario("- recv: { until: '\\n', timeout: soon }"), FILE);
+    expect(checked.problems.map((p) => [p.path, p.message])).toEqual([['server.steps[2].recv.timeout', '`timeout` must be a duration like `500ms` or `2s`, got `soon`']]);
+    expect(checked.warnings?.map((w) => [w.path, w.line, w.col])).toEqual([['server.steps[2].recv.until', 6, 22]]);
+  });
+
+  it('a step address is kept for the sun_path check beside other problems; a broken one or a peer name is not', () => {
+    const checked = checkScenarioText(stepsScenario('- send: { to: "x.sock", count: ten }', '- connect: { to: server }'), FILE);
+    expect(checked.problems).not.toEqual([]);
+    expect(checked.addresses).toEqual([{ where: 'server.steps[2].send.to', value: 'x.sock', pos: expect.objectContaining({ line: 6, col: 19 }) }]);
+  });
+});

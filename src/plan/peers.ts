@@ -84,7 +84,7 @@ function readinessFor(role: PeerRole, spec: PeerSpec, run: Pick<PlannedRun, 'soc
  * peer, an abstract `@name`, or a path. Paths resolve against the run directory, not the scenario
  * file's directory: socket files must live where teardown finds and removes them.
  */
-function resolveStepAddress(value: string, peerIds: Set<string>, vars: Variables, dir: string, where: string, allowOutside: boolean): string {
+export function resolveStepAddress(value: string, peerIds: Set<string>, vars: Variables, dir: string, where: string, allowOutside: boolean): string {
   const text = substitute(value, vars, where);
   if (peerIds.has(text)) return text;
   if (text.startsWith('@')) {
