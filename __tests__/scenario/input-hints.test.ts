@@ -136,6 +136,12 @@ describe('a value of the wrong type names the type and shows the value rewritten
     ]);
   });
 
+  it('an exit expectation written as a word says it takes an exit code or a signal name, as a quoted number does', () => {
+    expect(told(stepsScenario('- close') + 'expect: { exit: { server: zero, client: SIGTERM } }\n')).toEqual([
+      ['expect.exit.server', '`server` must be an exit code (a number) or a signal name like `SIGTERM`, got `zero`', 'write the exit code as a number, e.g. `server: 0`, or the signal that ends it, e.g. `server: SIGTERM`'],
+    ]);
+  });
+
   it('a single value where a list goes gets the one-item list', () => {
     const text = 'name: l\ntags: smoke\nfiles: { log: { content: x } }\nserver:\n  steps:\n    - listen\n    - accept\n    - recvFds: { expect: { type: file } }\nclient:\n  steps: connect\n';
     expect(told(text).map(([path, , hint]) => [path, hint])).toEqual([
