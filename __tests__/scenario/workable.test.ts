@@ -30,6 +30,12 @@ describe('the loader refuses what cannot work', () => {
     expect(checkScenarioText(group, FILE).problems).toEqual([expect.objectContaining({ path: 'server.steps[0].waitFor.event', hint: 'did you mean `send`?' })]);
   });
 
+  it('a misspelt event a few letters off still gets the nearest (`listning`: `listen`); a word near none gets the list', () => {
+    const waiting = (event: string) => `name: w\nserver: { steps: [listen, accept, close] }\nclient: { steps: [ { waitFor: { peer: server, event: ${event} } }, connect ] }\n`;
+    expect(checkScenarioText(waiting('listning'), FILE).problems).toEqual([expect.objectContaining({ path: 'client.steps[0].waitFor.event', hint: 'did you mean `listen`?' })]);
+    expect(checkScenarioText(waiting('banana'), FILE).problems).toEqual([expect.objectContaining({ hint: expect.stringMatching(/^`server` emits `listen`, `accept`, `close`, `start`/) as unknown as string })]);
+  });
+
   it('sendFds naming more than 253 descriptors', () => {
     const names = Array.from({ length: 253 }, (_, i) => `f${i}`);
     const files = names.map((n) => `${n}: {}`).join(', ');

@@ -3,7 +3,7 @@
 // event the named scripted peer never emits (which would end in a TIMEOUT blamed on the waiter).
 // A `run:` or module peer may do or emit anything, so only scripted peers are judged.
 import type { NormalizeContext } from './context';
-import { closest, listNames } from './suggest';
+import { closest, listNames, wordDistance } from './suggest';
 import { SCRIPTED_EVENT_NAMES, type PeerSpec, type Scenario } from './types';
 
 interface WrittenPeer {
@@ -42,7 +42,7 @@ export function checkWorkable(ctx: NormalizeContext, scenario: Scenario, peers: 
         const target = specOf(scenario, step.peer);
         const events = target === undefined ? undefined : eventsOf(target);
         if (events === undefined || events.has(step.event)) continue;
-        const near = closest(step.event, events);
+        const near = closest(step.event, events, wordDistance(step.event));
         ctx.problems.add([...at, 'event'], `\`${step.peer}\` never emits \`${step.event}\`: its events are its steps' names and the fixed ones`, {
           hint: near !== undefined ? `did you mean \`${near}\`?` : `\`${step.peer}\` emits ${listNames([...events])}`,
         });
