@@ -88,10 +88,14 @@ export function resolveStepAddress(value: string, peerIds: Set<string>, vars: Va
   const text = substitute(value, vars, where);
   if (peerIds.has(text)) return text;
   if (text.startsWith('@')) {
-    checkSunPath(text.slice(1), `abstract name in ${where}`);
+    checkSunPath(text.slice(1), `abstract name in ${where}`, process.platform, 'shorten the name');
     return text;
   }
-  return checkSunPath(inRunDir(text, dir, where, allowOutside), `socket path in ${where}`);
+  // An absolute path is the user's own: the temp base has no part in its length.
+  const fix = path.isAbsolute(text)
+    ? `shorten this path, or write a relative name such as \`${path.basename(text)}\`, which goes in the run's temp directory`
+    : undefined;
+  return checkSunPath(inRunDir(text, dir, where, allowOutside), `socket path in ${where}`, process.platform, fix);
 }
 
 /**
