@@ -104,9 +104,34 @@ test('a plan error (a socket path too long for sun_path) is shown at file:line:c
   for (const args of [['validate', file], ['run', file]]) {
     const r = run(args);
     expect(r.code).toBe(2);
-    expect(r.stdout + r.stderr).toContain(`${file}:5:7: ERR_SOCKET_PATH_TOO_LONG: socket path in client.steps[0].bind.path`);
+    expect(r.stdout + r.stderr).toContain(`${file}:5:21: ERR_SOCKET_PATH_TOO_LONG: socket path in client.steps[0].bind.path`);
     expect(r.stdout + r.stderr).toContain('5 |     - bind: { path: ppp');
   }
+});
+
+test('validate is one pass: key errors, an overlong socket path, a proxy cross-check and a warning together, in file order', () => {
+  const file = path.join(work, 'all.scenario.yaml');
+  const long = 'a'.repeat(120);
+  writeFileSync(
+    file,
+    [
+      'name: all at once',
+      'timout: 5s',
+      'proxy:',
+      '  toServer: { chunk: 0, drop: true }',
+      'server:',
+      '  steps: [listen, accept, { recv: { until: \'\\n\', timeout: soon } }]',
+      'client:',
+      '  steps:',
+      `    - connect: { to: "${long}.sock" }`,
+      `    - bind: { path: "/${long}.sock" }`,
+      '',
+    ].join('\n'),
+  );
+  const r = run(['validate', file]);
+  expect(r.code).toBe(2);
+  const heads = r.stderr.split('\n').filter((l) => l.startsWith(`${file}:`)).map((l) => l.slice(file.length + 1).replace(/(ERR_\w+|warning|`\w+`).*/, '$1'));
+  expect(heads).toEqual(['2:1: unknown key `timout`', '4:22: `chunk`', '4:31: `drop`', '6:44: warning', '6:59: `timeout`', '9:22: ERR_SOCKET_PATH_TOO_LONG', '10:21: ERR_SOCKET_PATH_TOO_LONG']);
 });
 
 test('validate prints every problem as file:line:col and exits 2', () => {

@@ -110,6 +110,22 @@ describe('scripted peer failures and endings', () => {
     });
   });
 
+  it('a bind into a directory that does not exist says so first, naming the first missing directory, and keeps ENOENT', async () => {
+    await inWorld(async (world) => {
+      const missing = path.join(world.dir, 'no-such');
+      const target = path.join(missing, 'deeper', 'c.sock');
+      const peer = world.start({ id: 'client', steps: [{ step: 'bind', path: target }, { step: 'ready' }] });
+      const outcome = await peer.outcome();
+      expect(outcome.code).toBe(1);
+      expect(outcome.fails).toEqual([expect.objectContaining({ code: 'UNEXPECTED_ERROR', step: 0, errno: 'ENOENT', syscall: 'bind' })]);
+      expect(outcome.fails[0]!.message).toBe(
+        `bind failed: the directory ${missing} does not exist, so \`bind\` cannot make ${target} (ENOENT from bind); ` +
+          "create the directory first, or bind a relative name, which goes in the run's temp directory; if this failure is the point of the test, declare it: `expectError: ENOENT`",
+      );
+      expect(world.leftovers()).toEqual([]);
+    });
+  });
+
   it('times out a step, naming what it waited for', async () => {
     await inWorld(async (world) => {
       const [server] = world.startRelayed([

@@ -136,6 +136,12 @@ describe('a value of the wrong type names the type and shows the value rewritten
     ]);
   });
 
+  it('an exit expectation written as a word says it takes an exit code or a signal name, as a quoted number does', () => {
+    expect(told(stepsScenario('- close') + 'expect: { exit: { server: zero, client: SIGTERM } }\n')).toEqual([
+      ['expect.exit.server', '`server` must be an exit code (a number) or a signal name like `SIGTERM`, got `zero`', 'write the exit code as a number, e.g. `server: 0`, or the signal that ends it, e.g. `server: SIGTERM`'],
+    ]);
+  });
+
   it('a single value where a list goes gets the one-item list', () => {
     const text = 'name: l\ntags: smoke\nfiles: { log: { content: x } }\nserver:\n  steps:\n    - listen\n    - accept\n    - recvFds: { expect: { type: file } }\nclient:\n  steps: connect\n';
     expect(told(text).map(([path, , hint]) => [path, hint])).toEqual([
@@ -178,5 +184,19 @@ describe('an unquoted ${variable} in a flow list', () => {
   it('a quoted one, or one in block style, is fine', () => {
     expect(problemsOf('name: q\nserver:\n  run: [python3, server.py, "${socket}"]\nclient:\n  steps: [connect]\n')).toEqual([]);
     expect(problemsOf('name: q\nserver:\n  run:\n    - python3\n    - ${socket}\nclient:\n  steps: [connect]\n')).toEqual([]);
+  });
+});
+
+describe('checks that follow the schema run on what it left sound, in the same round', () => {
+  it("a `'\\n'` in `until` is warned about beside a broken `timeout` of the same step, and the timeout is reported once", () => {
+    const checked = checkScenarioText(stepsScenario("- recv: { until: '\\n', timeout: soon }"), FILE);
+    expect(checked.problems.map((p) => [p.path, p.message])).toEqual([['server.steps[2].recv.timeout', '`timeout` must be a duration like `500ms` or `2s`, got `soon`']]);
+    expect(checked.warnings?.map((w) => [w.path, w.line, w.col])).toEqual([['server.steps[2].recv.until', 6, 22]]);
+  });
+
+  it('a step address is kept for the sun_path check beside other problems; a broken one or a peer name is not', () => {
+    const checked = checkScenarioText(stepsScenario('- send: { to: "x.sock", count: ten }', '- connect: { to: server }'), FILE);
+    expect(checked.problems).not.toEqual([]);
+    expect(checked.addresses).toEqual([{ where: 'server.steps[2].send.to', value: 'x.sock', pos: expect.objectContaining({ line: 6, col: 19 }) }]);
   });
 });

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadScenario, ScenarioError, validateScenarioFile, type Problem } from '../../src/scenario';
+import { checkScenarioText, loadScenario, ScenarioError, validateScenarioFile, type Problem } from '../../src/scenario';
 
 const invalid = (name: string) => path.join(__dirname, '../../fixtures/invalid', name);
 
@@ -9,7 +9,7 @@ async function problemsOf(name: string): Promise<Problem[]> {
 
 describe('loader errors point at file:line:col', () => {
   it.each<[string, Array<Partial<Problem>>]>([
-    ['syntax-error.yaml', [{ line: 4, col: 1, message: expect.stringContaining('Flow sequence') as unknown as string }]],
+    ['syntax-error.yaml', [{ line: 3, col: 10, message: 'this `[` is never closed: the list it opens has no `]`', hint: 'end the list with `]`, or write it as a block list, one `- item` per line' }]],
     ['unknown-key.yaml', [{ line: 2, col: 1, path: 'sockett', message: 'unknown key `sockett`', hint: 'did you mean `socket`?' }]],
     ['unknown-step.yaml', [{ line: 10, col: 7, path: 'client.steps[1].sned', message: 'unknown step `sned`', hint: 'did you mean `send`?' }]],
     ['wrong-type.yaml', [{ line: 6, col: 24, path: 'server.steps[2].close.unlink', message: '`unlink` must be `true` or `false`, got `maybe`' }]],
@@ -116,5 +116,25 @@ describe('loader errors point at file:line:col', () => {
 
   it('rejects other file extensions', async () => {
     expect(await validateScenarioFile(invalid('scenario.txt'))).toEqual([expect.objectContaining({ message: 'a scenario file ends in `.yaml`, `.yml` or `.json`' })]);
+  });
+});
+
+describe('YAML syntax errors are shown where they can be fixed, with a hint for the common ones', () => {
+  const syntax = (text: string) => checkScenarioText(text, 'syntax.scenario.yaml').problems.map((p) => [`${p.line}:${p.col}`, p.message, p.hint]);
+
+  it('an unclosed `[` or `{` at its opening bracket; around another unclosed one, only the inner is said', () => {
+    expect(syntax('name: x\nserver: { steps: [listen }\nclient: { steps: [connect }\n')).toEqual([
+      ['2:18', 'this `[` is never closed: the list it opens has no `]`', 'end the list with `]`, or write it as a block list, one `- item` per line'],
+      ['3:18', 'this `[` is never closed: the list it opens has no `]`', 'end the list with `]`, or write it as a block list, one `- item` per line'],
+    ]);
+    expect(syntax('name: x\nserver: { steps: [listen, { recv: { until: x } ] }\n')).toEqual([['2:27', 'this `{` is never closed: the map it opens has no `}`', 'end the map with `}`, or write it as a block map, one `key: value` per line']]);
+    expect(syntax('{\n "name": "x",\n "server": { "steps": ["listen",\n "client": {}\n}\n').map((p) => p[0])).toEqual(['3:23']);
+  });
+
+  it('a missing space after a colon, and a tab as indentation', () => {
+    expect(syntax('name: x\ntimeout:5s\nserver: { steps: [listen] }\n')).toEqual([
+      ['2:1', 'Implicit keys need to be on a single line', 'write a space after the colon: `timeout: 5s` (without it YAML reads `timeout:5s` as one word)'],
+    ]);
+    expect(syntax('name: x\nserver:\n\tsteps: [listen]\n')).toEqual([['3:1', 'Tabs are not allowed as indentation', 'YAML indentation uses spaces, not tabs']]);
   });
 });

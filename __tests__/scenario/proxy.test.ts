@@ -105,3 +105,12 @@ it('schema problems name the fault and the selector', () => {
   const bad = check(base + 'proxy:\n  toServer: { chunck: 1 }\n  toClient: { delay: soon }\n');
   expect(bad.problems.map((p) => p.path)).toEqual(['proxy.toServer.chunck', 'proxy.toClient.delay']);
 });
+
+it('checks every fault of a direction in one round: `drop` on a stream beside a `chunk: 0` the schema refused, each said once', () => {
+  const checked = check(base + 'proxy:\n  toServer: { chunk: 0, drop: true, delay: { time: soon } }\n');
+  expect(checked.problems.map((p) => [p.path, p.message])).toEqual([
+    ['proxy.toServer.chunk', '`chunk` must be at least 1, got `0`'],
+    ['proxy.toServer.drop', '`drop` works on messages; a stream has none to drop (it cannot lose bytes)'],
+    ['proxy.toServer.delay.time', '`time` must be a duration like `500ms` or `2s`, got `soon`'],
+  ]);
+});

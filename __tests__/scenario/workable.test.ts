@@ -30,6 +30,23 @@ describe('the loader refuses what cannot work', () => {
     expect(checkScenarioText(group, FILE).problems).toEqual([expect.objectContaining({ path: 'server.steps[0].waitFor.event', hint: 'did you mean `send`?' })]);
   });
 
+  it('a misspelt event a few letters off still gets the nearest (`listning`: `listen`); a word near none gets the list', () => {
+    const waiting = (event: string) => `name: w\nserver: { steps: [listen, accept, close] }\nclient: { steps: [ { waitFor: { peer: server, event: ${event} } }, connect ] }\n`;
+    expect(checkScenarioText(waiting('listning'), FILE).problems).toEqual([expect.objectContaining({ path: 'client.steps[0].waitFor.event', hint: 'did you mean `listen`?' })]);
+    expect(checkScenarioText(waiting('banana'), FILE).problems).toEqual([expect.objectContaining({ hint: expect.stringMatching(/^`server` emits `listen`, `accept`, `close`, `start`/) as unknown as string })]);
+  });
+
+  it('a `run:` peer may emit any event, but one a few letters off a known event is a warning with the nearest', () => {
+    const waiting = (event: string) => `name: w\nserver: { run: [srv] }\nclient: { steps: [ { waitFor: { peer: server, event: ${event} } }, connect ] }\n`;
+    const near = checkScenarioText(waiting('listning'), FILE);
+    expect(near.problems).toEqual([]);
+    expect(near.scenario?.warnings).toEqual([
+      expect.objectContaining({ severity: 'warning', line: 3, col: 54, path: 'client.steps[0].waitFor.event', hint: 'did you mean `listen`? (if `server` reports `listning` itself, this is as meant)' }),
+    ]);
+    expect(checkScenarioText(waiting('listen'), FILE).scenario?.warnings).toBeUndefined();
+    expect(checkScenarioText(waiting('migrated'), FILE).scenario?.warnings).toBeUndefined();
+  });
+
   it('sendFds naming more than 253 descriptors', () => {
     const names = Array.from({ length: 253 }, (_, i) => `f${i}`);
     const files = names.map((n) => `${n}: {}`).join(', ');

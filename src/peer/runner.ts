@@ -1,6 +1,7 @@
 // Runs one step: its timeout, and what `expectError` turns a failure (or a success) into.
 import { DEFAULT_STEP_TIMEOUT_MS, type Step } from '../scenario/types';
 import { errnoCode, messageOf, StepFailure, syscallOf } from './errors';
+import { failureCause } from './failure-cause';
 import { awaitedPeers } from './awaited';
 import { StepProgress } from './progress';
 import type { PeerRuntime } from './runtime';
@@ -75,9 +76,12 @@ export async function runStep(step: Step, peer: PeerRuntime, handover?: Handover
         { errno: code, syscall },
       );
     }
+    const known = failureCause(step, code);
     throw new StepFailure(
       'UNEXPECTED_ERROR',
-      `${step.step} failed${code ? ` with ${code}` : ''}${syscall ? ` (${syscall})` : ''}: ${messageOf(err)}` +
+      (known
+        ? `${step.step} failed: ${known.cause} (${code}${syscall ? ` from ${syscall}` : ''}); ${known.fix}`
+        : `${step.step} failed${code ? ` with ${code}` : ''}${syscall ? ` (${syscall})` : ''}: ${messageOf(err)}`) +
         (code ? `; if this failure is the point of the test, declare it: \`expectError: ${code}\`` : ''),
       undefined,
       code,

@@ -47,13 +47,9 @@ export class SocketPathTooLongError extends PlanError {
   readonly byteLength: number;
   readonly limit: number;
 
-  constructor(path: string, byteLength: number, limit: number, what: string) {
-    super(
-      'ERR_SOCKET_PATH_TOO_LONG',
-      path,
-      `${what} ${path} is ${byteLength} bytes, longer than the ${limit} bytes sun_path holds on ${process.platform}; ` +
-        'use a shorter temp base (option `tmpBase` or env UDS_FIXTURE_TMPDIR) or a shorter name',
-    );
+  /** `fix`: what to change, when not the temp base (a path or a name the user wrote in full) */
+  constructor(path: string, byteLength: number, limit: number, what: string, fix = 'use a shorter temp base (option `tmpBase` or env UDS_FIXTURE_TMPDIR) or a shorter name') {
+    super('ERR_SOCKET_PATH_TOO_LONG', path, `${what} ${path} is ${byteLength} bytes, longer than the ${limit} bytes sun_path holds on ${process.platform}; ${fix}`);
     this.byteLength = byteLength;
     this.limit = limit;
   }

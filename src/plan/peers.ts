@@ -84,14 +84,18 @@ function readinessFor(role: PeerRole, spec: PeerSpec, run: Pick<PlannedRun, 'soc
  * peer, an abstract `@name`, or a path. Paths resolve against the run directory, not the scenario
  * file's directory: socket files must live where teardown finds and removes them.
  */
-function resolveStepAddress(value: string, peerIds: Set<string>, vars: Variables, dir: string, where: string, allowOutside: boolean): string {
+export function resolveStepAddress(value: string, peerIds: Set<string>, vars: Variables, dir: string, where: string, allowOutside: boolean): string {
   const text = substitute(value, vars, where);
   if (peerIds.has(text)) return text;
   if (text.startsWith('@')) {
-    checkSunPath(text.slice(1), `abstract name in ${where}`);
+    checkSunPath(text.slice(1), `abstract name in ${where}`, process.platform, 'shorten the name');
     return text;
   }
-  return checkSunPath(inRunDir(text, dir, where, allowOutside), `socket path in ${where}`);
+  // An absolute path is the user's own: the temp base has no part in its length.
+  const fix = path.isAbsolute(text)
+    ? `shorten this path, or write a relative name such as \`${path.basename(text)}\`, which goes in the run's temp directory`
+    : undefined;
+  return checkSunPath(inRunDir(text, dir, where, allowOutside), `socket path in ${where}`, process.platform, fix);
 }
 
 /**

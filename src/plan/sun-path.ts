@@ -13,11 +13,12 @@ export function sunPathLimit(platform: NodeJS.Platform = process.platform): numb
 
 /**
  * Throws SocketPathTooLongError (code ERR_SOCKET_PATH_TOO_LONG) when `path` does not fit. An
- * abstract name has a leading NUL instead of a trailing one, so it gets the same limit.
+ * abstract name has a leading NUL instead of a trailing one, so it gets the same limit. `fix`
+ * replaces the temp-base advice where the temp base plays no part (a path the user wrote in full).
  */
-export function checkSunPath(path: string, what = 'socket path', platform: NodeJS.Platform = process.platform): string {
+export function checkSunPath(path: string, what = 'socket path', platform: NodeJS.Platform = process.platform, fix?: string): string {
   const bytes = Buffer.byteLength(path, 'utf8');
   const limit = sunPathLimit(platform);
-  if (bytes > limit) throw new SocketPathTooLongError(path, bytes, limit, what);
+  if (bytes > limit) throw new SocketPathTooLongError(path, bytes, limit, what, fix);
   return path;
 }

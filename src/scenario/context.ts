@@ -4,6 +4,7 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { PathSegment } from './errors';
 import { MAX_MESSAGE_SIZE } from './limits';
+import type { WrittenAddress } from './addresses';
 import type { CaptureBook } from './captures';
 import type { PositionLookup } from './position-types';
 import type { ProblemList } from './problem-list';
@@ -27,6 +28,8 @@ export interface NormalizeContext {
   address?: AddressKind;
   /** captures declared and used so far, checked once every peer is normalized */
   captures?: CaptureBook;
+  /** socket addresses written in steps, for the plan to check against sun_path */
+  addresses?: WrittenAddress[];
 }
 
 /** True when `target` is `dir` or inside it. */

@@ -82,6 +82,15 @@ export function loadScenarioSync(file: string): Scenario {
   return loadText(file, readUserFileSync(file, MAX_SCENARIO_FILE_BYTES));
 }
 
+/** What loadScenario finds, without throwing: the problems, the warnings, and the Scenario when there are no problems. */
+export async function checkScenarioFile(file: string): Promise<CheckedScenario> {
+  const early = preflight(file);
+  if (early.length > 0) return { problems: early };
+  const got = textOf(file, await readUserFile(file, MAX_SCENARIO_FILE_BYTES));
+  if ('problems' in got) return { problems: got.problems };
+  return checkScenarioText(got.text, file);
+}
+
 /** Every problem of a scenario file, without throwing: an empty list means it is valid. */
 export async function validateScenarioFile(file: string): Promise<Problem[]> {
   try {

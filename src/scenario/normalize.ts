@@ -1,6 +1,7 @@
 // Validates scenario data (from a file or `defineScenario()`) and turns it into a Scenario: the
 // schema first, then the checks a schema cannot express (names that must refer to something,
 // limits, files that must exist), every problem collected before anything is thrown.
+import type { WrittenAddress } from './addresses';
 import { captureBook, checkCaptureUses } from './captures';
 import { isRecord, type NormalizeContext } from './context';
 import { ScenarioError, type Problem } from './errors';
@@ -31,6 +32,8 @@ export interface CheckedScenario {
   problems: Problem[];
   /** what is probably a mistake; also given beside the problems, so one round shows both */
   warnings?: Problem[];
+  /** the socket addresses steps name, for the plan's sun_path check (src/plan/address-check.ts) */
+  addresses?: WrittenAddress[];
 }
 
 const ALL_PLATFORMS: Platform[] = ['linux', 'darwin'];
@@ -55,15 +58,17 @@ export function checkScenario(input: unknown, origin: ScenarioOrigin): CheckedSc
     socketType: socketOf(input.socket).type,
     address: socketOf(input.socket).address,
     captures: captureBook(),
+    addresses: [],
   };
   if (origin.file !== undefined) ctx.file = origin.file;
   if (origin.positions !== undefined) ctx.positions = origin.positions;
 
   const scenario = build(ctx, input);
   const warnings = problems.warnings();
-  if (problems.size > 0) return { problems: problems.result(), ...(warnings.length > 0 ? { warnings } : {}) };
+  const addresses = ctx.addresses ?? [];
+  if (problems.size > 0) return { problems: problems.result(), ...(warnings.length > 0 ? { warnings } : {}), addresses };
   if (warnings.length > 0) scenario.warnings = warnings;
-  return { scenario, problems: [] };
+  return { scenario, problems: [], addresses };
 }
 
 /** The Scenario for `input`; throws ScenarioError listing every problem. */

@@ -60,6 +60,17 @@ export class ProblemList {
     return !this.broken.some((b) => b === at || (b.startsWith(at) && (b[at.length] === '.' || b[at.length] === '[')));
   }
 
+  /**
+   * True when no schema problem lies at `path`, inside it, or around it. A later check (a proxy
+   * fault against the socket type, a warning) runs on such a value even when its neighbours are
+   * broken, so one round lists everything; a value with its own problem is left alone.
+   */
+  isClear(path: readonly PathSegment[]): boolean {
+    if (!this.isSound(path)) return false;
+    const at = formatPath(path);
+    return !this.broken.some((b) => at.startsWith(b) && (b === '' || at[b.length] === '.' || at[b.length] === '['));
+  }
+
   /** True when a problem was reported at `path` or inside it. */
   hasAt(path: readonly PathSegment[]): boolean {
     const at = formatPath(path);

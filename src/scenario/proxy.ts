@@ -52,8 +52,12 @@ export function normalizeProxy(ctx: NormalizeContext, input: Record<string, unkn
   if (!isRecord(written)) return spec;
   if (typeof written.seed === 'number') spec.seed = written.seed;
   if (written.capture === false) spec.capture = false;
-  const report = (at: PathSegment[], message: string, hint?: string) => ctx.problems.add(['proxy', ...at], message, hint ? { hint } : {});
-  if (ctx.problems.isSound(['proxy', 'toServer'])) spec.toServer = normalizeFaults(written.toServer, socket.type, ['toServer'], report);
-  if (ctx.problems.isSound(['proxy', 'toClient'])) spec.toClient = normalizeFaults(written.toClient, socket.type, ['toClient'], report);
+  // Every fault is checked, a broken neighbour or not (`drop` on a stream beside `chunk: 0`); what
+  // the schema already reported at a value is not said twice.
+  const report = (at: PathSegment[], message: string, hint?: string) => {
+    if (ctx.problems.isClear(['proxy', ...at])) ctx.problems.add(['proxy', ...at], message, hint ? { hint } : {});
+  };
+  spec.toServer = normalizeFaults(written.toServer, socket.type, ['toServer'], report);
+  spec.toClient = normalizeFaults(written.toClient, socket.type, ['toClient'], report);
   return spec;
 }

@@ -242,8 +242,11 @@ function explain(error: ErrorObject, data: unknown): RawProblem {
     }
     case 'pattern': {
       // `server: "0"` under `expect.exit`: an exit code quoted into text, read as a signal name.
-      if (phraseFor(parent) === PHRASES.signal && typeof value === 'string' && /^\s*[0-9]+\s*$/.test(value) && path[path.length - 2] === 'exit') {
-        return valueProblem(`\`${name}\` must be an exit code (a number) or a signal name like \`SIGTERM\`, got ${shown(value)}`, `write the exit code without quotes: \`${name}: ${value.trim()}\``);
+      // `server: zero` there: the text failed the signal branch, but a number was as welcome.
+      if (phraseFor(parent) === PHRASES.signal && typeof value === 'string' && path[path.length - 2] === 'exit') {
+        const message = `\`${name}\` must be an exit code (a number) or a signal name like \`SIGTERM\`, got ${shown(value)}`;
+        if (/^\s*[0-9]+\s*$/.test(value)) return valueProblem(message, `write the exit code without quotes: \`${name}: ${value.trim()}\``);
+        return valueProblem(message, `write the exit code as a number, e.g. \`${name}: 0\`, or the signal that ends it, e.g. \`${name}: SIGTERM\``);
       }
       const phrase = phraseFor(parent) ?? (name === 'hex' ? 'hexadecimal digits like `00ff`' : name === 'base64' ? 'base64 text' : `text matching ${String(params.pattern)}`);
       return valueProblem(`\`${name}\` must be ${phrase}, got ${shown(value)}`);

@@ -4,6 +4,7 @@ import { Composer, isCollection, LineCounter, Parser, visit, YAMLParseError, typ
 import { documentTooDeep, tokensTooDeepAt } from './depth';
 import type { Problem } from './errors';
 import { positionsOf } from './positions';
+import { implicitKeyHint, unclosedBehind, unclosedMessage } from './syntax-hints';
 import type { PositionLookup } from './position-types';
 
 /** Larger than any real scenario; stops a stray huge file before the parser spends memory on it. */
@@ -121,7 +122,7 @@ export function parseScenarioSource(text: string, file: string): ParsedSource {
     const deep = tokensTooDeepAt(tokens, MAX_NESTING);
     if (deep !== undefined) return fail(deep, `lists and maps nest deeper than ${MAX_NESTING} levels`, TOO_DEEP_HINT);
     // logLevel 'error': yaml would otherwise print its warnings to stderr; they become problems here.
-    const composer = new Composer({ prettyErrors: false, resolveKnownTags: false, uniqueKeys: true, logLevel: 'error' });
+    const composer = new Composer({ keepSourceTokens: true, prettyErrors: false, resolveKnownTags: false, uniqueKeys: true, logLevel: 'error' });
     for (const next of composer.compose(tokens, true, text.length)) {
       if (doc === undefined) doc = next;
       else {
@@ -134,12 +135,28 @@ export function parseScenarioSource(text: string, file: string): ParsedSource {
   }
   if (doc === undefined) return fail(0, 'the file cannot be parsed');
   const positions = positionsOf(doc, counter, text);
-  const fromYaml = (error: YAMLError): Problem => {
+  const lineOf = (n: number): string => text.split('\n')[n - 1] ?? '';
+  const unclosed = unclosedBehind(doc, doc.errors);
+  const fromYaml = (error: YAMLError): Problem | undefined => {
+    // An unclosed bracket is shown where it opens, not at the line where yaml gave up.
+    const flow = unclosed.get(error);
+    if (flow === null) return undefined;
+    if (flow !== undefined) {
+      const { line, col } = counter.linePos(flow.open);
+      return withSource({ file, line, col, path: '', ...unclosedMessage(flow) }, positions);
+    }
     const { line, col } = counter.linePos(error.pos[0]);
-    const hint = unquotedVariableHint(text.split('\n')[line - 1] ?? '') ?? HINTS[error.code];
+    const hint = unquotedVariableHint(lineOf(line)) ?? (error.code === 'MULTILINE_IMPLICIT_KEY' ? implicitKeyHint(lineOf(line)) : HINTS[error.code]);
     return withSource({ file, line, col, path: '', message: FRIENDLY[error.code] ?? error.message, ...(hint !== undefined ? { hint } : {}) }, positions);
   };
-  problems.push(...doc.errors.map(fromYaml), ...doc.warnings.map(fromYaml));
+  // One unclosed bracket can fail the same spot twice (a BAD_INDENT, then a MISSING_CHAR): said once.
+  const said = new Set<string>();
+  for (const problem of [...doc.errors.map(fromYaml), ...doc.warnings.map(fromYaml)]) {
+    if (problem === undefined) continue;
+    const id = `${problem.line}:${problem.col}:${problem.message}`;
+    if (!said.has(id)) problems.push(problem);
+    said.add(id);
+  }
   if (doc.errors.length > 0) return { positions, problems };
 
   const tooDeep = documentTooDeep(doc, MAX_NESTING);

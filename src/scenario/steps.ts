@@ -10,6 +10,8 @@ import { didYouMean, listNames } from './suggest';
 import type { FdExpectation, PeerCredExpectation, ShutdownHow, SocketBuffers, Step, StepName } from './types';
 import { durationMs, modeBits } from './units';
 import { checkRunDirPath, checkVariables } from './variables';
+import { warnLiteralEscapes } from './literal-escapes';
+import { noteAddress } from './addresses';
 
 /** listen(2) backlog when none is given; SOMAXCONN on older kernels and on macOS. */
 export const DEFAULT_BACKLOG = 128;
@@ -25,7 +27,11 @@ export function normalizeSteps(ctx: NormalizeContext, at: readonly PathSegment[]
   const connections: string[] = [];
   input.forEach((written, index) => {
     const stepAt = [...at, index];
-    if (!ctx.problems.isSound(stepAt)) return;
+    if (!ctx.problems.isSound(stepAt)) {
+      warnBrokenStep(ctx, stepAt, written);
+      noteAddress(ctx, stepAt, written);
+      return;
+    }
     const [name, raw] = typeof written === 'string' ? [written, null] : (Object.entries(written as Options)[0] as [string, unknown]);
     const optionsAt = typeof written === 'string' ? stepAt : [...stepAt, name];
     const options: Options = isRecord(raw) ? raw : {};
@@ -38,9 +44,27 @@ export function normalizeSteps(ctx: NormalizeContext, at: readonly PathSegment[]
     bufferOptions(options, step);
     connectionOptions(ctx, optionsAt, options, step, connections);
     captureOptions(ctx, optionsAt, options, step);
+    noteAddress(ctx, stepAt, written);
     steps.push(step);
   });
   return steps;
+}
+
+/**
+ * A step the schema rejected is not built, but its other values still get the warnings they would
+ * get in a sound step (`until: '\n'` beside `timeout: soon`), so one round shows everything.
+ */
+function warnBrokenStep(ctx: NormalizeContext, stepAt: readonly PathSegment[], written: unknown): void {
+  if (!isRecord(written)) return;
+  const entries = Object.entries(written);
+  if (entries.length !== 1) return;
+  const [name, options] = entries[0]!;
+  if ((name !== 'send' && name !== 'recv') || !isRecord(options)) return;
+  const at = [...stepAt, name];
+  if (name === 'recv' && typeof options.until === 'string' && ctx.problems.isClear([...at, 'until']) && (ctx.socketType ?? 'stream') === 'stream') {
+    warnLiteralEscapes(ctx, [...at, 'until'], options.until, 'whole');
+  }
+  if (typeof options.text === 'string' && ctx.problems.isClear([...at, 'text'])) warnLiteralEscapes(ctx, [...at, 'text'], options.text, 'lineEnd');
 }
 
 function commonOptions(ctx: NormalizeContext, at: readonly PathSegment[], options: Options, step: Step): void {

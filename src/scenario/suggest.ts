@@ -37,6 +37,15 @@ export function closest(written: string, allowed: Iterable<string>, maxDistance 
   return best;
 }
 
+/**
+ * Edits `closest` allows for a longer name: about a third of its letters, at least 2. An event
+ * name is a whole word typed from memory (`listning` for `listen` is 3 edits), where a key is
+ * usually one slip away.
+ */
+export function wordDistance(written: string): number {
+  return Math.max(2, Math.ceil(written.length / 3));
+}
+
 export function didYouMean(written: string, allowed: Iterable<string>, maxDistance = 2): string | undefined {
   const match = closest(written, allowed, maxDistance);
   return match === undefined ? undefined : `did you mean \`${match}\`?`;
