@@ -11,5 +11,5 @@ test('an inline scenario passes', async () => {
 
 test('a failing scenario fails the assertion with its reasons', async () => {
   const result = await runScenario(defineScenario({ name: 'inline wrong exit', client: { steps: [{ exit: 3 }] } }));
-  assert.throws(() => assertScenarioPasses(result), { name: 'AssertionError', message: /EXIT_MISMATCH \[client\]/ });
+  assert.throws(() => assertScenarioPasses(result), { name: 'AssertionError', message: /EXIT_MISMATCH client: client exited with code 3, expected 0/ });
 });
