@@ -1037,6 +1037,19 @@ struct Pump {
     }
   }
 
+  // The rest of the message whose first byte `m` read with its descriptors, up to `through` bytes
+  // in all (queued: a peek saw them), appended to `m`: 1, or -errno.
+  int ReceiveRest(Message& m, size_t through) {
+    while (m.size < std::min(through, buffer.size())) {
+      ssize_t got = recv(src, buffer.data() + m.size, std::min(through, buffer.size()) - m.size, kRecvFlags);
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) return IsBackpressure(errno) ? 1 : -errno;
+      if (got == 0) break;
+      m.size += static_cast<size_t>(got);
+    }
+    return 1;
+  }
+
   // A zero-length seqpacket read is EOF once the peer has shut down or gone, an empty record
   // otherwise (macOS has no AF_UNIX seqpacket).
   bool PeerGone() {
@@ -1158,8 +1171,9 @@ struct Pump {
     conn.Abort();
   }
 
-  // A stream direction: each read is forwarded with its faults. Reads of bytes that carry no
-  // descriptor (Linux: known from the queue, native/stream_queue.h) go on without a copy
+  // A stream direction: each read is forwarded with its faults. Where the queue can be seen
+  // (Linux, native/stream_queue.h), reads follow its plan, so each descriptor goes on with the byte
+  // it came with, and reads of bytes known to carry none go on without a copy
   // (native/splice_path.h) unless a fault or the capture needs them in hand; the others are read
   // with recvmsg into the buffer and sent from there.
   void Run() {
@@ -1174,12 +1188,12 @@ struct Pump {
       size_t limit = buffer.size();
       if (faults.reset) limit = std::min<uint64_t>(limit, faults.resetAfterBytes - bytes);
       if (faults.stall && !stalled) limit = std::min<uint64_t>(limit, faults.stallAfterBytes - bytes);
-      ssize_t plan = planned ? PlanRead(queue) : StreamQueue::kRightsQueued;
-      if (plan == kStopped) return;
-      if (plan > 0) limit = std::min(limit, static_cast<size_t>(plan));
+      ReadPlan plan;
+      if (planned && !PlanRead(queue, &plan)) return;
+      if (plan.bytes > 0) limit = std::min(limit, plan.bytes);
       int result;
       Message m;
-      ssize_t spliced = plan > 0 && zeroCopy ? path.Take(limit) : 0;
+      ssize_t spliced = plan.plain && zeroCopy ? path.Take(limit) : 0;
       if (spliced > 0) {
         result = ForwardSpliced(path);
       } else if (spliced < 0 && spliced != -EAGAIN && spliced != -EINTR) {
@@ -1192,6 +1206,13 @@ struct Pump {
         }
         if (got < 0) return ReadFailed(got);
         if (got == 0) return Ended();
+        if (plan.through > m.size && !m.fds.empty()) {
+          got = ReceiveRest(m, plan.through);
+          if (got < 0) {
+            CloseFds(m.fds);
+            return ReadFailed(got);
+          }
+        }
         result = Forward(m);
       }
       if (result == kStopped) return;
@@ -1218,16 +1239,17 @@ struct Pump {
     }
   }
 
-  // The next read's plan (StreamQueue::Plan), waiting for bytes when none are queued: the plain
-  // bytes queued, kRightsQueued (also after a wait that ended on an end of file or an error, which
-  // Receive then reports), or kStopped.
-  ssize_t PlanRead(const StreamQueue& queue) {
-    ssize_t plan = queue.Plan();
-    if (plan != StreamQueue::kEmpty) return plan;
+  // The next read's plan (StreamQueue::Plan), waiting for bytes when none are queued; after a wait
+  // that ended on an end of file or an error, a plan of what recvmsg gives (Receive reports it).
+  // False when the proxy stops or the connection aborts.
+  bool PlanRead(const StreamQueue& queue, ReadPlan* plan) {
+    *plan = queue.Plan();
+    if (!plan->empty) return true;
     int waited = WaitOn(proxy, &conn, src, POLLIN, -1);
-    if (waited == kStopped) return kStopped;
-    plan = waited < 0 ? StreamQueue::kRightsQueued : queue.Plan();
-    return plan == StreamQueue::kEmpty ? StreamQueue::kRightsQueued : plan;
+    if (waited == kStopped) return false;
+    *plan = waited < 0 ? ReadPlan{} : queue.Plan();
+    if (plan->empty) *plan = ReadPlan{};
+    return true;
   }
 
   // Whether this direction must see its bytes: the capture reports each read with a preview and

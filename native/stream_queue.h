@@ -1,20 +1,38 @@
-// What waits in a connected AF_UNIX stream socket's receive queue, seen without taking it (Linux):
-// how many bytes, and whether any of them carry descriptors (SCM_RIGHTS). The proxy's zero-copy
-// path (native/splice_path.h) may only move bytes that carry none: a splice read drops them.
+// What waits in a connected AF_UNIX stream socket's receive queue, seen without taking it (Linux),
+// and how the proxy reads it so that each descriptor (SCM_RIGHTS) goes on with the byte it came
+// with, and only bytes that carry none take the zero-copy path (native/splice_path.h: a splice
+// read drops descriptors).
 //
-// How: the bytes queued (FIONREAD), then the descriptors queued (`scm_fds` in /proc/self/fdinfo,
-// Linux 5.7 and later). None queued means none among the bytes counted just before (the queue
-// only grows at its tail, and this thread is its only reader). Where some are queued, Linux has no
-// way to say where they begin without taking the bytes before them (a peek reports the
-// descriptors of any later message too), so that read is a recvmsg as the kernel gives it: it
-// takes the plain bytes queued before the message that carries them, and the descriptors go on
-// with the first of those bytes (README, Fault injection). macOS has neither count: there Open()
-// fails and every read is a recvmsg.
+// Linux attaches a message's descriptors to its first byte, and one recvmsg reads on through
+// earlier messages' bytes up to the end of the first message that carries some: a proxy that
+// forwarded such a read whole would put the descriptors on bytes sent before them, and a far end
+// that reads exactly those bytes with no room for descriptors would lose them. Where the
+// descriptors begin cannot be seen without taking the bytes before them (a peek reports the
+// descriptors of any later message too), so the plan narrows in on them: the bytes queued
+// (FIONREAD) and the descriptors queued (`scm_fds` in /proc/self/fdinfo, Linux 5.7 and later,
+// read after the count); none queued, every byte counted is plain. Otherwise a peek says where
+// the first message that carries them ends; half of the bytes before that end are read (plain
+// unless that message is longer than the other half), and from kExactBytes on, one byte at a
+// time: the read that brings the descriptors starts at their first byte. Exact for messages that
+// carry descriptors up to kExactBytes / 2 bytes long behind other bytes (and any length at the
+// head of the queue), at a few more system calls only while descriptors are queued. macOS has
+// neither count: there Open() fails and every read is what recvmsg gives.
 #pragma once
 
 #include <sys/types.h>
 
+#include <cstddef>
+
 namespace uds {
+
+struct ReadPlan {
+  size_t bytes = 0;    // the most the next read takes (0: as much as recvmsg gives)
+  bool plain = false;  // those bytes are known to carry no descriptor
+  bool empty = false;  // nothing is queued
+  // A one-byte read: where the first message that carries descriptors ends, counted from it. When
+  // that byte brings them, it began that message: the read takes the rest of it along.
+  size_t through = 0;
+};
 
 class StreamQueue {
  public:
@@ -23,14 +41,11 @@ class StreamQueue {
   StreamQueue& operator=(const StreamQueue&) = delete;
   ~StreamQueue();
 
-  // Starts watching `fd`'s queue: false where the platform or kernel cannot tell.
+  // Starts watching `fd`'s queue (this thread must be its only reader): false where the platform
+  // or kernel cannot tell.
   bool Open(int fd);
 
-  // How the next read should go: > 0, that many queued bytes carry no descriptor; kEmpty, nothing
-  // is queued; kRightsQueued, descriptors are queued (or the queue could not be seen): recvmsg.
-  static constexpr ssize_t kEmpty = 0;
-  static constexpr ssize_t kRightsQueued = -1;
-  ssize_t Plan() const;
+  ReadPlan Plan() const;
 
  private:
   int fd_ = -1;

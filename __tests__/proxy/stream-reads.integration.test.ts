@@ -151,3 +151,56 @@ it('reset after N bytes falls on byte N without the capture too', async () => {
   }
 });
 
+
+// Linux: macOS cannot see the queue, and forwards each read as recvmsg gives it.
+(process.platform === 'linux' ? it.each([false, true]) : it.skip.each([false, true]))(
+  'a descriptor sent right after plain bytes goes on with its own byte, not with theirs (capture %s)',
+  async (capture) => {
+    n++;
+    const listen = path.join(temp.dir, `p${n}`);
+    const connect = path.join(temp.dir, `s${n}`);
+    const file = path.join(temp.dir, `passed${n}.txt`);
+    let ready!: () => void;
+    const listening = new Promise<void>((resolve) => (ready = resolve));
+    // The sink takes exactly the 100 plain bytes with reads that have no room for a descriptor
+    // (one among them would be discarded: MSG_CTRUNC), then the byte the descriptor came with.
+    const sink = python(
+      [
+        '-c',
+        [
+          'import array, json, os, socket, sys',
+          'l = socket.socket(socket.AF_UNIX); l.bind(sys.argv[1]); l.listen(1); print("ready", flush=True)',
+          'c, _ = l.accept(); head = b""; cut = False',
+          'while len(head) < 100:',
+          '    d, anc, flags, _ = c.recvmsg(100 - len(head)); head += d; cut = cut or bool(flags & socket.MSG_CTRUNC) or bool(anc)',
+          'd, anc, flags, _ = c.recvmsg(10, socket.CMSG_SPACE(16))',
+          'fds = array.array("i")',
+          'for (_, _, p) in anc: fds.frombytes(p[: len(p) - len(p) % 4])',
+          'print(json.dumps({"head": len(head), "cut": cut, "tail": d.decode(), "text": [os.pread(fd, 64, 0).decode() for fd in fds]}), flush=True)',
+        ].join('\n'),
+        connect,
+      ],
+      (line) => line === 'ready' && ready(),
+    );
+    // The proxy waits before its first read, so that both messages are usually queued by then
+    // (when not, the read takes them apart anyway: the verdict is the same).
+    const proxy = startProxy({ listen, connect, capture, toServer: { stall: { after: 0, for: '300ms' } } });
+    try {
+      await Promise.race([listening, sink]);
+      const source = [
+        'import array, os, socket, sys',
+        'open(sys.argv[2], "w").write("the file")',
+        'c = socket.socket(socket.AF_UNIX); c.connect(sys.argv[1]); c.sendall(b"h" * 100)',
+        'fd = os.open(sys.argv[2], os.O_RDONLY)',
+        'c.sendmsg([b"F"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [fd]))]); c.close()',
+      ].join('\n');
+      await python(['-c', source, listen, file]);
+      const [line] = (await sink).filter((l) => l !== 'ready');
+      expect(JSON.parse(line!)).toEqual({ head: 100, cut: false, tail: 'F', text: ['the file'] });
+      const stopped = await proxy.stop();
+      expect(stopped.stats.fds).toMatchObject({ received: 1, forwarded: 1, closed: 1, leaked: 0 });
+    } finally {
+      await proxy.stop();
+    }
+  },
+);
