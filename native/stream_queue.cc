@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "limits.h"
+
 namespace uds {
 
 namespace {
@@ -20,8 +22,8 @@ namespace {
 constexpr size_t kPeekWindow = 256 * 1024;
 // From this distance to that end on, the plan reads one byte at a time.
 constexpr size_t kExactBytes = 64;
-// SCM_MAX_FD: the most descriptors one message carries on Linux.
-constexpr size_t kMaxRights = 253;
+// The most descriptors one message carries (Linux's SCM_MAX_FD).
+constexpr size_t kMaxRights = UDS_LIMIT_MAX_FDS_PER_MESSAGE;
 
 // Closes the descriptors a peek duplicated into this process.
 void CloseRights(msghdr* message) {
