@@ -1196,6 +1196,9 @@ struct Pump {
       ssize_t spliced = plan.plain && zeroCopy ? path.Take(limit) : 0;
       if (spliced > 0) {
         result = ForwardSpliced(path);
+        // Named like a copied read in a failed send's event (no bytes in hand: no preview).
+        m.number = messages;
+        m.size = static_cast<size_t>(spliced);
       } else if (spliced < 0 && spliced != -EAGAIN && spliced != -EINTR) {
         return ReadFailed(static_cast<int>(spliced));
       } else {
@@ -1264,8 +1267,10 @@ struct Pump {
     proxy.stats.zeroCopy[dir] += path.held();
     uint64_t number = ++messages;
     if (!faults.delayPerChunk && DelaySelected(number, offset) && !Delay(rng, number, offset)) return kStopped;
+    size_t size = path.held();
     for (;;) {
       ssize_t result = path.Give(dst);
+      delivered = size - path.held();
       if (result == 0) return 0;
       if (result == -EINTR) continue;
       if (!IsBackpressure(static_cast<int>(-result))) return static_cast<int>(result);

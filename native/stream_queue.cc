@@ -89,14 +89,14 @@ ReadPlan StreamQueue::Plan() const {
   // A peek stops after the first message that carries descriptors: where that message ends (or
   // the window, when it ends further on).
   size_t window = std::min<size_t>(static_cast<size_t>(queued), kPeekWindow);
-  std::vector<char> scratch(window);
-  iovec io = {scratch.data(), window};
-  std::vector<char> control(CMSG_SPACE(kMaxRights * sizeof(int)));
+  if (scratch_.size() < window) scratch_.resize(window);
+  control_.resize(CMSG_SPACE(kMaxRights * sizeof(int)));
+  iovec io = {scratch_.data(), window};
   msghdr message{};
   message.msg_iov = &io;
   message.msg_iovlen = 1;
-  message.msg_control = control.data();
-  message.msg_controllen = control.size();
+  message.msg_control = control_.data();
+  message.msg_controllen = control_.size();
   ssize_t reach;
   do reach = recvmsg(fd_, &message, MSG_PEEK | MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
   while (reach < 0 && errno == EINTR);

@@ -22,6 +22,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <vector>
 
 namespace uds {
 
@@ -50,6 +51,8 @@ class StreamQueue {
  private:
   int fd_ = -1;
   int fdinfo_ = -1;
+  // The peek's room for bytes and descriptors, kept between plans (Plan reads into them only).
+  mutable std::vector<char> scratch_, control_;
 };
 
 }  // namespace uds

@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 
 import { startProxy } from '../../src/proxy';
 import type { ProxyStopped } from '../../src/proxy';
+import { UnixSocket } from '../../src/socket';
 import { makeDir } from './harness';
 
 const programs = path.join(__dirname, 'programs');
@@ -204,3 +205,36 @@ it('reset after N bytes falls on byte N without the capture too', async () => {
     }
   },
 );
+
+it('a server that never reads, without the capture: the proxy waits in its writes, and stopping it ends them, nothing left open', async () => {
+  n++;
+  const listen = path.join(temp.dir, `p${n}`);
+  const connect = path.join(temp.dir, `s${n}`);
+  const server = UnixSocket.create('stream');
+  server.bind(connect);
+  server.listen();
+  const before = openDescriptors();
+  const proxy = startProxy({ listen, connect, capture: false });
+  const client = UnixSocket.create('stream');
+  try {
+    await client.connect(listen);
+    const conn = await server.accept();
+    // 4 MiB cannot all fit in the buffers between the client and a server that never reads: the
+    // proxy's write to the server waits, and the client's own send waits behind it.
+    const sending = client.send(Buffer.alloc(4 << 20, 1)).catch((err: Error) => err);
+    // Bounded: until the proxy has forwarded some of it (then its next write has no room left).
+    const deadline = Date.now() + 10_000;
+    while (proxy.stats().bytes.toServer === 0 && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+    const stopped = await proxy.stop();
+    expect(stopped.stats.bytes.toServer).toBeGreaterThan(0);
+    if (zeroCopies) expect(stopped.stats.zeroCopyBytes.toServer).toBe(stopped.stats.bytes.toServer);
+    client.close();
+    await sending;
+    conn.close();
+  } finally {
+    client.close();
+    server.close();
+    await proxy.stop();
+  }
+  expect([...openDescriptors()].filter((fd) => !before.has(fd))).toEqual([]);
+});
