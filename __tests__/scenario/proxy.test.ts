@@ -106,6 +106,11 @@ it('schema problems name the fault and the selector', () => {
   expect(bad.problems.map((p) => p.path)).toEqual(['proxy.toServer.chunck', 'proxy.toClient.delay']);
 });
 
+it('a fault the schema found wrong inside is not judged again: a misspelt key is one problem, no missing value reported beside it (found by the loader fuzz)', () => {
+  const checked = check(base + 'proxy:\n  toServer: { chunk: 1, delay: {ime: 5ms, per: chunk } }\n');
+  expect(checked.problems.map((p) => [p.path, p.message])).toEqual([['proxy.toServer.delay.ime', 'unknown key `ime` in `delay`']]);
+});
+
 it('checks every fault of a direction in one round: `drop` on a stream beside a `chunk: 0` the schema refused, each said once', () => {
   const checked = check(base + 'proxy:\n  toServer: { chunk: 0, drop: true, delay: { time: soon } }\n');
   expect(checked.problems.map((p) => [p.path, p.message])).toEqual([

@@ -52,10 +52,11 @@ export function normalizeProxy(ctx: NormalizeContext, input: Record<string, unkn
   if (!isRecord(written)) return spec;
   if (typeof written.seed === 'number') spec.seed = written.seed;
   if (written.capture === false) spec.capture = false;
-  // Every fault is checked, a broken neighbour or not (`drop` on a stream beside `chunk: 0`); what
-  // the schema already reported at a value is not said twice.
+  // Every fault is checked, a broken neighbour or not (`drop` on a stream beside `chunk: 0`); a
+  // fault the schema already found something wrong in (a value, or a key beside it: `delay: { ime:
+  // 5ms }`) is not judged again, which would only repeat it or report a value as missing.
   const report = (at: PathSegment[], message: string, hint?: string) => {
-    if (ctx.problems.isClear(['proxy', ...at])) ctx.problems.add(['proxy', ...at], message, hint ? { hint } : {});
+    if (ctx.problems.isClear(['proxy', ...at.slice(0, 2)])) ctx.problems.add(['proxy', ...at], message, hint ? { hint } : {});
   };
   spec.toServer = normalizeFaults(written.toServer, socket.type, ['toServer'], report);
   spec.toClient = normalizeFaults(written.toClient, socket.type, ['toClient'], report);
