@@ -273,6 +273,82 @@ onLinux('--capture: a start record naming the proxy, the records a scenario has 
   }
 }, 60_000);
 
+it('its capture drawn by `uds-fixture timeline`: a lane per connection, each message into the proxy and on; files never replaced; a cut capture drawn as far as it goes', async () => {
+  const listen = path.join(temp.dir, 'tl.proxy');
+  const connect = path.join(temp.dir, 'tl.sock');
+  const capture = path.join(temp.dir, 'tl.jsonl');
+  const answer = 'import socket, sys\ns = socket.socket(socket.AF_UNIX)\ns.bind(sys.argv[1]); s.listen(); print("ready", flush=True)\nfor _ in range(2):\n  c, _ = s.accept(); line = b""\n  while not line.endswith(b"\\n"): line += c.recv(100)\n  c.sendall(b"ok " + line); c.close()\n';
+  const server = start('python3', ['-c', answer, connect]);
+  const children = [server];
+  try {
+    await server.line('stdout', /ready/);
+    const proxy = start(process.execPath, [cli, 'proxy', '--listen', listen, '--connect', connect, '--chunk', '2', '--direction', 'to-server', '--capture', capture]);
+    children.push(proxy);
+    await proxy.line('stderr', /Ctrl-C stops/);
+    for (const word of ['hello', 'world']) {
+      const client = start('python3', ['-c', 'import socket, sys\nc = socket.socket(socket.AF_UNIX); c.connect(sys.argv[1]); c.sendall(sys.argv[2].encode() + b"\\n")\nprint(c.recv(100).decode().strip(), flush=True)', listen, word]);
+      children.push(client);
+      expect(await client.line('stdout', /ok/)).toBe(`ok ${word}`);
+      expect(await client.exited()).toBe(0);
+    }
+    expect(await server.exited()).toBe(0);
+    await proxy.line('stdout', /#2 closed/);
+    proxy.child.kill('SIGTERM');
+    expect(await proxy.exited()).toBe(0);
+  } finally {
+    await stopAll(children);
+  }
+  const timeline = (...args: string[]) => spawnSync(process.execPath, [cli, 'timeline', ...args], { encoding: 'utf8', timeout: 20_000, cwd: temp.dir });
+  const drawn = timeline(capture);
+  expect(drawn.stderr).toBe('');
+  expect(drawn.status).toBe(0);
+  const mermaid = drawn.stdout;
+  expect(mermaid).toMatch(/^sequenceDiagram\n {2}participant server as server\n {2}participant proxy as proxy\n {2}participant client_1 as client#1\n {2}participant client_2 as client#2\n/);
+  for (const [n, word] of [[1, 'hello'], [2, 'world']] as const) {
+    expect(mermaid).toContain(`client_${n}->>proxy: 6 B "${word}\\n"`);
+    expect(mermaid).toContain(`proxy->>server: 6 B "${word}\\n"`);
+    expect(mermaid).toContain(`server->>proxy: 9 B "ok ${word}\\n"`);
+    expect(mermaid).toContain(`proxy->>client_${n}: 9 B "ok ${word}\\n"`);
+    expect(mermaid).toContain(`fault chunk: client ${n}→server msg 1, 6 bytes re-split into 3<br/>pieces of 2 bytes`);
+  }
+  // Each message goes into the proxy before it comes out, and the answer after the question.
+  const at = (text: string) => mermaid.indexOf(text);
+  expect(at('client_1->>proxy')).toBeLessThan(at('proxy->>server: 6 B "hello'));
+  expect(at('proxy->>server: 6 B "hello')).toBeLessThan(at('server->>proxy: 9 B "ok hello'));
+  expect(at('proxy->>client_1')).toBeLessThan(at('client_2->>proxy'));
+  expect(mermaid).toMatch(/proxy stopped, seed \d+/);
+
+  expect(timeline(capture, '--html', 'tl.html', '--mermaid', 'tl.mmd')).toMatchObject({ status: 0, stderr: `uds-fixture timeline: ${readFileSync(capture, 'utf8').trim().split('\n').length} records of ${capture} drawn in tl.html and tl.mmd\n` });
+  expect(readFileSync(path.join(temp.dir, 'tl.mmd'), 'utf8')).toBe(mermaid);
+  const page = readFileSync(path.join(temp.dir, 'tl.html'), 'utf8');
+  expect(page).toContain('<svg');
+  for (const lane of ['server', 'proxy', 'client#1', 'client#2']) expect(page).toContain(`>${lane}</text>`);
+  expect(page).toMatch(/<p class="status passed">stopped; \d+ records over \d+ ms/);
+  expect(page).not.toContain('<h2>Peers</h2>');
+
+  // Never replaced; both or neither.
+  const again = timeline(capture, '--html', 'tl.html');
+  expect(again.status).toBe(2);
+  expect(again.stderr).toMatch(/^uds-fixture: cannot create tl.html \(EEXIST\): it exists, and is never replaced; give --html another path\n/);
+  expect(readFileSync(path.join(temp.dir, 'tl.html'), 'utf8')).toBe(page);
+  expect(timeline(capture, '--html', 'other.html', '--mermaid', 'tl.mmd').status).toBe(2);
+  expect(temp.entries()).not.toContain('other.html');
+
+  // A proxy killed while writing leaves its last line cut: drawn without it, and said so.
+  const text = readFileSync(capture, 'utf8');
+  const cut = path.join(temp.dir, 'cut.jsonl');
+  writeFileSync(cut, text.slice(0, text.trimEnd().lastIndexOf('\n') + 20));
+  const partial = timeline(cut);
+  expect(partial.status).toBe(0);
+  expect(partial.stderr).toBe(`uds-fixture timeline: ${cut}:${text.trim().split('\n').length}: the last line is cut in the middle (the proxy was killed while writing it); drawn without it\n`);
+  expect(partial.stdout).toContain('proxy->>client_2: 9 B "ok world\\n"');
+  expect(partial.stdout).not.toContain('proxy stopped');
+  // A line that is no record anywhere else is an error at its line.
+  const bad = path.join(temp.dir, 'bad.jsonl');
+  writeFileSync(bad, text.split('\n')[0] + '\nnot json\n' + text);
+  expect(timeline(bad)).toMatchObject({ status: 2, stdout: '', stderr: `uds-fixture: ${bad}:2:1: not JSON: not a capture record; give a file written by \`uds-fixture proxy --capture FILE\`\nRun 'uds-fixture timeline --help' for usage.\n` });
+});
+
 it('a capture file that exists is refused in one line naming it, its errno and what to do; nothing is bound, the file untouched', () => {
   const capture = path.join(temp.dir, 'kept.jsonl');
   writeFileSync(capture, 'not ours\n');

@@ -7,6 +7,7 @@ import type { RunCommandOptions, Reporter } from './commands/run';
 import { parseGrep, parseShard, SelectionError, type Selection } from '../select/select';
 import { optionError, UsageError } from './usage-error';
 import { parseProxyArgs, type ProxyCommandOptions } from './proxy-args';
+import type { TimelineCommandOptions } from './commands/timeline';
 
 export type Command =
   | { name: 'help'; topic: string; asked: boolean }
@@ -16,10 +17,11 @@ export type Command =
   | { name: 'list'; operands: string[]; selection: Selection }
   | { name: 'merge-reports'; operands: string[]; outDir?: string }
   | { name: 'schema' }
-  | { name: 'proxy'; options: ProxyCommandOptions };
+  | { name: 'proxy'; options: ProxyCommandOptions }
+  | { name: 'timeline'; options: TimelineCommandOptions };
 
 const REPORTERS: Reporter[] = ['pretty', 'json', 'junit'];
-const COMMANDS = ['run', 'validate', 'list', 'schema', 'merge-reports', 'proxy'];
+const COMMANDS = ['run', 'validate', 'list', 'schema', 'merge-reports', 'proxy', 'timeline'];
 
 function selectionOf(values: { grep?: string; tag?: string[]; shard?: string }, command: string): Selection {
   try {
@@ -63,6 +65,7 @@ export function parseCommandLine(argv: string[], defaultOperands: () => string[]
     const options = parseProxyArgs(rest);
     return options === 'help' ? { name: 'help', topic: 'proxy', asked: true } : { name: 'proxy', options };
   }
+  if (name === 'timeline') return parseTimelineArgs(rest);
   const options = {
     help: { type: 'boolean', short: 'h' },
     reporter: { type: 'string', multiple: true },
@@ -121,4 +124,20 @@ export function parseCommandLine(argv: string[], defaultOperands: () => string[]
       };
     }
   }
+}
+
+function parseTimelineArgs(args: string[]): Command {
+  const options = { help: { type: 'boolean', short: 'h' }, html: { type: 'string' }, mermaid: { type: 'string' } } as const;
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options });
+  } catch (err) {
+    throw optionError(err, Object.keys(options), 'timeline', { html: '--html timeline.html', mermaid: '--mermaid timeline.mmd' });
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { name: 'help', topic: 'timeline', asked: true };
+  if (positionals.length !== 1) {
+    throw new UsageError(positionals.length === 0 ? 'give the capture file to draw (written by uds-fixture proxy --capture FILE)' : `give one capture file; got ${positionals.length}: ${positionals.join(' ')}`, 'timeline');
+  }
+  return { name: 'timeline', options: { capture: positionals[0]!, ...(values.html !== undefined ? { html: values.html } : {}), ...(values.mermaid !== undefined ? { mermaid: values.mermaid } : {}) } };
 }

@@ -12,6 +12,7 @@ Commands:
   schema                   print the JSON Schema of the scenario format
   merge-reports DIR...     merge the JSON reports of a sharded run into one set of reports
   proxy --listen A --connect B   forward between two programs, injecting faults, printing what crosses
+  timeline CAPTURE         draw a proxy's --capture file as a timeline (HTML, Mermaid)
 
 Examples:
   uds-fixture validate fixtures
@@ -77,8 +78,26 @@ Examples:
   uds-fixture proxy --listen /tmp/app.proxy --connect /tmp/app.sock
   uds-fixture proxy --listen /tmp/p --connect /tmp/s --chunk 1 --direction to-server
   uds-fixture proxy --listen /tmp/p --connect /tmp/s --type dgram --drop 10% --seed 42 --capture out.jsonl
+  uds-fixture timeline out.jsonl --html out.html     (the capture drawn as a timeline)
 
 Exit status: 0 stopped cleanly, 2 bad options or the listening path cannot be bound.`,
+  timeline: `Usage: uds-fixture timeline CAPTURE [--html FILE] [--mermaid FILE]
+
+Draws a capture file of 'uds-fixture proxy --capture' as the timeline a scenario's report has:
+the server, the proxy and each connection's client as lanes, each message an arrow into the
+proxy and on, faults and connection ends as notes. A capture cut short (the proxy killed) is
+drawn as far as it goes. The files are created; one that exists is refused, never replaced.
+
+Options:
+  --html FILE      write the self-contained HTML page (inline SVG, no script) to FILE
+  --mermaid FILE   write the Mermaid sequence diagram to FILE
+  (with neither, the Mermaid diagram goes to standard output)
+
+Examples:
+  uds-fixture timeline out.jsonl --html out.html
+  uds-fixture timeline out.jsonl > out.mmd
+
+Exit status: 0 drawn, 2 not a capture file (file:line:col says where) or a file that exists.`,
   validate: `Usage: uds-fixture validate [files|dirs|globs]
 
 Loads and checks scenario files without running them. Every problem is printed as

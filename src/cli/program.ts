@@ -11,6 +11,7 @@ import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { validateCommand } from './commands/validate';
 import { proxyCommand } from './commands/proxy';
+import { timelineCommand } from './commands/timeline';
 import { packageVersion } from '../package/package-root';
 import { HELP } from './help';
 import { guardStdout } from './stdout';
@@ -39,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
       return listCommand(command.operands, command.selection);
     case 'proxy':
       return proxyCommand(command.options);
+    case 'timeline':
+      return timelineCommand(command.options);
     case 'run': {
       const controller = new AbortController();
       // One signal for every scenario in flight, each of which listens to it a few times (its

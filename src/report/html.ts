@@ -5,6 +5,7 @@
 import { describeEnder } from '../judge/peer-end';
 import type { ScenarioResult } from '../judge/result';
 import { escapeXml } from './escape';
+import type { CaptureTimeline } from './capture';
 import { buildTimelineModel, relativeTime, type ArrowItem, type TimelineItem, type TimelineModel } from './timeline-model';
 import { latencyHistogram } from './latency-svg';
 import { wrapText } from './wrap';
@@ -152,8 +153,38 @@ function peerOutput(result: ScenarioResult): string {
 }
 
 export function timelineToHtml(result: ScenarioResult): string {
-  const model = buildTimelineModel(result);
   const status = result.skipped ? `skipped: ${result.skipped}` : result.passed ? 'passed' : 'failed';
+  return page(result, buildTimelineModel(result), {
+    status: `${status} in ${result.durationMs.toFixed(0)} ms`,
+    top: failureList(result),
+    bottom: `<h2>Peers</h2>\n${peerOutput(result)}`,
+    mermaid: timelineToMermaid(result),
+  });
+}
+
+/** A `uds-fixture proxy --capture` file's page: what crossed the proxy, between two programs. */
+export function captureToHtml(capture: CaptureTimeline): string {
+  const { result, cast } = capture;
+  const ended = capture.stopped ? 'stopped' : 'cut short: no proxy-stopped record (the proxy was killed, not stopped)';
+  const cut = capture.cutLine !== undefined ? ` Line ${capture.cutLine}, cut in the middle, is left out.` : '';
+  return page(result, buildTimelineModel(result, cast), {
+    status: `${ended}; ${result.timeline.length} records over ${result.durationMs.toFixed(0)} ms`,
+    top: `<p class="legend">A capture of the proxy between two programs: each message is drawn at the moment the proxy read it, into the proxy and on to the other side (the programs record no sends or receives of their own).${escapeXml(cut)}</p>`,
+    bottom: '',
+    mermaid: timelineToMermaid(result, cast),
+  });
+}
+
+interface PageParts {
+  status: string;
+  /** HTML under the status line: the failures, or what the page shows */
+  top: string;
+  /** HTML after the timeline and latency sections */
+  bottom: string;
+  mermaid: string;
+}
+
+function page(result: ScenarioResult, model: TimelineModel, parts: PageParts): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>${escapeXml(result.name)} — uds-fixture timeline</title>
@@ -171,15 +202,14 @@ pre { background: #f6f6f6; padding: 8px; overflow: auto; max-height: 320px; }
 </style></head>
 <body>
 <h1>${escapeXml(result.name)}</h1>
-<p class="status ${result.passed ? 'passed' : 'failed'}">${escapeXml(status)} in ${result.durationMs.toFixed(0)} ms${result.file ? ` — ${escapeXml(result.file)}` : ''}</p>
-${failureList(result)}
+<p class="status ${result.passed ? 'passed' : 'failed'}">${escapeXml(parts.status)}${result.file ? ` — ${escapeXml(result.file)}` : ''}</p>
+${parts.top}
 <h2>Timeline</h2>
 <p class="legend">Time runs down. Each arrow goes from a send (dated as its sendmsg began) to the receive that took it (dated as its recvmsg returned); purple arrows carry descriptors, thick blue ones bulk traffic, dashed ones were never received. Hover an arrow or a note for its full text.</p>
 ${svgTimeline(result, model)}
 ${latencySection(result, model)}
-<h2>Peers</h2>
-${peerOutput(result)}
-<details><summary>Mermaid source</summary><pre>${escapeXml(timelineToMermaid(result))}</pre></details>
+${parts.bottom}
+<details><summary>Mermaid source</summary><pre>${escapeXml(parts.mermaid)}</pre></details>
 </body></html>
 `;
 }

@@ -1,7 +1,7 @@
 // The timeline as Mermaid `sequenceDiagram` text, which GitHub renders in Markdown.
 
 import type { ScenarioResult } from '../judge/result';
-import { buildTimelineModel, relativeTime } from './timeline-model';
+import { buildTimelineModel, relativeTime, type Cast } from './timeline-model';
 import { wrapText } from './wrap';
 
 /** Mermaid breaks on some characters inside messages; keep labels to a safe alphabet. */
@@ -18,8 +18,8 @@ function participant(id: string): string {
   return id.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
-export function timelineToMermaid(result: ScenarioResult): string {
-  const model = buildTimelineModel(result);
+export function timelineToMermaid(result: ScenarioResult, cast?: Cast): string {
+  const model = buildTimelineModel(result, cast);
   const lines = ['sequenceDiagram'];
   for (const lane of model.lanes) lines.push(`  participant ${participant(lane)} as ${lane}`);
   for (const item of model.items) {

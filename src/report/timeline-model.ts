@@ -259,16 +259,28 @@ function latencyPictures(timeline: readonly PeerEvent[]): LatencyPicture[] {
   return pictures;
 }
 
-export function buildTimelineModel(result: ScenarioResult): TimelineModel {
+/**
+ * Who takes part: the lanes in the order drawn, and which of them are scripted peers (they record
+ * their sends and receives, so an arrow to one that no receive took was never received).
+ */
+export interface Cast {
+  lanes: string[];
+  scripted: ReadonlySet<string>;
+}
+
+/** A run's cast: its peers and whoever wrote events, the server first, then the proxy, then the clients. */
+export function castOf(result: ScenarioResult): Cast {
   const seen = new Set<string>();
   for (const p of result.peers) seen.add(p.id);
   for (const ev of result.timeline) if (ev.peer !== 'harness') seen.add(ev.peer);
-  // The server first, then the proxy (between it and the clients, so a message through it crosses
-  // no other lane), then the clients.
+  // The proxy sits between the server and the clients, so a message through it crosses no other lane.
   const rank = (lane: string): number => (lane === 'server' ? 0 : lane === PROXY_LANE ? 1 : 2);
-  const lanes = [...seen].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b, 'en', { numeric: true }));
+  return { lanes: [...seen].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b, 'en', { numeric: true })), scripted: scriptedPeers(result) };
+}
+
+export function buildTimelineModel(result: ScenarioResult, cast: Cast = castOf(result)): TimelineModel {
+  const { lanes, scripted } = cast;
   const items: TimelineItem[] = [];
-  const scripted = scriptedPeers(result);
   const stepNames = failedStepNames(result);
   const messageOriented = result.timeline.some((e) => (e.ev === 'listen' || e.ev === 'bind' || e.ev === 'connect') && (e.type === 'dgram' || e.type === 'seqpacket'));
   const pairing = new Pairing(messageOriented);
