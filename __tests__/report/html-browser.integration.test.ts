@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineScenario, runScenario, type ScenarioResult } from '../../src';
 import { timelineToHtml, timelineToMermaid } from '../../src/report';
+import { captureToHtml } from '../../src/report/html';
+import { readCapture } from '../../src/report/capture';
 import { buildTimelineModel } from '../../src/report/timeline-model';
 import { findChromium, OWN_OVERRIDE } from '../helpers/browser';
 import { countColor, decodePng } from '../helpers/png';
@@ -59,6 +61,30 @@ itBrowser(`the HTML timeline renders lanes, arrows and a red failure mark in Chr
     expect(countColor(img, 0xb0, 0x00, 0x20)).toBeGreaterThan(200);
     // #6a1b9a marks descriptor arrows.
     expect(countColor(img, 0x6a, 0x1b, 0x9a)).toBeGreaterThan(50);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+itBrowser(`a proxy capture's page renders its lanes and arrows in Chromium${why}`, () => {
+  if (!browser) throw new Error('missing' in found ? found.missing : 'no browser');
+  const dir = mkdtempSync(path.join(tmpdir(), 'uds-fixture-html-'));
+  try {
+    const record = (t: number, ev: string, fields: object = {}) => JSON.stringify({ t, peer: 'proxy', ev, via: 'proxy', ...fields });
+    const data = (t: number, conn: number, sender: string, receiver: string, preview: string) => record(t, 'proxy-data', { conn, sender, receiver, message: 1, bytes: preview.length, preview });
+    const text = [
+      record(1_000_000, 'proxy-start', { listen: '/tmp/p', connect: '/tmp/s', type: 'stream', seed: 3, seeded: false, faults: { toServer: {}, toClient: {} } }),
+      data(2_000_000, 1, 'client', 'server', 'ping'),
+      data(3_000_000, 1, 'server', 'client', 'pong'),
+      data(4_000_000, 2, 'client', 'server', 'hello'),
+      record(5_000_000, 'proxy-stopped', { seed: 3, removedListenPath: true }),
+    ].join('\n');
+    const page = path.join(dir, 'capture.html');
+    writeFileSync(page, captureToHtml(readCapture(text, 'capture.jsonl')));
+    const dom = chromium(['--dump-dom', `file://${page}`], path.join(dir, 'profile-dom'));
+    for (const lane of ['server', 'proxy', 'client#1', 'client#2']) expect(dom).toMatch(new RegExp(`<text class="lane"[^>]*>${lane}</text>`));
+    for (const label of ['4 B "ping"', '4 B "pong"', '5 B "hello"']) expect(dom).toContain(label);
+    expect(dom).toContain('stopped; 5 records over 4 ms');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

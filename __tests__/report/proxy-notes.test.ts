@@ -18,10 +18,19 @@ it('proxy events become notes on the proxy lane with sender → receiver, bytes,
       { t: 2, peer: 'proxy', ev: 'proxy-open', via: 'proxy', conn: 1, client: 'client-2' },
       { t: 3, peer: 'proxy', ev: 'proxy-data', via: 'proxy', conn: 1, sender: 'client-2', receiver: 'server', bytes: 5, preview: 'hello', fds: [{ type: 'file', dev: 1, ino: 2 }] },
       { t: 4, peer: 'proxy', ev: 'proxy-fault', via: 'proxy', conn: 1, sender: 'client-2', receiver: 'server', fault: 'reset', message: 2, detail: 'connection closed' },
+      { t: 5, peer: 'proxy', ev: 'proxy-reset', via: 'proxy', conn: 1, client: 'client-2' },
+      { t: 6, peer: 'proxy', ev: 'proxy-close', via: 'proxy', conn: 2 },
     ],
   } as unknown as ScenarioResult;
   const notes = buildTimelineModel(result).items.filter((i) => i.kind === 'note' && i.peer === 'proxy').map((i) => (i as { label: string }).label);
-  expect(notes).toEqual(['proxy started, seed 42', 'client-2 connected (connection 1)', 'client-2→server 5 B + 1 fd "hello"', 'fault reset: client-2→server msg 2, connection closed']);
+  expect(notes).toEqual([
+    'proxy started, seed 42',
+    'client-2 connected (connection 1)',
+    'client-2→server 5 B + 1 fd "hello"',
+    'fault reset: client-2→server msg 2, connection closed',
+    "client-2's connection 1 reset",
+    'connection 2 closed',
+  ]);
 });
 
 it('a failed run through the proxy names its seed in the pretty report, and how to ask for the same faults', () => {

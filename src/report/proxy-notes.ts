@@ -50,6 +50,10 @@ export function proxyNoteLabel(ev: PeerEvent): string {
       const cut = isCutDelivery(ev) ? `: ${way(ev)}msg ${ev.message}, ${ev.delivered} of ${ev.bytes} B delivered` : '';
       return `error ${String(ev.code ?? '')}${typeof ev.detail === 'string' ? ` in ${ev.detail}` : ''}${cut}`;
     }
+    case 'proxy-close':
+    case 'proxy-reset':
+      // Which connection ended (and whose, in a run): several may be open at once.
+      return `${typeof ev.client === 'string' ? `${ev.client}'s ` : ''}connection ${String(ev.conn)} ${ev.ev === 'proxy-close' ? 'closed' : 'reset'}`;
     default:
       return `${way(ev)}${ev.ev.slice('proxy-'.length)}`;
   }
