@@ -261,6 +261,8 @@ int SendFlags(bool waits) {
 }
 
 struct Proxy;
+struct Conn;
+int ConnectUpstream(Proxy& proxy, Conn* conn, int fd);
 
 // One client connection (stream/seqpacket), or one client address (datagram).
 struct Conn {
@@ -522,13 +524,13 @@ struct Outbox {
     }
   }
 
-  void Failed(const Entry& entry, int code) {
+  void Failed(const Entry& entry, int code, std::string detail = "sendmsg") {
     Event event;
     event.conn = entry.conn->id;
     event.dir = entry.dir;
     event.error = -code;
     event.ev = "error";
-    event.detail = "sendmsg";
+    event.detail = std::move(detail);
     proxy.Emit(std::move(event));
     if (error == 0) error = -code;
   }
@@ -573,6 +575,7 @@ struct Outbox {
       }
       unsigned done = 0;
       int attempts = 0;
+      unsigned reconnected = count;  // the message a datagram client's socket was connected again for
       while (done < count) {
         Entry& next = entries[done];
         int sent = SendMessages(next.fd, headers.data() + done, count - done, wait ? SendFlags(next.waits) : kSendFlags);
@@ -585,7 +588,19 @@ struct Outbox {
         int code = -sent;
         if (code == EINTR) continue;
         if (!IsBackpressure(code)) {
-          Failed(next, code);
+          // A datagram client's socket to a server that went away: the first send after that fails
+          // with ECONNREFUSED and leaves the socket unconnected (ENOTCONN from then on), even once
+          // a server is bound at the path again. Connected again, the datagram goes to the server
+          // there now; none there yet, it is reported with the connect's error and the next one
+          // tries again.
+          if (proxy.type == SOCK_DGRAM && next.to == nullptr && (code == ECONNREFUSED || code == ENOTCONN) && reconnected != done) {
+            reconnected = done;
+            int again = ConnectUpstream(proxy, nullptr, next.fd);
+            if (again == 0) continue;
+            Failed(next, -again, "connect " + proxy.connectPath);
+          } else {
+            Failed(next, code);
+          }
           done++;
           attempts = 0;
           continue;

@@ -154,6 +154,47 @@ it('maps each datagram client to its own path both ways, and removes those paths
   expect(temp.entries().filter((e) => !before.includes(e) && !e.startsWith(`dc${n}-`) && e !== path.basename(connect))).toEqual([]);
 });
 
+// The proxy's socket for a datagram client stays connected to the server it first found. When
+// that server goes and another binds the path, the next datagram must reach the new one (the
+// first send to the gone one fails and leaves the socket unconnected: every datagram after it was
+// lost, ECONNREFUSED then ENOTCONN, before the socket was connected again).
+itLinux('a datagram server that goes away and comes back at its path gets the next datagrams, and its replies reach the client', async () => {
+  const before = openDescriptorCount();
+  const { listen, connect } = paths();
+  const first = UnixSocket.create('dgram');
+  first.bind(connect);
+  const { proxy, events, waitFor } = watchedProxy({ listen, connect, type: 'dgram' });
+  const client = UnixSocket.create('dgram');
+  client.bind(path.join(temp.dir, `back${n}`));
+  const second = UnixSocket.create('dgram');
+  try {
+    await client.send(Buffer.from('one'), { to: listen });
+    expect((await first.recv()).data.toString()).toBe('one');
+    first.close();
+    unlinkSync(connect);
+    second.bind(connect);
+    for (const text of ['two', 'three']) {
+      await client.send(Buffer.from(text), { to: listen });
+      // Either the datagram arrives, or the proxy reports that it could not send it.
+      const got = await Promise.race([second.recv(), waitFor('error', (e) => e.ev === 'error')]);
+      expect('data' in got ? got.data.toString() : got).toBe(text);
+    }
+    await client.send(Buffer.from('four'), { to: listen });
+    const four = await second.recv();
+    await second.send(Buffer.from('back'), { to: four.from! });
+    expect((await client.recv()).data.toString()).toBe('back');
+  } finally {
+    client.close();
+    first.close();
+    second.close();
+    await proxy.stop();
+  }
+  const stopped = await proxy.stopped;
+  expect(events.filter((e) => e.ev === 'error')).toEqual([]);
+  expect(stopped.stats.messages).toEqual({ toServer: 4, toClient: 1 });
+  expect(openDescriptorCount()).toBe(before);
+});
+
 it('forwards a burst of datagrams in order without capture (the batched path), each one whole', async () => {
   const { listen, connect } = paths();
   const server = UnixSocket.create('dgram');
