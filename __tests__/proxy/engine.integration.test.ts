@@ -1,12 +1,12 @@
 // The forwarding engine with real sockets: both directions of stream, seqpacket and datagram,
 // descriptors forwarded as the same open file and closed in the proxy, and nothing left behind.
 import { buildSync } from 'esbuild';
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 import { startProxy } from '../../src/proxy';
-import { UnixSocket, openDescriptorCount } from '../../src/socket';
+import { SUN_PATH_MAX, UnixSocket, openDescriptorCount } from '../../src/socket';
 import { makeDir, watchedProxy } from './harness';
 
 const itSeqpacket = process.platform === 'linux' ? it : it.skip; // macOS has no AF_UNIX SOCK_SEQPACKET
@@ -193,6 +193,22 @@ itLinux('a datagram server that goes away and comes back at its path gets the ne
   expect(events.filter((e) => e.ev === 'error')).toEqual([]);
   expect(stopped.stats.messages).toEqual({ toServer: 4, toClient: 1 });
   expect(openDescriptorCount()).toBe(before);
+});
+
+// Each datagram client with a path gets one at the proxy, in a directory beside the listening
+// path: a listening path that fits sun_path but leaves no room for those was taken, and then every
+// such client's datagram was refused (ENAMETOOLONG) and lost.
+it('refuses a datagram listening path that leaves no room for the clients\' paths beside it; a stream proxy there starts', async () => {
+  const { connect } = paths();
+  const room = SUN_PATH_MAX - temp.dir.length - '/p'.length; // what a directory name may take for `<dir>/p` to fit
+  const long = path.join(temp.dir, 'd'.repeat(room - 8)); // `<long>/p` fits, with 7 bytes to spare
+  mkdirSync(long);
+  const listen = path.join(long, 'p');
+  expect(() => startProxy({ listen, connect, type: 'dgram' })).toThrow(expect.objectContaining({ code: 'ENAMETOOLONG', syscall: 'bind' }));
+  expect(readdirSync(long)).toEqual([]);
+  await startProxy({ listen, connect, type: 'stream' }).stop();
+  expect(readdirSync(long)).toEqual([]);
+  rmSync(long, { recursive: true });
 });
 
 it('forwards a burst of datagrams in order without capture (the batched path), each one whole', async () => {
