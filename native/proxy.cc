@@ -687,6 +687,7 @@ struct Pump {
   size_t corruptNext = 0;
   bool stalled = false;
   bool held = false;
+  uint64_t heldNs = 0;  // when `reorder` took heldMessage
   Message heldMessage;
   std::vector<char> buffer;
   ControlBuffer control{kMaxFdsPerMessage};
@@ -995,6 +996,7 @@ struct Pump {
       m.Own();
       heldMessage = std::move(m);
       held = true;
+      heldNs = NowNs();
       return 0;
     }
     Capture(m, "data");
@@ -1517,6 +1519,28 @@ std::shared_ptr<Conn> DatagramClient(Proxy& proxy, const std::string& from) {
   return conn;
 }
 
+// `reorder` in the datagram loop: a client's held message goes alone once it has waited
+// kReorderIdleMs with no next one of that client's, however busy the other clients keep the loop
+// (waiting for the listening socket to fall idle held it for as long as any client sent, and an
+// end of the proxy then closed it unsent). Released into the loop's outbox; returns the ms until
+// the next held message is due, or -1 when none is held.
+int ReleaseDue(std::map<uint64_t, std::unique_ptr<Pump>>& pumps) {
+  uint64_t now = NowNs();
+  int next = -1;
+  for (auto& entry : pumps) {
+    Pump& pump = *entry.second;
+    if (!pump.held) continue;
+    uint64_t due = pump.heldNs + static_cast<uint64_t>(kReorderIdleMs) * 1000000ull;
+    if (now >= due) {
+      pump.Release();
+      continue;
+    }
+    int ms = static_cast<int>((due - now) / 1000000ull) + 1;
+    if (next < 0 || ms < next) next = ms;
+  }
+  return next;
+}
+
 // Datagrams from the clients: one thread reads the listening socket in batches (ReceiveBatch),
 // finds each datagram's client (its own upstream socket, made on its first datagram), forwards it
 // with the client's pump (faults by the client's message numbers) into one outbox, and sends the
@@ -1546,21 +1570,15 @@ void DatagramLoop(Proxy& proxy) {
         if (!Pause(proxy, nullptr, 50)) return;
         continue;
       }
-      // A message held by `reorder` goes alone when nothing follows it for a while. Datagrams still
-      // queued for a server: wait for its room as well, and send what it takes.
-      bool anyHeld = false;
-      for (auto& entry : pumps) anyHeld = anyHeld || entry.second->held;
+      // A message held by `reorder` goes alone when its time is up (ReleaseDue); until the next
+      // one is due, wait for datagrams. Datagrams still queued for a server (released ones too):
+      // wait for its room as well, and send what it takes.
+      int due = ReleaseDue(pumps);
       Conn* next = box.entries.empty() ? nullptr : box.entries.front().conn;
-      int waited = WaitOn(proxy, next, proxy.listenFd, POLLIN, anyHeld ? kReorderIdleMs : -1, box.NextFd(), POLLOUT);
+      int waited = WaitOn(proxy, next, proxy.listenFd, POLLIN, due, box.NextFd(), POLLOUT);
       if (waited == kStopped) return;
       if (next != nullptr) {
         if (box.Push() == kStopped) return;
-        box.TakeError();
-      }
-      if (waited == 0) {
-        for (auto& entry : pumps)
-          if (entry.second->held) entry.second->Release();
-        if (box.Flush() == kStopped) return;
         box.TakeError();
       }
       continue;
@@ -1615,6 +1633,7 @@ void DatagramLoop(Proxy& proxy) {
         return;
       }
     }
+    ReleaseDue(pumps);
     // A datagram the server's socket refused is reported (an error event) and the next ones are
     // tried as they come: the server may be back. What a server has no room for stays queued while
     // the loop reads on, up to a bound.
