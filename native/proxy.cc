@@ -1236,6 +1236,11 @@ struct Pump {
         result = Forward(m);
       }
       if (result == kStopped) return;
+      // EPIPE: the receiver reads no more. The sender's reads end here, and its socket at the
+      // proxy is shut for reading (before the event, so whoever sees the event finds it done): its
+      // next send fails with EPIPE as it would without the proxy, instead of filling a buffer no
+      // one reads and blocking.
+      if (result == -EPIPE) shutdown(src, SHUT_RD);
       if (result < 0) {
         Event event;
         event.conn = conn.id;

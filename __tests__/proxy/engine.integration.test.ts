@@ -68,7 +68,7 @@ it('forwards a stream both ways, with a descriptor that is the same file at the 
 
 // Both ways a stream read goes on: copied (capture on), and without a copy on Linux (capture off:
 // a splice into a socket whose reader is gone, SIGPIPE blocked on that thread).
-(process.platform === 'linux' ? it.each([true, false]) : it.skip.each([true, false]))('a receiver that reads no more (EPIPE) ends only that direction: what it sends back still arrives (capture %s)', async (capture) => {
+(process.platform === 'linux' ? it.each([true, false]) : it.skip.each([true, false]))('a receiver that reads no more (EPIPE) ends only that direction: the sender\'s next send fails with EPIPE, and what the receiver sends back still arrives (capture %s)', async (capture) => {
   const before = openDescriptorCount();
   const { listen, connect } = paths();
   const server = UnixSocket.create('stream');
@@ -83,6 +83,9 @@ it('forwards a stream both ways, with a descriptor that is the same file at the 
     await client.send(Buffer.from('hello'));
     const failed = await waitFor('the EPIPE of the send to the server', (e) => e.ev === 'error' && e.code === 'EPIPE');
     expect(failed).toMatchObject({ from: 'client', to: 'server', message: 1, bytes: 5, delivered: 0, detail: 'sendmsg' });
+    // and the client's next send fails with EPIPE, as it would without the proxy (it was taken
+    // into a socket no one read any more, until the client's buffer was full and it blocked)
+    await expect(client.send(Buffer.from('more'))).rejects.toMatchObject({ code: 'EPIPE' });
     // the server's answer, written after that, still reaches the client; then its EOF
     await conn.send(Buffer.from('ERR'));
     expect((await client.recv()).data.toString()).toBe('ERR');
