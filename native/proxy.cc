@@ -1474,12 +1474,15 @@ void AcceptLoop(Proxy& proxy) {
 std::shared_ptr<Conn> DatagramClient(Proxy& proxy, const std::string& from) {
   auto found = proxy.byAddress.find(from);
   if (found != proxy.byAddress.end()) return found->second;
-  auto conn = NewConn(proxy);
-  if (!conn) return nullptr;
+  // Numbered and counted only once it is set up (this loop is the only one that makes them): a
+  // client whose datagrams find no server is no connection, and its next attempt takes the same
+  // number, so `connections` and the `open` events agree.
+  auto conn = std::make_shared<Conn>();
+  if (MakePipe(conn->abortPipe) < 0) return nullptr;
+  conn->id = proxy.nextConn;
   conn->clientAddress = from;
   int fd = OpenSocket(SOCK_DGRAM);
-  if (fd < 0) return nullptr;
-  int result = 0;
+  int result = fd < 0 ? fd : 0;
   if (!from.empty()) {
     if (proxy.tempDir.empty()) {
       std::string dir = proxy.listenPath.substr(0, proxy.listenPath.rfind('/') + 1);
@@ -1499,7 +1502,7 @@ std::shared_ptr<Conn> DatagramClient(Proxy& proxy, const std::string& from) {
   }
   if (result == 0) result = ConnectUpstream(proxy, nullptr, fd);
   if (result < 0) {
-    close(fd);
+    if (fd >= 0) close(fd);
     if (!conn->proxyPath.empty()) unlink(conn->proxyPath.c_str());
     ClosePipe(conn->abortPipe);
     Event event;
@@ -1513,6 +1516,9 @@ std::shared_ptr<Conn> DatagramClient(Proxy& proxy, const std::string& from) {
   conn->server = fd;
   conn->serverWaits = SendsWait(fd);
   conn->running = 1;
+  conn->openNs = NowNs();
+  proxy.nextConn++;
+  proxy.stats.connections++;
   proxy.byAddress[from] = conn;
   {
     std::lock_guard<std::mutex> lock(proxy.connMutex);

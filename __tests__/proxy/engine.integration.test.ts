@@ -214,6 +214,34 @@ it('refuses a datagram listening path that leaves no room for the clients\' path
   rmSync(long, { recursive: true });
 });
 
+// A datagram client whose datagrams find no server yet is no connection: each attempt used to be
+// counted and to take a number, so the client that then got through was `open` as #4 of
+// `connections: 4`.
+it('datagrams sent before the server is there: each is an error event, and the client counts as one connection once it gets through', async () => {
+  const { listen, connect } = paths();
+  const { proxy, events, waitFor } = watchedProxy({ listen, connect, type: 'dgram' });
+  const client = UnixSocket.create('dgram');
+  client.bind(path.join(temp.dir, `early${n}`));
+  const server = UnixSocket.create('dgram');
+  try {
+    for (let i = 1; i <= 3; i++) {
+      await client.send(Buffer.from(`early ${i}`), { to: listen });
+      await waitFor(`error ${i}`, () => events.filter((e) => e.ev === 'error').length === i);
+    }
+    server.bind(connect);
+    await client.send(Buffer.from('on time'), { to: listen });
+    expect((await server.recv()).data.toString()).toBe('on time');
+  } finally {
+    client.close();
+    server.close();
+    await proxy.stop();
+  }
+  const stopped = await proxy.stopped;
+  expect(events.filter((e) => e.ev === 'error').map((e) => e.code)).toEqual(['ENOENT', 'ENOENT', 'ENOENT']);
+  expect(events.filter((e) => e.ev === 'open').map((e) => e.conn)).toEqual([1]);
+  expect(stopped.stats.connections).toBe(1);
+});
+
 it('forwards a burst of datagrams in order without capture (the batched path), each one whole', async () => {
   const { listen, connect } = paths();
   const server = UnixSocket.create('dgram');
