@@ -1658,9 +1658,18 @@ void Cleanup(Proxy& proxy) {
   Reap(proxy, true);
   for (auto& entry : proxy.byAddress)
     if (!entry.second->proxyPath.empty()) unlink(entry.second->proxyPath.c_str());
-  // An unnamed client's socket has no reply thread to close it (nothing can be sent back to it).
-  for (auto& entry : proxy.byAddress)
-    if (entry.second->server >= 0) close(entry.second->server);
+  // An unnamed client's socket has no reply thread to close it (nothing can be sent back to it):
+  // closed here, with the `close` event its `open` had promised.
+  for (auto& entry : proxy.byAddress) {
+    Conn& conn = *entry.second;
+    if (conn.server >= 0) close(conn.server);
+    conn.server = -1;
+    if (conn.finished.exchange(true)) continue;
+    Event event;
+    event.ev = "close";
+    event.conn = conn.id;
+    proxy.Emit(std::move(event));
+  }
   proxy.byAddress.clear();
   if (!proxy.tempDir.empty()) rmdir(proxy.tempDir.c_str());
   close(proxy.listenFd);

@@ -242,6 +242,30 @@ it('datagrams sent before the server is there: each is an error event, and the c
   expect(stopped.stats.connections).toBe(1);
 });
 
+// A client that sends without binding a path has no reply thread at the proxy (nothing can be
+// sent back to it), and so its connection had an `open` and never a `close`.
+it('a datagram client with no path of its own: forwarded, and its connection closes as the proxy stops', async () => {
+  const { listen, connect } = paths();
+  const server = UnixSocket.create('dgram');
+  server.bind(connect);
+  const { proxy, events } = watchedProxy({ listen, connect, type: 'dgram' });
+  const client = UnixSocket.create('dgram');
+  try {
+    await client.send(Buffer.from('unnamed'), { to: listen });
+    const got = await server.recv();
+    expect([got.data.toString(), got.from]).toEqual(['unnamed', undefined]);
+  } finally {
+    client.close();
+    server.close();
+    await proxy.stop();
+  }
+  expect(events.filter((e) => e.ev !== 'data').map((e) => [e.ev, e.conn])).toEqual([
+    ['open', 1],
+    ['close', 1],
+    ['stopped', undefined],
+  ]);
+});
+
 it('forwards a burst of datagrams in order without capture (the batched path), each one whole', async () => {
   const { listen, connect } = paths();
   const server = UnixSocket.create('dgram');
