@@ -1,6 +1,7 @@
 // The forwarding engine with real sockets: both directions of stream, seqpacket and datagram,
 // descriptors forwarded as the same open file and closed in the proxy, and nothing left behind.
 import { buildSync } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -264,6 +265,30 @@ it('a datagram client with no path of its own: forwarded, and its connection clo
     ['close', 1],
     ['stopped', undefined],
   ]);
+});
+
+// A callback that throws ran inside the engine's native callback: the rest of that batch of events
+// was lost, and the ones after it never came (Node keeps the exception pending there), so stop()
+// never resolved and the process ended quietly with exit 0 and nothing after the await run. The
+// callback's exception is thrown on a turn of its own, and the proxy's own bookkeeping goes on.
+it('an onEvent that throws: the proxy goes on delivering and stop() resolves; the exception is uncaught on its own turn', () => {
+  const { listen, connect } = paths();
+  // Bundled inside this worktree, so the child loads this build of the addon (as the worker test's).
+  const outDir = path.join(__dirname, '..', '..', 'build', 'test-cache');
+  mkdirSync(outDir, { recursive: true });
+  const outfile = path.join(outDir, `throwing-callback.${process.pid}.cjs`);
+  buildSync({ entryPoints: [path.join(__dirname, 'children', 'throwing-callback.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error' });
+  const child = spawnSync(process.execPath, [outfile, listen, connect], { encoding: 'utf8', timeout: 20_000 });
+  rmSync(outfile, { force: true });
+  expect({ status: child.status, stderr: child.stderr }).toEqual({ status: 0, stderr: '' });
+  expect(JSON.parse(child.stdout || '{}')).toEqual({
+    stopped: true,
+    seen: ['open', 'fault', 'eof', 'eof', 'close', 'stopped'],
+    faults: 1,
+    faultsByName: { delay: 1 },
+    uncaught: ['a bug in the callback'],
+  });
+  expect(temp.entries()).not.toContain(path.basename(listen));
 });
 
 it('forwards a burst of datagrams in order without capture (the batched path), each one whole', async () => {
