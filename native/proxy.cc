@@ -261,6 +261,8 @@ int SendFlags(bool waits) {
 }
 
 struct Proxy;
+struct Conn;
+int ConnectUpstream(Proxy& proxy, Conn* conn, int fd);
 
 // One client connection (stream/seqpacket), or one client address (datagram).
 struct Conn {
@@ -522,13 +524,13 @@ struct Outbox {
     }
   }
 
-  void Failed(const Entry& entry, int code) {
+  void Failed(const Entry& entry, int code, std::string detail = "sendmsg") {
     Event event;
     event.conn = entry.conn->id;
     event.dir = entry.dir;
     event.error = -code;
     event.ev = "error";
-    event.detail = "sendmsg";
+    event.detail = std::move(detail);
     proxy.Emit(std::move(event));
     if (error == 0) error = -code;
   }
@@ -573,6 +575,7 @@ struct Outbox {
       }
       unsigned done = 0;
       int attempts = 0;
+      unsigned reconnected = count;  // the message a datagram client's socket was connected again for
       while (done < count) {
         Entry& next = entries[done];
         int sent = SendMessages(next.fd, headers.data() + done, count - done, wait ? SendFlags(next.waits) : kSendFlags);
@@ -585,7 +588,19 @@ struct Outbox {
         int code = -sent;
         if (code == EINTR) continue;
         if (!IsBackpressure(code)) {
-          Failed(next, code);
+          // A datagram client's socket to a server that went away: the first send after that fails
+          // with ECONNREFUSED and leaves the socket unconnected (ENOTCONN from then on), even once
+          // a server is bound at the path again. Connected again, the datagram goes to the server
+          // there now; none there yet, it is reported with the connect's error and the next one
+          // tries again.
+          if (proxy.type == SOCK_DGRAM && next.to == nullptr && (code == ECONNREFUSED || code == ENOTCONN) && reconnected != done) {
+            reconnected = done;
+            int again = ConnectUpstream(proxy, nullptr, next.fd);
+            if (again == 0) continue;
+            Failed(next, -again, "connect " + proxy.connectPath);
+          } else {
+            Failed(next, code);
+          }
           done++;
           attempts = 0;
           continue;
@@ -672,6 +687,7 @@ struct Pump {
   size_t corruptNext = 0;
   bool stalled = false;
   bool held = false;
+  uint64_t heldNs = 0;  // when `reorder` took heldMessage
   Message heldMessage;
   std::vector<char> buffer;
   ControlBuffer control{kMaxFdsPerMessage};
@@ -980,6 +996,7 @@ struct Pump {
       m.Own();
       heldMessage = std::move(m);
       held = true;
+      heldNs = NowNs();
       return 0;
     }
     Capture(m, "data");
@@ -1219,6 +1236,11 @@ struct Pump {
         result = Forward(m);
       }
       if (result == kStopped) return;
+      // EPIPE: the receiver reads no more. The sender's reads end here, and its socket at the
+      // proxy is shut for reading (before the event, so whoever sees the event finds it done): its
+      // next send fails with EPIPE as it would without the proxy, instead of filling a buffer no
+      // one reads and blocking.
+      if (result == -EPIPE) shutdown(src, SHUT_RD);
       if (result < 0) {
         Event event;
         event.conn = conn.id;
@@ -1452,12 +1474,15 @@ void AcceptLoop(Proxy& proxy) {
 std::shared_ptr<Conn> DatagramClient(Proxy& proxy, const std::string& from) {
   auto found = proxy.byAddress.find(from);
   if (found != proxy.byAddress.end()) return found->second;
-  auto conn = NewConn(proxy);
-  if (!conn) return nullptr;
+  // Numbered and counted only once it is set up (this loop is the only one that makes them): a
+  // client whose datagrams find no server is no connection, and its next attempt takes the same
+  // number, so `connections` and the `open` events agree.
+  auto conn = std::make_shared<Conn>();
+  if (MakePipe(conn->abortPipe) < 0) return nullptr;
+  conn->id = proxy.nextConn;
   conn->clientAddress = from;
   int fd = OpenSocket(SOCK_DGRAM);
-  if (fd < 0) return nullptr;
-  int result = 0;
+  int result = fd < 0 ? fd : 0;
   if (!from.empty()) {
     if (proxy.tempDir.empty()) {
       std::string dir = proxy.listenPath.substr(0, proxy.listenPath.rfind('/') + 1);
@@ -1477,7 +1502,7 @@ std::shared_ptr<Conn> DatagramClient(Proxy& proxy, const std::string& from) {
   }
   if (result == 0) result = ConnectUpstream(proxy, nullptr, fd);
   if (result < 0) {
-    close(fd);
+    if (fd >= 0) close(fd);
     if (!conn->proxyPath.empty()) unlink(conn->proxyPath.c_str());
     ClosePipe(conn->abortPipe);
     Event event;
@@ -1491,6 +1516,9 @@ std::shared_ptr<Conn> DatagramClient(Proxy& proxy, const std::string& from) {
   conn->server = fd;
   conn->serverWaits = SendsWait(fd);
   conn->running = 1;
+  conn->openNs = NowNs();
+  proxy.nextConn++;
+  proxy.stats.connections++;
   proxy.byAddress[from] = conn;
   {
     std::lock_guard<std::mutex> lock(proxy.connMutex);
@@ -1500,6 +1528,28 @@ std::shared_ptr<Conn> DatagramClient(Proxy& proxy, const std::string& from) {
   if (!from.empty()) conn->threads[1] = std::thread(RunDirection, &proxy, conn, kServerToClient);
   else conn->running = 0;
   return conn;
+}
+
+// `reorder` in the datagram loop: a client's held message goes alone once it has waited
+// kReorderIdleMs with no next one of that client's, however busy the other clients keep the loop
+// (waiting for the listening socket to fall idle held it for as long as any client sent, and an
+// end of the proxy then closed it unsent). Released into the loop's outbox; returns the ms until
+// the next held message is due, or -1 when none is held.
+int ReleaseDue(std::map<uint64_t, std::unique_ptr<Pump>>& pumps) {
+  uint64_t now = NowNs();
+  int next = -1;
+  for (auto& entry : pumps) {
+    Pump& pump = *entry.second;
+    if (!pump.held) continue;
+    uint64_t due = pump.heldNs + static_cast<uint64_t>(kReorderIdleMs) * 1000000ull;
+    if (now >= due) {
+      pump.Release();
+      continue;
+    }
+    int ms = static_cast<int>((due - now) / 1000000ull) + 1;
+    if (next < 0 || ms < next) next = ms;
+  }
+  return next;
 }
 
 // Datagrams from the clients: one thread reads the listening socket in batches (ReceiveBatch),
@@ -1531,21 +1581,15 @@ void DatagramLoop(Proxy& proxy) {
         if (!Pause(proxy, nullptr, 50)) return;
         continue;
       }
-      // A message held by `reorder` goes alone when nothing follows it for a while. Datagrams still
-      // queued for a server: wait for its room as well, and send what it takes.
-      bool anyHeld = false;
-      for (auto& entry : pumps) anyHeld = anyHeld || entry.second->held;
+      // A message held by `reorder` goes alone when its time is up (ReleaseDue); until the next
+      // one is due, wait for datagrams. Datagrams still queued for a server (released ones too):
+      // wait for its room as well, and send what it takes.
+      int due = ReleaseDue(pumps);
       Conn* next = box.entries.empty() ? nullptr : box.entries.front().conn;
-      int waited = WaitOn(proxy, next, proxy.listenFd, POLLIN, anyHeld ? kReorderIdleMs : -1, box.NextFd(), POLLOUT);
+      int waited = WaitOn(proxy, next, proxy.listenFd, POLLIN, due, box.NextFd(), POLLOUT);
       if (waited == kStopped) return;
       if (next != nullptr) {
         if (box.Push() == kStopped) return;
-        box.TakeError();
-      }
-      if (waited == 0) {
-        for (auto& entry : pumps)
-          if (entry.second->held) entry.second->Release();
-        if (box.Flush() == kStopped) return;
         box.TakeError();
       }
       continue;
@@ -1600,6 +1644,7 @@ void DatagramLoop(Proxy& proxy) {
         return;
       }
     }
+    ReleaseDue(pumps);
     // A datagram the server's socket refused is reported (an error event) and the next ones are
     // tried as they come: the server may be back. What a server has no room for stays queued while
     // the loop reads on, up to a bound.
@@ -1613,9 +1658,18 @@ void Cleanup(Proxy& proxy) {
   Reap(proxy, true);
   for (auto& entry : proxy.byAddress)
     if (!entry.second->proxyPath.empty()) unlink(entry.second->proxyPath.c_str());
-  // An unnamed client's socket has no reply thread to close it (nothing can be sent back to it).
-  for (auto& entry : proxy.byAddress)
-    if (entry.second->server >= 0) close(entry.second->server);
+  // An unnamed client's socket has no reply thread to close it (nothing can be sent back to it):
+  // closed here, with the `close` event its `open` had promised.
+  for (auto& entry : proxy.byAddress) {
+    Conn& conn = *entry.second;
+    if (conn.server >= 0) close(conn.server);
+    conn.server = -1;
+    if (conn.finished.exchange(true)) continue;
+    Event event;
+    event.ev = "close";
+    event.conn = conn.id;
+    proxy.Emit(std::move(event));
+  }
   proxy.byAddress.clear();
   if (!proxy.tempDir.empty()) rmdir(proxy.tempDir.c_str());
   close(proxy.listenFd);

@@ -183,6 +183,40 @@ it('its stdout reader goes away (`| head -1`): it forwards on, says so once, and
   }
 });
 
+// A write to the capture file that fails (here EFBIG, past the file size limit `ulimit -f 1`: 1 KiB;
+// ENOSPC and EIO alike) was an unhandled 'error' that ended the process with exit 1, its clients
+// cut off and its listening path left behind. It says so once, forwards on, and at the end exits 1
+// naming the incomplete file.
+it('a capture file it cannot write on (EFBIG): it says so once, forwards on, stops cleanly on SIGTERM and exits 1 naming the file', async () => {
+  const listen = path.join(temp.dir, 'full.proxy');
+  const connect = path.join(temp.dir, 'full.sock');
+  const capture = path.join(temp.dir, 'full.jsonl');
+  const holder = 'import socket, sys\ns = socket.socket(socket.AF_UNIX)\n';
+  const server = start('python3', ['-c', holder + 's.bind(sys.argv[1]); s.listen(); print("ready", flush=True)\nc, _ = s.accept()\nwhile True:\n  b = c.recv(100)\n  if not b: break\n  c.sendall(b.upper())', connect]);
+  const children = [server];
+  try {
+    await server.line('stdout', /ready/);
+    // The shell lowers the limit and becomes the proxy (exec): the signal reaches it.
+    const proxy = start('sh', ['-c', 'ulimit -f 1 && exec "$0" "$@"', process.execPath, cli, 'proxy', '--listen', listen, '--connect', connect, '--capture', capture, '--quiet']);
+    children.push(proxy);
+    await proxy.line('stderr', /Ctrl-C stops/);
+    // 40 round trips, each answer awaited: 80 reads, a proxy-data record each, far past 1 KiB.
+    const client = start('python3', ['-c', holder + 's.connect(sys.argv[1])\nfor i in range(40):\n  s.sendall(b"line %02d" % i)\n  assert s.recv(100) == b"LINE %02d" % i\nprint("done", flush=True)', listen]);
+    children.push(client);
+    expect(await client.line('stdout', /done/)).toBe('done');
+    await proxy.line('stderr', /cannot write the capture file/);
+    proxy.child.kill('SIGTERM');
+    expect(await proxy.exited()).toBe(1);
+    expect(proxy.output.stderr.match(/cannot write the capture file/g)).toEqual(['cannot write the capture file']);
+    expect(proxy.output.stderr).toContain(`uds-fixture proxy: cannot write the capture file ${capture} (EFBIG); forwarding on without capturing\n`);
+    expect(proxy.output.stderr).toMatch(/stopped \(seed \d+\): 1 connection\(s\), 40 message\(s\)/);
+    expect(proxy.output.stderr).toContain(`uds-fixture proxy: the capture file ${capture} is incomplete: writing it failed (EFBIG)\n`);
+    expect(temp.entries()).not.toContain('full.proxy');
+  } finally {
+    await stopAll(children);
+  }
+});
+
 // Linux: macOS cannot pace the pieces one read each (README, platform table).
 (process.platform === 'linux' ? it : it.skip)('--chunk 1: each re-split read is printed as a fault, and counted in the closing line', async () => {
   const listen = path.join(temp.dir, 'chunk.proxy');

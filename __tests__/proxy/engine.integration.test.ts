@@ -1,12 +1,13 @@
 // The forwarding engine with real sockets: both directions of stream, seqpacket and datagram,
 // descriptors forwarded as the same open file and closed in the proxy, and nothing left behind.
 import { buildSync } from 'esbuild';
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 import { startProxy } from '../../src/proxy';
-import { UnixSocket, openDescriptorCount } from '../../src/socket';
+import { SUN_PATH_MAX, UnixSocket, openDescriptorCount } from '../../src/socket';
 import { makeDir, watchedProxy } from './harness';
 
 const itSeqpacket = process.platform === 'linux' ? it : it.skip; // macOS has no AF_UNIX SOCK_SEQPACKET
@@ -68,7 +69,7 @@ it('forwards a stream both ways, with a descriptor that is the same file at the 
 
 // Both ways a stream read goes on: copied (capture on), and without a copy on Linux (capture off:
 // a splice into a socket whose reader is gone, SIGPIPE blocked on that thread).
-(process.platform === 'linux' ? it.each([true, false]) : it.skip.each([true, false]))('a receiver that reads no more (EPIPE) ends only that direction: what it sends back still arrives (capture %s)', async (capture) => {
+(process.platform === 'linux' ? it.each([true, false]) : it.skip.each([true, false]))('a receiver that reads no more (EPIPE) ends only that direction: the sender\'s next send fails with EPIPE, and what the receiver sends back still arrives (capture %s)', async (capture) => {
   const before = openDescriptorCount();
   const { listen, connect } = paths();
   const server = UnixSocket.create('stream');
@@ -83,6 +84,9 @@ it('forwards a stream both ways, with a descriptor that is the same file at the 
     await client.send(Buffer.from('hello'));
     const failed = await waitFor('the EPIPE of the send to the server', (e) => e.ev === 'error' && e.code === 'EPIPE');
     expect(failed).toMatchObject({ from: 'client', to: 'server', message: 1, bytes: 5, delivered: 0, detail: 'sendmsg' });
+    // and the client's next send fails with EPIPE, as it would without the proxy (it was taken
+    // into a socket no one read any more, until the client's buffer was full and it blocked)
+    await expect(client.send(Buffer.from('more'))).rejects.toMatchObject({ code: 'EPIPE' });
     // the server's answer, written after that, still reaches the client; then its EOF
     await conn.send(Buffer.from('ERR'));
     expect((await client.recv()).data.toString()).toBe('ERR');
@@ -152,6 +156,139 @@ it('maps each datagram client to its own path both ways, and removes those paths
   }
   // the clients' own paths are the test's; the proxy's (listen path, per-client directory) are gone
   expect(temp.entries().filter((e) => !before.includes(e) && !e.startsWith(`dc${n}-`) && e !== path.basename(connect))).toEqual([]);
+});
+
+// The proxy's socket for a datagram client stays connected to the server it first found. When
+// that server goes and another binds the path, the next datagram must reach the new one (the
+// first send to the gone one fails and leaves the socket unconnected: every datagram after it was
+// lost, ECONNREFUSED then ENOTCONN, before the socket was connected again).
+itLinux('a datagram server that goes away and comes back at its path gets the next datagrams, and its replies reach the client', async () => {
+  const before = openDescriptorCount();
+  const { listen, connect } = paths();
+  const first = UnixSocket.create('dgram');
+  first.bind(connect);
+  const { proxy, events, waitFor } = watchedProxy({ listen, connect, type: 'dgram' });
+  const client = UnixSocket.create('dgram');
+  client.bind(path.join(temp.dir, `back${n}`));
+  const second = UnixSocket.create('dgram');
+  try {
+    await client.send(Buffer.from('one'), { to: listen });
+    expect((await first.recv()).data.toString()).toBe('one');
+    first.close();
+    unlinkSync(connect);
+    second.bind(connect);
+    for (const text of ['two', 'three']) {
+      await client.send(Buffer.from(text), { to: listen });
+      // Either the datagram arrives, or the proxy reports that it could not send it.
+      const got = await Promise.race([second.recv(), waitFor('error', (e) => e.ev === 'error')]);
+      expect('data' in got ? got.data.toString() : got).toBe(text);
+    }
+    await client.send(Buffer.from('four'), { to: listen });
+    const four = await second.recv();
+    await second.send(Buffer.from('back'), { to: four.from! });
+    expect((await client.recv()).data.toString()).toBe('back');
+  } finally {
+    client.close();
+    first.close();
+    second.close();
+    await proxy.stop();
+  }
+  const stopped = await proxy.stopped;
+  expect(events.filter((e) => e.ev === 'error')).toEqual([]);
+  expect(stopped.stats.messages).toEqual({ toServer: 4, toClient: 1 });
+  expect(openDescriptorCount()).toBe(before);
+});
+
+// Each datagram client with a path gets one at the proxy, in a directory beside the listening
+// path: a listening path that fits sun_path but leaves no room for those was taken, and then every
+// such client's datagram was refused (ENAMETOOLONG) and lost.
+it('refuses a datagram listening path that leaves no room for the clients\' paths beside it; a stream proxy there starts', async () => {
+  const { connect } = paths();
+  const room = SUN_PATH_MAX - temp.dir.length - '/p'.length; // what a directory name may take for `<dir>/p` to fit
+  const long = path.join(temp.dir, 'd'.repeat(room - 8)); // `<long>/p` fits, with 7 bytes to spare
+  mkdirSync(long);
+  const listen = path.join(long, 'p');
+  expect(() => startProxy({ listen, connect, type: 'dgram' })).toThrow(expect.objectContaining({ code: 'ENAMETOOLONG', syscall: 'bind' }));
+  expect(readdirSync(long)).toEqual([]);
+  await startProxy({ listen, connect, type: 'stream' }).stop();
+  expect(readdirSync(long)).toEqual([]);
+  rmSync(long, { recursive: true });
+});
+
+// A datagram client whose datagrams find no server yet is no connection: each attempt used to be
+// counted and to take a number, so the client that then got through was `open` as #4 of
+// `connections: 4`.
+it('datagrams sent before the server is there: each is an error event, and the client counts as one connection once it gets through', async () => {
+  const { listen, connect } = paths();
+  const { proxy, events, waitFor } = watchedProxy({ listen, connect, type: 'dgram' });
+  const client = UnixSocket.create('dgram');
+  client.bind(path.join(temp.dir, `early${n}`));
+  const server = UnixSocket.create('dgram');
+  try {
+    for (let i = 1; i <= 3; i++) {
+      await client.send(Buffer.from(`early ${i}`), { to: listen });
+      await waitFor(`error ${i}`, () => events.filter((e) => e.ev === 'error').length === i);
+    }
+    server.bind(connect);
+    await client.send(Buffer.from('on time'), { to: listen });
+    expect((await server.recv()).data.toString()).toBe('on time');
+  } finally {
+    client.close();
+    server.close();
+    await proxy.stop();
+  }
+  const stopped = await proxy.stopped;
+  expect(events.filter((e) => e.ev === 'error').map((e) => e.code)).toEqual(['ENOENT', 'ENOENT', 'ENOENT']);
+  expect(events.filter((e) => e.ev === 'open').map((e) => e.conn)).toEqual([1]);
+  expect(stopped.stats.connections).toBe(1);
+});
+
+// A client that sends without binding a path has no reply thread at the proxy (nothing can be
+// sent back to it), and so its connection had an `open` and never a `close`.
+it('a datagram client with no path of its own: forwarded, and its connection closes as the proxy stops', async () => {
+  const { listen, connect } = paths();
+  const server = UnixSocket.create('dgram');
+  server.bind(connect);
+  const { proxy, events } = watchedProxy({ listen, connect, type: 'dgram' });
+  const client = UnixSocket.create('dgram');
+  try {
+    await client.send(Buffer.from('unnamed'), { to: listen });
+    const got = await server.recv();
+    expect([got.data.toString(), got.from]).toEqual(['unnamed', undefined]);
+  } finally {
+    client.close();
+    server.close();
+    await proxy.stop();
+  }
+  expect(events.filter((e) => e.ev !== 'data').map((e) => [e.ev, e.conn])).toEqual([
+    ['open', 1],
+    ['close', 1],
+    ['stopped', undefined],
+  ]);
+});
+
+// A callback that throws ran inside the engine's native callback: the rest of that batch of events
+// was lost, and the ones after it never came (Node keeps the exception pending there), so stop()
+// never resolved and the process ended quietly with exit 0 and nothing after the await run. The
+// callback's exception is thrown on a turn of its own, and the proxy's own bookkeeping goes on.
+it('an onEvent that throws: the proxy goes on delivering and stop() resolves; the exception is uncaught on its own turn', () => {
+  const { listen, connect } = paths();
+  // Bundled inside this worktree, so the child loads this build of the addon (as the worker test's).
+  const outDir = path.join(__dirname, '..', '..', 'build', 'test-cache');
+  mkdirSync(outDir, { recursive: true });
+  const outfile = path.join(outDir, `throwing-callback.${process.pid}.cjs`);
+  buildSync({ entryPoints: [path.join(__dirname, 'children', 'throwing-callback.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error' });
+  const child = spawnSync(process.execPath, [outfile, listen, connect], { encoding: 'utf8', timeout: 20_000 });
+  rmSync(outfile, { force: true });
+  expect({ status: child.status, stderr: child.stderr }).toEqual({ status: 0, stderr: '' });
+  expect(JSON.parse(child.stdout || '{}')).toEqual({
+    stopped: true,
+    seen: ['open', 'fault', 'eof', 'eof', 'close', 'stopped'],
+    faults: 1,
+    faultsByName: { delay: 1 },
+    uncaught: ['a bug in the callback'],
+  });
+  expect(temp.entries()).not.toContain(path.basename(listen));
 });
 
 it('forwards a burst of datagrams in order without capture (the batched path), each one whole', async () => {

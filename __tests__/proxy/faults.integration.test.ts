@@ -326,6 +326,50 @@ itLinux('datagrams read in one batch: faults by each client’s message number, 
   expect(stopped.stats.faults).toBe(8);
 });
 
+// The datagram loop reads every client: a message `reorder` holds for one client went alone only
+// once the listening socket fell idle for 100 ms, so while another client kept sending it stayed
+// held (here until b's 20000 round trips were over; with no pause, until the proxy stopped and
+// closed it unsent). It goes once it has waited with no next one of its own client's.
+it('reorder on datagrams: a message held for one client goes alone while another client keeps sending', async () => {
+  n++;
+  const listen = path.join(temp.dir, `p${n}`);
+  const connect = path.join(temp.dir, `s${n}`);
+  const server = UnixSocket.create('dgram');
+  server.bind(connect);
+  // a's second datagram starts at byte 100 of a's direction; none of b's 1-byte ones is selected
+  const watched = watchedProxy({ listen, connect, type: 'dgram', capture: false, toServer: { reorder: { message: 2, fromByte: 100 } } });
+  const [a, b] = ['a', 'b'].map((name) => {
+    const client = UnixSocket.create('dgram');
+    client.bind(path.join(temp.dir, `ro${n}${name}`));
+    return client;
+  }) as [UnixSocket, UnixSocket];
+  const cap = 20_000;
+  let roundTrips = 0;
+  let arrived = false;
+  try {
+    await a.send(Buffer.alloc(100, 'a'), { to: listen });
+    await a.send(Buffer.from('A'), { to: listen });
+    expect((await server.recv()).data.length).toBe(100);
+    await watched.waitFor('reorder', (e) => e.ev === 'fault' && e.fault === 'reorder');
+    // b keeps the proxy busy: one datagram at a time, the next once the server has it
+    while (!arrived && roundTrips < cap) {
+      await b.send(Buffer.from('b'), { to: listen });
+      roundTrips++;
+      for (;;) {
+        const text = (await server.recv()).data.toString();
+        if (text === 'A') arrived = true;
+        else break;
+      }
+    }
+  } finally {
+    a.close();
+    b.close();
+    server.close();
+  }
+  await watched.proxy.stop();
+  expect({ arrived, beforeTheLastRoundTrip: roundTrips < cap }).toEqual({ arrived: true, beforeTheLastRoundTrip: true });
+});
+
 itLinux('chunk: every re-split read is a fault event and counted; past the first 100 of a direction, one summary', async () => {
   const pair = await through('stream', { toServer: { chunk: 1 } });
   try {

@@ -31,6 +31,9 @@ function captureMessage(path: string, code: string): string {
 export class CaptureFile {
   private readonly stream: WriteStream;
   private readonly identity: { dev: number; ino: number };
+  /** the write that failed (ENOSPC, EFBIG, EIO…): the records after it are not written */
+  failure: NodeJS.ErrnoException | undefined;
+  private onFailure: ((err: NodeJS.ErrnoException) => void) | undefined;
 
   private constructor(
     readonly path: string,
@@ -39,6 +42,18 @@ export class CaptureFile {
     const st = fstatSync(fd);
     this.identity = { dev: st.dev, ino: st.ino };
     this.stream = createWriteStream('', { fd, autoClose: true });
+    // A write that fails must not end the process as an unhandled 'error' (the proxy would go
+    // with its listening path left behind): it is kept, told once, and the file is written no more.
+    this.stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (this.failure) return;
+      this.failure = err;
+      this.onFailure?.(err);
+    });
+  }
+
+  /** Called once, when a write fails. */
+  whenFailed(tell: (err: NodeJS.ErrnoException) => void): void {
+    this.onFailure = tell;
   }
 
   /** Creates the file (it must not exist); throws CaptureFileError. */
@@ -59,13 +74,15 @@ export class CaptureFile {
   }
 
   write(record: object): void {
-    this.stream.write(JSON.stringify(record) + '\n');
+    if (!this.failure) this.stream.write(JSON.stringify(record) + '\n');
   }
 
-  /** Writes out every record and closes the file. */
+  /** Writes out every record and closes the file; a failed write is in `failure`, not thrown. */
   async close(): Promise<void> {
-    this.stream.end();
-    await finished(this.stream);
+    if (!this.stream.destroyed) this.stream.end();
+    await finished(this.stream).catch((err: NodeJS.ErrnoException) => {
+      this.failure ??= err;
+    });
   }
 
   /** Closes and removes the file, if the path is still the file this created. */

@@ -90,7 +90,16 @@ export class Proxy implements AsyncDisposable {
         if (native.ev === 'stopped') {
           settle({ seed: this.seed, removedListenPath: native.detail === 'removed', stats: tally.complete(toProxyStats(native.stats!)) });
         }
-        onEvent?.(event);
+        // The callback runs inside the engine's native callback: an exception left there ended the
+        // batch and kept every later one from coming (stop() never resolved). It is thrown on a
+        // turn of its own instead, an uncaught exception as any, and the events go on.
+        try {
+          onEvent?.(event);
+        } catch (err) {
+          process.nextTick(() => {
+            throw err;
+          });
+        }
       }
     };
     this.handle = startNativeProxy(

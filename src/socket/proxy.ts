@@ -3,8 +3,8 @@
 // Options and faults are validated before this (src/proxy/faults.ts); this only crosses over.
 import { binding } from './binding';
 import type { NativeProxyEvent, NativeProxyFaults, NativeProxyHandle } from './binding';
-import { checkSocketPath } from './address';
-import { errnoOf, syscallError } from './errors';
+import { checkSocketPath, SUN_PATH_MAX } from './address';
+import { errnoOf, SocketError, syscallError } from './errors';
 import type { SocketType } from './api';
 
 export type { NativeProxyEvent, NativeProxyFaults, NativeProxyStats, NativeFaultSelector } from './binding';
@@ -20,9 +20,28 @@ export interface NativeProxyStart {
   s2c: NativeProxyFaults;
 }
 
+// A datagram client with a path of its own is given one at the proxy (native/proxy.cc,
+// DatagramClient): `c<connection number>` in a directory `.udsproxy-XXXXXX` beside the listening
+// path. It must fit sun_path as the listening path does: otherwise the proxy starts, and then
+// refuses every such client's datagrams one by one (ENAMETOOLONG). Connection numbers of up to 10
+// digits are allowed for.
+const DGRAM_CLIENT_PATH = '.udsproxy-XXXXXX/c9999999999';
+
+function checkDatagramClientPath(listen: string): void {
+  const longest = (listen.slice(0, listen.lastIndexOf('/') + 1) || './') + DGRAM_CLIENT_PATH;
+  const bytes = Buffer.byteLength(longest, 'utf8');
+  if (bytes <= SUN_PATH_MAX) return;
+  throw new SocketError(
+    { code: 'ENAMETOOLONG', errno: errnoOf('ENAMETOOLONG'), syscall: 'bind', path: longest },
+    `bind ENAMETOOLONG ${longest}: a datagram proxy gives each client a path of its own beside its listening path ${listen}, up to ${bytes} bytes, ` +
+      `and sun_path holds at most ${SUN_PATH_MAX} on ${process.platform}; use a directory at least ${bytes - SUN_PATH_MAX} bytes shorter`,
+  );
+}
+
 export function startNativeProxy(options: NativeProxyStart, onEvents: (events: NativeProxyEvent[]) => void): NativeProxyHandle {
   checkSocketPath(options.listen, 'bind');
   checkSocketPath(options.connect, 'connect');
+  if (options.type === 'dgram') checkDatagramClientPath(options.listen);
   const native = binding();
   const type = { stream: native.constants.SOCK_STREAM, dgram: native.constants.SOCK_DGRAM, seqpacket: native.constants.SOCK_SEQPACKET }[options.type];
   const result = native.startProxy(

@@ -15,6 +15,7 @@ const now = (): number => Number(process.hrtime.bigint());
 export async function proxyCommand(options: ProxyCommandOptions): Promise<number> {
   const capture = options.capturePath !== undefined ? CaptureFile.create(options.capturePath) : undefined;
   onStdoutClosed(() => options.quiet || process.stderr.write('uds-fixture proxy: stdout was closed by its reader; forwarding on without printing events\n'));
+  capture?.whenFailed((err) => process.stderr.write(`uds-fixture proxy: cannot write the capture file ${capture.path} (${err.code ?? err.message}); forwarding on without capturing\n`));
   const onEvent = (event: ProxyEvent) => {
     if (!options.quiet && !stdoutClosed()) process.stdout.write(describeProxyEvent(event) + '\n');
     // The native `stopped` carries no more than the proxy-stopped record written at the end.
@@ -62,11 +63,16 @@ export async function proxyCommand(options: ProxyCommandOptions): Promise<number
       `${stats.messages.toClient} / ${stats.bytes.toClient} to the client${zeroCopied > 0 ? ` (${zeroCopied} bytes of them without a copy)` : ''}, ` +
       `${stats.fds.forwarded} of ${stats.fds.received} descriptor(s) forwarded, ${stats.faults} fault(s) injected` +
       `${stopped.removedListenPath ? '' : `; ${options.listen} was not removed (it is no longer the socket the proxy bound)`}` +
-      `${capture ? `; capture written to ${capture.path}` : ''}\n`,
+      `${capture && !capture.failure ? `; capture written to ${capture.path}` : ''}\n`,
   );
+  let status: number = EXIT.passed;
+  if (capture?.failure) {
+    process.stderr.write(`uds-fixture proxy: the capture file ${capture.path} is incomplete: writing it failed (${capture.failure.code ?? capture.failure.message})\n`);
+    status = EXIT.failed;
+  }
   if (stats.fds.leaked !== 0) {
     process.stderr.write(`uds-fixture proxy: ${stats.fds.leaked} descriptor(s) not closed in the proxy (a bug: please report it)\n`);
-    return EXIT.failed;
+    status = EXIT.failed;
   }
-  return EXIT.passed;
+  return status;
 }
