@@ -45,6 +45,11 @@ it('usage errors name the option and what it takes', () => {
   expect(() => parseProxyArgs([...base, '--verbose'])).toThrow(/unknown option --verbose; the options are --help, --listen/);
   expect(() => parseProxyArgs([...base, '--chunck', '1'])).toThrow('unknown option --chunck; did you mean --chunk?');
   expect(parseProxyArgs(['--help'])).toBe('help');
+  // A seed past 2^53 is not exact (it would run with another one); before, it aborted the process.
+  expect(() => parseProxyArgs([...base, '--seed', '9007199254740993'])).toThrow("--seed takes a whole number from 0 to 9007199254740991, e.g. --seed 42; got '9007199254740993'");
+  expect(parseProxyArgs([...base, '--seed', '9007199254740991'])).toMatchObject({ seed: 9007199254740991 });
+  // The proxy connecting to itself forwarded each connection to itself again, without end.
+  expect(() => parseProxyArgs(['--listen', '/tmp/loop', '--connect', '/tmp/../tmp/loop'])).toThrow('--connect /tmp/../tmp/loop is the --listen path itself: every connection would be forwarded to the proxy again, without end; give --connect the server\'s path');
 });
 
 test('a misspelt option of run names the one meant; an unknown one lists them', () => {

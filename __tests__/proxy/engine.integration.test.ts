@@ -215,6 +215,17 @@ it('refuses a datagram listening path that leaves no room for the clients\' path
   rmSync(long, { recursive: true });
 });
 
+// A seed the engine cannot hold exactly, or of the wrong type, aborted the whole process in the
+// native call (FATAL ERROR, exit 134); a proxy connecting to its own path forwarded to itself.
+it('refuses a seed that is not a whole number from 0 to 2^53-1, and a proxy connecting to itself, before binding anything', () => {
+  const { listen, connect } = paths();
+  for (const seed of [1.5, -5, Number.NaN, 2 ** 60, '42' as unknown as number]) {
+    expect(() => startProxy({ listen, connect, seed })).toThrow(expect.objectContaining({ name: 'ProxyOptionsError', message: expect.stringMatching(/^seed: must be a whole number from 0 to 9007199254740991, got `/) }));
+  }
+  expect(() => startProxy({ listen, connect: listen })).toThrow(expect.objectContaining({ name: 'ProxyOptionsError', message: expect.stringMatching(/^connect: is the listening path .* itself/) }));
+  expect(existsSync(listen)).toBe(false);
+});
+
 // A datagram client whose datagrams find no server yet is no connection: each attempt used to be
 // counted and to take a number, so the client that then got through was `open` as #4 of
 // `connections: 4`.

@@ -3,6 +3,7 @@
 // the command's own terms (`--chunk takes … e.g. --chunk 1..7`), before they become the faults the
 // scenario form also gives; `--faults FILE` is in that form, and its problems name its keys.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 
@@ -74,7 +75,8 @@ function selectorArg(option: string, text: string): FaultSelectorInput {
 }
 
 function wholeArg(option: string, text: string): number {
-  if (!/^[0-9]+$/.test(text)) throw usage(`--${option} takes a whole number, e.g. ${FORMS[option]}; got '${text}'`);
+  // Past 2^53 a number is no longer exact: `--seed 9007199254740993` would run with another seed.
+  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(Number(text))) throw usage(`--${option} takes a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, e.g. ${FORMS[option]}; got '${text}'`);
   return Number(text);
 }
 
@@ -199,6 +201,9 @@ export function parseProxyArgs(args: string[]): ProxyCommandOptions | 'help' {
     const match = /^([0-9]+):(.+)$/.exec(values.stall);
     if (!match) throw usage(`--stall takes AFTER_BYTES:DURATION, e.g. ${FORMS.stall}; got '${values.stall}'`);
     faults.stall = { after: Number(match[1]), for: durationArg('stall', match[2]!, FORMS.stall) };
+  }
+  if (path.resolve(values.listen) === path.resolve(values.connect)) {
+    throw usage(`--connect ${values.connect} is the --listen path itself: every connection would be forwarded to the proxy again, without end; give --connect the server's path`);
   }
   const fromFile = values.faults !== undefined ? faultsFile(values.faults) : {};
   const hasFlags = Object.keys(faults).length > 0;

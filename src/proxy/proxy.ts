@@ -2,6 +2,7 @@
 // events as they come, stop it (the listening path it bound is removed). AsyncDisposable, so
 // `await using proxy = startProxy(...)` stops it on every way out of a block.
 import { randomInt } from 'node:crypto';
+import path from 'node:path';
 
 import type { SocketType } from '../socket/api';
 import { startNativeProxy } from '../socket/proxy';
@@ -58,6 +59,18 @@ export function nativeFaults(type: SocketType, toServer: unknown, toClient: unkn
   return { c2s, s2c };
 }
 
+/** The seed as the scenario's schema takes it: a whole number the native engine holds exactly. */
+function checkSeed(seed: unknown): void {
+  if (typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0) return;
+  throw new ProxyOptionsError([{ at: ['seed'], message: `must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got \`${typeof seed === 'string' ? JSON.stringify(seed) : String(seed)}\``, hint: 'e.g. `seed: 42`; leave it out for one picked and reported' }]);
+}
+
+/** A proxy connecting to its own listening path would forward each connection to itself, without end. */
+function checkNotItself(listen: string, connect: string): void {
+  if (path.resolve(listen) !== path.resolve(connect)) return;
+  throw new ProxyOptionsError([{ at: ['connect'], message: `is the listening path ${listen} itself: every connection would be forwarded to the proxy again, without end`, hint: 'connect to the server\'s path' }]);
+}
+
 export class Proxy implements AsyncDisposable {
   readonly listen: string;
   readonly connect: string;
@@ -76,6 +89,8 @@ export class Proxy implements AsyncDisposable {
     this.connect = options.connect;
     this.type = options.type ?? 'stream';
     this.seed = options.seed ?? randomInt(1, 2 ** 31);
+    checkSeed(this.seed);
+    checkNotItself(this.listen, this.connect);
     const faults = options.normalized ? { c2s: options.normalized.toServer, s2c: options.normalized.toClient } : nativeFaults(this.type, options.toServer, options.toClient);
     this.seeded = usesSeed(faults.c2s) || usesSeed(faults.s2c);
     this.faults = { toServer: faults.c2s, toClient: faults.s2c };
