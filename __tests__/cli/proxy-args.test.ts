@@ -80,9 +80,9 @@ test('a fault option with a value it cannot take says so in the option\'s terms,
   expect(message(['--delay', 'soon'])).toBe("--delay takes a duration in ms, s or m (a bare number is milliseconds), e.g. --delay 20ms; got 'soon'");
   expect(message(['--delay', '5ms', '--jitter', 'x'])).toBe("--jitter takes a duration in ms, s or m (a bare number is milliseconds), e.g. --jitter 5ms; got 'x'");
   expect(message(['--stall', '4096:forever'])).toBe("--stall takes a duration in ms, s or m (a bare number is milliseconds), e.g. --stall 4096:500ms; got 'forever'");
-  expect(message(['--reset', 'x'])).toBe("--reset takes a whole number, e.g. --reset 100; got 'x'");
+  expect(message(['--reset', 'x'])).toBe("--reset takes a whole number from 0 to 9007199254740991, e.g. --reset 100; got 'x'");
   expect(message(['--seed', '-1'])).toBe("--seed needs a value, e.g. --seed 42 (a value that starts with '-' is written --seed=VALUE)");
-  expect(message(['--seed=-1'])).toBe("--seed takes a whole number, e.g. --seed 42; got '-1'");
+  expect(message(['--seed=-1'])).toBe("--seed takes a whole number from 0 to 9007199254740991, e.g. --seed 42; got '-1'");
   expect(message(['--chunk'])).toBe('--chunk needs a value, e.g. --chunk 1 or --chunk 1..7');
   expect(message(['--quiet=yes'])).toBe('--quiet takes no value');
   expect(message(['extra'])).toBe("unexpected argument 'extra': proxy takes only options");
