@@ -29,8 +29,17 @@ it('--faults FILE takes the scenario form; flags add to it', () => {
     const file = path.join(dir, 'faults.yaml');
     writeFileSync(file, 'toServer: { chunk: 1 }\ntoClient: { delay: 5ms }\n');
     expect(parseProxyArgs([...base, '--faults', file, '--direction', 'to-client', '--corrupt', '0'])).toMatchObject({ toServer: { chunk: 1 }, toClient: { delay: '5ms', corrupt: { at: [0] } } });
+    // The same fault from an option and the file: refused, not one silently taken over the other.
+    expect(() => parseProxyArgs([...base, '--faults', file, '--chunk', '2', '--direction', 'to-server'])).toThrow(`--chunk and --faults ${file} both give toServer.chunk; give it in one of them`);
+    expect(parseProxyArgs([...base, '--faults', file, '--chunk', '2', '--direction', 'to-client'])).toMatchObject({ toServer: { chunk: 1 }, toClient: { delay: '5ms', chunk: '2' } });
+    // The scenario's form has a seed; so does the file.
+    writeFileSync(file, 'seed: 42\ntoClient: { drop: { rate: 0.1 } }\n');
+    expect(parseProxyArgs([...base, '--type', 'dgram', '--faults', file])).toMatchObject({ seed: 42, toClient: { drop: { rate: 0.1 } } });
+    expect(() => parseProxyArgs([...base, '--faults', file, '--seed', '7'])).toThrow(`--seed and --faults ${file} both give the seed; give it in one of them`);
+    writeFileSync(file, 'seed: 1.5\n');
+    expect(() => parseProxyArgs([...base, '--faults', file])).toThrow(`--faults ${file}: seed must be a whole number from 0 to 9007199254740991, e.g. seed: 42; got 1.5`);
     writeFileSync(file, 'toserver: {}\n');
-    expect(() => parseProxyArgs([...base, '--faults', file])).toThrow("unknown key 'toserver'; the keys are toServer and toClient");
+    expect(() => parseProxyArgs([...base, '--faults', file])).toThrow("unknown key 'toserver'; the keys are toServer, toClient and seed");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -72,7 +72,7 @@ Options:
   --stall N:D           stop reading for D after N bytes, e.g. 4096:500ms
   --drop-fds SEL        forward the bytes, close the descriptors that came with them
   --truncate-fds K      forward only the first K descriptors of each message
-  --faults FILE         YAML/JSON { toServer: {...}, toClient: {...} } in the scenario's proxy: form
+  --faults FILE         YAML/JSON { toServer: {...}, toClient: {...}, seed } in the scenario's proxy: form
 
 Examples:
   uds-fixture proxy --listen /tmp/app.proxy --connect /tmp/app.sock

@@ -117,8 +117,8 @@ function delayPerArg(text: string, type: SocketType, chunked: boolean): DelayPer
   return text as DelayPer;
 }
 
-// --faults FILE: YAML or JSON with toServer/toClient, the scenario's `proxy:` form.
-function faultsFile(file: string): { toServer?: ProxyFaultsInput; toClient?: ProxyFaultsInput } {
+// --faults FILE: YAML or JSON with toServer/toClient (and a seed), the scenario's `proxy:` form.
+function faultsFile(file: string): { toServer?: ProxyFaultsInput; toClient?: ProxyFaultsInput; seed?: number } {
   let parsed: unknown;
   try {
     parsed = parseYaml(readFileSync(file, 'utf8'));
@@ -127,10 +127,22 @@ function faultsFile(file: string): { toServer?: ProxyFaultsInput; toClient?: Pro
     throw usage(`--faults ${file}: ${e.code && e.syscall ? `cannot read it (${e.code})` : e.message}`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw usage(`--faults ${file}: must hold a map with toServer and/or toClient`);
-  const { toServer, toClient, ...rest } = parsed as Record<string, unknown>;
+  const { toServer, toClient, seed, ...rest } = parsed as Record<string, unknown>;
   const unknown = Object.keys(rest);
-  if (unknown.length > 0) throw usage(`--faults ${file}: unknown key '${unknown[0]}'; the keys are toServer and toClient`);
-  return { toServer: toServer as ProxyFaultsInput, toClient: toClient as ProxyFaultsInput };
+  if (unknown.length > 0) throw usage(`--faults ${file}: unknown key '${unknown[0]}'; the keys are toServer, toClient and seed`);
+  if (seed !== undefined && !(typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0)) {
+    throw usage(`--faults ${file}: seed must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, e.g. seed: 42; got ${JSON.stringify(seed)}`);
+  }
+  return { toServer: toServer as ProxyFaultsInput, toClient: toClient as ProxyFaultsInput, ...(seed !== undefined ? { seed } : {}) };
+}
+
+/** A fault given both by an option and in --faults for the same direction: which one was meant is not for the proxy to guess. */
+function checkNoTwice(file: string, fromFile: ProxyFaultsInput | undefined, flags: ProxyFaultsInput, direction: string): void {
+  if (fromFile === null || typeof fromFile !== 'object') return;
+  const both = Object.keys(flags).filter((key) => key in fromFile);
+  if (both.length === 0) return;
+  const option = both[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  throw usage(`--${option} and --faults ${file} both give ${direction}.${both[0]}; give it in one of them`);
 }
 
 /** Faults of --faults FILE the proxy cannot apply: each named by its key in that file. */
@@ -207,11 +219,17 @@ export function parseProxyArgs(args: string[]): ProxyCommandOptions | 'help' {
   }
   const fromFile = values.faults !== undefined ? faultsFile(values.faults) : {};
   const hasFlags = Object.keys(faults).length > 0;
+  if (values.faults !== undefined && hasFlags) {
+    if (direction !== 'to-client') checkNoTwice(values.faults, fromFile.toServer, faults, 'toServer');
+    if (direction !== 'to-server') checkNoTwice(values.faults, fromFile.toClient, faults, 'toClient');
+  }
+  if (values.seed !== undefined && fromFile.seed !== undefined) throw usage(`--seed and --faults ${values.faults} both give the seed; give it in one of them`);
+  const seed = values.seed !== undefined ? wholeArg('seed', values.seed) : fromFile.seed;
   return {
     listen: values.listen,
     connect: values.connect,
     type,
-    ...(values.seed !== undefined ? { seed: wholeArg('seed', values.seed) } : {}),
+    ...(seed !== undefined ? { seed } : {}),
     ...(values.capture !== undefined ? { capturePath: values.capture } : {}),
     ...(values.faults !== undefined ? { faultsFile: values.faults } : {}),
     quiet: Boolean(values.quiet),
